@@ -1,0 +1,693 @@
+import { type Expression, type ExpressionBuilder, type SqlBool, sql, type Updateable } from 'kysely';
+import type { Db } from './connection.js';
+import type { Database } from './schema.js';
+import type {
+  Case,
+  CaseEvent,
+  CaseNote,
+  CaseSeverity,
+  CaseStatus,
+  CaseTable,
+  OutboundMessage,
+} from './triage.tables.js';
+import {
+  allowedTransitions,
+  basePriority,
+  caseDueTimes,
+  caseSeverityFor,
+  isClosed,
+  maxSeverity,
+  openStatuses,
+  transitionAction,
+} from './triage-rules.js';
+import { loadSlaPolicy, loadTriageSettings } from './triage-settings.js';
+
+/** Who did something to a case: a person (through their key), a key without a person, or cxloop itself. */
+export interface CaseActor {
+  memberId: string | null;
+  apiKeyId: string | null;
+}
+export const systemActor: CaseActor = { memberId: null, apiKeyId: null };
+
+interface CaseEventInput {
+  caseId: string;
+  orgId: string;
+  action: string;
+  actor: CaseActor;
+  fromStatus?: CaseStatus | null;
+  toStatus?: CaseStatus | null;
+  details?: Record<string, unknown>;
+  at: Date;
+}
+
+/** Appends to the audit trail; always called in the transaction that made the change it records. */
+export async function recordCaseEvent(db: Db, event: CaseEventInput): Promise<void> {
+  await db
+    .insertInto('case_events')
+    .values({
+      case_id: event.caseId,
+      org_id: event.orgId,
+      action: event.action,
+      actor_member_id: event.actor.memberId,
+      actor_api_key_id: event.actor.apiKeyId,
+      from_status: event.fromStatus ?? null,
+      to_status: event.toStatus ?? null,
+      details: JSON.stringify(event.details ?? {}),
+      at: event.at,
+    })
+    .execute();
+}
+
+export interface AnalysedFeedback {
+  orgId: string;
+  feedbackId: string;
+  severity: string;
+  urgency: number;
+  flagCodes: readonly string[];
+  topics: readonly string[];
+}
+
+export type CaseOpening = { caseId: string; outcome: 'opened' | 'linked' | 'existing' };
+
+/**
+ * Opens a case for flagged feedback, or links it to the open case of the same customer when that case was
+ * opened within the repeat window (a repeat contact raises the case's severity and priority if it is
+ * worse). Returns null when the organisation's rules do not open a case for this analysis. Run it in the
+ * transaction that stores the analysis, so a case exists exactly when the analysis does; the unique
+ * feedback id on cases and on case links keeps it to one case per feedback under any redelivery.
+ */
+export async function openCaseForAnalysis(
+  trx: Db,
+  analysis: AnalysedFeedback,
+  now: Date,
+): Promise<CaseOpening | null> {
+  const { orgId, feedbackId } = analysis;
+  const settings = await loadTriageSettings(trx, orgId);
+  const severity = caseSeverityFor(settings, analysis.severity, analysis.flagCodes);
+  if (!severity) return null;
+  const feedback = await trx
+    .selectFrom('feedback')
+    .select(['source_id', 'channel', 'customer_ref'])
+    .where('org_id', '=', orgId)
+    .where('id', '=', feedbackId)
+    .executeTakeFirstOrThrow();
+
+  if (feedback.customer_ref !== null) {
+    // Two contacts of one customer analysed at once must not open two cases: serialise per customer.
+    await sql`select pg_advisory_xact_lock(hashtextextended(${`${orgId}:${feedback.customer_ref}`}, 0))`.execute(
+      trx,
+    );
+  }
+  const existing = await trx
+    .selectFrom('case_feedback')
+    .select('case_id')
+    .where('org_id', '=', orgId)
+    .where('feedback_id', '=', feedbackId)
+    .executeTakeFirst();
+  if (existing) return { caseId: existing.case_id, outcome: 'existing' };
+
+  if (feedback.customer_ref !== null) {
+    const open = await trx
+      .selectFrom('cases')
+      .selectAll()
+      .where('org_id', '=', orgId)
+      .where('customer_ref', '=', feedback.customer_ref)
+      .where('status', 'in', openStatuses)
+      .where('opened_at', '>=', new Date(now.getTime() - settings.repeatWindowHours * 3_600_000))
+      .orderBy('opened_at', 'desc')
+      .limit(1)
+      .forUpdate()
+      .executeTakeFirst();
+    if (open) {
+      const raised = maxSeverity(open.severity, severity);
+      await trx
+        .insertInto('case_feedback')
+        .values({ feedback_id: feedbackId, case_id: open.id, org_id: orgId, relation: 'repeat_contact' })
+        .execute();
+      await trx
+        .updateTable('cases')
+        .set({
+          repeat_contacts: sql`repeat_contacts + 1`,
+          severity: raised,
+          urgency: Math.max(open.urgency, analysis.urgency),
+          priority: Math.max(open.priority, basePriority(raised)),
+          flag_codes: [...new Set([...open.flag_codes, ...analysis.flagCodes])],
+          topics: [...new Set([...open.topics, ...analysis.topics])],
+          version: sql`version + 1`,
+          updated_at: now,
+        })
+        .where('org_id', '=', orgId)
+        .where('id', '=', open.id)
+        .execute();
+      await recordCaseEvent(trx, {
+        caseId: open.id,
+        orgId,
+        action: 'repeat_contact_linked',
+        actor: systemActor,
+        details: { feedbackId, severity, flags: analysis.flagCodes },
+        at: now,
+      });
+      return { caseId: open.id, outcome: 'linked' };
+    }
+  }
+
+  const policy = await loadSlaPolicy(trx, orgId);
+  const due = caseDueTimes(now, policy[severity], settings.businessHours);
+  const inserted = await trx
+    .insertInto('cases')
+    .values({
+      org_id: orgId,
+      feedback_id: feedbackId,
+      source_id: feedback.source_id,
+      channel: feedback.channel,
+      customer_ref: feedback.customer_ref,
+      severity,
+      urgency: analysis.urgency,
+      priority: basePriority(severity),
+      flag_codes: [...analysis.flagCodes],
+      topics: [...analysis.topics],
+      dismiss_reason: null,
+      team_id: settings.defaultTeamId,
+      assignee_id: null,
+      opened_at: now,
+      first_response_due_at: due.firstResponseDueAt,
+      resolution_due_at: due.resolutionDueAt,
+    })
+    .onConflict((oc) => oc.column('feedback_id').doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  if (!inserted) {
+    const row = await trx
+      .selectFrom('cases')
+      .select('id')
+      .where('org_id', '=', orgId)
+      .where('feedback_id', '=', feedbackId)
+      .executeTakeFirstOrThrow();
+    return { caseId: row.id, outcome: 'existing' };
+  }
+  await trx
+    .insertInto('case_feedback')
+    .values({ feedback_id: feedbackId, case_id: inserted.id, org_id: orgId, relation: 'opened' })
+    .execute();
+  await recordCaseEvent(trx, {
+    caseId: inserted.id,
+    orgId,
+    action: 'opened',
+    actor: systemActor,
+    toStatus: 'new',
+    details: { feedbackId, severity, flags: analysis.flagCodes, teamId: settings.defaultTeamId },
+    at: now,
+  });
+  return { caseId: inserted.id, outcome: 'opened' };
+}
+
+export async function findCase(db: Db, orgId: string, caseId: string): Promise<Case | undefined> {
+  return db
+    .selectFrom('cases')
+    .selectAll()
+    .where('org_id', '=', orgId)
+    .where('id', '=', caseId)
+    .executeTakeFirst();
+}
+
+export interface CaseDetail {
+  case: Case;
+  feedback: { feedbackId: string; relation: 'opened' | 'repeat_contact'; linkedAt: Date }[];
+  notes: CaseNote[];
+  messages: OutboundMessage[];
+}
+
+/** A case with what a responder works from: its feedback, notes and the messages sent for it. */
+/**
+ * A case with its feedback links, notes and messages as of one moment: the reads share a snapshot, so a
+ * reply delivered meanwhile shows either with its effect on the case (first response, version) or not at all.
+ */
+export async function findCaseDetail(db: Db, orgId: string, caseId: string): Promise<CaseDetail | undefined> {
+  return db
+    .transaction()
+    .setIsolationLevel('repeatable read')
+    .execute((trx) => readCaseDetail(trx, orgId, caseId));
+}
+
+async function readCaseDetail(db: Db, orgId: string, caseId: string): Promise<CaseDetail | undefined> {
+  const row = await findCase(db, orgId, caseId);
+  if (!row) return undefined;
+  const [links, notes, messages] = await Promise.all([
+    db
+      .selectFrom('case_feedback')
+      .select(['feedback_id', 'relation', 'linked_at'])
+      .where('org_id', '=', orgId)
+      .where('case_id', '=', caseId)
+      .orderBy('linked_at')
+      .execute(),
+    db
+      .selectFrom('case_notes')
+      .selectAll()
+      .where('org_id', '=', orgId)
+      .where('case_id', '=', caseId)
+      .orderBy('created_at')
+      .execute(),
+    db
+      .selectFrom('outbound_messages')
+      .selectAll()
+      .where('org_id', '=', orgId)
+      .where('case_id', '=', caseId)
+      .orderBy('created_at')
+      .execute(),
+  ]);
+  return {
+    case: row,
+    feedback: links.map((link) => ({
+      feedbackId: link.feedback_id,
+      relation: link.relation,
+      linkedAt: link.linked_at,
+    })),
+    notes,
+    messages,
+  };
+}
+
+export async function listCaseEvents(db: Db, orgId: string, caseId: string): Promise<CaseEvent[]> {
+  return db
+    .selectFrom('case_events')
+    .selectAll()
+    .where('org_id', '=', orgId)
+    .where('case_id', '=', caseId)
+    .orderBy('id')
+    .execute();
+}
+
+/** Why a change to a case was refused; the API turns each into its problem. */
+export type CaseRefusal =
+  | { reason: 'not_found' }
+  | { reason: 'stale'; version: number }
+  | { reason: 'invalid_transition'; from: CaseStatus; allowed: readonly CaseStatus[] }
+  | { reason: 'no_reply_target' };
+
+export type CaseChange<T = undefined> = { ok: true; case: Case; value: T } | ({ ok: false } & CaseRefusal);
+
+interface CaseDecision<T> {
+  patch: Updateable<CaseTable>;
+  action: string;
+  details?: Record<string, unknown>;
+  value: T;
+}
+
+/**
+ * The one way a person changes a case: lock the row, compare its version with the one the caller last saw
+ * (a stale version changes nothing), let `decide` check the rules and say what changes, then write the
+ * change, bump the version and append the audit event in the same transaction.
+ */
+async function changeCase<T>(
+  db: Db,
+  orgId: string,
+  caseId: string,
+  change: { expectedVersion: number; actor: CaseActor; now: Date },
+  decide: (current: Case, trx: Db) => Promise<CaseDecision<T> | CaseRefusal>,
+): Promise<CaseChange<T>> {
+  return db.transaction().execute(async (trx) => {
+    const current = await trx
+      .selectFrom('cases')
+      .selectAll()
+      .where('org_id', '=', orgId)
+      .where('id', '=', caseId)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!current) return { ok: false, reason: 'not_found' };
+    if (current.version !== change.expectedVersion) {
+      return { ok: false, reason: 'stale', version: current.version };
+    }
+    const decision = await decide(current, trx);
+    if ('reason' in decision) return { ok: false, ...decision };
+    const updated = await trx
+      .updateTable('cases')
+      .set({ ...decision.patch, version: current.version + 1, updated_at: change.now })
+      .where('org_id', '=', orgId)
+      .where('id', '=', caseId)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await recordCaseEvent(trx, {
+      caseId,
+      orgId,
+      action: decision.action,
+      actor: change.actor,
+      fromStatus: current.status,
+      toStatus: updated.status,
+      ...(decision.details ? { details: decision.details } : {}),
+      at: change.now,
+    });
+    return { ok: true, case: updated, value: decision.value };
+  });
+}
+
+export interface CaseChangeContext {
+  expectedVersion: number;
+  actor: CaseActor;
+  now: Date;
+}
+
+/**
+ * Moves a case along its workflow (new → acknowledged → in progress → resolved | dismissed; reopen).
+ * Dismissing needs a reason; reopening counts against first-time resolution.
+ */
+export async function transitionCase(
+  db: Db,
+  orgId: string,
+  caseId: string,
+  target: { status: CaseStatus; reason?: string },
+  context: CaseChangeContext,
+): Promise<CaseChange> {
+  return changeCase(db, orgId, caseId, context, async (current) => {
+    const allowed = allowedTransitions(current.status);
+    if (!allowed.includes(target.status)) {
+      return { reason: 'invalid_transition', from: current.status, allowed };
+    }
+    const to = target.status;
+    const patch: Updateable<CaseTable> = { status: to };
+    if (to === 'acknowledged') patch.acknowledged_at = current.acknowledged_at ?? context.now;
+    if (isClosed(to)) patch.closed_at = context.now;
+    if (to === 'dismissed') patch.dismiss_reason = target.reason ?? null;
+    if (isClosed(current.status)) {
+      patch.closed_at = null;
+      patch.dismiss_reason = null;
+      patch.reopen_count = current.reopen_count + 1;
+    }
+    return {
+      patch,
+      action: transitionAction(current.status, to),
+      ...(target.reason ? { details: { reason: target.reason } } : {}),
+      value: undefined,
+    };
+  });
+}
+
+/**
+ * Assigns a case to a team and/or a person (null unassigns). The caller has checked that the team and the
+ * member are the organisation's. Assigning a person acknowledges a new case: someone owns it now.
+ */
+export async function assignCase(
+  db: Db,
+  orgId: string,
+  caseId: string,
+  assignment: { teamId?: string | null; assigneeId?: string | null },
+  context: CaseChangeContext,
+): Promise<CaseChange> {
+  return changeCase(db, orgId, caseId, context, async (current) => {
+    const patch: Updateable<CaseTable> = {};
+    if (assignment.teamId !== undefined) patch.team_id = assignment.teamId;
+    if (assignment.assigneeId !== undefined) patch.assignee_id = assignment.assigneeId;
+    if (assignment.assigneeId) {
+      patch.first_assigned_at = current.first_assigned_at ?? context.now;
+      if (current.status === 'new') {
+        patch.status = 'acknowledged';
+        patch.acknowledged_at = context.now;
+      }
+    }
+    return {
+      patch,
+      action: current.assignee_id ? 'reassigned' : 'assigned',
+      details: {
+        from: { teamId: current.team_id, assigneeId: current.assignee_id },
+        to: {
+          teamId: assignment.teamId === undefined ? current.team_id : assignment.teamId,
+          assigneeId: assignment.assigneeId === undefined ? current.assignee_id : assignment.assigneeId,
+        },
+      },
+      value: undefined,
+    };
+  });
+}
+
+/**
+ * Queues a reply to the customer, to be delivered through the case's source. Replying acknowledges a new
+ * case; a closed case must be reopened first. Returns the outbound message id, which is also its job id.
+ */
+export async function queueCaseReply(
+  db: Db,
+  orgId: string,
+  caseId: string,
+  reply: { body: string },
+  context: CaseChangeContext,
+): Promise<CaseChange<string>> {
+  return changeCase<string>(db, orgId, caseId, context, async (current, trx) => {
+    if (isClosed(current.status)) {
+      return {
+        reason: 'invalid_transition',
+        from: current.status,
+        allowed: allowedTransitions(current.status),
+      };
+    }
+    const source = await trx
+      .selectFrom('sources')
+      .innerJoin('feedback', 'feedback.source_id', 'sources.id')
+      .select(['sources.reply_url', 'feedback.external_id'])
+      .where('feedback.org_id', '=', orgId)
+      .where('feedback.id', '=', current.feedback_id)
+      .executeTakeFirstOrThrow();
+    if (!source.reply_url) return { reason: 'no_reply_target' };
+    const message = await trx
+      .insertInto('outbound_messages')
+      .values({
+        org_id: orgId,
+        case_id: caseId,
+        kind: 'reply',
+        author_member_id: context.actor.memberId,
+        last_error: null,
+        payload: JSON.stringify({
+          caseId,
+          feedbackId: current.feedback_id,
+          externalId: source.external_id,
+          customerRef: current.customer_ref,
+          body: reply.body,
+        }),
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const patch: Updateable<CaseTable> =
+      current.status === 'new' ? { status: 'acknowledged', acknowledged_at: context.now } : {};
+    return { patch, action: 'reply_queued', details: { messageId: message.id }, value: message.id };
+  });
+}
+
+/** An internal note; notes never change the case, so they need no version check. */
+export async function addCaseNote(
+  db: Db,
+  orgId: string,
+  caseId: string,
+  note: { body: string; actor: CaseActor; now: Date },
+): Promise<CaseNote | undefined> {
+  return db.transaction().execute(async (trx) => {
+    const target = await findCase(trx, orgId, caseId);
+    if (!target) return undefined;
+    const row = await trx
+      .insertInto('case_notes')
+      .values({
+        case_id: caseId,
+        org_id: orgId,
+        author_member_id: note.actor.memberId,
+        author_api_key_id: note.actor.apiKeyId,
+        body: note.body,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await recordCaseEvent(trx, {
+      caseId,
+      orgId,
+      action: 'note_added',
+      actor: note.actor,
+      details: { noteId: row.id },
+      at: note.now,
+    });
+    return row;
+  });
+}
+
+/**
+ * Hands the caller the most urgent open case nobody owns, among their teams' cases and the cases routed to
+ * no team: highest priority, then urgency, then the earliest first-response deadline. `SKIP LOCKED` lets
+ * concurrent callers pass over a row another claim is taking, so no two callers get the same case.
+ */
+export async function claimNextCase(
+  db: Db,
+  orgId: string,
+  claimant: { memberId: string; teamIds: readonly string[]; apiKeyId: string },
+  now: Date,
+): Promise<Case | undefined> {
+  return db.transaction().execute(async (trx) => {
+    const next = await trx
+      .selectFrom('cases')
+      .select(['id', 'status'])
+      .where('org_id', '=', orgId)
+      .where('assignee_id', 'is', null)
+      .where('status', 'in', openStatuses)
+      .where((eb) =>
+        claimant.teamIds.length > 0
+          ? eb.or([eb('team_id', 'is', null), eb('team_id', 'in', [...claimant.teamIds])])
+          : eb('team_id', 'is', null),
+      )
+      .orderBy('priority', 'desc')
+      .orderBy('urgency', 'desc')
+      .orderBy('first_response_due_at')
+      .orderBy('id')
+      .limit(1)
+      .forUpdate()
+      .skipLocked()
+      .executeTakeFirst();
+    if (!next) return undefined;
+    const claimed = await trx
+      .updateTable('cases')
+      .set({
+        assignee_id: claimant.memberId,
+        first_assigned_at: sql`coalesce(first_assigned_at, ${now})`,
+        status: next.status === 'new' ? 'acknowledged' : next.status,
+        acknowledged_at: sql`coalesce(acknowledged_at, ${now})`,
+        version: sql`version + 1`,
+        updated_at: now,
+      })
+      .where('org_id', '=', orgId)
+      .where('id', '=', next.id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await recordCaseEvent(trx, {
+      caseId: claimed.id,
+      orgId,
+      action: 'claimed',
+      actor: { memberId: claimant.memberId, apiKeyId: claimant.apiKeyId },
+      fromStatus: next.status,
+      toStatus: claimed.status,
+      at: now,
+    });
+    return claimed;
+  });
+}
+
+export type SlaState = 'breached' | 'at_risk' | 'on_track';
+
+export interface CaseFilters {
+  status?: readonly CaseStatus[];
+  severity?: readonly CaseSeverity[];
+  teamIds?: readonly string[];
+  /** A member id, or null for cases nobody owns. */
+  assigneeId?: string | null;
+  channel?: string;
+  topic?: string;
+  sla?: SlaState;
+}
+
+/** How soon before a deadline an open case counts as at risk. */
+const AT_RISK_MS = 60 * 60_000;
+
+function breached(eb: ExpressionBuilder<Database, 'cases'>) {
+  return eb.or([
+    eb('first_response_breached_at', 'is not', null),
+    eb('resolution_breached_at', 'is not', null),
+  ]);
+}
+
+export async function listCases(
+  db: Db,
+  orgId: string,
+  filters: CaseFilters,
+  page: { limit: number; offset: number; now: Date },
+): Promise<{ items: Case[]; total: number }> {
+  const base = db
+    .selectFrom('cases')
+    .where('org_id', '=', orgId)
+    .where((eb) => {
+      const conditions: Expression<SqlBool>[] = [];
+      if (filters.status?.length) conditions.push(eb('status', 'in', [...filters.status]));
+      if (filters.severity?.length) conditions.push(eb('severity', 'in', [...filters.severity]));
+      if (filters.teamIds) {
+        conditions.push(
+          filters.teamIds.length > 0 ? eb('team_id', 'in', [...filters.teamIds]) : eb.val(false),
+        );
+      }
+      if (filters.assigneeId !== undefined) {
+        conditions.push(
+          filters.assigneeId === null
+            ? eb('assignee_id', 'is', null)
+            : eb('assignee_id', '=', filters.assigneeId),
+        );
+      }
+      if (filters.channel) conditions.push(eb('channel', '=', filters.channel));
+      if (filters.topic)
+        conditions.push(sql<SqlBool>`${sql.ref('topics')} @> array[${filters.topic}]::text[]`);
+      if (filters.sla) {
+        const soon = new Date(page.now.getTime() + AT_RISK_MS);
+        const dueSoon = eb.or([
+          eb.and([eb('first_response_at', 'is', null), eb('first_response_due_at', '<=', soon)]),
+          eb('resolution_due_at', '<=', soon),
+        ]);
+        conditions.push(eb('status', 'in', openStatuses));
+        if (filters.sla === 'breached') conditions.push(breached(eb));
+        else {
+          conditions.push(eb.not(breached(eb)));
+          conditions.push(filters.sla === 'at_risk' ? dueSoon : eb.not(dueSoon));
+        }
+      }
+      return eb.and(conditions);
+    });
+  const [items, total] = await Promise.all([
+    base
+      .selectAll()
+      .orderBy('priority', 'desc')
+      .orderBy('urgency', 'desc')
+      .orderBy('opened_at')
+      .orderBy('id')
+      .limit(page.limit)
+      .offset(page.offset)
+      .execute(),
+    base.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { items, total: Number(total.n) };
+}
+
+/** The queue views every responder sees, each a set of filters; `mine` and `my_teams` depend on the caller. */
+export const caseViews = ['open', 'unassigned', 'mine', 'my_teams', 'breached', 'closed'] as const;
+export type CaseView = (typeof caseViews)[number];
+
+export function caseViewFilters(
+  view: CaseView,
+  caller: { memberId: string | null; teamIds: readonly string[] },
+): CaseFilters | null {
+  switch (view) {
+    case 'open':
+      return { status: openStatuses };
+    case 'unassigned':
+      return { status: openStatuses, assigneeId: null };
+    case 'mine':
+      return caller.memberId ? { status: openStatuses, assigneeId: caller.memberId } : null;
+    case 'my_teams':
+      return { status: openStatuses, teamIds: caller.teamIds };
+    case 'breached':
+      return { sla: 'breached' };
+    case 'closed':
+      return { status: ['resolved', 'dismissed'] };
+  }
+}
+
+/** How many cases each view holds for the caller, in one scan of the organisation's cases. */
+export async function countCaseViews(
+  db: Db,
+  orgId: string,
+  caller: { memberId: string | null; teamIds: readonly string[] },
+): Promise<Record<CaseView, number>> {
+  const open = sql<SqlBool>`status in ('new', 'acknowledged', 'in_progress')`;
+  const row = await db
+    .selectFrom('cases')
+    .where('org_id', '=', orgId)
+    .select([
+      sql<string>`count(*) filter (where ${open})`.as('open'),
+      sql<string>`count(*) filter (where ${open} and assignee_id is null)`.as('unassigned'),
+      sql<string>`count(*) filter (where ${open} and assignee_id = ${caller.memberId})`.as('mine'),
+      sql<string>`count(*) filter (where ${open} and team_id = any(${[...caller.teamIds]}::uuid[]))`.as(
+        'my_teams',
+      ),
+      sql<string>`count(*) filter (where ${open} and (first_response_breached_at is not null or resolution_breached_at is not null))`.as(
+        'breached',
+      ),
+      sql<string>`count(*) filter (where status in ('resolved', 'dismissed'))`.as('closed'),
+    ])
+    .executeTakeFirstOrThrow();
+  return Object.fromEntries(caseViews.map((view) => [view, Number(row[view])])) as Record<CaseView, number>;
+}

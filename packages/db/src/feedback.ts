@@ -1,0 +1,137 @@
+import { sql } from 'kysely';
+import type { Db } from './connection.js';
+import type { Feedback, FeedbackAnalysis, NewFeedback } from './schema.js';
+
+export interface StoredFeedback {
+  id: string;
+  externalId: string;
+  /** false when the row already existed: a redelivery, answered with the original id. */
+  created: boolean;
+}
+
+const keyOf = (row: { source_id: string; external_id: string }) => `${row.source_id} ${row.external_id}`;
+
+/**
+ * Stores a batch of feedback (of one source or several) in a single statement. Rows whose (source,
+ * external id) is already stored are left untouched and reported with their existing id, so a redelivered
+ * webhook changes nothing; when the batch itself names the same (source, external id) twice, the first
+ * occurrence is the one created. Concurrent deliveries of the same id wait on the unique index and then
+ * see the winner.
+ */
+export async function storeFeedbackBatch(db: Db, rows: readonly NewFeedback[]): Promise<StoredFeedback[]> {
+  if (rows.length === 0) return [];
+  const inserted = await db
+    .insertInto('feedback')
+    .values([...rows])
+    .onConflict((oc) => oc.columns(['source_id', 'external_id']).doNothing())
+    .returning(['id', 'source_id', 'external_id'])
+    .execute();
+  const insertedIds = new Map(inserted.map((row) => [keyOf(row), row.id]));
+  const missing = [
+    ...new Map(rows.filter((row) => !insertedIds.has(keyOf(row))).map((row) => [keyOf(row), row])),
+  ];
+  const existing =
+    missing.length === 0
+      ? []
+      : await db
+          .selectFrom('feedback')
+          .select(['id', 'source_id', 'external_id'])
+          .where((eb) =>
+            eb(
+              eb.refTuple('source_id', 'external_id'),
+              'in',
+              missing.map(([, row]) => eb.tuple(row.source_id, row.external_id)),
+            ),
+          )
+          .execute();
+  const existingIds = new Map(existing.map((row) => [keyOf(row), row.id]));
+  const claimed = new Set<string>();
+  return rows.map((row) => {
+    const key = keyOf(row);
+    const createdId = claimed.has(key) ? undefined : insertedIds.get(key);
+    claimed.add(key);
+    const id = insertedIds.get(key) ?? existingIds.get(key);
+    if (id === undefined) throw new Error(`feedback ${row.external_id} neither inserted nor found`);
+    return { id, externalId: row.external_id, created: createdId !== undefined };
+  });
+}
+
+export type FeedbackWithAnalysis = Feedback & { analysis: FeedbackAnalysis | null };
+
+export async function findFeedback(
+  db: Db,
+  orgId: string,
+  feedbackId: string,
+): Promise<FeedbackWithAnalysis | undefined> {
+  const feedback = await db
+    .selectFrom('feedback')
+    .selectAll()
+    .where('org_id', '=', orgId)
+    .where('id', '=', feedbackId)
+    .executeTakeFirst();
+  if (!feedback) return undefined;
+  const analysis = await db
+    .selectFrom('feedback_analysis')
+    .selectAll()
+    .where('org_id', '=', orgId)
+    .where('feedback_id', '=', feedbackId)
+    .executeTakeFirst();
+  return { ...feedback, analysis: analysis ?? null };
+}
+
+/** Loads what analysis needs; the job carries ids only, the row is the system of record. */
+export async function findFeedbackForAnalysis(db: Db, orgId: string, feedbackId: string) {
+  return db
+    .selectFrom('feedback')
+    .select(['id', 'org_id', 'text', 'nps', 'csat', 'ces', 'customer_ref', 'status', 'received_at'])
+    .where('org_id', '=', orgId)
+    .where('id', '=', feedbackId)
+    .executeTakeFirst();
+}
+
+/** A pipeline stage a feedback row can be stuck before: analysis, or being counted into rollups. */
+export type PipelineStage = 'analysis' | 'aggregation';
+
+/** Where a page of stuck feedback ended: the timestamp the stage orders by, and the id that breaks ties. */
+export interface StageCursor {
+  at: Date;
+  id: string;
+}
+
+/**
+ * Feedback stuck before `stage` for longer than `graceSeconds`, oldest first, across all organisations:
+ * accepted but not analysed, or analysed but never counted (their jobs lost with Redis). What the sweeper
+ * hands back to the queues. Pages with a keyset cursor because the rows stay stuck until their jobs run.
+ */
+export async function listFeedbackAwaiting(
+  db: Db,
+  stage: PipelineStage,
+  page: { graceSeconds: number; limit: number; after?: StageCursor | undefined },
+): Promise<{ rows: { id: string; org_id: string }[]; next: StageCursor | undefined }> {
+  const since = stage === 'analysis' ? 'received_at' : 'analysed_at';
+  let query = db
+    .selectFrom('feedback')
+    .select(['id', 'org_id', `${since} as at`])
+    .where(since, '<', sql<Date>`now() - make_interval(secs => ${page.graceSeconds})`);
+  query =
+    stage === 'analysis'
+      ? query.where('status', '=', 'received')
+      : query.where('status', '=', 'analysed').where('aggregated_at', 'is', null);
+  if (page.after) {
+    const { at, id } = page.after;
+    query = query.where((eb) => eb(eb.refTuple(since, 'id'), '>', eb.tuple(at, id)));
+  }
+  const rows = await query.orderBy(since).orderBy('id').limit(page.limit).execute();
+  const last = rows.length === page.limit ? rows.at(-1) : undefined;
+  return { rows, next: last?.at ? { at: last.at, id: last.id } : undefined };
+}
+
+export async function markFeedbackFailed(db: Db, orgId: string, feedbackId: string): Promise<void> {
+  await db
+    .updateTable('feedback')
+    .set({ status: 'failed' })
+    .where('org_id', '=', orgId)
+    .where('id', '=', feedbackId)
+    .where('status', '=', 'received')
+    .execute();
+}

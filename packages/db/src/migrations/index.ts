@@ -1,0 +1,25 @@
+import type { Migration } from 'kysely';
+import * as foundation from './20261123T1130_foundation.js';
+import * as sourceAdapters from './20261123T1200_source_adapters.js';
+import * as triage from './20261123T1215_triage.js';
+import * as surveys from './20261123T1310_surveys.js';
+import * as aggregation from './20261123T1330_aggregation.js';
+import * as sessions from './20261123T1400_sessions.js';
+import * as sourceVendorToken from './20261123T1420_source_vendor_token.js';
+import * as deliveryLogRing from './20261123T1430_delivery_log_ring.js';
+
+/**
+ * Every migration, keyed by a timestamped name that sorts in the order they must run. Listed statically
+ * (not discovered on disk) so the migrator works the same under tsx, a bundle or a container image.
+ * Add new files here; never edit one that has been applied.
+ */
+export const migrations: Record<string, Migration> = {
+  '20261123T1130_foundation': foundation,
+  '20261123T1200_source_adapters': sourceAdapters,
+  '20261123T1215_triage': triage,
+  '20261123T1310_surveys': surveys,
+  '20261123T1330_aggregation': aggregation,
+  '20261123T1400_sessions': sessions,
+  '20261123T1420_source_vendor_token': sourceVendorToken,
+  '20261123T1430_delivery_log_ring': deliveryLogRing,
+};

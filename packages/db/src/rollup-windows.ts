@@ -1,0 +1,248 @@
+import { type SelectQueryBuilder, sql } from 'kysely';
+import type { Db } from './connection.js';
+import type { Database } from './schema.js';
+
+/**
+ * Window sums over the rollups, for the metric catalogue and the insights. Every query reads rollup rows
+ * (days × units × channels × touchpoints/topics) or the small per-window tables, never raw feedback, so
+ * their cost does not grow with history (DESIGN invariant 4).
+ */
+
+/** What is scored: the whole organisation, or one of its units. */
+export interface ScoreScope {
+  orgId: string;
+  /** null for the enterprise (every unit and unattributed feedback together). */
+  unitId: string | null;
+}
+
+/** Inclusive UTC days 'YYYY-MM-DD'. */
+export interface DayWindow {
+  from: string;
+  to: string;
+}
+
+function inScope<T extends keyof Database, O>(
+  query: SelectQueryBuilder<Database, T, O>,
+  scope: ScoreScope,
+  window: DayWindow,
+): SelectQueryBuilder<Database, T, O> {
+  const scoped = query
+    .where(sql.ref('org_id'), '=', scope.orgId)
+    .where(sql.ref('day'), '>=', window.from)
+    .where(sql.ref('day'), '<=', window.to);
+  return scope.unitId === null ? scoped : scoped.where(sql.ref('unit_id'), '=', scope.unitId);
+}
+
+const total = (column: string) => sql<number>`coalesce(sum(${sql.ref(column)}), 0)::float8`;
+
+export interface ChannelWindowTotals {
+  channel: string;
+  firstDay: string;
+  feedback: number;
+  identified: number;
+  valued: number;
+  flagged: number;
+  rated: number;
+  ratedWithTopic: number;
+  nps: number;
+  npsPromoters: number;
+  npsDetractors: number;
+  csat: number;
+  csatSum: number;
+  ces: number;
+  cesSum: number;
+  sentimentCount: number;
+  sentimentSum: number;
+  touchpoints: number;
+}
+
+/** Per channel sums of the daily rollups over a window; channels without feedback are absent. */
+export async function channelTotals(
+  db: Db,
+  scope: ScoreScope,
+  window: DayWindow,
+): Promise<ChannelWindowTotals[]> {
+  const rows = await inScope(db.selectFrom('rollup_daily'), scope, window)
+    .select([
+      'channel',
+      sql<string>`min(day)::text`.as('firstDay'),
+      total('feedback_count').as('feedback'),
+      total('identified_count').as('identified'),
+      total('valued_count').as('valued'),
+      total('flagged_count').as('flagged'),
+      total('rated_count').as('rated'),
+      total('rated_with_topic_count').as('ratedWithTopic'),
+      total('nps_count').as('nps'),
+      total('nps_promoters').as('npsPromoters'),
+      total('nps_detractors').as('npsDetractors'),
+      total('csat_count').as('csat'),
+      total('csat_sum').as('csatSum'),
+      total('ces_count').as('ces'),
+      total('ces_sum').as('cesSum'),
+      total('sentiment_count').as('sentimentCount'),
+      total('sentiment_sum').as('sentimentSum'),
+      sql<number>`count(distinct touchpoint)::float8`.as('touchpoints'),
+    ])
+    .groupBy('channel')
+    .orderBy('channel')
+    .execute();
+  return rows.filter((row) => row.feedback > 0);
+}
+
+/** Days of the window with at least one feedback. */
+export async function daysWithFeedback(db: Db, scope: ScoreScope, window: DayWindow): Promise<number> {
+  const row = await inScope(db.selectFrom('rollup_daily'), scope, window)
+    .select(sql<number>`count(distinct day)::float8`.as('days'))
+    .where('feedback_count', '>', 0)
+    .executeTakeFirstOrThrow();
+  return row.days;
+}
+
+/** Distinct touchpoints with feedback in the window. */
+export async function touchpointsWithFeedback(
+  db: Db,
+  scope: ScoreScope,
+  window: DayWindow,
+): Promise<string[]> {
+  const rows = await inScope(db.selectFrom('rollup_daily'), scope, window)
+    .select('touchpoint')
+    .distinct()
+    .where('touchpoint', 'is not', null)
+    .execute();
+  return rows.map((row) => row.touchpoint!).sort();
+}
+
+/** Feedback received in the window and not analysed (waiting or failed): a small partial-index scan. */
+export async function unanalysedFeedbackCount(db: Db, scope: ScoreScope, window: DayWindow): Promise<number> {
+  let query = db
+    .selectFrom('feedback')
+    .select(sql<number>`count(*)::float8`.as('n'))
+    .where('org_id', '=', scope.orgId)
+    .where('status', '<>', 'analysed')
+    .where('received_at', '>=', sql<Date>`${window.from}::date`)
+    .where('received_at', '<', sql<Date>`${window.to}::date + 1`);
+  if (scope.unitId !== null) query = query.where('unit_id', '=', scope.unitId);
+  const row = await query.executeTakeFirstOrThrow();
+  return row.n;
+}
+
+/** Counts per bucket of the analysis lag histogram over a window (index = bucket). */
+export async function analysisLagHistogram(db: Db, scope: ScoreScope, window: DayWindow): Promise<number[]> {
+  const rows = await inScope(db.selectFrom('rollup_analysis_lag'), scope, window)
+    .select(['bucket', total('count').as('count')])
+    .groupBy('bucket')
+    .execute();
+  const histogram: number[] = [];
+  for (const row of rows) histogram[row.bucket] = row.count;
+  return Array.from(histogram, (count) => count ?? 0);
+}
+
+/**
+ * Identified customers with feedback in `window` and in `before` (the returning ones), and all identified
+ * customers of `window`. Cost grows with customers active in the two windows, not with history.
+ */
+export async function returningCustomers(
+  db: Db,
+  scope: ScoreScope,
+  window: DayWindow,
+  before: DayWindow,
+): Promise<{ returning: number; identified: number }> {
+  const current = inScope(db.selectFrom('customer_days'), scope, window).select('customer_ref').distinct();
+  const earlier = inScope(db.selectFrom('customer_days'), scope, before).select('customer_ref').distinct();
+  const row = await db
+    .selectFrom(current.as('current'))
+    .leftJoin(earlier.as('earlier'), 'earlier.customer_ref', 'current.customer_ref')
+    .select([
+      sql<number>`count(*)::float8`.as('identified'),
+      sql<number>`count(earlier.customer_ref)::float8`.as('returning'),
+    ])
+    .executeTakeFirstOrThrow();
+  return row;
+}
+
+export interface TopicChannelTotals {
+  topic: string;
+  channel: string;
+  mentions: number;
+  negative: number;
+  sentimentSum: number;
+  nps: number;
+  npsPromoters: number;
+  npsDetractors: number;
+  csat: number;
+  csatSum: number;
+}
+
+/** Per topic and channel sums of the topic rollups over a window. */
+export async function topicChannelTotals(
+  db: Db,
+  scope: ScoreScope,
+  window: DayWindow,
+): Promise<TopicChannelTotals[]> {
+  return inScope(db.selectFrom('rollup_topic_daily'), scope, window)
+    .select([
+      'topic',
+      'channel',
+      total('mentions').as('mentions'),
+      total('negative_count').as('negative'),
+      total('sentiment_sum').as('sentimentSum'),
+      total('nps_count').as('nps'),
+      total('nps_promoters').as('npsPromoters'),
+      total('nps_detractors').as('npsDetractors'),
+      total('csat_count').as('csat'),
+      total('csat_sum').as('csatSum'),
+    ])
+    .groupBy(['topic', 'channel'])
+    .orderBy('topic')
+    .orderBy('channel')
+    .execute();
+}
+
+/** Mentions and negative mentions per topic and day over a window, for baselines of rising issues. */
+export async function topicDailyMentions(
+  db: Db,
+  scope: ScoreScope,
+  window: DayWindow,
+): Promise<{ topic: string; day: string; mentions: number; negative: number }[]> {
+  return inScope(db.selectFrom('rollup_topic_daily'), scope, window)
+    .select([
+      'topic',
+      sql<string>`day::text`.as('day'),
+      total('mentions').as('mentions'),
+      total('negative_count').as('negative'),
+    ])
+    .groupBy(['topic', 'day'])
+    .orderBy('topic')
+    .orderBy('day')
+    .execute();
+}
+
+/** Feedback of the window, and how much of it is attributed to a unit. */
+export async function unitAttribution(
+  db: Db,
+  scope: ScoreScope,
+  window: DayWindow,
+): Promise<{ feedback: number; attributed: number }> {
+  return inScope(db.selectFrom('rollup_daily'), scope, window)
+    .select([
+      total('feedback_count').as('feedback'),
+      sql<number>`coalesce(sum(feedback_count) filter (where unit_id is not null), 0)::float8`.as(
+        'attributed',
+      ),
+    ])
+    .executeTakeFirstOrThrow();
+}
+
+/** When each channel type was first connected (its oldest source), for the scope's sources. */
+export async function channelFirstConnections(
+  db: Db,
+  scope: ScoreScope,
+): Promise<{ channel: string; firstConnectedAt: Date }[]> {
+  let query = db
+    .selectFrom('sources')
+    .select(['channel', sql<Date>`min(created_at)`.as('firstConnectedAt')])
+    .where('org_id', '=', scope.orgId)
+    .groupBy('channel');
+  if (scope.unitId !== null) query = query.where('unit_id', '=', scope.unitId);
+  return query.execute();
+}

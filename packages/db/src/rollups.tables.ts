@@ -1,0 +1,139 @@
+import type { ColumnType, Generated, JSONColumnType } from 'kysely';
+
+/** A `date` column: written as 'YYYY-MM-DD', read back as a Date at UTC midnight by pg. */
+type Day = ColumnType<Date, string, string>;
+type Counter = Generated<number>;
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+
+/** Per organisation, day (of receipt, UTC), unit, channel and touchpoint: additive counters of feedback. */
+export interface RollupDailyTable {
+  org_id: string;
+  day: Day;
+  unit_id: string | null;
+  channel: string;
+  touchpoint: string | null;
+  feedback_count: Counter;
+  /** Feedback carrying a customer reference. */
+  identified_count: Counter;
+  /** Identified feedback whose metadata carries a customer-value attribute. */
+  valued_count: Counter;
+  /** Feedback the analysis flagged (severity above none). */
+  flagged_count: Counter;
+  /** Feedback with a sentiment score (languages the analyser reads). */
+  sentiment_count: Counter;
+  sentiment_sum: Counter;
+  sentiment_sum_sq: Counter;
+  negative_count: Counter;
+  nps_count: Counter;
+  nps_promoters: Counter;
+  nps_passives: Counter;
+  nps_detractors: Counter;
+  csat_count: Counter;
+  csat_sum: Counter;
+  /** CSAT answers of 4 or 5. */
+  csat_satisfied: Counter;
+  ces_count: Counter;
+  ces_sum: Counter;
+  /** Feedback with any rating (NPS, CSAT or CES). */
+  rated_count: Counter;
+  /** Rated feedback whose comment was analysed into at least one topic. */
+  rated_with_topic_count: Counter;
+}
+
+/** Per organisation, day, unit, channel and topic: mentions, aspect sentiment and the ratings given with them. */
+export interface RollupTopicDailyTable {
+  org_id: string;
+  day: Day;
+  unit_id: string | null;
+  channel: string;
+  topic: string;
+  mentions: Counter;
+  sentiment_sum: Counter;
+  negative_count: Counter;
+  nps_count: Counter;
+  nps_promoters: Counter;
+  nps_detractors: Counter;
+  csat_count: Counter;
+  csat_sum: Counter;
+}
+
+/** Histogram of receipt → analysis minutes per day and unit; buckets are `ANALYSIS_LAG_BUCKETS`. */
+export interface RollupAnalysisLagTable {
+  org_id: string;
+  day: Day;
+  unit_id: string | null;
+  bucket: number;
+  count: Counter;
+}
+
+/** Days on which an identified customer gave feedback: what returning customers are counted from. */
+export interface CustomerDayTable {
+  org_id: string;
+  customer_ref: string;
+  day: Day;
+  unit_id: string | null;
+}
+
+/** The current score of a scope: the enterprise or one unit. */
+export interface ScoreCurrentTable {
+  org_id: string;
+  /** 'enterprise' or a unit id. */
+  scope: string;
+  unit_id: string | null;
+  total: number;
+  stage: string;
+  confidence: number;
+  /** The FrameworkScore with its evidence trail. */
+  score: JSONColumnType<Record<string, unknown>>;
+  /** Every catalogue metric: measured with value, sample and window, or missing with the reason. */
+  metrics: JSONColumnType<unknown[]>;
+  insights: JSONColumnType<Record<string, unknown>>;
+  computed_at: Timestamp;
+  changed_at: Timestamp;
+}
+
+export interface ElementScoreTable {
+  org_id: string;
+  scope: string;
+  element_id: string;
+  points: number;
+  max: number;
+  stage: string;
+  confidence: number;
+  missing: number;
+  updated_at: Timestamp;
+}
+
+export interface ScoreHistoryTable {
+  id: Generated<string>;
+  org_id: string;
+  scope: string;
+  recorded_at: Timestamp;
+  total: number;
+  stage: string;
+  elements: JSONColumnType<Record<string, number>>;
+  diff: JSONColumnType<Record<string, unknown>> | null;
+}
+
+export interface RisingIssueTable {
+  id: Generated<string>;
+  org_id: string;
+  unit_id: string | null;
+  topic: string;
+  window_start: Day;
+  mentions: number;
+  baseline_weekly_mean: number;
+  detected_at: Timestamp;
+  acknowledged_at: Timestamp | null;
+}
+
+export interface AggregationTables {
+  rollup_daily: RollupDailyTable;
+  rollup_topic_daily: RollupTopicDailyTable;
+  rollup_analysis_lag: RollupAnalysisLagTable;
+  customer_days: CustomerDayTable;
+  score_current: ScoreCurrentTable;
+  element_scores: ElementScoreTable;
+  score_history: ScoreHistoryTable;
+  rising_issues: RisingIssueTable;
+}

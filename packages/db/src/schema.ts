@@ -1,0 +1,142 @@
+import type { ColumnType, Generated, Insertable, JSONColumnType, Selectable } from 'kysely';
+import type { AggregationTables } from './rollups.tables.js';
+import type { SessionTables } from './sessions.tables.js';
+import type { SourceDeliveryTables } from './source-deliveries.tables.js';
+import type { SurveysTables } from './surveys.tables.js';
+import type { TriageTables } from './triage.tables.js';
+
+/** A timestamp column Postgres fills by default and pg returns as a Date. */
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+
+export interface OrganisationTable {
+  id: Generated<string>;
+  name: string;
+  created_at: CreatedAt;
+}
+
+export interface UnitTable {
+  id: Generated<string>;
+  org_id: string;
+  key: string;
+  name: string;
+  created_at: CreatedAt;
+}
+
+export interface SourceTable {
+  id: Generated<string>;
+  org_id: string;
+  unit_id: string | null;
+  name: string;
+  channel: string;
+  adapter: Generated<string>;
+  status: Generated<'active' | 'paused'>;
+  secret_ciphertext: string;
+  settings: Generated<JSONColumnType<Record<string, unknown>>>;
+  created_at: CreatedAt;
+  // Vendor adapters, rotation, rate limit and stats (migration 20261123T1200_source_adapters).
+  adapter_config: JSONColumnType<Record<string, unknown>, string | undefined, string>;
+  field_mapping: JSONColumnType<Record<string, unknown>, string | undefined, string>;
+  previous_secret_ciphertext: string | null;
+  previous_secret_expires_at: Timestamp | null;
+  secret_rotated_at: Timestamp | null;
+  rate_limit_per_minute: Generated<number>;
+  last_delivery_at: Timestamp | null;
+  accepted_count: ColumnType<string, never, string>;
+  rejected_count: ColumnType<string, never, string>;
+  last_error: string | null;
+  last_error_at: Timestamp | null;
+  /** Sealed vendor API token (migration 20261123T1420_source_vendor_token). */
+  vendor_token_ciphertext: string | null;
+  /** Deliveries logged so far; the next one takes slot `delivery_seq % 200` (migration …_delivery_log_ring). */
+  delivery_seq: ColumnType<string, never, never>;
+  // Where replies to this source's customers go, and their sealed signing secret (migration …_triage).
+  reply_url: string | null;
+  reply_secret_ciphertext: string | null;
+}
+
+export interface ApiKeyTable {
+  id: Generated<string>;
+  org_id: string;
+  role: 'admin' | 'manager' | 'responder';
+  name: string;
+  lookup: string;
+  secret_hash: string;
+  created_at: CreatedAt;
+  revoked_at: Timestamp | null;
+  /** The person the key acts for (migration …_triage); null for keys of scripts and integrations. */
+  member_id: string | null;
+}
+
+export interface FeedbackTable {
+  id: Generated<string>;
+  org_id: string;
+  unit_id: string | null;
+  source_id: string;
+  channel: string;
+  external_id: string;
+  customer_ref: string | null;
+  text: string;
+  nps: number | null;
+  csat: number | null;
+  ces: number | null;
+  touchpoint: string | null;
+  locale: string | null;
+  metadata: JSONColumnType<Record<string, unknown>>;
+  occurred_at: Timestamp;
+  received_at: CreatedAt;
+  status: Generated<'received' | 'analysed' | 'failed'>;
+  analysed_at: Timestamp | null;
+  /** Set when the feedback was counted into the rollups, in the same transaction (aggregation migration). */
+  aggregated_at: Generated<Date | null>;
+}
+
+export interface FeedbackAnalysisTable {
+  feedback_id: string;
+  org_id: string;
+  analyser_version: string;
+  language: string;
+  sentiment_score: number | null;
+  sentiment_label: string | null;
+  severity: string;
+  urgency: number;
+  details: JSONColumnType<Record<string, unknown>>;
+  redacted_text: string;
+  analysed_at: CreatedAt;
+}
+
+export interface MaintenanceRunTable {
+  task: string;
+  last_run_at: Timestamp;
+  last_result: JSONColumnType<Record<string, unknown>>;
+}
+
+export interface FoundationTables {
+  organisations: OrganisationTable;
+  units: UnitTable;
+  sources: SourceTable;
+  api_keys: ApiKeyTable;
+  feedback: FeedbackTable;
+  feedback_analysis: FeedbackAnalysisTable;
+  maintenance_runs: MaintenanceRunTable;
+}
+
+/**
+ * Every table, composed from one interface per area. An area (triage, surveys, rollups …) declares its
+ * tables in its own `*.tables.ts` and adds itself here.
+ */
+export interface Database
+  extends FoundationTables,
+    SourceDeliveryTables,
+    TriageTables,
+    SurveysTables,
+    AggregationTables,
+    SessionTables {}
+
+export type Organisation = Selectable<OrganisationTable>;
+export type Source = Selectable<SourceTable>;
+export type ApiKey = Selectable<ApiKeyTable>;
+export type Feedback = Selectable<FeedbackTable>;
+export type NewFeedback = Insertable<FeedbackTable>;
+export type FeedbackAnalysis = Selectable<FeedbackAnalysisTable>;
+export type NewFeedbackAnalysis = Insertable<FeedbackAnalysisTable>;

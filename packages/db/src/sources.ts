@@ -1,0 +1,253 @@
+import { sql } from 'kysely';
+import type { Db } from './connection.js';
+import type { Source } from './schema.js';
+import type { DeliveryOutcome } from './source-deliveries.tables.js';
+
+export interface NewSource {
+  orgId: string;
+  name: string;
+  channel: string;
+  adapter: string;
+  secretCiphertext: string;
+  unitId?: string | null;
+  adapterConfig?: Record<string, unknown>;
+  fieldMapping?: Record<string, unknown>;
+  rateLimitPerMinute?: number;
+  vendorTokenCiphertext?: string;
+}
+
+export async function createSource(db: Db, source: NewSource): Promise<Source> {
+  return db
+    .insertInto('sources')
+    .values({
+      org_id: source.orgId,
+      name: source.name,
+      channel: source.channel,
+      adapter: source.adapter,
+      secret_ciphertext: source.secretCiphertext,
+      unit_id: source.unitId ?? null,
+      ...(source.adapterConfig ? { adapter_config: JSON.stringify(source.adapterConfig) } : {}),
+      ...(source.fieldMapping ? { field_mapping: JSON.stringify(source.fieldMapping) } : {}),
+      ...(source.rateLimitPerMinute ? { rate_limit_per_minute: source.rateLimitPerMinute } : {}),
+      ...(source.vendorTokenCiphertext ? { vendor_token_ciphertext: source.vendorTokenCiphertext } : {}),
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+/**
+ * The one lookup not scoped by a caller's organisation: a webhook delivery names only its source, and the
+ * source (after its signature verifies) decides the organisation.
+ */
+export async function findSourceForDelivery(db: Db, sourceId: string): Promise<Source | undefined> {
+  return db.selectFrom('sources').selectAll().where('id', '=', sourceId).executeTakeFirst();
+}
+
+export async function findSource(db: Db, orgId: string, sourceId: string): Promise<Source | undefined> {
+  return db
+    .selectFrom('sources')
+    .selectAll()
+    .where('org_id', '=', orgId)
+    .where('id', '=', sourceId)
+    .executeTakeFirst();
+}
+
+export async function listSources(db: Db, orgId: string): Promise<Source[]> {
+  return db
+    .selectFrom('sources')
+    .selectAll()
+    .where('org_id', '=', orgId)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+}
+
+export interface SourceChanges {
+  name?: string;
+  status?: 'active' | 'paused';
+  fieldMapping?: Record<string, unknown>;
+  adapterConfig?: Record<string, unknown>;
+  rateLimitPerMinute?: number;
+  vendorTokenCiphertext?: string;
+}
+
+/** Applies the given changes; undefined when the source is not the organisation's. */
+export async function updateSource(
+  db: Db,
+  orgId: string,
+  sourceId: string,
+  changes: SourceChanges,
+): Promise<Source | undefined> {
+  const set = {
+    ...(changes.name !== undefined ? { name: changes.name } : {}),
+    ...(changes.status !== undefined ? { status: changes.status } : {}),
+    ...(changes.fieldMapping !== undefined ? { field_mapping: JSON.stringify(changes.fieldMapping) } : {}),
+    ...(changes.adapterConfig !== undefined ? { adapter_config: JSON.stringify(changes.adapterConfig) } : {}),
+    ...(changes.rateLimitPerMinute !== undefined
+      ? { rate_limit_per_minute: changes.rateLimitPerMinute }
+      : {}),
+    ...(changes.vendorTokenCiphertext !== undefined
+      ? { vendor_token_ciphertext: changes.vendorTokenCiphertext }
+      : {}),
+  };
+  // Nothing to change is a read: an UPDATE with an empty SET list is not SQL.
+  if (Object.keys(set).length === 0) {
+    return db
+      .selectFrom('sources')
+      .selectAll()
+      .where('org_id', '=', orgId)
+      .where('id', '=', sourceId)
+      .executeTakeFirst();
+  }
+  return db
+    .updateTable('sources')
+    .set(set)
+    .where('org_id', '=', orgId)
+    .where('id', '=', sourceId)
+    .returningAll()
+    .executeTakeFirst();
+}
+
+/** Deletes a source with its feedback and delivery log (cascade); false when it is not the organisation's. */
+export async function deleteSource(db: Db, orgId: string, sourceId: string): Promise<boolean> {
+  const result = await db
+    .deleteFrom('sources')
+    .where('org_id', '=', orgId)
+    .where('id', '=', sourceId)
+    .executeTakeFirst();
+  return result.numDeletedRows > 0n;
+}
+
+/**
+ * Replaces the signing secret; the current one becomes the previous secret, which keeps verifying until
+ * `previousExpiresAt`. A second rotation inside the window drops the oldest secret.
+ */
+export async function rotateSourceSecret(
+  db: Db,
+  orgId: string,
+  sourceId: string,
+  rotation: { secretCiphertext: string; previousExpiresAt: Date; rotatedAt: Date },
+): Promise<Source | undefined> {
+  return db
+    .updateTable('sources')
+    .set((eb) => ({
+      previous_secret_ciphertext: eb.ref('secret_ciphertext'),
+      previous_secret_expires_at: rotation.previousExpiresAt,
+      secret_ciphertext: rotation.secretCiphertext,
+      secret_rotated_at: rotation.rotatedAt,
+    }))
+    .where('org_id', '=', orgId)
+    .where('id', '=', sourceId)
+    .returningAll()
+    .executeTakeFirst();
+}
+
+/** How many deliveries each source's log keeps: a ring, the newest overwriting the oldest. */
+export const DELIVERY_LOG_LENGTH = 200;
+
+export interface DeliveryRecord {
+  orgId: string;
+  sourceId: string;
+  status: number;
+  outcome: DeliveryOutcome;
+  reason?: string | null;
+  sizeBytes: number;
+  acceptedEvents?: number;
+  redactedBody?: string | null;
+  receivedAt: Date;
+}
+
+/**
+ * Appends deliveries of one source to its log and updates its stats (last delivery, accepted/rejected
+ * counts, last error). The log is a ring of DELIVERY_LOG_LENGTH slots per source: each delivery takes the
+ * source's next sequence number and overwrites slot `seq % length`, so the log never grows and needs no
+ * pruning. Taking several deliveries at once matters: the stats row is one row per source, so writing it
+ * once per delivery would serialise every concurrent delivery of a busy source on its row lock.
+ */
+export async function recordSourceDeliveries(
+  db: Db,
+  source: { orgId: string; sourceId: string },
+  deliveries: readonly Omit<DeliveryRecord, 'orgId' | 'sourceId'>[],
+): Promise<void> {
+  if (deliveries.length === 0) return;
+  const rejected = deliveries.filter((delivery) => delivery.outcome === 'rejected');
+  const lastError = rejected.at(-1);
+  const acceptedEvents = deliveries
+    .filter((delivery) => delivery.outcome !== 'rejected')
+    .reduce((sum, delivery) => sum + (delivery.acceptedEvents ?? 0), 0);
+  const lastDeliveryAt = new Date(Math.max(...deliveries.map((delivery) => delivery.receivedAt.getTime())));
+  await db.transaction().execute(async (trx) => {
+    const stats = await trx
+      .updateTable('sources')
+      .set((eb) => ({
+        delivery_seq: sql`delivery_seq + ${deliveries.length}`,
+        last_delivery_at: lastDeliveryAt,
+        accepted_count: sql<string>`accepted_count + ${acceptedEvents}`,
+        rejected_count: sql<string>`rejected_count + ${rejected.length}`,
+        last_error: lastError ? (lastError.reason ?? null) : eb.ref('last_error'),
+        last_error_at: lastError ? lastError.receivedAt : eb.ref('last_error_at'),
+      }))
+      .where('org_id', '=', source.orgId)
+      .where('id', '=', source.sourceId)
+      .returning('delivery_seq')
+      .executeTakeFirst();
+    if (!stats) return; // the source was deleted meanwhile: nothing to log against
+    // Only the newest deliveries that fit the ring are written; older ones of the batch would be overwritten.
+    const kept = deliveries.slice(-DELIVERY_LOG_LENGTH);
+    const lastSeq = BigInt(stats.delivery_seq);
+    const firstSeq = lastSeq - BigInt(kept.length) + 1n;
+    await trx
+      .insertInto('source_deliveries')
+      .values(
+        kept.map((delivery, index) => {
+          const seq = firstSeq + BigInt(index);
+          return {
+            org_id: source.orgId,
+            source_id: source.sourceId,
+            seq: seq.toString(),
+            slot: Number(seq % BigInt(DELIVERY_LOG_LENGTH)),
+            received_at: delivery.receivedAt,
+            status: delivery.status,
+            outcome: delivery.outcome,
+            reason: delivery.reason ?? null,
+            size_bytes: delivery.sizeBytes,
+            accepted_events: delivery.acceptedEvents ?? 0,
+            redacted_body: delivery.redactedBody ?? null,
+          };
+        }),
+      )
+      .onConflict((oc) =>
+        oc.columns(['source_id', 'slot']).doUpdateSet((eb) => ({
+          seq: eb.ref('excluded.seq'),
+          received_at: eb.ref('excluded.received_at'),
+          status: eb.ref('excluded.status'),
+          outcome: eb.ref('excluded.outcome'),
+          reason: eb.ref('excluded.reason'),
+          size_bytes: eb.ref('excluded.size_bytes'),
+          accepted_events: eb.ref('excluded.accepted_events'),
+          redacted_body: eb.ref('excluded.redacted_body'),
+        })),
+      )
+      .execute();
+  });
+}
+
+export async function listSourceDeliveries(db: Db, orgId: string, sourceId: string, limit: number) {
+  return db
+    .selectFrom('source_deliveries')
+    .select([
+      'seq',
+      'received_at',
+      'status',
+      'outcome',
+      'reason',
+      'size_bytes',
+      'accepted_events',
+      'redacted_body',
+    ])
+    .where('org_id', '=', orgId)
+    .where('source_id', '=', sourceId)
+    .orderBy('seq', 'desc')
+    .limit(limit)
+    .execute();
+}

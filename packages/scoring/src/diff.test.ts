@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { diffScores } from './diff.js';
+import type { Evidence } from './evidence.js';
+import { scoreFramework } from './score.js';
+import { observe } from './testing/evidence-arbitraries.js';
+
+const lastMonth: Evidence = {
+  metrics: [observe('closed_loop_rate_30d', 0.3, 40), observe('active_channels_30d', 2, 300)],
+  survey: [{ indicatorId: 'D1.1.1', mean: 4, respondents: 12 }],
+};
+
+const thisMonth: Evidence = {
+  metrics: [observe('closed_loop_rate_30d', 0.9, 55), observe('active_channels_30d', 2, 340)],
+  survey: [{ indicatorId: 'D1.1.1', mean: 4, respondents: 12 }],
+};
+
+describe('diffScores', () => {
+  const diff = diffScores(scoreFramework(lastMonth), scoreFramework(thisMonth));
+
+  it('lists the elements that moved, by how much, and nothing else', () => {
+    // closed_loop_rate_30d informs D5.2.5 and D6.2.3; active channels only changed its sample size.
+    expect(diff.elements.map((change) => change.elementId).sort()).toEqual(['D5.2', 'D6.2']);
+    const d52 = diff.elements.find((change) => change.elementId === 'D5.2')!;
+    expect(d52.delta).toBeCloseTo(d52.after - d52.before, 12);
+    expect(d52.delta).toBeGreaterThan(0);
+    expect(diff.total.delta).toBeCloseTo(
+      diff.elements.reduce((sum, change) => sum + change.delta, 0),
+      9,
+    );
+    expect(diff.dimensions.map((change) => change.dimensionId)).toEqual(['D5', 'D6']);
+  });
+
+  it('names the indicator and the evidence that caused the move, adding up to the delta', () => {
+    const d62 = diff.elements.find((change) => change.elementId === 'D6.2')!;
+    const causes = d62.causes;
+    expect(causes.reduce((sum, cause) => sum + cause.points, 0)).toBeCloseTo(d62.delta, 12);
+    expect(causes[0]).toMatchObject({
+      kind: 'indicator',
+      indicatorId: 'D6.2.3',
+      attainmentBefore: 0,
+      attainmentAfter: 1,
+      evidence: [
+        {
+          source: 'closed_loop_rate_30d',
+          before: { value: 0.3, sampleSize: 40 },
+          after: { value: 0.9, sampleSize: 55 },
+        },
+      ],
+    });
+    // 1 of 6 indicators at 1 → 0.167, still below Partially, so the objective did not move.
+    expect(causes.some((cause) => cause.kind === 'objective')).toBe(false);
+    expect(causes[0]!.points).toBeCloseTo((50 * 0.7) / 6, 12);
+  });
+
+  it('reports an objective that moved, and a change of weight', () => {
+    const before = scoreFramework(thisMonth);
+    const after = scoreFramework(
+      { ...thisMonth, objectives: [{ elementId: 'D1.1', fully: 1, partially: 0, notYet: 0 }] },
+      { weights: { 'D1.1': 30, 'D1.2': 10 } },
+    );
+    const d11 = diffScores(before, after).elements.find((change) => change.elementId === 'D1.1')!;
+    expect(d11.causes.map((cause) => cause.kind).sort()).toEqual(['objective', 'weight']);
+    expect(d11.causes.reduce((sum, cause) => sum + cause.points, 0)).toBeCloseTo(d11.delta, 12);
+    // The old share (1 indicator of 6 at 0.75, objective Not yet) is 0.7 × 0.125; 10 more points at that share.
+    expect(d11.causes.find((cause) => cause.kind === 'weight')?.points).toBeCloseTo(
+      10 * 0.7 * (0.75 / 6),
+      12,
+    );
+    expect(d11.causes.find((cause) => cause.kind === 'objective')).toMatchObject({
+      levelBefore: 'not_yet',
+      levelAfter: 'fully',
+      sourceAfter: 'assessors',
+    });
+  });
+
+  it('is empty between identical scores', () => {
+    const score = scoreFramework(thisMonth);
+    const same = diffScores(score, scoreFramework(thisMonth));
+    expect(same.elements).toEqual([]);
+    expect(same.total.delta).toBe(0);
+    expect(same.stageBefore).toBe(same.stageAfter);
+  });
+});

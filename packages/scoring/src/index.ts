@@ -1,0 +1,64 @@
+export type { ImprovementAction } from './actions.js';
+export { rankImprovementActions } from './actions.js';
+export type { AttainmentMapping, Ramp, ThresholdLevel, Thresholds } from './attainment.js';
+export {
+  atLeast,
+  atMost,
+  attainmentOf,
+  describeMapping,
+  higherIsBetter,
+  mappingProblem,
+  ramp,
+} from './attainment.js';
+export { renderEvidenceCatalogue } from './catalogue-doc.js';
+export { combineConfidence, confidenceFromSample } from './confidence.js';
+export type { Cause, ElementChange, EvidenceChange, Movement, ScoreDiff } from './diff.js';
+export { diffScores } from './diff.js';
+export type { ElementScore } from './element.js';
+export { INDICATOR_SHARE, OBJECTIVE_SHARE } from './element.js';
+export type {
+  Evidence,
+  IndexedEvidence,
+  LikertDistribution,
+  MetricObservation,
+  MetricWindow,
+  ObjectiveRatings,
+  SurveyResult,
+} from './evidence.js';
+export { EvidenceError, indexEvidence } from './evidence.js';
+export type { IndicatorSelection } from './framework/index.js';
+export {
+  allElements,
+  allIndicators,
+  cemFramework,
+  findElement,
+  findIndicator,
+  listIndicators,
+  surveyItemText,
+} from './framework/index.js';
+export type { EvidenceUsed, IndicatorScore, MetricEvidenceUsed, SurveyEvidenceUsed } from './indicator.js';
+export { SOURCE_WEIGHTS, SURVEY_HALF_CONFIDENCE_AT, surveyAttainment } from './indicator.js';
+export type { MetricDefinition, MetricId, MetricUnit } from './metrics.js';
+export { metricCatalogue, metricDefinition } from './metrics.js';
+export type {
+  Dimension,
+  DimensionGroup,
+  DimensionId,
+  Element,
+  ElementId,
+  EvidenceDeclaration,
+  Framework,
+  Indicator,
+  IndicatorId,
+  MetricRule,
+} from './model.js';
+export type { ObjectiveLevel, ObjectiveScore } from './objective.js';
+export { OBJECTIVE_ACHIEVEMENT, OBJECTIVE_FROM_INDICATORS } from './objective.js';
+export type { PulseQuestion } from './pulse.js';
+export { toolsAndProcessesPulse } from './pulse.js';
+export type { DimensionScore, FrameworkScore, ScoreOptions, StageGap } from './score.js';
+export { scoreFramework } from './score.js';
+export type { StageBand, StageId } from './stages.js';
+export { defaultStageBands, stageForShare, validateStageBands } from './stages.js';
+export type { ElementWeights, WeightOverrides } from './weights.js';
+export { defaultWeights, validateWeights, WeightError } from './weights.js';

@@ -1,0 +1,26 @@
+export {
+  ANALYSER_VERSION,
+  type AnalyseOptions,
+  analyseFeedback,
+  type FeedbackInput,
+  type SentenceAnalysis,
+  type SentimentResult,
+  type TextAnalysis,
+  type TopicAnalysis,
+} from './analyse.js';
+export type { EffortAssessment, EffortSignal, EffortSignalCode } from './effort.js';
+export type { Evidence } from './evidence.js';
+export type { Flag, FlagCode, Severity } from './flags.js';
+export {
+  addDocument,
+  type CorpusStats,
+  documentTerms,
+  emptyCorpusStats,
+  inverseDocumentFrequency,
+  type Keyword,
+  tfIdf,
+} from './keywords.js';
+export type { DetectedLanguage } from './language.js';
+export { isValidIban, type PiiRedaction, type PiiSpan, type PiiType, passesLuhn, redactPii } from './pii.js';
+export { type SentimentLabel, sentimentLabel, sentimentScore } from './sentiment.js';
+export { type CustomTopic, DEFAULT_TOPICS, type TopicDefinition } from './topics.js';

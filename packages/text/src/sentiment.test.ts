@@ -1,0 +1,151 @@
+import { describe, expect, it } from 'vitest';
+import { sentimentLabel, sentimentScore } from './sentiment.js';
+
+describe('sentimentScore', () => {
+  it('scores plain praise positive and plain complaint negative', () => {
+    expect(sentimentScore('The staff were lovely and helpful')).toBeGreaterThan(0.5);
+    expect(sentimentScore('The staff were rude and useless')).toBeLessThan(-0.5);
+    expect(sentimentScore('The parcel is in the hallway')).toBe(0);
+  });
+
+  it('flips a negated word and turns denied expectations negative', () => {
+    expect(sentimentScore('The service was good')).toBeGreaterThan(0);
+    expect(sentimentScore('The service was not good')).toBeLessThan(0);
+    expect(sentimentScore("It wouldn't be such a bad idea")).toBeGreaterThan(0);
+    expect(sentimentScore('The parcel arrived')).toBe(0);
+    expect(sentimentScore('The parcel never arrived')).toBeLessThan(-0.3);
+  });
+
+  it('strengthens with intensifiers and weakens with dampeners', () => {
+    const plain = sentimentScore('The food was good');
+    expect(sentimentScore('The food was extremely good')).toBeGreaterThan(plain);
+    expect(sentimentScore('The food was kind of good')).toBeLessThan(plain);
+    expect(sentimentScore('The food was slightly good')).toBeLessThan(plain);
+  });
+
+  it('lets the clause after "but" outweigh the one before', () => {
+    expect(sentimentScore('The room was nice but the staff were rude')).toBeLessThan(0);
+    expect(sentimentScore('The room was dirty but the staff were lovely')).toBeGreaterThan(0);
+    expect(sentimentScore('Although the staff were lovely, the room was filthy')).toBeLessThan(0);
+  });
+
+  it('reads capitals and exclamation marks as emphasis', () => {
+    const plain = sentimentScore('The service was bad');
+    expect(sentimentScore('The service was BAD')).toBeLessThan(plain);
+    expect(sentimentScore('The service was bad!!!')).toBeLessThan(plain);
+    // An all-caps message is loud, not emphatic: no extra weight.
+    expect(sentimentScore('THE SERVICE WAS BAD')).toBeCloseTo(plain, 6);
+  });
+
+  it('scores emoji and emoticons', () => {
+    expect(sentimentScore('Delivery today 😍')).toBeGreaterThan(0.3);
+    expect(sentimentScore('Delivery today 😡')).toBeLessThan(-0.3);
+    expect(sentimentScore('Delivery today :(')).toBeLessThan(0);
+    expect(sentimentScore('Delivery today :)')).toBeGreaterThan(0);
+  });
+
+  it('understands customer-service vocabulary', () => {
+    expect(sentimentScore('I was on hold for an hour')).toBeLessThan(-0.2);
+    expect(sentimentScore('Still waiting for my refund')).toBeLessThan(-0.2);
+    expect(sentimentScore('No one called back')).toBeLessThan(-0.3);
+    expect(sentimentScore('The advisor went above and beyond')).toBeGreaterThan(0.4);
+    expect(sentimentScore("Can't wait to come back")).toBeGreaterThan(0.2);
+  });
+
+  it('stays within −1…+1 and labels with the ±0.05 band', () => {
+    const extreme = sentimentScore('HORRIBLE HORRIBLE awful disgusting terrible nightmare!!!!');
+    expect(extreme).toBeGreaterThanOrEqual(-1);
+    expect(extreme).toBeLessThan(-0.9);
+    expect(sentimentLabel(0.05)).toBe('neutral');
+    expect(sentimentLabel(0.051)).toBe('positive');
+    expect(sentimentLabel(-0.051)).toBe('negative');
+  });
+});
+
+describe('sentimentScore: informal writing and word forms', () => {
+  it('reads inflected forms of listed words', () => {
+    expect(sentimentScore('the nicest staff')).toBeCloseTo(sentimentScore('the nice staff'), 6);
+    expect(sentimentScore('she was pleasantly firm')).toBeGreaterThan(0);
+    expect(sentimentScore('constant hassles with the app')).toBeLessThan(0);
+    expect(sentimentScore('the form was awkwardly laid out')).toBeLessThan(0);
+    // An adjective-only entry has no plural: "means" is not "mean".
+    expect(sentimentScore('by all means')).toBe(0);
+    // Comparatives are not derived: "later" is not "late".
+    expect(sentimentScore('I will call later')).toBe(0);
+  });
+
+  it('reads laughter, dropped g and elongation', () => {
+    expect(sentimentScore('ahahahaha')).toBeGreaterThan(0.2);
+    expect(sentimentScore('lolol')).toBeGreaterThan(0.2);
+    expect(sentimentScore('lovin the new app')).toBeGreaterThan(0.3);
+    expect(sentimentScore('sooo goood')).toBeGreaterThan(sentimentScore('so good'));
+  });
+
+  it('understands emoticons by their parts', () => {
+    expect(sentimentScore('ok :-))')).toBeGreaterThan(sentimentScore('ok :)'));
+    expect(sentimentScore('delivery =/')).toBeLessThan(0);
+    expect(sentimentScore('delivery T_T')).toBeLessThan(0);
+    expect(sentimentScore('delivery ^_^')).toBeGreaterThan(0);
+    expect(sentimentScore('delivery xD')).toBeGreaterThan(0);
+    expect(sentimentScore('delivery </3')).toBeLessThan(0);
+    // Times and words are not faces.
+    expect(sentimentScore('delivery at 10:30')).toBe(0);
+  });
+
+  it('keeps an HTML-encoded emoticon or apostrophe whole', () => {
+    expect(sentimentScore('new card &lt;3')).toBeGreaterThan(0.3);
+    expect(sentimentScore('it didn&#39;t work')).toBeLessThan(-0.2);
+  });
+
+  it('takes an expletive before an evaluative word as an intensifier', () => {
+    expect(sentimentScore('the service was fucking great')).toBeGreaterThan(
+      sentimentScore('the service was great'),
+    );
+    expect(sentimentScore('damn it')).toBeLessThan(0);
+  });
+
+  it('does not let a repeated "no" deny itself', () => {
+    expect(sentimentScore('no no no')).toBeLessThan(0);
+  });
+
+  it('gives quantifiers no valence', () => {
+    expect(sentimentScore('many more parcels')).toBe(0);
+  });
+});
+
+describe('sentimentScore: questions, "least" and "not so much"', () => {
+  it('weighs a plain question less than the statement, but not an indignant "??"', () => {
+    const statement = sentimentScore('The new app is good');
+    expect(sentimentScore('Is the new app good?')).toBeLessThan(statement);
+    expect(sentimentScore('Is the new app good?')).toBeGreaterThan(0);
+    expect(sentimentScore('Why is it so bad??')).toBeLessThan(sentimentScore('It is so bad'));
+  });
+
+  it('reads "least" as a denial except in "at least"', () => {
+    expect(sentimentScore('the least helpful advisor')).toBeLessThan(0);
+    expect(sentimentScore('at least the advisor was helpful')).toBeGreaterThan(0);
+  });
+
+  it('reads "not so much" as the negative half of a contrast', () => {
+    expect(sentimentScore('the room, not so much')).toBeLessThan(0);
+  });
+});
+
+describe('sentimentScore: contrast across sentences', () => {
+  it('lets a sentence opening with "But" outweigh the ones before it', () => {
+    expect(sentimentScore('The food was great. But the service was bad.')).toBeLessThan(0);
+    expect(sentimentScore('The food was great. But the service was bad.')).toBeLessThan(
+      sentimentScore('The food was great. The service was bad.'),
+    );
+  });
+});
+
+describe('sentimentScore: idioms', () => {
+  it('reads idioms by what they mean, not by their words', () => {
+    expect(sentimentScore('The app could be better')).toBeLessThan(0);
+    expect(sentimentScore('The checkout leaves a lot to be desired')).toBeLessThan(0);
+    expect(sentimentScore("I can't stand the hold music")).toBeLessThan(-0.3);
+    expect(sentimentScore('Over the moon with my new kitchen')).toBeGreaterThan(0.4);
+    expect(sentimentScore('The food was not bad')).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,297 @@
+/**
+ * Rule-based sentiment in the manner of Hutto & Gilbert's VADER (valence sum with negation, intensity, contrast and
+ * emphasis rules, squashed into −1…+1), over our own lexicon and with rules for customer-service language:
+ * service phrases, expectation words that turn negative when denied, clause-bounded negation.
+ */
+
+import { emoticonValence } from './emoticons.js';
+import {
+  BOOSTER_INCREMENT,
+  CONTRAST_CONCESSIVE,
+  CONTRAST_FORWARD,
+  EMOJI_VALENCE,
+  EXPLETIVE_INTENSIFIERS,
+  INTENSIFIER_STEP,
+  isNegator,
+  NEGATED_EXPECTATION_VALENCE,
+  PHRASE_VALENCE,
+  TWO_WORD_DAMPENERS,
+} from './lexicon.js';
+import { normaliseText } from './normalise.js';
+import { splitSentences } from './sentences.js';
+import { type Token, tokenise } from './tokenise.js';
+import { lookUpWord } from './word-forms.js';
+
+export type SentimentLabel = 'positive' | 'neutral' | 'negative';
+
+/** Scores strictly inside ±0.05 are neutral: the threshold of the VADER paper, used by our evaluation too. */
+export const NEUTRAL_BAND = 0.05;
+/** Denial keeps about three quarters of a word's strength, reversed ("not good" is milder than "bad"). */
+const NEGATION_SCALAR = -0.74;
+/** How far back a negator or intensifier reaches, in words, and how much it fades with distance. */
+const LOOKBACK_DECAY = [1, 0.95, 0.9] as const;
+const CAPS_EMPHASIS = 0.733;
+const ELONGATION_EMPHASIS = 0.29;
+const EXCLAMATION_EMPHASIS = 0.292;
+const MAX_EXCLAMATIONS = 4;
+const QUESTION_EMPHASIS = 0.18;
+/** A plain question asks rather than asserts: "is the new app any good?" says less than "the new app is good". */
+const QUESTION_WEIGHT = 0.75;
+const BEFORE_CONTRAST_WEIGHT = 0.5;
+const AFTER_CONTRAST_WEIGHT = 1.5;
+/** Squashing constant: the sum s maps to s / √(s² + α), so one strong word lands near ±0.6. */
+const SQUASH_ALPHA = 15;
+
+interface Phrase {
+  words: readonly string[];
+  valence: number;
+}
+
+/** Phrases indexed by first word, longest first, so the longest expression wins. */
+const PHRASES_BY_FIRST_WORD: ReadonlyMap<string, readonly Phrase[]> = (() => {
+  const index = new Map<string, Phrase[]>();
+  for (const [phrase, valence] of PHRASE_VALENCE) {
+    const words = phrase.split(' ');
+    const first = words[0]!;
+    const list = index.get(first) ?? [];
+    list.push({ words, valence });
+    index.set(first, list);
+  }
+  for (const list of index.values()) list.sort((a, b) => b.words.length - a.words.length);
+  return index;
+})();
+
+const LOOKBACK_FILLERS: ReadonlySet<string> = new Set(['a', 'an', 'the', 'be', 'been', 'being']);
+const HAS_LETTER = /\p{L}/u;
+
+function isShouted(token: Token): boolean {
+  return token.text.length > 1 && token.text === token.text.toUpperCase() && HAS_LETTER.test(token.text);
+}
+
+/** Capitals are emphasis only when the writer also uses lower case: an all-caps message is just loud. */
+function hasMixedCase(tokens: readonly Token[]): boolean {
+  let shouted = 0;
+  let plain = 0;
+  for (const token of tokens) {
+    if (token.kind !== 'word' || !HAS_LETTER.test(token.text)) continue;
+    if (isShouted(token)) shouted++;
+    else plain++;
+  }
+  return shouted > 0 && plain > 0;
+}
+
+function phraseAt(tokens: readonly Token[], index: number): Phrase | undefined {
+  const candidates = PHRASES_BY_FIRST_WORD.get(tokens[index]!.lower);
+  if (candidates === undefined) return undefined;
+  for (const phrase of candidates) {
+    let matches = index + phrase.words.length <= tokens.length;
+    for (let k = 1; matches && k < phrase.words.length; k++) {
+      matches = tokens[index + k]!.lower === phrase.words[k];
+    }
+    if (matches) return phrase;
+  }
+  return undefined;
+}
+
+/** An expletive intensifies only when the next word carries valence ("fucking great", not "damn it"). */
+function isExpletiveIntensifier(tokens: readonly Token[], index: number): boolean {
+  const next = tokens[index + 1];
+  return (
+    EXPLETIVE_INTENSIFIERS.has(tokens[index]!.lower) &&
+    next !== undefined &&
+    next.kind === 'word' &&
+    lookUpWord(next.lower) !== undefined
+  );
+}
+
+function boosterAt(tokens: readonly Token[], index: number): number {
+  const token = tokens[index]!;
+  if (token.kind !== 'word') return 0;
+  if (isExpletiveIntensifier(tokens, index)) return INTENSIFIER_STEP;
+  const previous = tokens[index - 1];
+  if (token.lower === 'of' || token.lower === 'little' || token.lower === 'bit') {
+    if (previous !== undefined && TWO_WORD_DAMPENERS.has(`${previous.lower} ${token.lower}`)) {
+      return BOOSTER_INCREMENT.get('bit')!;
+    }
+  }
+  return BOOSTER_INCREMENT.get(token.lower) ?? 0;
+}
+
+function emojiValence(token: Token): number {
+  const whole = EMOJI_VALENCE.get(token.lower);
+  if (whole !== undefined) return whole;
+  const firstCodePoint = String.fromCodePoint(token.lower.codePointAt(0)!);
+  return EMOJI_VALENCE.get(firstCodePoint) ?? 0;
+}
+
+/**
+ * A negator, or "least" used as one ("the least helpful"): not in "at least" or "the very least", which concede.
+ */
+function deniesLikeNot(tokens: readonly Token[], index: number): boolean {
+  const word = tokens[index]!.lower;
+  if (word !== 'least') return isNegator(word);
+  const previous = tokens[index - 1]?.lower;
+  return previous !== 'at' && previous !== 'very';
+}
+
+/** A sentence ending in a single "?": a question, not the "??" or "?!" of indignation (that is emphasis). */
+function isPlainQuestion(tokens: readonly Token[]): boolean {
+  const last = tokens.at(-1);
+  const beforeLast = tokens.at(-2);
+  return last?.kind === 'question' && beforeLast?.kind !== 'question' && beforeLast?.kind !== 'exclamation';
+}
+
+/** Valence of the word at `index` after intensifiers, negation and emphasis. */
+function wordValence(tokens: readonly Token[], index: number, mixedCase: boolean): number {
+  const token = tokens[index]!;
+  const next = tokens[index + 1];
+  // An intensifier before a word modifies that word and says nothing itself ("super helpful"); at the end of a
+  // clause it is a judgement ("it was super").
+  if (boosterAt(tokens, index) !== 0 && next !== undefined && next.kind === 'word') return 0;
+  if ((token.lower === 'kind' || token.lower === 'sort') && next?.lower === 'of') return 0;
+
+  const found = lookUpWord(token.lower);
+  let valence = found?.valence ?? 0;
+
+  let negated = false;
+  let boost = 0;
+  let cursor = index;
+  for (let distance = 1; distance <= LOOKBACK_DECAY.length; distance++) {
+    cursor--;
+    // Articles and copulas do not use up the reach: "wouldn't be such a bad idea" still denies "bad".
+    while (cursor > 0 && LOOKBACK_FILLERS.has(tokens[cursor]!.lower)) cursor--;
+    const before = tokens[cursor];
+    if (before === undefined || before.kind !== 'word' || CONTRAST_FORWARD.has(before.lower)) break;
+    if (deniesLikeNot(tokens, cursor)) negated = true;
+    const increment = boosterAt(tokens, cursor);
+    if (increment !== 0) {
+      const capsBoost = mixedCase && isShouted(before) ? Math.sign(increment) * CAPS_EMPHASIS : 0;
+      boost += (increment + capsBoost) * LOOKBACK_DECAY[distance - 1]!;
+    }
+  }
+
+  // "no no no" is one refusal said three times, not a refusal denied.
+  if (negated && isNegator(token.lower)) negated = false;
+  if (negated) {
+    const denied = NEGATED_EXPECTATION_VALENCE.get(token.lower);
+    if (denied !== undefined) return denied;
+  }
+  if (valence === 0) return 0;
+
+  const direction = Math.sign(valence);
+  valence += direction * boost;
+  if (mixedCase && isShouted(token)) valence += direction * CAPS_EMPHASIS;
+  if (found?.elongated) valence += direction * ELONGATION_EMPHASIS;
+  return negated ? valence * NEGATION_SCALAR : valence;
+}
+
+/** Weighs clauses by contrast: after "but" counts more, before it less; "although X, Y" weakens X. */
+function applyContrast(tokens: readonly Token[], valences: number[]): void {
+  let lastForward = -1;
+  for (let i = 0; i < tokens.length; i++) {
+    if (tokens[i]!.kind === 'word' && CONTRAST_FORWARD.has(tokens[i]!.lower)) lastForward = i;
+  }
+  if (lastForward > 0) {
+    for (let i = 0; i < valences.length; i++) {
+      valences[i]! *= i < lastForward ? BEFORE_CONTRAST_WEIGHT : AFTER_CONTRAST_WEIGHT;
+    }
+    return;
+  }
+  const first = tokens[0];
+  if (first === undefined || !CONTRAST_CONCESSIVE.has(first.lower)) return;
+  const clauseEnd = tokens.findIndex((t) => t.kind === 'clauseBreak');
+  if (clauseEnd < 0) return;
+  for (let i = 0; i < valences.length; i++) {
+    valences[i]! *= i < clauseEnd ? BEFORE_CONTRAST_WEIGHT : AFTER_CONTRAST_WEIGHT;
+  }
+}
+
+function punctuationEmphasis(tokens: readonly Token[]): number {
+  let exclamations = 0;
+  let questions = 0;
+  for (const token of tokens) {
+    if (token.kind === 'exclamation') exclamations++;
+    else if (token.kind === 'question') questions++;
+  }
+  const questionEmphasis = questions > 1 ? Math.min(questions, 3) * QUESTION_EMPHASIS : 0;
+  return Math.min(exclamations, MAX_EXCLAMATIONS) * EXCLAMATION_EMPHASIS + questionEmphasis;
+}
+
+/**
+ * Unsquashed valence of one sentence's tokens: the sum the document score and the sentence score are built from.
+ * @example sentenceValence(tokenise('not good')) < 0
+ */
+export function sentenceValence(tokens: readonly Token[]): number {
+  const mixedCase = hasMixedCase(tokens);
+  const valences: number[] = new Array(tokens.length).fill(0);
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i]!;
+    if (token.kind === 'emoticon') valences[i] = emoticonValence(token.text);
+    else if (token.kind === 'emoji') valences[i] = emojiValence(token);
+    else if (token.kind === 'word') {
+      const phrase = phraseAt(tokens, i);
+      if (phrase !== undefined) {
+        valences[i] = phrase.valence;
+        i += phrase.words.length - 1;
+      } else {
+        valences[i] = wordValence(tokens, i, mixedCase);
+      }
+    }
+  }
+  applyContrast(tokens, valences);
+  let sum = 0;
+  for (const valence of valences) sum += valence;
+  if (sum !== 0) sum += Math.sign(sum) * punctuationEmphasis(tokens);
+  if (isPlainQuestion(tokens)) sum *= QUESTION_WEIGHT;
+  return sum;
+}
+
+/**
+ * Unsquashed valence of a document from its sentences. A sentence that opens with "But" or "However" answers what
+ * came before, so it outweighs it exactly as the clause after a "but" does inside one sentence.
+ * @example documentValence(tokenised, valences) for "Great food. But the service was awful." is negative
+ */
+export function documentValence(
+  sentenceTokens: readonly (readonly Token[])[],
+  valences: readonly number[],
+): number {
+  let sum = 0;
+  for (let index = 0; index < valences.length; index++) {
+    const firstWord = sentenceTokens[index]!.find((token) => token.kind === 'word');
+    if (index > 0 && firstWord !== undefined && CONTRAST_FORWARD.has(firstWord.lower)) {
+      sum = sum * BEFORE_CONTRAST_WEIGHT + valences[index]! * AFTER_CONTRAST_WEIGHT;
+    } else {
+      sum += valences[index]!;
+    }
+  }
+  return sum;
+}
+
+/** Squashes a valence sum into −1…+1. */
+export function squashValence(sum: number): number {
+  return sum === 0 ? 0 : sum / Math.sqrt(sum * sum + SQUASH_ALPHA);
+}
+
+export function sentimentLabel(score: number): SentimentLabel {
+  if (score > NEUTRAL_BAND) return 'positive';
+  if (score < -NEUTRAL_BAND) return 'negative';
+  return 'neutral';
+}
+
+/**
+ * Sentiment of a whole text in −1…+1: the fast path (no topics, flags or PII). Equals
+ * `analyseFeedback({ text }).sentiment.score` for English text.
+ * @example sentimentScore('Still waiting for my refund, no one called back') < -0.5
+ */
+export function sentimentScore(text: string): number {
+  const normalised = normaliseText(text).text;
+  const sentenceTokens = splitSentences(normalised).map((sentence) =>
+    tokenise(normalised, sentence.start, sentence.end),
+  );
+  return squashValence(
+    documentValence(
+      sentenceTokens,
+      sentenceTokens.map((tokens) => sentenceValence(tokens)),
+    ),
+  );
+}

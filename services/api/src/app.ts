@@ -1,0 +1,140 @@
+import type { Db } from '@cxloop/db';
+import {
+  type AnalyzeQueue,
+  createMetricsRegistry,
+  type OutboundQueue,
+  type ScoreQueue,
+  type SecretBox,
+} from '@cxloop/runtime';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  LogController,
+  type RouteOptions,
+} from 'fastify';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { Redis } from 'ioredis';
+import type { Registry } from 'prom-client';
+import { isAuthGuard } from './auth/plugin.js';
+import { dashboard } from './dashboard.js';
+import { errorHandling } from './errors.js';
+import type { VendorApiUrls } from './ingest/adapter.js';
+import { ingestRoutes } from './ingest/route.js';
+import type { RecordStaffResponse } from './ingest/staff-responses.js';
+import { observability } from './observability.js';
+import { openApi } from './openapi.js';
+import { caseRoutes } from './routes/cases.js';
+import { experienceTrendRoutes } from './routes/experience-trends.js';
+import { feedbackRoutes } from './routes/feedback.js';
+import { healthRoutes } from './routes/health.js';
+import { scoreRoutes } from './routes/scores.js';
+import { scoreStreamRoutes } from './routes/scores-stream.js';
+import { sessionRoutes } from './routes/session.js';
+import { sourceImportRoutes } from './routes/source-imports.js';
+import { sourceTestDeliveryRoutes } from './routes/source-test-delivery.js';
+import { sourceRoutes } from './routes/sources.js';
+import { surveyRespondentRoutes } from './routes/survey-respondents.js';
+import { surveyRoutes } from './routes/surveys.js';
+import { teamRoutes } from './routes/teams.js';
+import { triageSettingsRoutes } from './routes/triage-settings.js';
+import { staffResponseRecorder } from './surveys/responses.js';
+
+/**
+ * Every route documents itself: a summary and response schemas, or an explicit `hide` for documentation
+ * assets. A route without them stops the app from building, so the OpenAPI document cannot fall behind.
+ */
+function requireRouteSchema(route: RouteOptions) {
+  const schema = route.schema as { hide?: boolean; summary?: string; response?: unknown } | undefined;
+  if (schema?.hide || route.url.startsWith('/docs')) return;
+  if (!schema?.summary || !schema.response) {
+    throw new Error(`route ${String(route.method)} ${route.url} needs schema.summary and schema.response`);
+  }
+}
+
+/**
+ * Authentication runs before the body is parsed and validated, whichever hook a route declared its
+ * `requireRole` guard in: an unauthenticated caller gets 401, never a validation report about a body it
+ * was not allowed to send.
+ */
+function authenticateFirst(route: RouteOptions) {
+  const preHandlers = [route.preHandler ?? []].flat();
+  const guards = preHandlers.filter(isAuthGuard);
+  if (guards.length === 0) return;
+  route.preHandler = preHandlers.filter((hook) => !isAuthGuard(hook));
+  route.onRequest = [...[route.onRequest ?? []].flat(), ...guards] as RouteOptions['onRequest'];
+}
+
+export interface AppDeps {
+  db: Db;
+  analyzeQueue: AnalyzeQueue;
+  /** Score recomputes requested when new evidence (a staff survey response) arrives. */
+  scoreQueue: ScoreQueue;
+  /** Replies to customers and escalation notices, delivered by the aggregation worker. */
+  outboundQueue: OutboundQueue;
+  secretBox: SecretBox;
+  logger: FastifyBaseLogger;
+  bodyLimitBytes: number;
+  webhookToleranceSeconds: number;
+  /** Shared by every replica: per-source rate limits are counted here. Commands must fail fast when it is away. */
+  redis: Redis;
+  redisPrefix: string;
+  /** How senders reach this deployment (PUBLIC_BASE_URL): Twilio signs the URL it called. */
+  publicBaseUrl: string;
+  /** Overrides of vendor API base URLs (tests point SurveyMonkey at a stand-in); each vendor's own otherwise. */
+  vendorApiUrls?: VendorApiUrls;
+  /** Stores staff survey answers arriving through survey sources (the staff surveys module's recorder). */
+  recordStaffResponse?: RecordStaffResponse;
+  now?: () => Date;
+  /** The process's Prometheus registry; a fresh one when omitted (tests). */
+  metrics?: Registry;
+  metricsToken?: string | undefined;
+}
+
+/**
+ * Builds the HTTP app without listening, so tests drive it with `inject()` and the server entry decides
+ * how to listen. The caller owns the dependencies and closes them.
+ */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: deps.logger,
+    bodyLimit: deps.bodyLimitBytes,
+    // Clients that trickle a request (slowloris) are cut off instead of holding a socket forever.
+    requestTimeout: 30_000,
+    // The observability plugin writes one line per request instead of Fastify's two.
+    logController: new LogController({ disableRequestLogging: true }),
+  });
+  // Route schemas are zod: they validate requests, serialise responses and generate the OpenAPI document.
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.addHook('onRoute', requireRouteSchema);
+  app.addHook('onRoute', authenticateFirst);
+  await app.register(errorHandling);
+  await app.register(openApi);
+  await app.register(observability, {
+    registry: deps.metrics ?? createMetricsRegistry('api'),
+    queues: [deps.analyzeQueue],
+    metricsToken: deps.metricsToken,
+  });
+  await app.register(healthRoutes, deps);
+  await app.register(feedbackRoutes, deps);
+  await app.register(scoreRoutes, deps);
+  await app.register(scoreStreamRoutes, deps);
+  await app.register(experienceTrendRoutes, deps);
+  await app.register(sourceRoutes, deps);
+  await app.register(sourceImportRoutes, deps);
+  await app.register(sourceTestDeliveryRoutes, deps);
+  await app.register(sessionRoutes, deps);
+  await app.register(dashboard, deps);
+  await app.register(surveyRoutes, deps);
+  await app.register(surveyRespondentRoutes, deps);
+  await app.register(teamRoutes, deps);
+  await app.register(caseRoutes, deps);
+  await app.register(triageSettingsRoutes, deps);
+  await app.register(ingestRoutes, {
+    ...deps,
+    recordStaffResponse:
+      deps.recordStaffResponse ?? staffResponseRecorder({ scoreQueue: deps.scoreQueue, log: deps.logger }),
+    now: deps.now ?? (() => new Date()),
+  });
+  return app;
+}

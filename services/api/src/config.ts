@@ -1,0 +1,29 @@
+import { readEnv, secretKeyShape, sharedEnvShape } from '@cxloop/runtime';
+import { z } from 'zod';
+
+export const ApiConfig = z.object({
+  ...sharedEnvShape,
+  HOST: z.string().default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(1).max(65_535).default(3000),
+  /** Where senders reach this deployment (behind a proxy, its public URL); used to print webhook URLs. */
+  PUBLIC_BASE_URL: z.url().optional(),
+  CXLOOP_SECRET_KEY: secretKeyShape,
+  /** Largest request body accepted; the generic channel's 500-event batch fits well inside the default. */
+  BODY_LIMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1_024)
+    .default(2 * 1024 * 1024),
+  /** When set, `/metrics` requires it as a bearer token; leave unset where only the scraper can reach the API. */
+  METRICS_TOKEN: z.string().min(16).optional(),
+  WEBHOOK_TOLERANCE_SECONDS: z.coerce.number().int().min(1).default(300),
+});
+export type ApiConfig = z.infer<typeof ApiConfig>;
+
+export function loadApiConfig(): ApiConfig {
+  return readEnv(ApiConfig);
+}
+
+export function publicBaseUrl(config: Pick<ApiConfig, 'PUBLIC_BASE_URL' | 'HOST' | 'PORT'>): string {
+  return config.PUBLIC_BASE_URL ?? `http://${config.HOST}:${config.PORT}`;
+}

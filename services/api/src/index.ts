@@ -1,0 +1,4 @@
+export { type AppDeps, buildApp } from './app.js';
+export { issueApiKey } from './auth/api-keys.js';
+export { ApiConfig } from './config.js';
+export { type ImportReport, importFeedback } from './imports/feedback-import.js';

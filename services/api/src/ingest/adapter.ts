@@ -1,0 +1,138 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { Adapter, FeedbackEvent, FieldMapping } from '@cxloop/contracts';
+import type { StoredFeedback } from '@cxloop/db';
+import type { FastifyReply } from 'fastify';
+import type { FormFields } from './form-body.js';
+import type { StaffSurveyResponse } from './staff-responses.js';
+
+/** One webhook request as an adapter sees it: raw bytes first, parsed views on demand. */
+export interface InboundDelivery {
+  headers: Record<string, string | string[] | undefined>;
+  /** The exact bytes sent: signatures cover these, never a re-serialisation. */
+  body: Buffer;
+  /** Media type without parameters, lower case (`application/json`). */
+  mediaType: string;
+  /** The URL the sender called as seen from outside (PUBLIC_BASE_URL + path and query): Twilio signs it. */
+  publicUrl: string;
+  /** Form fields of a urlencoded or multipart body, parsed once. */
+  form(): Promise<FormFields>;
+  nowSeconds: number;
+  toleranceSeconds: number;
+}
+
+export type RejectionReason = 'missing_signature' | 'invalid_timestamp' | 'stale_timestamp' | 'bad_signature';
+
+export type Verification =
+  /** `deliveryId`: the sender's id of this delivery, from which the generic channel derives missing ids. */
+  { ok: true; deliveryId?: string } | { ok: false; reason: RejectionReason; detail: string };
+
+/** The per-source settings an adapter maps with. */
+export interface SourceSettings {
+  sourceId: string;
+  fieldMapping: FieldMapping;
+  adapterConfig: Record<string, unknown>;
+  /** The vendor API token (opened), for adapters that fetch what the webhook only names. */
+  vendorToken?: string | undefined;
+  /** Deployment-wide override of vendor API base URLs (tests, proxies); the adapter's default otherwise. */
+  vendorApiUrls: VendorApiUrls;
+}
+
+export interface VendorApiUrls {
+  surveymonkey?: string | undefined;
+}
+
+export interface AdapterOutput {
+  /** Canonical events; vendor adapters always set `externalId` from the vendor's own id. */
+  events: FeedbackEvent[];
+  /** The generic channel's `{events: [...]}` form: derived ids then need the event's index. */
+  batch: boolean;
+  /** Why a verified delivery stored nothing (a vendor's ping, an event type cxloop does not read). */
+  ignored?: string;
+  /** Answers mapped to staff survey questions (a survey source can receive staff responses). */
+  staffResponse?: StaffSurveyResponse;
+}
+
+/**
+ * A vendor's webhook: how its signature is checked and how its payload maps onto canonical feedback.
+ * Adapters are pure apart from `parse` of SurveyMonkey, which fetches the answers from the vendor.
+ */
+export interface ChannelAdapter {
+  name: Adapter;
+  /** Media types the vendor sends; anything else is 415. */
+  mediaTypes: readonly string[];
+  /** The status the vendor expects for "received, do not retry" (Mailgun and Intercom want exactly 200). */
+  successStatus: 200 | 202;
+  /** `vendor`: the vendor issues the signing key (Twilio auth token …) and the admin pastes it into cxloop. */
+  secretIssuedBy: 'cxloop' | 'vendor';
+  /** Non-secret settings the adapter needs, checked when a source is created or changed. */
+  validateConfig?(config: Record<string, unknown>): string | undefined;
+  verify(
+    delivery: InboundDelivery,
+    secrets: readonly string[],
+    settings: SourceSettings,
+  ): Promise<Verification>;
+  parse(delivery: InboundDelivery, settings: SourceSettings): Promise<AdapterOutput>;
+  /** A reply body other than cxloop's JSON, when the vendor expects one (Twilio: TwiML). */
+  reply?(reply: FastifyReply, stored: readonly StoredFeedback[]): FastifyReply;
+}
+
+export function headerValue(headers: InboundDelivery['headers'], name: string): string | undefined {
+  const value = headers[name.toLowerCase()];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** HMAC of `parts` concatenated, as raw bytes. */
+export function hmac(
+  algorithm: 'sha1' | 'sha256',
+  key: string | Buffer,
+  ...parts: (string | Buffer)[]
+): Buffer {
+  const mac = createHmac(algorithm, key);
+  for (const part of parts) mac.update(part);
+  return mac.digest();
+}
+
+/** Constant-time comparison of an offered signature with the expected bytes; false on any length mismatch. */
+export function signatureMatches(offered: Buffer, expected: Buffer): boolean {
+  return offered.length === expected.length && timingSafeEqual(offered, expected);
+}
+
+/** The first secret for which `expected(secret)` equals the offered signature. */
+export function anySecretMatches(
+  secrets: readonly string[],
+  offered: Buffer,
+  expected: (secret: string) => Buffer,
+): boolean {
+  // Every secret is tried even after a match would be found, so timing does not reveal which one matched.
+  let matched = false;
+  for (const secret of secrets) matched = signatureMatches(offered, expected(secret)) || matched;
+  return matched;
+}
+
+export const rejections = {
+  missing: (what: string, plural = false): Verification => ({
+    ok: false,
+    reason: 'missing_signature',
+    detail: `${what} ${plural ? 'are' : 'is'} required`,
+  }),
+  bad: (what: string): Verification => ({
+    ok: false,
+    reason: 'bad_signature',
+    detail: `${what} does not match this source's signing secret`,
+  }),
+  stale: (what: string): Verification => ({
+    ok: false,
+    reason: 'stale_timestamp',
+    detail: `${what} is too far from the current time`,
+  }),
+  invalidTimestamp: (what: string): Verification => ({
+    ok: false,
+    reason: 'invalid_timestamp',
+    detail: `${what} is not a valid timestamp`,
+  }),
+};
+
+/** Whether a sender's timestamp is within the tolerated clock skew. */
+export function isFresh(delivery: InboundDelivery, timestampSeconds: number): boolean {
+  return Math.abs(delivery.nowSeconds - timestampSeconds) <= delivery.toleranceSeconds;
+}

@@ -1,0 +1,34 @@
+import { FeedbackEvent, type FeedbackEventInput } from '@cxloop/contracts';
+import { fieldProblems, problems } from '../../problems.js';
+
+/**
+ * Checks an adapter's mapping against the canonical FeedbackEvent, so vendor feedback obeys the same limits
+ * as the generic channel. Paths are reported under `/mapped`, since they name cxloop's fields.
+ */
+export function canonicalEvent(input: FeedbackEventInput): FeedbackEvent {
+  const parsed = FeedbackEvent.safeParse(input);
+  if (!parsed.success) throw problems.invalidBody(fieldProblems(parsed.error, '/mapped'));
+  return parsed.data;
+}
+
+/** Text cut to the canonical limit at a character boundary: long emails keep their start. */
+export function clipText(text: string, maxChars = 20_000): string {
+  const chars = Array.from(text);
+  return chars.length <= maxChars ? text : chars.slice(0, maxChars).join('');
+}
+
+/** Plain text of a vendor's HTML fragment (Intercom message bodies). */
+export function htmlToText(html: string): string {
+  return html
+    .replace(/<br\s*\/?>/gi, '\n')
+    .replace(/<\/(p|div|li)>/gi, '\n')
+    .replace(/<[^>]*>/g, '')
+    .replace(/&nbsp;/g, ' ')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+}

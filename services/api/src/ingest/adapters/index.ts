@@ -1,0 +1,20 @@
+import type { Adapter } from '@cxloop/contracts';
+import type { ChannelAdapter } from '../adapter.js';
+import { genericAdapter } from './generic.js';
+import { intercomAdapter } from './intercom.js';
+import { mailgunAdapter } from './mailgun.js';
+import { surveyMonkeyAdapter } from './surveymonkey.js';
+import { twilioAdapter } from './twilio.js';
+import { typeformAdapter } from './typeform.js';
+import { zendeskAdapter } from './zendesk.js';
+
+/** Adapters by name; a source's `adapter` column picks one. */
+export const channelAdapters: Record<Adapter, ChannelAdapter> = {
+  generic: genericAdapter,
+  typeform: typeformAdapter,
+  surveymonkey: surveyMonkeyAdapter,
+  twilio: twilioAdapter,
+  mailgun: mailgunAdapter,
+  zendesk: zendeskAdapter,
+  intercom: intercomAdapter,
+};

@@ -1,0 +1,99 @@
+import { IntercomNotification } from '@cxloop/contracts';
+import type { AdapterOutput } from '../adapter.js';
+import { anySecretMatches, type ChannelAdapter, headerValue, hmac, rejections } from '../adapter.js';
+import { canonicalEvent, clipText, htmlToText } from './canonical.js';
+import { parseJsonBody, parseVendorPayload } from './json.js';
+
+const SIGNATURE_HEADER = 'X-Hub-Signature';
+
+/** Intercom's signature: `sha1=` + hex HMAC-SHA1 of the raw body, keyed with the app's client secret. */
+export function intercomSignature(clientSecret: string, body: Buffer): string {
+  return `sha1=${hmac('sha1', clientSecret, body).toString('hex')}`;
+}
+
+const ignored = (why: string): AdapterOutput => ({ events: [], batch: false, ignored: why });
+
+/** Conversations a customer starts or replies to, and the ratings they give (topics named in README). */
+export const intercomAdapter: ChannelAdapter = {
+  name: 'intercom',
+  mediaTypes: ['application/json'],
+  successStatus: 200,
+  secretIssuedBy: 'vendor',
+  async verify(delivery, secrets) {
+    const header = headerValue(delivery.headers, SIGNATURE_HEADER);
+    if (!header) return rejections.missing(`the ${SIGNATURE_HEADER} header`);
+    if (!header.startsWith('sha1=')) return rejections.bad(SIGNATURE_HEADER);
+    const offered = Buffer.from(header.slice('sha1='.length), 'hex');
+    const matched = anySecretMatches(secrets, offered, (secret) => hmac('sha1', secret, delivery.body));
+    return matched ? { ok: true } : rejections.bad(SIGNATURE_HEADER);
+  },
+  async parse(delivery) {
+    const notification = parseVendorPayload(IntercomNotification, parseJsonBody(delivery.body));
+    const conversation = notification.data.item;
+    const conversationId = conversation.id;
+    if (!conversationId) return ignored(`topic ${notification.topic} names no conversation`);
+    const contact = conversation.contacts?.contacts[0];
+    const customerRef = contact?.external_id ?? contact?.id ?? conversation.source?.author?.id;
+    const common = {
+      ...(customerRef ? { customerRef } : {}),
+      metadata: { intercom: { conversationId, topic: notification.topic, notificationId: notification.id } },
+    };
+    switch (notification.topic) {
+      case 'conversation.user.created': {
+        const text = [conversation.source?.subject, conversation.source?.body]
+          .map((part) => htmlToText(part ?? ''))
+          .filter(Boolean)
+          .join('\n\n');
+        if (!text) return ignored('the conversation has no text');
+        return {
+          events: [
+            canonicalEvent({
+              externalId: `conversation:${conversationId}`,
+              text: clipText(text),
+              ...(conversation.created_at
+                ? { occurredAt: new Date(conversation.created_at * 1000).toISOString() }
+                : {}),
+              ...common,
+            }),
+          ],
+          batch: false,
+        };
+      }
+      case 'conversation.user.replied': {
+        const parts = conversation.conversation_parts?.conversation_parts ?? [];
+        const reply = parts.findLast((part) => part.author?.type !== 'admin' && part.author?.type !== 'bot');
+        const text = htmlToText(reply?.body ?? '');
+        if (!reply || !text) return ignored('the reply has no text');
+        return {
+          events: [
+            canonicalEvent({
+              externalId: `conversation:${conversationId}:part:${reply.id}`,
+              text: clipText(text),
+              ...(reply.created_at ? { occurredAt: new Date(reply.created_at * 1000).toISOString() } : {}),
+              ...common,
+            }),
+          ],
+          batch: false,
+        };
+      }
+      case 'conversation.rating.added': {
+        const rating = conversation.conversation_rating;
+        if (!rating?.rating) return ignored('the rating has no score');
+        return {
+          events: [
+            canonicalEvent({
+              externalId: `conversation:${conversationId}:rating`,
+              text: rating.remark ?? '',
+              ratings: { csat: rating.rating },
+              ...(rating.created_at ? { occurredAt: new Date(rating.created_at * 1000).toISOString() } : {}),
+              ...common,
+            }),
+          ],
+          batch: false,
+        };
+      }
+      default:
+        return ignored(`topic ${notification.topic} is not read`);
+    }
+  },
+};

@@ -1,0 +1,162 @@
+import { type QuestionTarget, SurveyMonkeyResponseDetails, SurveyMonkeyWebhook } from '@cxloop/contracts';
+import { z } from 'zod';
+import { Problem, problems } from '../../problems.js';
+import {
+  type AdapterOutput,
+  anySecretMatches,
+  type ChannelAdapter,
+  headerValue,
+  hmac,
+  rejections,
+  type SourceSettings,
+} from '../adapter.js';
+import { mapSurveyAnswers, type SurveyAnswer, surveyResponseOutput } from '../survey-mapping.js';
+import { parseJsonBody, parseVendorPayload } from './json.js';
+
+const SIGNATURE_HEADER = 'Sm-Signature';
+const API_KEY_HEADER = 'Sm-Apikey';
+const FETCH_TIMEOUT_MS = 10_000;
+
+/** SurveyMonkey's API hosts by data centre; a source names its region, never a URL (no fetches elsewhere). */
+const apiHosts = {
+  us: 'https://api.surveymonkey.com',
+  eu: 'https://api.eu.surveymonkey.com',
+  ca: 'https://api.surveymonkey.ca',
+} as const;
+
+export const SurveyMonkeyConfig = z
+  .object({
+    /** The app's client id (the "API key" SurveyMonkey sends as Sm-Apikey and signs with). */
+    clientId: z.string().min(1),
+    region: z.enum(['us', 'eu', 'ca']).default('us'),
+  })
+  .strict();
+
+/**
+ * SurveyMonkey's signature: base64 HMAC-SHA1 of the raw body keyed with `clientId&clientSecret`
+ * (SurveyMonkey API v3 docs, webhooks: "Sm-Signature").
+ */
+export function surveyMonkeySignature(clientId: string, clientSecret: string, body: Buffer): string {
+  return hmac('sha1', `${clientId}&${clientSecret}`, body).toString('base64');
+}
+
+function configOf(settings: Pick<SourceSettings, 'adapterConfig'>) {
+  const config = SurveyMonkeyConfig.safeParse(settings.adapterConfig);
+  if (!config.success)
+    throw new Problem(500, 'source_misconfigured', 'The source has no SurveyMonkey client id');
+  return config.data;
+}
+
+/** Open-ended answers are the feedback text by default; ratings need an explicit mapping per question. */
+function defaultTarget(family: string | undefined): QuestionTarget | undefined {
+  return family === 'open_ended' ? { as: 'text' } : undefined;
+}
+
+/** The answers of a response, fetched from SurveyMonkey: the webhook only names the response. */
+async function fetchResponse(settings: SourceSettings, surveyId: string, responseId: string) {
+  if (!settings.vendorToken) {
+    throw new Problem(500, 'source_misconfigured', 'The source has no SurveyMonkey access token');
+  }
+  const base = settings.vendorApiUrls.surveymonkey ?? apiHosts[configOf(settings).region];
+  const url = `${base}/v3/surveys/${encodeURIComponent(surveyId)}/responses/${encodeURIComponent(responseId)}/details?simple=true`;
+  const response = await fetch(url, {
+    headers: { authorization: `Bearer ${settings.vendorToken}`, accept: 'application/json' },
+    signal: AbortSignal.timeout(FETCH_TIMEOUT_MS),
+  }).catch((error: unknown) => {
+    throw new Problem(502, 'vendor_unavailable', 'SurveyMonkey could not be reached', String(error));
+  });
+  if (!response.ok) {
+    throw new Problem(
+      502,
+      'vendor_unavailable',
+      'SurveyMonkey refused to return the response',
+      `GET response details answered ${response.status}`,
+    );
+  }
+  return parseVendorPayload(SurveyMonkeyResponseDetails, await response.json());
+}
+
+function leadingNumber(text: string | undefined): number | string | undefined {
+  if (text === undefined) return undefined;
+  const match = /^\s*(-?\d+)/.exec(text);
+  return match ? Number(match[1]) : text;
+}
+
+export const surveyMonkeyAdapter: ChannelAdapter = {
+  name: 'surveymonkey',
+  mediaTypes: ['application/json'],
+  successStatus: 202,
+  secretIssuedBy: 'vendor',
+  validateConfig(config) {
+    const parsed = SurveyMonkeyConfig.safeParse(config);
+    return parsed.success
+      ? undefined
+      : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
+  },
+  async verify(delivery, secrets, settings) {
+    const signature = headerValue(delivery.headers, SIGNATURE_HEADER);
+    if (!signature) return rejections.missing(`the ${SIGNATURE_HEADER} header`);
+    const { clientId } = configOf(settings);
+    const apiKey = headerValue(delivery.headers, API_KEY_HEADER);
+    if (apiKey !== undefined && apiKey !== clientId)
+      return rejections.bad(`${API_KEY_HEADER} (another app's client id)`);
+    const offered = Buffer.from(signature, 'base64');
+    const matched = anySecretMatches(secrets, offered, (secret) =>
+      hmac('sha1', `${clientId}&${secret}`, delivery.body),
+    );
+    return matched ? { ok: true } : rejections.bad(SIGNATURE_HEADER);
+  },
+  async parse(delivery, settings): Promise<AdapterOutput> {
+    const event = parseVendorPayload(SurveyMonkeyWebhook, parseJsonBody(delivery.body));
+    if (
+      event.object_type !== 'response' ||
+      !['response_completed', 'response_updated'].includes(event.event_type)
+    ) {
+      return {
+        events: [],
+        batch: false,
+        ignored: `event ${event.event_type} on ${event.object_type} is not read`,
+      };
+    }
+    const surveyId = event.resources.survey_id ?? event.filter_id;
+    if (!surveyId) {
+      throw problems.invalidBody([
+        { path: '/resources/survey_id', message: 'the survey of the response is not named' },
+      ]);
+    }
+    const response = await fetchResponse(settings, surveyId, event.object_id);
+    const answers: SurveyAnswer[] = [];
+    const families = new Map<string, string | undefined>();
+    response.pages.forEach((page, p) => {
+      page.questions.forEach((question, q) => {
+        families.set(question.id, question.family);
+        question.answers.forEach((answer, a) => {
+          const value = answer.text ?? leadingNumber(answer.simple_text);
+          if (value !== undefined) {
+            answers.push({
+              questionId: question.id,
+              value,
+              path: `/response/pages/${p}/questions/${q}/answers/${a}`,
+            });
+          }
+        });
+      });
+    });
+    const mapped = mapSurveyAnswers(answers, settings.fieldMapping, (answer) =>
+      defaultTarget(families.get(answer.questionId)),
+    );
+    const customerField = settings.fieldMapping.customerRefField;
+    const occurredAt = response.date_modified ?? response.date_created;
+    return surveyResponseOutput({
+      mapped,
+      fieldMapping: settings.fieldMapping,
+      // A response edited later (response_updated) is the same feedback: its id is the key.
+      responseId: response.id,
+      customerRef: customerField ? response.custom_variables?.[customerField] : undefined,
+      occurredAt: occurredAt ? new Date(occurredAt).toISOString() : undefined,
+      vendor: 'surveymonkey',
+      vendorMetadata: { surveyId, collectorId: event.resources.collector_id, eventId: event.event_id },
+      answersPath: '/response/pages',
+    });
+  },
+};

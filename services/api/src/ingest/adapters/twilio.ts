@@ -1,0 +1,88 @@
+import { TwilioInboundSms } from '@cxloop/contracts';
+import { anySecretMatches, type ChannelAdapter, headerValue, hmac, rejections } from '../adapter.js';
+import { type FormFields, firstValues } from '../form-body.js';
+import { canonicalEvent } from './canonical.js';
+import { parseVendorPayload } from './json.js';
+
+const SIGNATURE_HEADER = 'X-Twilio-Signature';
+const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>';
+
+/**
+ * Twilio's request signature: base64 HMAC-SHA1, keyed with the account's auth token, of the full URL
+ * Twilio called followed by every POST parameter sorted by name, name then value, no separators (a
+ * repeated parameter contributes each of its values, sorted).
+ *
+ * @example
+ * twilioSignature('12345', 'https://mycompany.com/myapp.php?foo=1&bar=2', params) // 'RSOYDt4T1cUTdK1PDd93/VVr8B8='
+ */
+export function twilioSignature(authToken: string, url: string, params: FormFields): string {
+  const names = [...params.keys()].sort();
+  const data = names.map((name) =>
+    [...(params.get(name) ?? [])]
+      .sort()
+      .map((value) => name + value)
+      .join(''),
+  );
+  return hmac('sha1', authToken, url, data.join('')).toString('base64');
+}
+
+/**
+ * The URL as Twilio may have signed it: its libraries accept the URL with and without the scheme's default
+ * port, because proxies differ in whether they keep it.
+ */
+function urlVariants(url: string): string[] {
+  const parsed = new URL(url);
+  const defaultPort = parsed.protocol === 'https:' ? '443' : '80';
+  const withoutPort = new URL(url);
+  withoutPort.port = '';
+  const withPort = `${parsed.protocol}//${parsed.username ? `${parsed.username}@` : ''}${parsed.hostname}:${parsed.port || defaultPort}${parsed.pathname}${parsed.search}`;
+  return [...new Set([url, withoutPort.toString(), withPort])];
+}
+
+export const twilioAdapter: ChannelAdapter = {
+  name: 'twilio',
+  mediaTypes: ['application/x-www-form-urlencoded'],
+  successStatus: 200,
+  secretIssuedBy: 'vendor',
+  async verify(delivery, secrets) {
+    const header = headerValue(delivery.headers, SIGNATURE_HEADER);
+    if (!header) return rejections.missing(`the ${SIGNATURE_HEADER} header`);
+    const params = await delivery.form();
+    const offered = Buffer.from(header, 'base64');
+    const urls = urlVariants(delivery.publicUrl);
+    const matched = urls.some((url) =>
+      anySecretMatches(secrets, offered, (token) =>
+        Buffer.from(twilioSignature(token, url, params), 'base64'),
+      ),
+    );
+    return matched
+      ? { ok: true }
+      : rejections.bad(
+          `${SIGNATURE_HEADER} (signed over ${delivery.publicUrl}; behind a proxy set PUBLIC_BASE_URL)`,
+        );
+  },
+  async parse(delivery) {
+    const sms = parseVendorPayload(TwilioInboundSms, firstValues(await delivery.form()));
+    if (!sms.Body.trim()) return { events: [], batch: false, ignored: 'the message has no text' };
+    return {
+      events: [
+        canonicalEvent({
+          externalId: sms.MessageSid,
+          text: sms.Body,
+          customerRef: sms.From,
+          metadata: {
+            twilio: {
+              accountSid: sms.AccountSid,
+              to: sms.To,
+              ...(sms.FromCountry ? { fromCountry: sms.FromCountry } : {}),
+              ...(sms.NumMedia && sms.NumMedia !== '0' ? { media: Number(sms.NumMedia) } : {}),
+            },
+          },
+        }),
+      ],
+      batch: false,
+    };
+  },
+  // Twilio reads the answer as TwiML: an empty <Response> sends no reply SMS.
+  reply: (reply) => reply.status(200).type('text/xml').send(EMPTY_TWIML),
+};

@@ -1,0 +1,85 @@
+import { type Db, type NewFeedback, type StoredFeedback, storeFeedbackBatch } from '@cxloop/db';
+
+interface PendingWrite {
+  rows: readonly NewFeedback[];
+  resolve: (stored: StoredFeedback[]) => void;
+  reject: (error: unknown) => void;
+}
+
+/** Statements in flight at once; each holds one pooled connection. */
+const WRITES_IN_FLIGHT = 4;
+/** Rows per statement, well inside PostgreSQL's 65 535 bind parameters at ~15 columns a row. */
+const ROWS_PER_WRITE = 2_000;
+
+/**
+ * Commits the feedback of concurrent deliveries together (group commit). A delivery that arrives while
+ * writes are in flight joins the next statement, so under load one commit (one fsync) carries many
+ * deliveries instead of one each. Each caller still gets its own rows' ids only after they are committed;
+ * when a shared statement fails, every delivery in it is retried on its own, so one bad delivery (its
+ * source deleted meanwhile, say) cannot fail the others.
+ *
+ * @example
+ * const writer = new FeedbackWriter(db);
+ * const stored = await writer.store(rows); // committed when it resolves
+ */
+export class FeedbackWriter {
+  readonly #queue: PendingWrite[] = [];
+  #inFlight = 0;
+
+  constructor(private readonly db: Db) {}
+
+  store(rows: readonly NewFeedback[]): Promise<StoredFeedback[]> {
+    if (rows.length === 0) return Promise.resolve([]);
+    const stored = new Promise<StoredFeedback[]>((resolve, reject) =>
+      this.#queue.push({ rows, resolve, reject }),
+    );
+    this.#writeNext();
+    return stored;
+  }
+
+  #writeNext(): void {
+    if (this.#inFlight >= WRITES_IN_FLIGHT || this.#queue.length === 0) return;
+    const batch = this.#takeBatch();
+    this.#inFlight += 1;
+    this.#write(batch).finally(() => {
+      this.#inFlight -= 1;
+      this.#writeNext();
+    });
+  }
+
+  #takeBatch(): PendingWrite[] {
+    const batch: PendingWrite[] = [];
+    let rows = 0;
+    while (
+      this.#queue.length > 0 &&
+      (batch.length === 0 || rows + this.#queue[0]!.rows.length <= ROWS_PER_WRITE)
+    ) {
+      const next = this.#queue.shift()!;
+      rows += next.rows.length;
+      batch.push(next);
+    }
+    return batch;
+  }
+
+  async #write(batch: PendingWrite[]): Promise<void> {
+    try {
+      const stored = await storeFeedbackBatch(
+        this.db,
+        batch.flatMap((write) => write.rows),
+      );
+      let offset = 0;
+      for (const write of batch) {
+        write.resolve(stored.slice(offset, offset + write.rows.length));
+        offset += write.rows.length;
+      }
+    } catch (error) {
+      if (batch.length === 1) {
+        batch[0]!.reject(error);
+        return;
+      }
+      await Promise.all(
+        batch.map((write) => storeFeedbackBatch(this.db, write.rows).then(write.resolve, write.reject)),
+      );
+    }
+  }
+}

@@ -1,0 +1,34 @@
+import type { Redis } from 'ioredis';
+
+export interface RateLimitDecision {
+  allowed: boolean;
+  /** Deliveries counted in the current window, including this one. */
+  count: number;
+  /** Seconds until the window resets: the Retry-After of a refusal. */
+  retryAfterSeconds: number;
+}
+
+const WINDOW_SECONDS = 60;
+
+/**
+ * A fixed one-minute window per source, counted in Redis so every API replica shares it. INCR and the
+ * first EXPIRE run in one MULTI, so a crash between them cannot leave a counter that never expires.
+ */
+export async function takeDeliverySlot(
+  redis: Redis,
+  prefix: string,
+  sourceId: string,
+  limitPerMinute: number,
+  nowMs: number,
+): Promise<RateLimitDecision> {
+  const window = Math.floor(nowMs / 1000 / WINDOW_SECONDS);
+  const key = `${prefix}:ratelimit:source:${sourceId}:${window}`;
+  const results = await redis
+    .multi()
+    .incr(key)
+    .expire(key, WINDOW_SECONDS * 2, 'NX')
+    .exec();
+  const count = Number(results?.[0]?.[1] ?? 0);
+  const retryAfterSeconds = Math.max(1, (window + 1) * WINDOW_SECONDS - Math.floor(nowMs / 1000));
+  return { allowed: count <= limitPerMinute, count, retryAfterSeconds };
+}

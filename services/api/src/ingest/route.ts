@@ -1,0 +1,276 @@
+import { Adapter, FieldMapping } from '@cxloop/contracts';
+import { type Db, findSourceForDelivery, type Source } from '@cxloop/db';
+import type { AnalyzeQueue, SecretBox } from '@cxloop/runtime';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Redis } from 'ioredis';
+import { z } from 'zod';
+import { Problem, problems } from '../problems.js';
+import { ProblemResponse } from '../routes/schemas.js';
+import type { InboundDelivery, SourceSettings, VendorApiUrls } from './adapter.js';
+import { channelAdapters } from './adapters/index.js';
+import { DeliveryLog, redactedExcerpt } from './delivery-log.js';
+import { FeedbackWriter } from './feedback-writer.js';
+import { type FormFields, parseMultipart, parseUrlEncoded } from './form-body.js';
+import { takeDeliverySlot } from './rate-limit.js';
+import type { RecordStaffResponse, StaffSurveyResponse } from './staff-responses.js';
+import { storeDelivery } from './store-events.js';
+
+export interface IngestDeps {
+  db: Db;
+  analyzeQueue: AnalyzeQueue;
+  secretBox: SecretBox;
+  /** Shared by every API replica: per-source rate limits are counted here. */
+  redis: Redis;
+  redisPrefix: string;
+  webhookToleranceSeconds: number;
+  /** How senders reach this deployment; Twilio signs the URL it called, so it must be the public one. */
+  publicBaseUrl: string;
+  /** Injected so signature freshness can be tested without waiting. */
+  now: () => Date;
+  /** Overrides of vendor API base URLs for the whole deployment (tests point SurveyMonkey at a stand-in). */
+  vendorApiUrls?: VendorApiUrls | undefined;
+  /** Stores answers a survey source maps to staff survey questions; without it such deliveries get 501. */
+  recordStaffResponse?: RecordStaffResponse | undefined;
+}
+
+const SourceParams = z.object({ sourceId: z.uuid() });
+
+const AcceptedEvent = z.object({ id: z.uuid(), externalId: z.string(), duplicate: z.boolean() });
+
+const RAW_MEDIA_TYPES = ['application/json', 'application/x-www-form-urlencoded', 'multipart/form-data'];
+
+function mediaTypeOf(request: FastifyRequest): string {
+  return (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+}
+
+/** The source's secrets that verify now: the current one, and the previous one inside its overlap window. */
+export function activeSecrets(source: Source, secretBox: SecretBox, now: Date): string[] {
+  const secrets = [secretBox.open(source.secret_ciphertext)];
+  if (
+    source.previous_secret_ciphertext &&
+    source.previous_secret_expires_at &&
+    source.previous_secret_expires_at > now
+  ) {
+    secrets.push(secretBox.open(source.previous_secret_ciphertext));
+  }
+  return secrets;
+}
+
+function settingsOf(deps: IngestDeps, source: Source): SourceSettings {
+  // Mappings are validated when saved; a row written before a schema change falls back to defaults.
+  const mapping = FieldMapping.safeParse(source.field_mapping);
+  return {
+    sourceId: source.id,
+    fieldMapping: mapping.success ? mapping.data : { questions: {} },
+    adapterConfig: source.adapter_config,
+    vendorToken: source.vendor_token_ciphertext
+      ? deps.secretBox.open(source.vendor_token_ciphertext)
+      : undefined,
+    vendorApiUrls: deps.vendorApiUrls ?? {},
+  };
+}
+
+async function enforceRateLimit(deps: IngestDeps, request: FastifyRequest, source: Source) {
+  const decision = await takeDeliverySlot(
+    deps.redis,
+    deps.redisPrefix,
+    source.id,
+    source.rate_limit_per_minute,
+    deps.now().getTime(),
+  ).catch((error: unknown) => {
+    // Redis is a delivery mechanism, not the system of record: without it deliveries are still accepted.
+    request.log.warn({ err: error }, 'rate limit unavailable; delivery admitted');
+    return undefined;
+  });
+  if (!decision || decision.allowed) return;
+  const problem = problems.tooManyRequests(
+    decision.retryAfterSeconds,
+    `this source accepts ${source.rate_limit_per_minute} deliveries per minute`,
+  );
+  // Only the first refusal of a window is logged, so a flood cannot turn into a flood of log writes.
+  throw Object.assign(problem, { firstInWindow: decision.count === source.rate_limit_per_minute + 1 });
+}
+
+/**
+ * Every source's webhook: `POST /v1/sources/:sourceId/events`. One URL per source whatever the vendor; the
+ * source's adapter decides how the delivery is verified and mapped. All adapters share one pipeline: rate
+ * limit → verify (raw bytes) → parse (zod) → map to FeedbackEvent → commit → enqueue, and every outcome
+ * (rejections too) lands in the source's delivery log.
+ */
+export async function ingestRoutes(app: FastifyInstance, deps: IngestDeps) {
+  // Bodies stay bytes until the signature checks out: signatures cover the exact bytes sent.
+  const deliveryLog = new DeliveryLog(deps.db, app.log);
+  const feedbackWriter = new FeedbackWriter(deps.db);
+  app.addHook('onClose', () => deliveryLog.drain());
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser(RAW_MEDIA_TYPES, { parseAs: 'buffer' }, (_request, body, done) =>
+    done(null, body),
+  );
+
+  app.post(
+    '/v1/sources/:sourceId/events',
+    {
+      schema: {
+        summary: 'Deliver feedback to a source (every channel adapter)',
+        description:
+          'The webhook URL of a source, for every adapter. `generic`: one event or `{"events": [...]}` (up to ' +
+          '500), signed per Standard Webhooks. `typeform`: `form_response` with `Typeform-Signature: sha256=<base64 ' +
+          'HMAC-SHA256 of body>`. `twilio`: inbound SMS, form-encoded, `X-Twilio-Signature` over the public URL + ' +
+          'sorted parameters; answered with empty TwiML. `mailgun`: inbound route, form or multipart, signed ' +
+          'timestamp + token. `zendesk`: `zen:event-type:ticket.created` events and the satisfaction trigger body ' +
+          '(README), `X-Zendesk-Webhook-Signature` over timestamp + body. `intercom`: conversation topics, ' +
+          '`X-Hub-Signature: sha1=<hex>`. Answers 2xx only after the feedback is committed; a redelivery returns ' +
+          'the stored ids with `duplicate: true`. 429 with Retry-After above the source’s rate limit.',
+        tags: ['ingest'],
+        params: z.object({ sourceId: z.string() }),
+        response: {
+          200: z.union([
+            AcceptedEvent,
+            z.object({ results: z.array(AcceptedEvent), ignored: z.string().optional() }),
+          ]),
+          202: z.union([
+            AcceptedEvent,
+            z.object({ results: z.array(AcceptedEvent), ignored: z.string().optional() }),
+          ]),
+          400: ProblemResponse,
+          401: ProblemResponse,
+          404: ProblemResponse,
+          409: ProblemResponse,
+          413: ProblemResponse,
+          415: ProblemResponse,
+          422: ProblemResponse,
+          429: ProblemResponse,
+          501: ProblemResponse,
+          502: ProblemResponse,
+          503: ProblemResponse,
+        },
+      },
+    },
+    async (request, reply) => {
+      const params = SourceParams.safeParse(request.params);
+      const source = params.success ? await findSourceForDelivery(deps.db, params.data.sourceId) : undefined;
+      if (!source) throw problems.notFound('Source');
+      return deliver(deps, { deliveryLog, feedbackWriter }, request, reply, source);
+    },
+  );
+}
+
+async function deliver(
+  deps: IngestDeps,
+  { deliveryLog, feedbackWriter }: { deliveryLog: DeliveryLog; feedbackWriter: FeedbackWriter },
+  request: FastifyRequest,
+  reply: FastifyReply,
+  source: Source,
+) {
+  const receivedAt = deps.now();
+  const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+  const mediaType = mediaTypeOf(request);
+  let verified = false;
+  try {
+    await enforceRateLimit(deps, request, source);
+    const adapter = channelAdapters[Adapter.parse(source.adapter)];
+    if (!adapter.mediaTypes.includes(mediaType)) {
+      throw new Problem(415, 'unsupported_media_type', `Send ${adapter.mediaTypes.join(' or ')}`);
+    }
+    let form: Promise<FormFields> | undefined;
+    const inbound: InboundDelivery = {
+      headers: request.headers,
+      body,
+      mediaType,
+      publicUrl: `${deps.publicBaseUrl}${request.url}`,
+      form: () => {
+        form ??=
+          mediaType === 'multipart/form-data'
+            ? parseMultipart(body, String(request.headers['content-type']))
+            : Promise.resolve(parseUrlEncoded(body));
+        return form;
+      },
+      nowSeconds: Math.floor(receivedAt.getTime() / 1000),
+      toleranceSeconds: deps.webhookToleranceSeconds,
+    };
+    const secrets = activeSecrets(source, deps.secretBox, receivedAt);
+    const settings = settingsOf(deps, source);
+    const verification = await adapter.verify(inbound, secrets, settings);
+    if (!verification.ok) {
+      throw Object.assign(problems.unauthenticated(verification.detail), { logReason: verification.reason });
+    }
+    verified = true;
+    if (source.status !== 'active') {
+      throw new Problem(
+        409,
+        'source_paused',
+        'This source is paused',
+        'resume the source to accept deliveries',
+      );
+    }
+
+    const output = await adapter.parse(inbound, settings);
+    const stored =
+      output.events.length > 0
+        ? await storeDelivery(
+            { db: deps.db, feedbackWriter, analyzeQueue: deps.analyzeQueue, log: request.log },
+            {
+              source,
+              webhookId: verification.deliveryId ?? '',
+              events: output.events,
+              batch: output.batch,
+              receivedAt,
+            },
+          )
+        : [];
+    const staff = output.staffResponse ? await recordStaff(deps, source, output.staffResponse) : undefined;
+    const created = stored.filter((entry) => entry.created).length;
+    const duplicate = stored.length > 0 ? created === 0 : staff?.created === false;
+    await deliveryLog.record(source, body.length, receivedAt, {
+      status: adapter.successStatus,
+      outcome: output.ignored && !staff ? 'ignored' : duplicate ? 'duplicate' : 'accepted',
+      ...(output.ignored ? { reason: output.ignored } : {}),
+      acceptedEvents: created,
+      redactedBody: redactedExcerpt(body, mediaType),
+    });
+    if (adapter.reply) return adapter.reply(reply, stored);
+    const results = stored.map((entry) => ({
+      id: entry.id,
+      externalId: entry.externalId,
+      duplicate: !entry.created,
+    }));
+    // A generic single event is answered as one; a test delivery stores none and says why.
+    const single = source.adapter === 'generic' && !output.batch && results.length === 1;
+    return reply
+      .status(adapter.successStatus)
+      .send(single ? results[0] : { results, ...(output.ignored ? { ignored: output.ignored } : {}) });
+  } catch (error) {
+    if (error instanceof Problem && shouldLog(error)) {
+      const reason = (error as { logReason?: string }).logReason ?? error.code;
+      await deliveryLog.record(source, body.length, receivedAt, {
+        status: error.status,
+        outcome: 'rejected',
+        reason: `${reason}: ${describe(error)}`,
+        ...(verified ? { redactedBody: redactedExcerpt(body, mediaType) } : {}),
+      });
+    }
+    throw error;
+  }
+}
+
+async function recordStaff(deps: IngestDeps, source: Source, response: StaffSurveyResponse) {
+  if (!deps.recordStaffResponse) {
+    throw new Problem(
+      501,
+      'staff_responses_unavailable',
+      'This deployment cannot record staff survey responses',
+      'questions of this source are mapped to a staff survey',
+    );
+  }
+  return deps.recordStaffResponse(deps.db, source, response);
+}
+
+function shouldLog(problem: Problem): boolean {
+  return problem.status !== 429 || (problem as { firstInWindow?: boolean }).firstInWindow === true;
+}
+
+/** A rejection as the delivery log shows it: the detail and the failing fields, never a body or secret. */
+function describe(problem: Problem): string {
+  const fields = problem.errors?.map((error) => `${error.path} ${error.message}`).join('; ');
+  return [problem.detail ?? problem.title, fields].filter(Boolean).join(' — ');
+}

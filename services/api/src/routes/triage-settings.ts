@@ -1,0 +1,238 @@
+import {
+  caseFlagCodes,
+  caseSeverities,
+  type Db,
+  existingTeamIds,
+  loadSlaPolicy,
+  loadTriageSettings,
+  saveSlaPolicy,
+  saveTriageSettings,
+  setSourceReplyTarget,
+  type TriageSettings,
+} from '@cxloop/db';
+import { generateSigningSecret, type SecretBox } from '@cxloop/runtime';
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { principalOf, requireRole } from '../auth/plugin.js';
+import { problems } from '../problems.js';
+import { ProblemResponse, security } from './schemas.js';
+
+const Severity = z.enum(caseSeverities);
+const HHMM = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM (24 h)');
+
+const BusinessHours = z
+  .object({
+    timeZone: z.string().refine((zone) => {
+      try {
+        new Intl.DateTimeFormat('en', { timeZone: zone });
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'unknown IANA time zone'),
+    days: z.array(z.number().int().min(1).max(7)).min(1).max(7),
+    start: HHMM,
+    end: HHMM,
+  })
+  .strict()
+  .refine((hours) => hours.start < hours.end, { path: ['end'], message: 'end must be after start' });
+
+/** Outbound targets: http(s) only, so a configuration cannot make cxloop read local files or other schemes. */
+const WebhookUrl = z.url({ protocol: /^https?$/ });
+
+const SettingsView = z.object({
+  caseFlags: z.array(z.string()),
+  minSeverity: Severity,
+  repeatWindowHours: z.number().int(),
+  defaultTeamId: z.uuid().nullable(),
+  businessHours: BusinessHours.nullable(),
+  escalationUrl: z.string().nullable(),
+  hasEscalationSecret: z.boolean(),
+});
+
+const SettingsBody = z
+  .object({
+    caseFlags: z.array(z.enum(caseFlagCodes)).max(caseFlagCodes.length),
+    minSeverity: Severity,
+    repeatWindowHours: z
+      .number()
+      .int()
+      .min(0)
+      .max(24 * 90),
+    defaultTeamId: z.uuid().nullable(),
+    businessHours: BusinessHours.nullable(),
+    escalationUrl: WebhookUrl.nullable(),
+  })
+  .strict();
+
+const SlaTargets = z
+  .object({
+    firstResponseMinutes: z
+      .number()
+      .int()
+      .min(1)
+      .max(60 * 24 * 90),
+    resolutionMinutes: z
+      .number()
+      .int()
+      .min(1)
+      .max(60 * 24 * 365),
+  })
+  .strict()
+  .refine((t) => t.resolutionMinutes >= t.firstResponseMinutes, {
+    path: ['resolutionMinutes'],
+    message: 'resolution cannot be due before the first response',
+  });
+const SlaPolicyView = z.object({
+  low: SlaTargets,
+  medium: SlaTargets,
+  high: SlaTargets,
+  critical: SlaTargets,
+});
+
+const presentSettings = (settings: TriageSettings) => ({ ...settings, caseFlags: [...settings.caseFlags] });
+
+/** Admins configure triage: which feedback opens cases, SLA targets, escalation and reply webhooks. */
+export async function triageSettingsRoutes(app: FastifyInstance, deps: { db: Db; secretBox: SecretBox }) {
+  const route = app.withTypeProvider<ZodTypeProvider>();
+  const admins = requireRole(deps.db, 'admin');
+  const readers = requireRole(deps.db, 'admin', 'manager', 'responder');
+
+  route.get(
+    '/v1/triage/settings',
+    {
+      preHandler: readers,
+      schema: {
+        summary: 'Case rules, routing and escalation of the organisation (defaults until set)',
+        tags: ['triage'],
+        security,
+        response: { 200: SettingsView, 401: ProblemResponse },
+      },
+    },
+    async (request) => presentSettings(await loadTriageSettings(deps.db, principalOf(request).orgId)),
+  );
+
+  route.put(
+    '/v1/triage/settings',
+    {
+      preHandler: admins,
+      schema: {
+        summary: 'Set case rules, routing and escalation',
+        description:
+          'Setting a new escalationUrl issues a new signing secret, returned once as escalationSigningSecret; ' +
+          'keeping the URL keeps the secret. With business hours, SLA clocks run only inside them.',
+        tags: ['triage'],
+        security,
+        body: SettingsBody,
+        response: {
+          200: SettingsView.extend({ escalationSigningSecret: z.string().optional() }),
+          401: ProblemResponse,
+          403: ProblemResponse,
+          422: ProblemResponse,
+        },
+      },
+    },
+    async (request) => {
+      const { orgId } = principalOf(request);
+      const body = request.body;
+      if (
+        body.defaultTeamId &&
+        !(await existingTeamIds(deps.db, orgId, [body.defaultTeamId])).has(body.defaultTeamId)
+      ) {
+        throw problems.invalidBody([
+          { path: '/defaultTeamId', message: 'no team with this id in the organisation' },
+        ]);
+      }
+      const current = await loadTriageSettings(deps.db, orgId);
+      const newSecret =
+        body.escalationUrl && body.escalationUrl !== current.escalationUrl
+          ? generateSigningSecret()
+          : undefined;
+      await saveTriageSettings(deps.db, orgId, {
+        ...body,
+        ...(newSecret ? { escalationSecretCiphertext: deps.secretBox.seal(newSecret) } : {}),
+        ...(body.escalationUrl === null ? { escalationSecretCiphertext: null } : {}),
+      });
+      const saved = await loadTriageSettings(deps.db, orgId);
+      return { ...presentSettings(saved), ...(newSecret ? { escalationSigningSecret: newSecret } : {}) };
+    },
+  );
+
+  route.get(
+    '/v1/triage/sla-policy',
+    {
+      preHandler: readers,
+      schema: {
+        summary: 'SLA targets per severity (defaults where not set)',
+        tags: ['triage'],
+        security,
+        response: { 200: SlaPolicyView, 401: ProblemResponse },
+      },
+    },
+    async (request) => loadSlaPolicy(deps.db, principalOf(request).orgId),
+  );
+
+  route.put(
+    '/v1/triage/sla-policy',
+    {
+      preHandler: admins,
+      schema: {
+        summary: 'Set SLA targets for some or all severities; applies to cases opened from now on',
+        tags: ['triage'],
+        security,
+        body: SlaPolicyView.partial().strict(),
+        response: { 200: SlaPolicyView, 401: ProblemResponse, 403: ProblemResponse, 422: ProblemResponse },
+      },
+    },
+    async (request) => {
+      const { orgId } = principalOf(request);
+      await saveSlaPolicy(deps.db, orgId, request.body);
+      return loadSlaPolicy(deps.db, orgId);
+    },
+  );
+
+  route.put(
+    '/v1/sources/:id/reply-target',
+    {
+      preHandler: admins,
+      schema: {
+        summary: "Set where replies to a source's customers are delivered",
+        description:
+          'Replies are POSTed there signed per Standard Webhooks with a new secret, returned once here as ' +
+          'replySigningSecret. `url: null` stops replies through this source.',
+        tags: ['triage'],
+        security,
+        params: z.object({ id: z.string() }),
+        body: z.object({ url: WebhookUrl.nullable() }).strict(),
+        response: {
+          200: z.object({
+            sourceId: z.uuid(),
+            replyUrl: z.string().nullable(),
+            replySigningSecret: z.string().optional(),
+          }),
+          401: ProblemResponse,
+          403: ProblemResponse,
+          404: ProblemResponse,
+          422: ProblemResponse,
+        },
+      },
+    },
+    async (request) => {
+      const { orgId } = principalOf(request);
+      const { id } = request.params;
+      const { url } = request.body;
+      const secret = url ? generateSigningSecret() : undefined;
+      const updated =
+        z.uuid().safeParse(id).success &&
+        (await setSourceReplyTarget(
+          deps.db,
+          orgId,
+          id,
+          url && secret ? { url, secretCiphertext: deps.secretBox.seal(secret) } : null,
+        ));
+      if (!updated) throw problems.notFound('Source');
+      return { sourceId: id, replyUrl: url, ...(secret ? { replySigningSecret: secret } : {}) };
+    },
+  );
+}

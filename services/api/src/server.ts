@@ -1,0 +1,78 @@
+import { createDb } from '@cxloop/db';
+import {
+  createAnalyzeQueue,
+  createLogger,
+  createMetricsRegistry,
+  createOutboundQueue,
+  createScoreQueue,
+  redisOptions,
+  SecretBox,
+} from '@cxloop/runtime';
+import { Redis } from 'ioredis';
+import { buildApp } from './app.js';
+import { loadApiConfig, publicBaseUrl } from './config.js';
+
+// The API process: parse config, open pools, listen; on SIGTERM stop accepting, drain, close pools.
+const config = loadApiConfig();
+const logger = createLogger('api', config.LOG_LEVEL);
+const db = createDb(config.DATABASE_URL, { applicationName: 'cxloop-api' });
+// Producer connection fails fast while Redis is away, so a webhook is answered from Postgres alone.
+const analyzeQueue = createAnalyzeQueue({
+  connection: { ...redisOptions(config.REDIS_URL), enableOfflineQueue: false, maxRetriesPerRequest: 1 },
+  prefix: config.REDIS_PREFIX,
+});
+analyzeQueue.on('error', (error) => logger.warn({ err: error }, 'analyze queue connection error'));
+const scoreQueue = createScoreQueue({
+  connection: { ...redisOptions(config.REDIS_URL), enableOfflineQueue: false, maxRetriesPerRequest: 1 },
+  prefix: config.REDIS_PREFIX,
+});
+scoreQueue.on('error', (error) => logger.warn({ err: error }, 'score queue connection error'));
+const outboundQueue = createOutboundQueue({
+  connection: { ...redisOptions(config.REDIS_URL), enableOfflineQueue: false, maxRetriesPerRequest: 1 },
+  prefix: config.REDIS_PREFIX,
+});
+outboundQueue.on('error', (error) => logger.warn({ err: error }, 'outbound queue connection error'));
+// Rate-limit counters: fail fast too, so a Redis outage admits deliveries instead of stalling them.
+const redis = new Redis({
+  ...redisOptions(config.REDIS_URL),
+  enableOfflineQueue: false,
+  maxRetriesPerRequest: 1,
+});
+redis.on('error', (error) => logger.warn({ err: error }, 'redis connection error'));
+
+const app = await buildApp({
+  db,
+  analyzeQueue,
+  scoreQueue,
+  outboundQueue,
+  secretBox: new SecretBox(config.CXLOOP_SECRET_KEY),
+  logger,
+  bodyLimitBytes: config.BODY_LIMIT_BYTES,
+  webhookToleranceSeconds: config.WEBHOOK_TOLERANCE_SECONDS,
+  redis,
+  redisPrefix: config.REDIS_PREFIX,
+  publicBaseUrl: publicBaseUrl(config),
+  metrics: createMetricsRegistry('api'),
+  metricsToken: config.METRICS_TOKEN,
+});
+
+let shuttingDown = false;
+async function shutdown(signal: string) {
+  if (shuttingDown) return;
+  shuttingDown = true;
+  logger.info({ signal }, 'shutting down');
+  try {
+    await app.close();
+    await analyzeQueue.close();
+    await scoreQueue.close();
+    await outboundQueue.close();
+    redis.disconnect();
+    await db.destroy();
+  } finally {
+    process.exit(0);
+  }
+}
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));
+
+await app.listen({ host: config.HOST, port: config.PORT });

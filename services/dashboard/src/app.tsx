@@ -1,0 +1,98 @@
+import { useEffect, useState } from 'preact/hooks';
+import { type ApiError, whenSignedOut } from './api';
+import { navigate, useRoute } from './router';
+import { currentSession, type Session, signOut, viewsFor } from './session';
+import { ErrorNotice, Loading } from './ui';
+import { ChannelsView } from './views/channels';
+import { FeedbackView } from './views/feedback';
+import { InboxView } from './views/inbox';
+import { ScoresView } from './views/scores';
+import { SignInView } from './views/sign-in';
+import { SurveysView } from './views/surveys';
+import { TrendsView } from './views/trends';
+
+type SessionState =
+  | { state: 'checking' }
+  | { state: 'signed-out' }
+  | { state: 'error'; error: ApiError }
+  | Session;
+
+export function App() {
+  const [session, setSession] = useState<SessionState>({ state: 'checking' });
+  const check = () =>
+    currentSession().then(setSession, (error: ApiError) =>
+      setSession(error.status === 401 ? { state: 'signed-out' } : { state: 'error', error }),
+    );
+  useEffect(() => {
+    whenSignedOut(() => setSession({ state: 'signed-out' }));
+    check();
+  }, []);
+
+  if ('orgId' in session)
+    return <SignedIn session={session} onSignOut={() => setSession({ state: 'signed-out' })} />;
+  return (
+    <main class="centered">
+      {session.state === 'checking' && <Loading what="Checking your session" />}
+      {session.state === 'error' && <ErrorNotice error={session.error} retry={check} />}
+      {session.state === 'signed-out' && <SignInView onSignedIn={setSession} />}
+    </main>
+  );
+}
+
+function SignedIn({ session, onSignOut }: { session: Session; onSignOut: () => void }) {
+  const route = useRoute();
+  const views = viewsFor(session.role);
+  const current = views.find((view) => view.path === route.parts[0]);
+  useEffect(() => {
+    if (!current && views[0]) navigate(`/${views[0].path}`);
+  }, [current, views]);
+  const [menuOpen, setMenuOpen] = useState(false);
+
+  return (
+    <>
+      {/* Views live in the URL fragment, so a link to "#main" would navigate away: this moves focus only. */}
+      <button type="button" class="skip-link" onClick={() => document.getElementById('main')?.focus()}>
+        Skip to content
+      </button>
+      <header class="topbar">
+        <span class="brand">cxloop</span>
+        <span class="org" title={`Signed in as ${session.role}`}>
+          {session.orgName} · {session.role}
+        </span>
+        <button
+          type="button"
+          class="menu-toggle secondary small"
+          aria-expanded={menuOpen}
+          aria-controls="nav"
+          onClick={() => setMenuOpen(!menuOpen)}
+        >
+          Menu
+        </button>
+        <nav id="nav" class={menuOpen ? 'open' : ''} aria-label="Views">
+          {views.map((view) => (
+            <a
+              key={view.path}
+              href={`#/${view.path}`}
+              aria-current={current?.path === view.path ? 'page' : undefined}
+              onClick={() => setMenuOpen(false)}
+            >
+              {view.label}
+            </a>
+          ))}
+          {session.role === 'admin' && <a href="/admin/queues">Queues</a>}
+          <button type="button" class="link" onClick={() => signOut().finally(onSignOut)}>
+            Sign out
+          </button>
+        </nav>
+      </header>
+      <main id="main" tabIndex={-1}>
+        {current?.path === 'scores' && <ScoresView session={session} route={route} />}
+        {current?.path === 'trends' && <TrendsView session={session} route={route} />}
+        {current?.path === 'feedback' && <FeedbackView session={session} route={route} />}
+        {current?.path === 'inbox' && <InboxView session={session} route={route} />}
+        {current?.path === 'channels' && <ChannelsView route={route} />}
+        {current?.path === 'surveys' && <SurveysView session={session} route={route} />}
+      </main>
+    </>
+  );
+}

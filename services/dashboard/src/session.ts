@@ -1,0 +1,29 @@
+import { api } from './api';
+
+export type Role = 'admin' | 'manager' | 'responder';
+
+export interface Session {
+  orgId: string;
+  orgName: string;
+  role: Role;
+}
+
+export const currentSession = () => api.get<Session>('/v1/session');
+export const signIn = (apiKey: string) => api.post<Session>('/v1/session', { apiKey });
+export const signOut = () => api.delete<void>('/v1/session');
+
+/** The views, in navigation order, and the roles that see each. */
+export const VIEWS = [
+  { path: 'scores', label: 'Scores', roles: ['admin', 'manager'] },
+  { path: 'trends', label: 'Trends', roles: ['admin', 'manager'] },
+  { path: 'feedback', label: 'Feedback', roles: ['admin', 'manager'] },
+  { path: 'inbox', label: 'Inbox', roles: ['admin', 'responder'] },
+  { path: 'channels', label: 'Channels', roles: ['admin'] },
+  { path: 'surveys', label: 'Staff surveys', roles: ['admin', 'manager'] },
+] as const satisfies readonly { path: string; label: string; roles: readonly Role[] }[];
+
+export type ViewPath = (typeof VIEWS)[number]['path'];
+
+export function viewsFor(role: Role) {
+  return VIEWS.filter((view) => (view.roles as readonly Role[]).includes(role));
+}

@@ -1,0 +1,152 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { createDb, createOrganisation, createSource } from '@cxloop/db';
+import { generateSigningSecret, SecretBox } from '@cxloop/runtime';
+import {
+  entries,
+  freePort,
+  type ProcessOptions,
+  type RunningProcess,
+  startProcess,
+  waitForHttp,
+} from '../support/processes.js';
+import { flushRedisPrefix } from '../support/redis.js';
+import { createTestDatabase, dropTestDatabase } from '../support/test-database.js';
+
+/**
+ * `pnpm bench:ingest`: signed-webhook ingestion through the real API (signature check, validation, durable
+ * commit, enqueue) against a bare Fastify route answering 202 on the same machine, same generator, same
+ * run. Prints events/s and latency per scenario and the ratio to the ceiling; writes JSON.
+ */
+const DURATION_SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
+const runId = `${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
+const children: RunningProcess[] = [];
+
+function start(name: string, entry: string, env: Record<string, string>, options: ProcessOptions = {}) {
+  const running = startProcess(name, entry, { LOG_LEVEL: 'warn', ...env }, options);
+  children.push(running);
+  return running;
+}
+
+interface LoadResult {
+  accepted: number;
+  non2xx: number;
+  errors: number;
+  eventsPerSecond: number;
+  requestsPerSecond: number;
+  latencyMs: { p50: number; p90: number; p99: number };
+}
+
+let apiAcceptedEvents = 0;
+
+async function load(url: string, secret: string, eventsPerRequest: number, seconds = DURATION_SECONDS) {
+  const generator = start(
+    'load',
+    'test/bench/load.ts',
+    {},
+    {
+      args: [url, secret, String(seconds), String(CONNECTIONS), String(eventsPerRequest)],
+    },
+  );
+  const code = await generator.exited;
+  if (code !== 0) throw new Error(`load generator exited with ${code}: ${generator.output()}`);
+  const result = JSON.parse(generator.output().trim().split('\n').at(-1)!) as LoadResult;
+  if (url.includes(`:${apiPort}/`)) apiAcceptedEvents += result.accepted * eventsPerRequest;
+  return result;
+}
+
+const barePort = await freePort();
+const apiPort = await freePort();
+const secretKey = randomBytes(32).toString('hex');
+const database = await createTestDatabase(`cxloop_bench_${runId}`);
+const redisPrefix = `cxbench:${runId}`;
+const db = createDb(database.url, { maxConnections: 2 });
+try {
+  const org = await createOrganisation(db, 'Bench org');
+  const secret = generateSigningSecret();
+  const source = await createSource(db, {
+    orgId: org.id,
+    name: 'bench',
+    channel: 'web',
+    adapter: 'generic',
+    secretCiphertext: new SecretBox(secretKey).seal(secret),
+    // The per-source limit (600/min by default) guards against one noisy sender; measuring the ingestion
+    // path means being that sender, so the limit must not be what is measured.
+    rateLimitPerMinute: 1_000_000,
+  });
+
+  start('bare', 'test/bench/bare-server.ts', {}, { args: [String(barePort)] });
+  start(
+    'api',
+    entries.api,
+    {
+      DATABASE_URL: database.url,
+      REDIS_PREFIX: redisPrefix,
+      PORT: String(apiPort),
+      CXLOOP_SECRET_KEY: secretKey,
+    },
+    // BENCH_PROFILE=1 writes the API's CPU profile to /tmp/prof, to see where its time goes.
+    process.env.BENCH_PROFILE ? { nodeFlags: ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] } : {},
+  );
+  await waitForHttp(`http://127.0.0.1:${apiPort}/healthz`);
+  const bareUrl = `http://127.0.0.1:${barePort}/v1/sources/${source.id}/events`;
+  const apiUrl = `http://127.0.0.1:${apiPort}/v1/sources/${source.id}/events`;
+  await waitForHttp(`http://127.0.0.1:${barePort}/healthz`);
+
+  // Warm both servers (JIT, pools) so the measured windows compare steady states.
+  await load(bareUrl, secret, 1, 2);
+  await load(apiUrl, secret, 1, 2);
+
+  const scenarios = [];
+  for (const eventsPerRequest of [1, 50]) {
+    const ceiling = await load(bareUrl, secret, eventsPerRequest);
+    const cxloop = await load(apiUrl, secret, eventsPerRequest);
+    scenarios.push({
+      eventsPerRequest,
+      ceiling,
+      cxloop,
+      ratioToCeiling: cxloop.eventsPerSecond / ceiling.eventsPerSecond,
+    });
+  }
+  const stored = await db
+    .selectFrom('feedback')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .executeTakeFirstOrThrow();
+
+  const report = {
+    benchmark: 'ingest',
+    at: new Date().toISOString(),
+    machine: {
+      cpus: cpus().length,
+      cpuModel: cpus()[0]?.model,
+      memoryGiB: Math.round(totalmem() / 2 ** 30),
+      node: process.version,
+    },
+    tool: 'autocannon',
+    durationSeconds: DURATION_SECONDS,
+    connections: CONNECTIONS,
+    scenarios,
+    // Every 2xx must be a committed row: accepted events across the measured and warm-up runs.
+    acceptedEvents: apiAcceptedEvents,
+    storedRows: Number(stored.n),
+  };
+  for (const s of scenarios) {
+    console.log(
+      `${s.eventsPerRequest === 1 ? 'single event ' : `batch of ${s.eventsPerRequest}`} ` +
+        `cxloop ${s.cxloop.eventsPerSecond.toFixed(0)} events/s (p50 ${s.cxloop.latencyMs.p50} ms, p99 ${s.cxloop.latencyMs.p99} ms, non-2xx ${s.cxloop.non2xx}) | ` +
+        `bare route ${s.ceiling.eventsPerSecond.toFixed(0)} events/s (p50 ${s.ceiling.latencyMs.p50} ms, p99 ${s.ceiling.latencyMs.p99} ms) | ` +
+        `ratio ${(s.ratioToCeiling * 100).toFixed(1)} %`,
+    );
+  }
+  console.log(`events accepted by the API: ${report.acceptedEvents}, rows stored: ${report.storedRows}`);
+  mkdirSync('test/bench/results', { recursive: true });
+  writeFileSync('test/bench/results/ingest.json', `${JSON.stringify(report, null, 2)}\n`);
+  console.log('wrote test/bench/results/ingest.json');
+} finally {
+  await Promise.all(children.map((child) => child.stop('SIGTERM')));
+  await db.destroy();
+  await dropTestDatabase(database.name);
+  await flushRedisPrefix(redisPrefix);
+}

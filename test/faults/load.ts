@@ -1,0 +1,56 @@
+import { randomUUID } from 'node:crypto';
+import { signWebhook } from '@cxloop/runtime';
+
+export type Outcome = number | 'network-error';
+
+/**
+ * Keeps `concurrency` signed single-event deliveries in flight until stopped, recording for each external id
+ * the status the sender saw. Bounded: stops by itself after `maxSeconds`.
+ */
+export function startSignedLoad(options: {
+  url: () => string;
+  secret: string;
+  concurrency: number;
+  maxSeconds: number;
+}) {
+  const outcomes = new Map<string, Outcome>();
+  let running = true;
+  const deadline = Date.now() + options.maxSeconds * 1000;
+
+  async function sender(lane: number) {
+    let sequence = 0;
+    while (running && Date.now() < deadline) {
+      sequence += 1;
+      const externalId = `fault-${lane}-${sequence}-${randomUUID()}`;
+      const body = JSON.stringify({
+        externalId,
+        text: 'Waited an hour on hold and nobody called back.',
+        ratings: { nps: 2 },
+      });
+      const headers = signWebhook(options.secret, `msg_${externalId}`, Math.floor(Date.now() / 1000), body);
+      try {
+        const response = await fetch(options.url(), {
+          method: 'POST',
+          headers: { ...headers, 'content-type': 'application/json' },
+          body,
+          signal: AbortSignal.timeout(10_000),
+        });
+        outcomes.set(externalId, response.status);
+        await response.arrayBuffer();
+      } catch {
+        outcomes.set(externalId, 'network-error');
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    }
+  }
+
+  const lanes = Array.from({ length: options.concurrency }, (_, lane) => sender(lane));
+  return {
+    outcomes,
+    async stop() {
+      running = false;
+      await Promise.all(lanes);
+      return outcomes;
+    },
+  };
+}

@@ -1,0 +1,237 @@
+import { randomUUID } from 'node:crypto';
+import { createAggregateProcessor, createScoreProcessor } from '@cxloop/aggregation-worker';
+import type { AggregateJob, ScoreJob } from '@cxloop/contracts';
+import {
+  countFeedbackIntoRollups,
+  type Db,
+  ENTERPRISE_SCOPE,
+  findCurrentScore,
+  saveFeedbackAnalysis,
+  storeFeedbackBatch,
+} from '@cxloop/db';
+import {
+  createScoreQueue,
+  redisOptions,
+  requestScoreRecompute,
+  type ScoreQueue,
+  scoreStreamKey,
+} from '@cxloop/runtime';
+import { allIndicators, type ScoreDiff } from '@cxloop/scoring';
+import type { Job } from 'bullmq';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTenant, startTestApi, type TestApi, type TestTenant } from '../support/fixtures.js';
+import { redisUrl } from '../support/redis.js';
+
+let api: TestApi;
+let tenant: TestTenant;
+let redis: Redis;
+let scoreQueue: ScoreQueue;
+
+beforeAll(async () => {
+  api = await startTestApi();
+  tenant = await createTenant(api.db, api.secretBox, 'Aggregation org');
+  redis = new Redis(redisOptions(redisUrl));
+  scoreQueue = createScoreQueue({ connection: redisOptions(redisUrl), prefix: api.prefix });
+});
+afterAll(async () => {
+  await scoreQueue.obliterate({ force: true });
+  await scoreQueue.close();
+  redis.disconnect();
+  await api.close();
+});
+
+interface Seed {
+  nps?: number;
+  customerRef?: string;
+  topics?: { id: string; sentiment: number; sentimentLabel: string }[];
+}
+
+/** Stores feedback and its analysis as the analysis worker would, leaving it to be counted. */
+async function analysedFeedback(db: Db, orgTenant: TestTenant, seeds: readonly Seed[]): Promise<string[]> {
+  const stored = await storeFeedbackBatch(
+    db,
+    seeds.map((seed) => ({
+      org_id: orgTenant.orgId,
+      source_id: orgTenant.sourceId,
+      channel: 'web',
+      external_id: randomUUID(),
+      customer_ref: seed.customerRef ?? null,
+      text: 'The delivery was late again',
+      nps: seed.nps ?? null,
+      metadata: JSON.stringify({}),
+      occurred_at: new Date(),
+    })),
+  );
+  for (const [index, row] of stored.entries()) {
+    await saveFeedbackAnalysis(db, {
+      feedback_id: row.id,
+      org_id: orgTenant.orgId,
+      analyser_version: 'test',
+      language: 'en',
+      sentiment_score: -0.5,
+      sentiment_label: 'negative',
+      severity: 'none',
+      urgency: 0,
+      redacted_text: 'The delivery was late again',
+      details: JSON.stringify({ topics: seeds[index]!.topics ?? [] }),
+    });
+  }
+  return stored.map((row) => row.id);
+}
+
+async function rollupSums(db: Db, orgId: string) {
+  const daily = await db
+    .selectFrom('rollup_daily')
+    .select((eb) => [
+      eb.fn.sum<string>('feedback_count').as('feedback'),
+      eb.fn.sum<string>('nps_promoters').as('promoters'),
+    ])
+    .where('org_id', '=', orgId)
+    .executeTakeFirstOrThrow();
+  const topics = await db
+    .selectFrom('rollup_topic_daily')
+    .select((eb) => eb.fn.sum<string>('mentions').as('mentions'))
+    .where('org_id', '=', orgId)
+    .executeTakeFirstOrThrow();
+  return {
+    feedback: Number(daily.feedback),
+    promoters: Number(daily.promoters),
+    mentions: Number(topics.mentions),
+  };
+}
+
+const asJob = <T>(data: T) => ({ data }) as Job<T>;
+
+describe('rollups', () => {
+  it('counts each feedback exactly once under redelivery and concurrent workers', async () => {
+    const own = await createTenant(api.db, api.secretBox, 'Exactly once org');
+    const topic = { id: 'delivery', sentiment: -0.6, sentimentLabel: 'negative' };
+    const ids = await analysedFeedback(
+      api.db,
+      own,
+      Array.from({ length: 20 }, (_, index) => ({ nps: index % 2 === 0 ? 10 : 3, topics: [topic] })),
+    );
+    const now = new Date();
+    // Five workers race on every feedback: exactly one of them counts it.
+    const outcomes = await Promise.all(
+      ids.flatMap((id) =>
+        Array.from({ length: 5 }, () => countFeedbackIntoRollups(api.db, own.orgId, id, now)),
+      ),
+    );
+    expect(outcomes.filter((outcome) => outcome.counted)).toHaveLength(20);
+    // A redelivered job afterwards changes nothing.
+    const process = createAggregateProcessor({ db: api.db, scoreQueue });
+    const redelivered = await Promise.all(
+      ids.map((feedbackId) => process(asJob<AggregateJob>({ feedbackId, orgId: own.orgId }))),
+    );
+    expect(redelivered.every((result) => !result.counted)).toBe(true);
+    expect(await rollupSums(api.db, own.orgId)).toEqual({ feedback: 20, promoters: 10, mentions: 20 });
+  });
+
+  it('does not count feedback of another organisation or not yet analysed', async () => {
+    const [id] = await analysedFeedback(api.db, tenant, [{}]);
+    const other = await createTenant(api.db, api.secretBox, 'Other org');
+    expect(await countFeedbackIntoRollups(api.db, other.orgId, id!, new Date())).toEqual({ counted: false });
+    expect((await rollupSums(api.db, other.orgId)).feedback).toBe(0);
+  });
+});
+
+describe('score recompute', () => {
+  it('is debounced per organisation: one waits while one runs, nothing requested is lost', async () => {
+    const orgId = randomUUID();
+    for (let request = 0; request < 5; request++) await requestScoreRecompute(scoreQueue, orgId);
+    const waiting = (await scoreQueue.getJobs(['waiting'])).filter((job) => job.data.orgId === orgId);
+    expect(waiting).toHaveLength(1);
+  });
+
+  it('writes the current score, appends history only on change, and publishes the change', async () => {
+    const own = await createTenant(api.db, api.secretBox, 'Score org');
+    const ids = await analysedFeedback(api.db, own, [{ nps: 9 }, { nps: 2 }, { customerRef: 'c-1' }]);
+    for (const id of ids) await countFeedbackIntoRollups(api.db, own.orgId, id, new Date());
+    const score = createScoreProcessor({ db: api.db, redis, prefix: api.prefix });
+
+    const first = await score(asJob<ScoreJob>({ orgId: own.orgId }));
+    expect(first.changed).toEqual([ENTERPRISE_SCOPE]);
+    const current = await findCurrentScore(api.db, own.orgId, ENTERPRISE_SCOPE);
+    expect(current?.total).toBeGreaterThan(0);
+    const metrics = current?.metrics as { metric: string; status: string; value?: number }[];
+    expect(metrics.find((m) => m.metric === 'active_channels_30d')).toMatchObject({
+      status: 'measured',
+      value: 1,
+    });
+    expect(metrics.find((m) => m.metric === 'closed_loop_rate_30d')).toMatchObject({ status: 'missing' });
+
+    const again = await score(asJob<ScoreJob>({ orgId: own.orgId }));
+    expect(again.changed).toEqual([]);
+    const history = await api.db
+      .selectFrom('score_history')
+      .select('id')
+      .where('org_id', '=', own.orgId)
+      .execute();
+    expect(history).toHaveLength(1);
+    const events = await redis.xrange(scoreStreamKey(api.prefix, own.orgId), '-', '+');
+    expect(events).toHaveLength(1);
+  });
+
+  it('after one new closed-loop case, moves exactly the indicators that use case metrics', async () => {
+    const own = await createTenant(api.db, api.secretBox, 'Closed loop org');
+    const [feedbackId] = await analysedFeedback(api.db, own, [{ nps: 1 }]);
+    await countFeedbackIntoRollups(api.db, own.orgId, feedbackId!, new Date());
+    const score = createScoreProcessor({ db: api.db, redis, prefix: api.prefix });
+    await score(asJob<ScoreJob>({ orgId: own.orgId }));
+
+    const hour = 3_600_000;
+    const opened = new Date(Date.now() - 48 * hour);
+    await api.db
+      .insertInto('cases')
+      .values({
+        org_id: own.orgId,
+        feedback_id: feedbackId!,
+        source_id: own.sourceId,
+        channel: 'web',
+        severity: 'high',
+        urgency: 0.8,
+        priority: 1,
+        flag_codes: [],
+        topics: ['delivery'],
+        status: 'resolved',
+        opened_at: opened,
+        first_response_due_at: new Date(opened.getTime() + 4 * hour),
+        resolution_due_at: new Date(opened.getTime() + 24 * hour),
+        acknowledged_at: new Date(opened.getTime() + hour),
+        first_assigned_at: new Date(opened.getTime() + hour),
+        first_response_at: new Date(opened.getTime() + 2 * hour),
+        closed_at: new Date(opened.getTime() + 3 * hour),
+      })
+      .execute();
+    const result = await score(asJob<ScoreJob>({ orgId: own.orgId }));
+    expect(result.changed).toContain(ENTERPRISE_SCOPE);
+
+    const entry = await api.db
+      .selectFrom('score_history')
+      .select('diff')
+      .where('org_id', '=', own.orgId)
+      .where('scope', '=', ENTERPRISE_SCOPE)
+      .orderBy('id', 'desc')
+      .executeTakeFirstOrThrow();
+    const diff = entry.diff as unknown as ScoreDiff;
+    const caseMetrics = new Set([
+      'acknowledgement_rate_30d',
+      'closed_loop_rate_30d',
+      'median_first_response_hours_30d',
+      'sla_met_rate_30d',
+      'flagged_cases_owned_30d',
+    ]);
+    const expected = allIndicators
+      .filter((indicator) => indicator.evidence.metrics.some((rule) => caseMetrics.has(rule.metric)))
+      .map((indicator) => indicator.id)
+      .sort();
+    const moved = diff.elements
+      .flatMap((element) => element.causes)
+      .flatMap((cause) => (cause.kind === 'indicator' ? [cause] : []));
+    expect(moved.map((cause) => cause.indicatorId).sort()).toEqual(expected);
+    const changedSources = new Set(moved.flatMap((cause) => cause.evidence.map((change) => change.source)));
+    expect([...changedSources].every((source) => caseMetrics.has(source))).toBe(true);
+  });
+});

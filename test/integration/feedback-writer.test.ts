@@ -1,0 +1,79 @@
+import { randomUUID } from 'node:crypto';
+import { FeedbackWriter } from '@cxloop/api/feedback-writer';
+import type { NewFeedback } from '@cxloop/db';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTenant, startTestApi, type TestApi, type TestTenant } from '../support/fixtures.js';
+
+let api: TestApi;
+let tenant: TestTenant;
+
+beforeAll(async () => {
+  api = await startTestApi();
+  tenant = await createTenant(api.db, api.secretBox);
+});
+afterAll(async () => {
+  await api.close();
+});
+
+function row(externalId: string, sourceId = tenant.sourceId): NewFeedback {
+  return {
+    org_id: tenant.orgId,
+    source_id: sourceId,
+    channel: 'web',
+    external_id: externalId,
+    customer_ref: null,
+    text: `feedback ${externalId}`,
+    metadata: JSON.stringify({}),
+    occurred_at: new Date(),
+  };
+}
+
+describe('FeedbackWriter (group commit of concurrent deliveries)', () => {
+  it('gives each of many concurrent deliveries exactly its own committed rows', async () => {
+    const writer = new FeedbackWriter(api.db);
+    const deliveries = Array.from({ length: 40 }, (_, d) =>
+      Array.from({ length: (d % 3) + 1 }, (_, e) => `gc-${d}-${e}-${randomUUID()}`),
+    );
+    const results = await Promise.all(deliveries.map((ids) => writer.store(ids.map((id) => row(id)))));
+    results.forEach((stored, d) => {
+      expect(stored.map((entry) => entry.externalId)).toEqual(deliveries[d]);
+      expect(stored.every((entry) => entry.created)).toBe(true);
+    });
+    const ids = results.flat().map((entry) => entry.id);
+    const rows = await api.db
+      .selectFrom('feedback')
+      .select(['id', 'external_id'])
+      .where('id', 'in', ids)
+      .execute();
+    expect(rows).toHaveLength(deliveries.flat().length);
+    for (const entry of results.flat()) {
+      expect(rows.find((r) => r.id === entry.id)?.external_id).toBe(entry.externalId);
+    }
+  });
+
+  it('creates a repeated external id once, whichever deliveries share the statement', async () => {
+    const writer = new FeedbackWriter(api.db);
+    const externalId = `same-${randomUUID()}`;
+    const results = await Promise.all(Array.from({ length: 10 }, () => writer.store([row(externalId)])));
+    expect(new Set(results.map(([entry]) => entry!.id)).size).toBe(1);
+    expect(results.filter(([entry]) => entry!.created)).toHaveLength(1);
+  });
+
+  it('fails only the delivery whose rows cannot be stored', async () => {
+    const writer = new FeedbackWriter(api.db);
+    const good = Array.from({ length: 5 }, () => `ok-${randomUUID()}`);
+    const outcomes = await Promise.allSettled([
+      ...good.map((id) => writer.store([row(id)])),
+      // A source that does not exist violates the foreign key.
+      writer.store([row(`orphan-${randomUUID()}`, randomUUID())]),
+    ]);
+    expect(outcomes.slice(0, 5).map((o) => o.status)).toEqual(Array(5).fill('fulfilled'));
+    expect(outcomes[5]!.status).toBe('rejected');
+    const stored = await api.db
+      .selectFrom('feedback')
+      .select('external_id')
+      .where('external_id', 'in', good)
+      .execute();
+    expect(stored).toHaveLength(5);
+  });
+});

@@ -1,0 +1,124 @@
+import { createHmac } from 'node:crypto';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  countFeedback,
+  createTenant,
+  startTestApi,
+  type TestApi,
+  type TestTenant,
+} from '../support/fixtures.js';
+import { type CreatedSource, createSourceVia } from '../support/sources.js';
+import { surveyMonkeyResponseCompleted, surveyMonkeyResponseDetails } from '../support/vendor-payloads.js';
+
+// SurveyMonkey's webhook names the response; the adapter fetches the answers from SurveyMonkey's API. A local
+// server stands in for that API (the one outside dependency), serving the documented response shape.
+let vendor: FastifyInstance;
+const vendorCalls: { url: string; authorization: string | undefined }[] = [];
+let api: TestApi;
+let tenant: TestTenant;
+let source: CreatedSource;
+const clientId = 'sm-client-id-123';
+const clientSecret = 'sm-client-secret-456';
+
+beforeAll(async () => {
+  vendor = Fastify();
+  vendor.get('/v3/surveys/:surveyId/responses/:responseId/details', async (request, reply) => {
+    vendorCalls.push({ url: request.url, authorization: request.headers.authorization });
+    const { responseId } = request.params as { responseId: string };
+    if (responseId === 'missing') return reply.status(404).send({ error: { message: 'not found' } });
+    return surveyMonkeyResponseDetails(responseId);
+  });
+  const vendorUrl = await vendor.listen({ host: '127.0.0.1', port: 0 });
+  api = await startTestApi({ vendorApiUrls: { surveymonkey: vendorUrl } });
+  tenant = await createTenant(api.db, api.secretBox, 'SurveyMonkey org');
+  source = await createSourceVia(api.app, tenant, {
+    adapter: 'surveymonkey',
+    secret: clientSecret,
+    vendorToken: 'sm-access-token-789',
+    adapterConfig: { clientId },
+    fieldMapping: {
+      questions: { '319352786': { as: 'nps' }, '319352790': { as: 'csat' } },
+      customerRefField: 'customer_id',
+    },
+  });
+});
+afterAll(async () => {
+  await api.close();
+  await vendor.close();
+});
+
+const sign = (body: string, secret = clientSecret) =>
+  createHmac('sha1', `${clientId}&${secret}`).update(body).digest('base64');
+const post = (body: string, headers: Record<string, string>) =>
+  api.app.inject({
+    method: 'POST',
+    url: `/v1/sources/${source.id}/events`,
+    headers: { 'content-type': 'application/json', ...headers },
+    payload: body,
+  });
+
+describe('SurveyMonkey', () => {
+  it('verifies Sm-Signature, fetches the response and maps it field by field', async () => {
+    const body = JSON.stringify(surveyMonkeyResponseCompleted());
+    const response = await post(body, { 'sm-signature': sign(body), 'sm-apikey': clientId });
+    expect(response.statusCode).toBe(202);
+    expect(vendorCalls.at(-1)).toEqual({
+      url: '/v3/surveys/105723396/responses/5007154325/details?simple=true',
+      authorization: 'Bearer sm-access-token-789',
+    });
+    const row = await api.db
+      .selectFrom('feedback')
+      .selectAll()
+      .where('source_id', '=', source.id)
+      .where('external_id', '=', '5007154325')
+      .executeTakeFirstOrThrow();
+    expect(row).toMatchObject({
+      channel: 'survey',
+      nps: 3,
+      csat: 2,
+      text: 'Checkout kept timing out on my phone.',
+      customer_ref: 'cust-8080',
+      metadata: { surveymonkey: { surveyId: '105723396', collectorId: '50253586', eventId: '10000000001' } },
+    });
+    expect(row.occurred_at.toISOString()).toBe('2026-11-23T10:56:00.000Z');
+  });
+
+  it('is idempotent on the response id', async () => {
+    const body = JSON.stringify(surveyMonkeyResponseCompleted());
+    const before = await countFeedback(api.db, source.id);
+    const replay = await post(body, { 'sm-signature': sign(body) });
+    expect(replay.json().results[0].duplicate).toBe(true);
+    expect(await countFeedback(api.db, source.id)).toBe(before);
+  });
+
+  it('rejects missing and wrong signatures, and another app’s key, without calling SurveyMonkey', async () => {
+    const body = JSON.stringify(surveyMonkeyResponseCompleted('6000000001'));
+    const calls = vendorCalls.length;
+    expect((await post(body, {})).statusCode).toBe(401);
+    expect((await post(body, { 'sm-signature': sign(body, 'wrong') })).statusCode).toBe(401);
+    expect((await post(body, { 'sm-signature': sign(body), 'sm-apikey': 'another-app' })).statusCode).toBe(
+      401,
+    );
+    expect(vendorCalls.length).toBe(calls);
+  });
+
+  it('answers 502 when SurveyMonkey will not return the response, and stores nothing', async () => {
+    const body = JSON.stringify(surveyMonkeyResponseCompleted('missing'));
+    const before = await countFeedback(api.db, source.id);
+    const response = await post(body, { 'sm-signature': sign(body) });
+    expect(response.statusCode).toBe(502);
+    expect(await countFeedback(api.db, source.id)).toBe(before);
+  });
+
+  it('needs a client id and an access token when the source is created', async () => {
+    const response = await api.app.inject({
+      method: 'POST',
+      url: '/v1/sources',
+      headers: { authorization: `Bearer ${tenant.apiKeys.admin}` },
+      payload: { name: 'SM', adapter: 'surveymonkey', secret: clientSecret },
+    });
+    expect(response.statusCode).toBe(422);
+    expect(response.json().errors[0].path).toBe('/adapterConfig');
+  });
+});

@@ -1,0 +1,83 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createTenant,
+  postSigned,
+  startTestApi,
+  type TestApi,
+  type TestTenant,
+} from '../support/fixtures.js';
+
+let api: TestApi;
+let tenant: TestTenant;
+
+beforeAll(async () => {
+  api = await startTestApi();
+  tenant = await createTenant(api.db, api.secretBox);
+});
+afterAll(async () => {
+  await api.analyzeQueue.obliterate({ force: true });
+  await api.close();
+});
+
+function sample(metrics: string, name: string, labels: Record<string, string>): number | undefined {
+  const line = metrics
+    .split('\n')
+    .find(
+      (candidate) =>
+        candidate.startsWith(`${name}{`) &&
+        Object.entries(labels).every(([key, value]) => candidate.includes(`${key}="${value}"`)),
+    );
+  return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(' ') + 1));
+}
+
+describe('GET /metrics', () => {
+  it('counts accepted and rejected deliveries by source and reason, and reports queue depth', async () => {
+    expect((await postSigned(api.app, tenant, { externalId: randomUUID(), text: 'Great' })).statusCode).toBe(
+      202,
+    );
+    expect((await postSigned(api.app, tenant, { externalId: randomUUID(), text: 'Great' })).statusCode).toBe(
+      202,
+    );
+    const forged = await postSigned(
+      api.app,
+      tenant,
+      { text: 'x' },
+      { secret: 'whsec_Zm9yZ2VkZm9yZ2VkZm9yZ2Vk' },
+    );
+    expect(forged.statusCode).toBe(401);
+
+    const response = await api.app.inject({ method: 'GET', url: '/metrics' });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toContain('text/plain');
+    const metrics = response.body;
+    const source = tenant.sourceId;
+    expect(sample(metrics, 'cxloop_ingest_requests_total', { source, outcome: 'accepted' })).toBe(2);
+    expect(sample(metrics, 'cxloop_ingest_requests_total', { source, outcome: 'unauthenticated' })).toBe(1);
+    expect(
+      sample(metrics, 'cxloop_queue_jobs', { queue: 'analyze', state: 'waiting' }),
+    ).toBeGreaterThanOrEqual(2);
+    expect(
+      sample(metrics, 'cxloop_http_request_duration_seconds_count', {
+        route: '/v1/sources/:sourceId/events',
+        status: '202',
+      }),
+    ).toBe(2);
+    expect(metrics).toContain('process_cpu_user_seconds_total');
+  });
+
+  it('requires the metrics token when one is configured', async () => {
+    const guarded = await startTestApi({ metricsToken: 'scrape-token-0123456789' });
+    try {
+      expect((await guarded.app.inject({ method: 'GET', url: '/metrics' })).statusCode).toBe(401);
+      const allowed = await guarded.app.inject({
+        method: 'GET',
+        url: '/metrics',
+        headers: { authorization: 'Bearer scrape-token-0123456789' },
+      });
+      expect(allowed.statusCode).toBe(200);
+    } finally {
+      await guarded.close();
+    }
+  });
+});

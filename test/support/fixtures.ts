@@ -1,0 +1,172 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { type AppDeps, buildApp, issueApiKey } from '@cxloop/api';
+import type { Role } from '@cxloop/contracts';
+import { createApiKey, createDb, createOrganisation, createSource, type Db } from '@cxloop/db';
+import {
+  type AnalyzeQueue,
+  createAnalyzeQueue,
+  createLogger,
+  createOutboundQueue,
+  createScoreQueue,
+  generateSigningSecret,
+  type OutboundQueue,
+  redisOptions,
+  type ScoreQueue,
+  SecretBox,
+  signWebhook,
+} from '@cxloop/runtime';
+import type { FastifyInstance } from 'fastify';
+import { Redis } from 'ioredis';
+import { inject } from 'vitest';
+import { redisUrl } from './redis.js';
+
+export { flushRedisPrefix } from './redis.js';
+
+/** A Redis key prefix of this test file's own, under the run's prefix. */
+export function uniquePrefix(): string {
+  return `${inject('redisPrefix')}:${randomBytes(4).toString('hex')}`;
+}
+
+export function testDb(): Db {
+  return createDb(inject('databaseUrl'), { maxConnections: 20 });
+}
+
+export interface TestTenant {
+  orgId: string;
+  sourceId: string;
+  secret: string;
+  apiKeys: Record<Role, string>;
+}
+
+/** An organisation with one generic JSON source and an API key per role. */
+export async function createTenant(db: Db, secretBox: SecretBox, name = 'Test org'): Promise<TestTenant> {
+  const org = await createOrganisation(db, name);
+  const secret = generateSigningSecret();
+  const source = await createSource(db, {
+    orgId: org.id,
+    name: 'Web feedback',
+    channel: 'web',
+    adapter: 'generic',
+    secretCiphertext: secretBox.seal(secret),
+  });
+  const apiKeys = {} as Record<Role, string>;
+  for (const role of ['admin', 'manager', 'responder'] as const) {
+    const issued = issueApiKey();
+    await createApiKey(db, {
+      orgId: org.id,
+      role,
+      name: role,
+      lookup: issued.lookup,
+      secretHash: issued.secretHash,
+    });
+    apiKeys[role] = issued.plaintext;
+  }
+  return { orgId: org.id, sourceId: source.id, secret, apiKeys };
+}
+
+/** The public URL test apps believe they are reached at (Twilio signs it). */
+export const TEST_PUBLIC_BASE_URL = 'https://cx.example.com';
+
+export interface TestApi {
+  app: FastifyInstance;
+  db: Db;
+  analyzeQueue: AnalyzeQueue;
+  scoreQueue: ScoreQueue;
+  outboundQueue: OutboundQueue;
+  secretBox: SecretBox;
+  prefix: string;
+  close(): Promise<void>;
+}
+
+export async function startTestApi(overrides: Partial<AppDeps> = {}): Promise<TestApi> {
+  const db = testDb();
+  const prefix = uniquePrefix();
+  const analyzeQueue = createAnalyzeQueue({ connection: redisOptions(redisUrl), prefix });
+  const scoreQueue = createScoreQueue({ connection: redisOptions(redisUrl), prefix });
+  const outboundQueue =
+    overrides.outboundQueue ?? createOutboundQueue({ connection: redisOptions(redisUrl), prefix });
+  const secretBox = new SecretBox(randomBytes(32).toString('hex'));
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
+  const app = await buildApp({
+    db,
+    analyzeQueue,
+    scoreQueue,
+    outboundQueue,
+    secretBox,
+    logger: createLogger('api-test', 'silent'),
+    bodyLimitBytes: 256 * 1024,
+    webhookToleranceSeconds: 300,
+    redis,
+    redisPrefix: prefix,
+    publicBaseUrl: TEST_PUBLIC_BASE_URL,
+    ...overrides,
+  });
+  return {
+    app,
+    db,
+    analyzeQueue,
+    scoreQueue,
+    outboundQueue,
+    secretBox,
+    prefix,
+    async close() {
+      await app.close();
+      await analyzeQueue.close();
+      await scoreQueue.close();
+      await outboundQueue.close();
+      redis.disconnect();
+      await db.destroy();
+    },
+  };
+}
+
+export interface SignedDelivery {
+  webhookId?: string;
+  timestampSeconds?: number;
+  secret?: string;
+}
+
+/** Posts `body` to a source's webhook, signed as a Standard Webhooks sender would sign it. */
+export function postSigned(
+  app: FastifyInstance,
+  tenant: Pick<TestTenant, 'sourceId' | 'secret'>,
+  body: unknown,
+  delivery: SignedDelivery = {},
+) {
+  const payload = typeof body === 'string' ? body : JSON.stringify(body);
+  const headers = signWebhook(
+    delivery.secret ?? tenant.secret,
+    delivery.webhookId ?? `msg_${randomUUID()}`,
+    delivery.timestampSeconds ?? Math.floor(Date.now() / 1000),
+    payload,
+  );
+  return app.inject({
+    method: 'POST',
+    url: `/v1/sources/${tenant.sourceId}/events`,
+    headers: { ...headers, 'content-type': 'application/json' },
+    payload,
+  });
+}
+
+export async function countFeedback(db: Db, sourceId: string): Promise<number> {
+  const row = await db
+    .selectFrom('feedback')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('source_id', '=', sourceId)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** Polls until `probe` returns a value other than undefined, or fails after `timeoutMs`. */
+export async function eventually<T>(
+  probe: () => Promise<T | undefined>,
+  timeoutMs = 15_000,
+): Promise<Exclude<T, undefined>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value as Exclude<T, undefined>;
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

@@ -1,0 +1,18 @@
+import { metricsPortShape, readEnv, sharedEnvShape } from '@cxloop/runtime';
+import { z } from 'zod';
+
+export const AggregationWorkerConfig = z.object({
+  ...sharedEnvShape,
+  SWEEP_INTERVAL_SECONDS: z.coerce.number().min(1).default(30),
+  /** Comfortably above the normal accept → analyse lag, so healthy jobs are not offered twice. */
+  SWEEP_GRACE_SECONDS: z.coerce.number().min(0).default(60),
+  SWEEP_PAGE_SIZE: z.coerce.number().int().min(1).max(10_000).default(1_000),
+  /** Rollup increments at once: each is one short transaction. */
+  AGGREGATE_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
+  /** Organisations recomputed at once (one organisation never runs two recomputes). */
+  SCORE_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  METRICS_PORT: metricsPortShape(9466),
+});
+export type AggregationWorkerConfig = z.infer<typeof AggregationWorkerConfig>;
+
+export const loadAggregationWorkerConfig = () => readEnv(AggregationWorkerConfig);

@@ -1,0 +1,291 @@
+import {
+  ANALYSIS_LAG_BUCKETS,
+  analysisLagHistogram,
+  type CaseWindowStats,
+  type ChannelWindowTotals,
+  caseWindowStats,
+  channelFirstConnections,
+  channelTotals,
+  type DayWindow,
+  type Db,
+  daysWithFeedback,
+  listRisingIssues,
+  returningCustomers,
+  type ScoreScope,
+  type TopicChannelTotals,
+  topicCaseClosedWithReply,
+  topicChannelTotals,
+  unanalysedFeedbackCount,
+  unitAttribution,
+} from '@cxloop/db';
+import { type MetricId, type MetricObservation, metricCatalogue } from '@cxloop/scoring';
+import { daysBefore, topicConvergence } from './insights.js';
+
+/**
+ * Computes every metric of packages/scoring's catalogue for one scope, from rollups, triage cases and
+ * sources over the metric's window, never from raw feedback. A metric without anything to measure (no cases
+ * due, no issue rose, no touchpoints declared) is reported missing with the reason, never as 0.
+ */
+
+export type MetricReading =
+  | { metric: MetricId; status: 'measured'; value: number; sampleSize: number; window: DayWindow }
+  | { metric: MetricId; status: 'missing'; reason: string; window: DayWindow };
+
+type Outcome = { value: number; sampleSize: number } | { missing: string };
+
+/** Readings the pipeline needs at least this many of before a rating type or loyalty signal counts as tracked. */
+const TRACKED_MINIMUM = 30;
+/** A rising issue counts as acted on when acknowledged or closed-loop within this many days of detection. */
+const ACT_ON_RISING_ISSUE_DAYS = 14;
+
+const DAY_MS = 86_400_000;
+
+/** Window queries shared by several metrics, each run once per recompute. */
+export class MetricSources {
+  private readonly memo = new Map<string, Promise<unknown>>();
+
+  constructor(
+    readonly db: Db,
+    readonly scope: ScoreScope,
+    readonly now: Date,
+  ) {}
+
+  get today(): string {
+    return this.now.toISOString().slice(0, 10);
+  }
+
+  window(days: number): DayWindow {
+    return { from: daysBefore(this.today, days - 1), to: this.today };
+  }
+
+  private once<T>(key: string, load: () => Promise<T>): Promise<T> {
+    let value = this.memo.get(key) as Promise<T> | undefined;
+    if (value === undefined) {
+      value = load();
+      this.memo.set(key, value);
+    }
+    return value;
+  }
+
+  channels(days: number): Promise<ChannelWindowTotals[]> {
+    return this.once(`channels:${days}`, () => channelTotals(this.db, this.scope, this.window(days)));
+  }
+
+  topics(days: number): Promise<TopicChannelTotals[]> {
+    return this.once(`topics:${days}`, () => topicChannelTotals(this.db, this.scope, this.window(days)));
+  }
+
+  cases(days: number): Promise<CaseWindowStats> {
+    return this.once(`cases:${days}`, () =>
+      caseWindowStats(this.db, this.scope, this.window(days), this.now),
+    );
+  }
+
+  async totals(days: number) {
+    const channels = await this.channels(days);
+    const sum = (pick: (row: ChannelWindowTotals) => number) =>
+      channels.reduce((total, row) => total + pick(row), 0);
+    return {
+      feedback: sum((row) => row.feedback),
+      identified: sum((row) => row.identified),
+      valued: sum((row) => row.valued),
+      rated: sum((row) => row.rated),
+      ratedWithTopic: sum((row) => row.ratedWithTopic),
+      nps: sum((row) => row.nps),
+      csat: sum((row) => row.csat),
+      ces: sum((row) => row.ces),
+    };
+  }
+
+  returning(days: number) {
+    return this.once(`returning:${days}`, () => {
+      const window = this.window(days);
+      const before = { from: daysBefore(window.from, days), to: daysBefore(window.from, 1) };
+      return returningCustomers(this.db, this.scope, window, before);
+    });
+  }
+}
+
+function share(part: number, whole: number, nothing: string): Outcome {
+  return whole > 0 ? { value: part / whole, sampleSize: whole } : { missing: nothing };
+}
+
+/** The median of a bucketed histogram, interpolated linearly inside the bucket that holds it. */
+export function histogramMedian(counts: readonly number[], upperBounds: readonly number[]): number | null {
+  const total = counts.reduce((sum, count) => sum + count, 0);
+  if (total === 0) return null;
+  const half = total / 2;
+  let seen = 0;
+  for (let bucket = 0; bucket < counts.length; bucket++) {
+    const count = counts[bucket] ?? 0;
+    if (count > 0 && seen + count >= half) {
+      const lower = bucket === 0 ? 0 : upperBounds[bucket - 1]!;
+      // The open-ended last bucket has no upper bound: its lower bound is the honest (under)estimate.
+      const upper = upperBounds[bucket] ?? lower;
+      return lower + ((half - seen) / count) * (upper - lower);
+    }
+    seen += count;
+  }
+  return upperBounds.at(-1) ?? null;
+}
+
+/**
+ * One computation per catalogue metric. `satisfies Record<MetricId, …>` makes a metric added to the
+ * catalogue without a computation a compile error.
+ */
+export const metricComputations = {
+  active_channels_30d: async (s) => {
+    const channels = await s.channels(30);
+    const feedback = channels.reduce((sum, row) => sum + row.feedback, 0);
+    return { value: channels.length, sampleSize: feedback };
+  },
+  // Every feedback reaches cxloop through a channel webhook (there is no manual import path), so a day
+  // with feedback is a day of automated capture.
+  automated_capture_days_share_30d: async (s) => ({
+    value: (await daysWithFeedback(s.db, s.scope, s.window(30))) / 30,
+    sampleSize: 30,
+  }),
+  touchpoint_coverage_90d: async () => ({ missing: 'no touchpoints are declared for the organisation' }),
+  acknowledgement_rate_30d: async (s) => {
+    const cases = await s.cases(30);
+    return share(cases.acknowledged, cases.acknowledgementDue, 'no triage case due for acknowledgement');
+  },
+  closed_loop_rate_30d: async (s) => {
+    const cases = await s.cases(30);
+    return share(cases.closedWithReply, cases.resolutionDue, 'no triage case past its SLA or closed');
+  },
+  median_first_response_hours_30d: async (s) => {
+    const cases = await s.cases(30);
+    return cases.medianFirstResponseHours === null
+      ? { missing: 'no triage case with a first response' }
+      : { value: cases.medianFirstResponseHours, sampleSize: cases.answered };
+  },
+  sla_met_rate_30d: async (s) => {
+    const cases = await s.cases(30);
+    return share(cases.firstResponseInTime, cases.firstResponseDue, 'no triage case past its SLA deadline');
+  },
+  flagged_cases_owned_30d: async (s) => {
+    const cases = await s.cases(30);
+    return share(cases.owned, cases.opened, 'no triage case opened');
+  },
+  analysis_coverage_30d: async (s) => {
+    const analysed = (await s.totals(30)).feedback;
+    const waiting = await unanalysedFeedbackCount(s.db, s.scope, s.window(30));
+    return share(analysed, analysed + waiting, 'no feedback received');
+  },
+  median_analysis_lag_minutes_30d: async (s) => {
+    const histogram = await analysisLagHistogram(s.db, s.scope, s.window(30));
+    const median = histogramMedian(histogram, ANALYSIS_LAG_BUCKETS);
+    const analysed = histogram.reduce((sum, count) => sum + count, 0);
+    return median === null ? { missing: 'no feedback analysed' } : { value: median, sampleSize: analysed };
+  },
+  rated_comment_share_90d: async (s) => {
+    const totals = await s.totals(90);
+    return share(totals.ratedWithTopic, totals.rated, 'no rated feedback');
+  },
+  experience_ratings_tracked_30d: async (s) => {
+    const totals = await s.totals(30);
+    const tracked = [totals.nps, totals.csat, totals.ces].filter((count) => count >= TRACKED_MINIMUM).length;
+    return { value: tracked, sampleSize: totals.rated };
+  },
+  nps_responses_90d: async (s) => {
+    const { nps } = await s.totals(90);
+    return { value: nps, sampleSize: nps };
+  },
+  loyalty_signals_tracked_90d: async (s) => {
+    const { nps } = await s.totals(90);
+    const { returning, identified } = await s.returning(90);
+    const signals = (nps >= TRACKED_MINIMUM ? 1 : 0) + (returning >= TRACKED_MINIMUM ? 1 : 0);
+    return { value: signals, sampleSize: identified };
+  },
+  returning_customers_90d: async (s) => {
+    const { returning, identified } = await s.returning(90);
+    return { value: returning, sampleSize: identified };
+  },
+  customer_value_coverage_90d: async (s) => {
+    const totals = await s.totals(90);
+    return share(totals.valued, totals.identified, 'no feedback from identified customers');
+  },
+  identified_feedback_share_90d: async (s) => {
+    const totals = await s.totals(90);
+    return share(totals.identified, totals.feedback, 'no feedback received');
+  },
+  cross_channel_identity_linkage_90d: async (s) => {
+    const channels = await s.channels(90);
+    const linked = channels.filter((row) => row.identified >= row.feedback / 2).length;
+    return share(linked, channels.length, 'no active channel');
+  },
+  topic_convergence_30d: async (s) => {
+    const topics = topicConvergence(await s.topics(30));
+    return share(topics.filter((topic) => topic.converging).length, topics.length, 'no topic mentioned');
+  },
+  rising_issues_acted_on_90d: async (s) => {
+    const since = new Date(s.now.getTime() - 90 * DAY_MS);
+    const issues = await listRisingIssues(s.db, s.scope.orgId, s.scope.unitId, since);
+    let due = 0;
+    let actedOn = 0;
+    for (const issue of issues) {
+      const deadline = new Date(issue.detected_at.getTime() + ACT_ON_RISING_ISSUE_DAYS * DAY_MS);
+      const acted =
+        (issue.acknowledged_at !== null && issue.acknowledged_at <= deadline) ||
+        (await topicCaseClosedWithReply(s.db, s.scope.orgId, issue.topic, issue.detected_at, deadline));
+      // An issue still inside its 14 days and not yet acted on is not yet a miss.
+      if (!acted && deadline > s.now) continue;
+      due += 1;
+      if (acted) actedOn += 1;
+    }
+    return share(actedOn, due, 'no rising issue detected');
+  },
+  unit_tagged_share_30d: async (s) => {
+    const { feedback, attributed } = await unitAttribution(s.db, s.scope, s.window(30));
+    return share(attributed, feedback, 'no feedback received');
+  },
+  channels_added_180d: async (s) => {
+    const connections = await channelFirstConnections(s.db, s.scope);
+    const since = new Date(s.now.getTime() - 180 * DAY_MS);
+    return {
+      value: connections.filter((row) => row.firstConnectedAt >= since).length,
+      sampleSize: connections.length,
+    };
+  },
+  new_channel_effect_measured_180d: async (s) => {
+    const since = new Date(s.now.getTime() - 180 * DAY_MS);
+    const added = (await channelFirstConnections(s.db, s.scope)).filter(
+      (row) => row.firstConnectedAt >= since,
+    );
+    // Rollups of an added channel start at its connection, so its 180-day sums are "since connection".
+    const rated = new Map((await s.channels(180)).map((row) => [row.channel, row.rated]));
+    const measured = added.filter((row) => (rated.get(row.channel) ?? 0) >= TRACKED_MINIMUM).length;
+    return share(measured, added.length, 'no channel added');
+  },
+} satisfies Record<MetricId, (sources: MetricSources) => Promise<Outcome>>;
+
+/** Every catalogue metric for one scope, in catalogue order. */
+export async function computeMetrics(sources: MetricSources): Promise<MetricReading[]> {
+  return Promise.all(
+    metricCatalogue.map(async (definition): Promise<MetricReading> => {
+      const metric = definition.id as MetricId;
+      const window = sources.window(definition.windowDays);
+      const outcome = await metricComputations[metric](sources);
+      return 'missing' in outcome
+        ? { metric, status: 'missing', reason: outcome.missing, window }
+        : { metric, status: 'measured', value: outcome.value, sampleSize: outcome.sampleSize, window };
+    }),
+  );
+}
+
+/** The measured readings as scoring evidence. */
+export function metricObservations(readings: readonly MetricReading[]): MetricObservation[] {
+  return readings.flatMap((reading) =>
+    reading.status === 'measured'
+      ? [
+          {
+            metric: reading.metric,
+            value: reading.value,
+            sampleSize: reading.sampleSize,
+            window: reading.window,
+          },
+        ]
+      : [],
+  );
+}

@@ -1,0 +1,236 @@
+import { type ScoreChangeEvent, ScoreJob } from '@cxloop/contracts';
+import {
+  type CurrentScore,
+  type Db,
+  ENTERPRISE_SCOPE,
+  findCurrentScore,
+  listRisingIssues,
+  listUnitScopes,
+  loadSurveyEvidence,
+  recordRisingIssue,
+  type ScoreScope,
+  saveScore,
+  topicDailyMentions,
+} from '@cxloop/db';
+import { publishScoreChange } from '@cxloop/runtime';
+import {
+  type Cause,
+  diffScores,
+  type FrameworkScore,
+  type ObjectiveRatings,
+  type ScoreDiff,
+  type SurveyResult,
+  scoreFramework,
+} from '@cxloop/scoring';
+import { type Job, UnrecoverableError } from 'bullmq';
+import type { Redis } from 'ioredis';
+import {
+  daysBefore,
+  detectRisingTopics,
+  loyaltyDrivers,
+  risingIssueSpan,
+  topicConvergence,
+} from './insights.js';
+import { computeMetrics, MetricSources, metricObservations } from './metric-catalogue.js';
+
+/** Staff survey and assessor evidence of a scope. */
+export type StaffEvidence = (
+  db: Db,
+  scope: ScoreScope,
+) => Promise<{ survey?: readonly SurveyResult[]; objectives?: readonly ObjectiveRatings[] }>;
+
+/** The surveys area's evidence: latest eligible wave per indicator and element, small groups withheld. */
+export const staffSurveyEvidence: StaffEvidence = (db, scope) =>
+  loadSurveyEvidence(db, scope.orgId, scope.unitId === null ? {} : { unitId: scope.unitId });
+
+export interface ScoreProcessorDeps {
+  db: Db;
+  /** Where score changes are published (a client connection, not a blocking one). */
+  redis: Redis;
+  prefix: string;
+  /** Defaults to the staff survey evidence of the surveys area. */
+  staffEvidence?: StaffEvidence;
+  now?: () => Date;
+}
+
+export interface ScoreResult {
+  orgId: string;
+  scopes: number;
+  changed: string[];
+}
+
+/** Monday of the ISO week of `day`: rising issues are recorded once per topic and week. */
+function weekStart(day: string): string {
+  const weekday = new Date(`${day}T00:00:00Z`).getUTCDay();
+  return daysBefore(day, (weekday + 6) % 7);
+}
+
+function why(causes: readonly Cause[]): ScoreChangeEvent['elements'][number]['why'] {
+  return causes.map((cause) =>
+    cause.kind === 'indicator'
+      ? {
+          kind: 'indicator',
+          indicatorId: cause.indicatorId,
+          points: cause.points,
+          evidence: cause.evidence.map((change) => ({
+            source: change.source,
+            ...(change.before ? { before: change.before } : {}),
+            ...(change.after ? { after: change.after } : {}),
+          })),
+        }
+      : { kind: cause.kind, points: cause.points },
+  );
+}
+
+function changeEvent(
+  orgId: string,
+  scope: ScoreScope,
+  scopeKey: string,
+  historyId: string,
+  recordedAt: Date,
+  previous: FrameworkScore | undefined,
+  next: FrameworkScore,
+  diff: ScoreDiff | undefined,
+): ScoreChangeEvent {
+  const elements = diff
+    ? diff.elements.map((element) => ({
+        elementId: element.elementId,
+        name: element.name,
+        before: element.before,
+        after: element.after,
+        why: why(element.causes),
+      }))
+    : next.dimensions.flatMap((dimension) =>
+        dimension.elements.map((element) => ({
+          elementId: element.id,
+          name: element.name,
+          before: null,
+          after: element.points,
+          why: [],
+        })),
+      );
+  return {
+    orgId,
+    scope: scopeKey,
+    unitId: scope.unitId,
+    historyId,
+    recordedAt: recordedAt.toISOString(),
+    total: { before: previous?.total ?? null, after: next.total },
+    stage: { before: previous?.stage ?? null, after: next.stage },
+    elements,
+  };
+}
+
+/** Detects rising topics of a scope, records new ones, and gathers the scope's insights. */
+async function gatherInsights(db: Db, sources: MetricSources) {
+  const { scope, today, now } = sources;
+  const topicDays = await topicDailyMentions(db, scope, risingIssueSpan(today));
+  const rising = detectRisingTopics(topicDays, today);
+  for (const topic of rising) {
+    await recordRisingIssue(
+      db,
+      scope.orgId,
+      {
+        unitId: scope.unitId,
+        topic: topic.topic,
+        windowStart: weekStart(today),
+        mentions: topic.current,
+        baselineWeeklyMean: topic.baselineWeeklyMean,
+      },
+      now,
+    );
+  }
+  const recorded = await listRisingIssues(
+    db,
+    scope.orgId,
+    scope.unitId,
+    new Date(now.getTime() - 90 * 86_400_000),
+  );
+  const statistic = new Map(rising.map((topic) => [topic.topic, topic]));
+  return {
+    risingIssues: recorded.map((issue) => ({
+      id: issue.id,
+      topic: issue.topic,
+      windowStart: issue.window_start.toISOString().slice(0, 10),
+      mentions: issue.mentions,
+      baselineWeeklyMean: issue.baseline_weekly_mean,
+      detectedAt: issue.detected_at.toISOString(),
+      acknowledgedAt: issue.acknowledged_at?.toISOString() ?? null,
+      rising: statistic.get(issue.topic) ?? null,
+    })),
+    convergence: topicConvergence(await sources.topics(30)),
+    drivers: loyaltyDrivers(await sources.channels(90), await sources.topics(90)),
+  };
+}
+
+/**
+ * The `score` job: recompute one organisation's enterprise score and each unit's from current evidence
+ * (metrics from rollups and triage tables, staff evidence), write the current scores, and append to history
+ * and publish a change event only for scopes whose score moved. Cost depends on the number of days, channels,
+ * topics and units in the windows, never on how much feedback the organisation has ever sent.
+ */
+export function createScoreProcessor(deps: ScoreProcessorDeps) {
+  const clock = deps.now ?? (() => new Date());
+  return async (job: Job<ScoreJob>): Promise<ScoreResult> => {
+    const payload = ScoreJob.safeParse(job.data);
+    if (!payload.success) throw new UnrecoverableError(`invalid score payload: ${payload.error.message}`);
+    const { orgId } = payload.data;
+    const now = clock();
+    const units = await listUnitScopes(deps.db, orgId);
+    const scopes: { key: string; scope: ScoreScope }[] = [
+      { key: ENTERPRISE_SCOPE, scope: { orgId, unitId: null } },
+      ...units.map((unit) => ({ key: unit.id, scope: { orgId, unitId: unit.id } })),
+    ];
+    const changed: string[] = [];
+    for (const { key, scope } of scopes) {
+      const sources = new MetricSources(deps.db, scope, now);
+      const insights = await gatherInsights(deps.db, sources);
+      const metrics = await computeMetrics(sources);
+      const staff = await (deps.staffEvidence ?? staffSurveyEvidence)(deps.db, scope);
+      const score = scoreFramework({ metrics: metricObservations(metrics), ...staff });
+      const previousRow: CurrentScore | undefined = await findCurrentScore(deps.db, orgId, key);
+      const previous = previousRow?.score as unknown as FrameworkScore | undefined;
+      const diff = previous ? diffScores(previous, score) : undefined;
+      const moved =
+        !diff ||
+        diff.elements.length > 0 ||
+        diff.stageBefore !== diff.stageAfter ||
+        Math.abs(diff.total.delta) > 1e-9;
+      const historyId = await saveScore(
+        deps.db,
+        orgId,
+        {
+          scope: key,
+          unitId: scope.unitId,
+          total: score.total,
+          stage: score.stage,
+          confidence: score.confidence,
+          score: score as unknown as Record<string, unknown>,
+          metrics,
+          insights,
+          elements: score.dimensions.flatMap((dimension) =>
+            dimension.elements.map((element) => ({
+              elementId: element.id,
+              points: element.points,
+              max: element.max,
+              stage: element.stage,
+              confidence: element.confidence,
+              missing: element.missing.length,
+            })),
+          ),
+          change: moved ? { diff: diff ? (diff as unknown as Record<string, unknown>) : null } : null,
+        },
+        now,
+      );
+      if (historyId !== undefined) {
+        changed.push(key);
+        await publishScoreChange(
+          deps.redis,
+          deps.prefix,
+          changeEvent(orgId, scope, key, historyId, now, previous, score, diff),
+        );
+      }
+    }
+    return { orgId, scopes: scopes.length, changed };
+  };
+}

@@ -1,0 +1,66 @@
+import {
+  type Db,
+  listFeedbackAwaiting,
+  type PipelineStage,
+  recordMaintenanceRun,
+  type StageCursor,
+  withExclusiveLock,
+} from '@cxloop/db';
+import { type AggregateQueue, type AnalyzeQueue, enqueueAggregation, enqueueAnalysis } from '@cxloop/runtime';
+
+/** Advisory lock id shared by every replica, so one sweeps while the others skip. */
+const SWEEPER_LOCK = 0x6378_0001;
+export const SWEEPER_TASK = 'analysis-sweeper';
+
+export interface SweepOptions {
+  /** How old an unfinished row must be before it is assumed lost from Redis rather than still queued. */
+  graceSeconds: number;
+  pageSize: number;
+}
+
+export type SweepOutcome = { ran: false } | { ran: true; analysis: number; aggregation: number };
+
+/** Walks every page of a stage's backlog once, handing each page to `enqueue`; returns the rows seen. */
+async function drain(
+  db: Db,
+  stage: PipelineStage,
+  options: SweepOptions,
+  enqueue: (jobs: { feedbackId: string; orgId: string }[]) => Promise<void>,
+): Promise<number> {
+  let total = 0;
+  let after: StageCursor | undefined;
+  do {
+    const page = await listFeedbackAwaiting(db, stage, {
+      graceSeconds: options.graceSeconds,
+      limit: options.pageSize,
+      after,
+    });
+    await enqueue(page.rows.map((row) => ({ feedbackId: row.id, orgId: row.org_id })));
+    total += page.rows.length;
+    after = page.next;
+  } while (after !== undefined);
+  return total;
+}
+
+/**
+ * Re-enqueues every feedback row that is stuck between stages (DESIGN invariant 1: Redis is delivery,
+ * Postgres the record): accepted but not analysed, and analysed but not counted into rollups, each
+ * older than `graceSeconds`. Jobs that still exist are left alone by BullMQ because job ids are feedback
+ * ids, so sweeping a healthy system only costs the two index scans.
+ */
+export async function sweepUnfinishedFeedback(
+  deps: { db: Db; analyzeQueue: AnalyzeQueue; aggregateQueue: AggregateQueue },
+  options: SweepOptions,
+): Promise<SweepOutcome> {
+  const outcome = await withExclusiveLock(deps.db, SWEEPER_LOCK, async () => {
+    const analysis = await drain(deps.db, 'analysis', options, (jobs) =>
+      enqueueAnalysis(deps.analyzeQueue, jobs),
+    );
+    const aggregation = await drain(deps.db, 'aggregation', options, (jobs) =>
+      enqueueAggregation(deps.aggregateQueue, jobs),
+    );
+    await recordMaintenanceRun(deps.db, SWEEPER_TASK, { analysis, aggregation });
+    return { analysis, aggregation };
+  });
+  return outcome.ran ? { ran: true, ...outcome.value } : { ran: false };
+}

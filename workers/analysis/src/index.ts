@@ -1,0 +1,2 @@
+export { createAnalyzeProcessor } from './processor.js';
+export { startAnalysisWorker } from './worker.js';

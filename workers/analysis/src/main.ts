@@ -1,0 +1,59 @@
+import { createDb } from '@cxloop/db';
+import {
+  createAggregateQueue,
+  createJobMetrics,
+  createLogger,
+  createMetricsRegistry,
+  observeJobDurations,
+  redisOptions,
+  serveMetrics,
+} from '@cxloop/runtime';
+import { loadAnalysisWorkerConfig } from './config.js';
+import { startAnalysisWorker } from './worker.js';
+
+const config = loadAnalysisWorkerConfig();
+const logger = createLogger('analysis-worker', config.LOG_LEVEL);
+const db = createDb(config.DATABASE_URL, {
+  maxConnections: config.ANALYSIS_CONCURRENCY + 2,
+  applicationName: 'cxloop-analysis',
+});
+const aggregateQueue = createAggregateQueue({
+  connection: redisOptions(config.REDIS_URL),
+  prefix: config.REDIS_PREFIX,
+});
+aggregateQueue.on('error', (error) => logger.warn({ err: error }, 'aggregate queue connection error'));
+const worker = startAnalysisWorker({
+  db,
+  aggregateQueue,
+  connection: redisOptions(config.REDIS_URL),
+  prefix: config.REDIS_PREFIX,
+  concurrency: config.ANALYSIS_CONCURRENCY,
+  logger,
+});
+const registry = createMetricsRegistry('analysis-worker');
+const jobMetrics = createJobMetrics(registry);
+observeJobDurations(worker, jobMetrics);
+worker.on('completed', (_job, result) => {
+  if (result.lagSeconds !== undefined) jobMetrics.analysisLag.observe(result.lagSeconds);
+});
+const metricsServer =
+  config.METRICS_PORT > 0
+    ? serveMetrics(registry, config.METRICS_PORT, (error) =>
+        logger.warn({ err: error }, 'metrics endpoint unavailable'),
+      )
+    : undefined;
+logger.info(
+  { concurrency: config.ANALYSIS_CONCURRENCY, metricsPort: config.METRICS_PORT },
+  'analysis worker started',
+);
+
+async function shutdown(signal: string) {
+  logger.info({ signal }, 'shutting down: finishing active jobs');
+  await worker.close();
+  metricsServer?.close();
+  await aggregateQueue.close();
+  await db.destroy();
+  process.exit(0);
+}
+process.once('SIGTERM', () => void shutdown('SIGTERM'));
+process.once('SIGINT', () => void shutdown('SIGINT'));
