@@ -580,6 +580,53 @@ export const EXPLETIVE_INTENSIFIERS: ReadonlySet<string> = new Set([
   'flippin',
   'hella',
 ]);
+/**
+ * Interjections and laughter comment on the whole message; they are not the object of a nearby "not" or "no"
+ * ("no idea lol", "without a fucking favicon"), so negation passes them by.
+ */
+export const INTERJECTIONS: ReadonlySet<string> = new Set([
+  'lol',
+  'lmao',
+  'lmfao',
+  'rofl',
+  'lulz',
+  'haha',
+  'hahaha',
+  'hehe',
+  'heh',
+  'yay',
+  'woohoo',
+  'woot',
+  'wow',
+  'hooray',
+  'hurray',
+  'yippee',
+  'huzzah',
+  'booyah',
+  'ugh',
+  'argh',
+  'grr',
+  'wtf',
+  'smh',
+  'fml',
+  'ffs',
+  'omfg',
+  'yikes',
+  'eww',
+  'ew',
+  'yuck',
+  'sheesh',
+  'aww',
+  'aw',
+  'phew',
+  'yum',
+  'xoxo',
+  'xx',
+  'xo',
+  'thx',
+  'ty',
+  ...EXPLETIVE_INTENSIFIERS,
+]);
 /** Two-word dampeners whose first word would otherwise be an ordinary word ("kind", "sort", "a"). */
 export const TWO_WORD_DAMPENERS: ReadonlySet<string> = new Set(['kind of', 'sort of', 'a little', 'a bit']);
 

@@ -149,3 +149,32 @@ describe('sentimentScore: idioms', () => {
     expect(sentimentScore('The food was not bad')).toBeGreaterThan(0);
   });
 });
+
+describe('sentimentScore: scope of denial and tone', () => {
+  it('does not deny interjections, laughter or expletives', () => {
+    expect(sentimentScore('I have no idea lol')).toBeGreaterThan(0);
+    expect(sentimentScore('it came without a fucking manual')).toBeLessThan(0);
+  });
+
+  it('lets the nearer evaluative word take a denial for itself', () => {
+    expect(sentimentScore('the advisor never fails to impress')).toBeGreaterThan(0);
+    // "not" denies "happy" only: "angry" stays angry.
+    expect(sentimentScore('not happy and angry')).toBeLessThan(sentimentScore('not happy'));
+    // A weak word such as "like" does not stop the denial: "don't like good" is still denied.
+    expect(sentimentScore("I don't really like it")).toBeLessThan(0);
+  });
+
+  it('weighs a closing face or laugh as the writer comment on the sentence', () => {
+    const plain = sentimentScore('made a mess of the kitchen');
+    expect(plain).toBeLessThan(0);
+    expect(sentimentScore('made a mess of the kitchen :)')).toBeGreaterThan(0);
+    expect(sentimentScore(':) made a mess of the kitchen')).toBeLessThanOrEqual(0);
+  });
+
+  it('reads hyphenated compounds by their head, "-free" as absence', () => {
+    expect(sentimentScore('a user-friendly app')).toBeGreaterThan(0.2);
+    expect(sentimentScore('hassle-free returns')).toBeGreaterThan(0.2);
+    expect(sentimentScore('sugar-free drinks')).toBe(0);
+    expect(sentimentScore('a non-violent protest')).toBeGreaterThan(sentimentScore('a violent protest'));
+  });
+});

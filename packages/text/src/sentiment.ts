@@ -30,6 +30,8 @@ export const NEUTRAL_BAND = 0.05;
 const NEGATION_SCALAR = -0.74;
 /** How far back a negator or intensifier reaches, in words, and how much it fades with distance. */
 const LOOKBACK_DECAY = [1, 0.95, 0.9] as const;
+/** Valence from which a word between a negator and a later word takes the denial ("never fails to impress"). */
+const DENIAL_CLAIM_STRENGTH = 1;
 const CAPS_EMPHASIS = 0.733;
 const ELONGATION_EMPHASIS = 0.29;
 const EXCLAMATION_EMPHASIS = 0.292;
@@ -39,6 +41,7 @@ const QUESTION_EMPHASIS = 0.18;
 const QUESTION_WEIGHT = 0.75;
 const BEFORE_CONTRAST_WEIGHT = 0.5;
 const AFTER_CONTRAST_WEIGHT = 1.5;
+const CLOSING_TONE_WEIGHT = AFTER_CONTRAST_WEIGHT;
 /** Squashing constant: the sum s maps to s / √(s² + α), so one strong word lands near ±0.6. */
 const SQUASH_ALPHA = 15;
 
@@ -134,6 +137,11 @@ function deniesLikeNot(tokens: readonly Token[], index: number): boolean {
   return previous !== 'at' && previous !== 'very';
 }
 
+/** An evaluative word (not a weak one such as "like") that a denial before it applies to instead of to later words. */
+function takesDenial(token: Token): boolean {
+  return !isNegator(token.lower) && Math.abs(lookUpWord(token.lower)?.valence ?? 0) >= DENIAL_CLAIM_STRENGTH;
+}
+
 /** A sentence ending in a single "?": a question, not the "??" or "?!" of indignation (that is emphasis). */
 function isPlainQuestion(tokens: readonly Token[]): boolean {
   const last = tokens.at(-1);
@@ -154,6 +162,8 @@ function wordValence(tokens: readonly Token[], index: number, mixedCase: boolean
   let valence = found?.valence ?? 0;
 
   let negated = false;
+  // "never fails to impress", "not happy and angry": the nearer evaluative word takes the denial for itself.
+  let claimedDenial = false;
   let boost = 0;
   let cursor = index;
   for (let distance = 1; distance <= LOOKBACK_DECAY.length; distance++) {
@@ -162,8 +172,9 @@ function wordValence(tokens: readonly Token[], index: number, mixedCase: boolean
     while (cursor > 0 && LOOKBACK_FILLERS.has(tokens[cursor]!.lower)) cursor--;
     const before = tokens[cursor];
     if (before === undefined || before.kind !== 'word' || CONTRAST_FORWARD.has(before.lower)) break;
-    if (deniesLikeNot(tokens, cursor)) negated = true;
+    if (deniesLikeNot(tokens, cursor) && !claimedDenial) negated = true;
     const increment = boosterAt(tokens, cursor);
+    if (increment === 0 && takesDenial(before)) claimedDenial = true;
     if (increment !== 0) {
       const capsBoost = mixedCase && isShouted(before) ? Math.sign(increment) * CAPS_EMPHASIS : 0;
       boost += (increment + capsBoost) * LOOKBACK_DECAY[distance - 1]!;
@@ -182,7 +193,7 @@ function wordValence(tokens: readonly Token[], index: number, mixedCase: boolean
   valence += direction * boost;
   if (mixedCase && isShouted(token)) valence += direction * CAPS_EMPHASIS;
   if (found?.elongated) valence += direction * ELONGATION_EMPHASIS;
-  return negated ? valence * NEGATION_SCALAR : valence;
+  return negated && !found?.interjection ? valence * NEGATION_SCALAR : valence;
 }
 
 /** Weighs clauses by contrast: after "but" counts more, before it less; "although X, Y" weakens X. */
@@ -203,6 +214,22 @@ function applyContrast(tokens: readonly Token[], valences: number[]): void {
   if (clauseEnd < 0) return;
   for (let i = 0; i < valences.length; i++) {
     valences[i]! *= i < clauseEnd ? BEFORE_CONTRAST_WEIGHT : AFTER_CONTRAST_WEIGHT;
+  }
+}
+
+/** A face, emoji or laugh at the end of a sentence is the writer's comment on all of it: ":)" after a complaint. */
+function isToneMarker(token: Token): boolean {
+  if (token.kind === 'emoticon' || token.kind === 'emoji') return true;
+  return token.kind === 'word' && lookUpWord(token.lower)?.interjection === true;
+}
+
+/** Weighs the tone markers that close a sentence (before its final punctuation) as the clause after "but". */
+function weighClosingTone(tokens: readonly Token[], valences: number[]): void {
+  for (let i = tokens.length - 1; i >= 0; i--) {
+    const token = tokens[i]!;
+    if (token.kind === 'exclamation' || token.kind === 'question' || token.kind === 'clauseBreak') continue;
+    if (!isToneMarker(token)) return;
+    valences[i]! *= CLOSING_TONE_WEIGHT;
   }
 }
 
@@ -239,6 +266,7 @@ export function sentenceValence(tokens: readonly Token[]): number {
     }
   }
   applyContrast(tokens, valences);
+  weighClosingTone(tokens, valences);
   let sum = 0;
   for (const valence of valences) sum += valence;
   if (sum !== 0) sum += Math.sign(sum) * punctuationEmphasis(tokens);

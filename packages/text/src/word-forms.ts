@@ -3,12 +3,14 @@
  * "woes" → "woe", "pleasantly" → "pleasant", "loved" → "love"), informal spellings ("lovin", "hahahah", "lolol")
  * and elongations ("soooo goood"). The lexicons list base forms unevenly, and customers write informally.
  */
-import { ADJECTIVE_ONLY, WORD_VALENCE } from './lexicon.js';
+import { ADJECTIVE_ONLY, INTERJECTIONS, WORD_VALENCE } from './lexicon.js';
 
 export interface WordLookup {
   valence: number;
   /** Written with a letter held ("goood"): the writer's emphasis. */
   elongated: boolean;
+  /** A form of an interjection or of laughter ("lolol", "yaaay"): a comment on the message, never negated. */
+  interjection: boolean;
 }
 
 /** Shorter words are too often whole words that merely end like an inflection ("bed", "bus", "sing"). */
@@ -18,48 +20,82 @@ const ELONGATED = /(\p{L})\1{2,}/gu;
 const LAUGHTER = /^a?(?:h[ae]){2,}h?$/;
 const LOL = /^l(?:o+l)+z?$/;
 
-function valenceOf(word: string): number | undefined {
-  return WORD_VALENCE.get(word);
-}
+/** "non-violent", "anti-theft": the prefix denies the head. */
+const DENYING_PREFIXES: ReadonlySet<string> = new Set(['non', 'anti', 'no', 'un']);
+/** An absent or denied quality keeps part of its strength, reversed (as negation does in the sentence rules). */
+const ABSENCE_SCALAR = 0.74;
+const NO_VALENCE: WordLookup = { valence: 0, elongated: false, interjection: false };
+
+/** Each finder below answers with the lexicon entry a written form belongs to, or undefined. */
+type EntryFinder = (word: string) => string | undefined;
+
+const listed: EntryFinder = (word) => (WORD_VALENCE.has(word) ? word : undefined);
 
 /** Nouns and verbs inflect with -s, -ed, -ing; an adjective-only entry ("mean", "live") must not match "means". */
-function nounOrVerbValence(word: string): number | undefined {
-  return ADJECTIVE_ONLY.has(word) ? undefined : WORD_VALENCE.get(word);
-}
+const listedNounOrVerb: EntryFinder = (word) => (ADJECTIVE_ONLY.has(word) ? undefined : listed(word));
 
 /** A stem as written, with its silent e restored ("lov" → "love"), or with its doubled consonant undone. */
-function stemValence(stem: string, lookUp: (word: string) => number | undefined): number | undefined {
-  const asWritten = lookUp(stem) ?? lookUp(`${stem}e`);
+function stemEntry(stem: string, find: EntryFinder): string | undefined {
+  const asWritten = find(stem) ?? find(`${stem}e`);
   if (asWritten !== undefined) return asWritten;
   const last = stem.length - 1;
-  return stem[last] === stem[last - 1] ? lookUp(stem.slice(0, last)) : undefined;
+  return stem[last] === stem[last - 1] ? find(stem.slice(0, last)) : undefined;
 }
 
-/** Valence of a regular inflection of a listed word. Comparatives in -er are left out: "later" is not "late". */
-function inflectedValence(word: string): number | undefined {
+/** The entry of a regular inflection. Comparatives in -er are left out: "later" is not "late". */
+function inflectedEntry(word: string): string | undefined {
   if (word.length < MIN_INFLECTED_LENGTH) return undefined;
   // Adjective forms: superlatives and adverbs.
-  if (word.endsWith('iest')) return valenceOf(`${word.slice(0, -4)}y`);
-  if (word.endsWith('est')) return stemValence(word.slice(0, -3), valenceOf);
-  if (word.endsWith('ily')) return valenceOf(`${word.slice(0, -3)}y`);
-  if (word.endsWith('bly')) return valenceOf(`${word.slice(0, -1)}e`);
-  if (word.endsWith('ly')) return valenceOf(word.slice(0, -2));
+  if (word.endsWith('iest')) return listed(`${word.slice(0, -4)}y`);
+  if (word.endsWith('est')) return stemEntry(word.slice(0, -3), listed);
+  if (word.endsWith('ily')) return listed(`${word.slice(0, -3)}y`);
+  if (word.endsWith('bly')) return listed(`${word.slice(0, -1)}e`);
+  if (word.endsWith('ly')) return listed(word.slice(0, -2));
   // Noun and verb forms.
-  if (word.endsWith("'s")) return nounOrVerbValence(word.slice(0, -2));
-  if (word.endsWith('ies') || word.endsWith('ied')) return nounOrVerbValence(`${word.slice(0, -3)}y`);
-  if (SIBILANT_PLURAL.test(word)) return nounOrVerbValence(word.slice(0, -2));
-  if (word.endsWith('s') && !word.endsWith('ss')) return nounOrVerbValence(word.slice(0, -1));
-  if (word.endsWith('ed')) return stemValence(word.slice(0, -2), nounOrVerbValence);
-  if (word.endsWith('ing')) return stemValence(word.slice(0, -3), nounOrVerbValence);
+  if (word.endsWith("'s")) return listedNounOrVerb(word.slice(0, -2));
+  if (word.endsWith('ies') || word.endsWith('ied')) return listedNounOrVerb(`${word.slice(0, -3)}y`);
+  if (SIBILANT_PLURAL.test(word)) return listedNounOrVerb(word.slice(0, -2));
+  if (word.endsWith('s') && !word.endsWith('ss')) return listedNounOrVerb(word.slice(0, -1));
+  if (word.endsWith('ed')) return stemEntry(word.slice(0, -2), listedNounOrVerb);
+  if (word.endsWith('ing')) return stemEntry(word.slice(0, -3), listedNounOrVerb);
   return undefined;
 }
 
 /** Informal spellings: laughter of any length, "lolol", and the dropped g of "lovin". */
-function informalValence(word: string): number | undefined {
-  if (LAUGHTER.test(word)) return valenceOf('haha');
-  if (LOL.test(word)) return valenceOf('lol');
-  if (word.endsWith('in') && word.length >= MIN_INFLECTED_LENGTH) return valenceOf(`${word}g`);
+function informalEntry(word: string): string | undefined {
+  if (LAUGHTER.test(word)) return listed('haha');
+  if (LOL.test(word)) return listed('lol');
+  if (word.endsWith('in') && word.length >= MIN_INFLECTED_LENGTH) return listed(`${word}g`);
   return undefined;
+}
+
+function entryOf(word: string): string | undefined {
+  return listed(word) ?? informalEntry(word) ?? inflectedEntry(word);
+}
+
+function lookUp(entry: string, elongated: boolean): WordLookup {
+  return { valence: WORD_VALENCE.get(entry)!, elongated, interjection: INTERJECTIONS.has(entry) };
+}
+
+/**
+ * A hyphenated compound the lexicon lacks takes its valence from its head, the last part ("user-friendly",
+ * "God-awful"); a denying prefix reverses it ("non-violent"); "-free" means the first part is absent, so
+ * "hassle-free" is good and "sugar-free" merely describes.
+ */
+function compoundLookup(lower: string): WordLookup | undefined {
+  const hyphen = lower.lastIndexOf('-');
+  if (hyphen < 0) return undefined;
+  const modifier = lower.slice(0, hyphen);
+  const head = lower.slice(hyphen + 1);
+  if (head === 'free') {
+    const absent = lookUpWord(modifier);
+    return absent !== undefined && absent.valence < 0
+      ? { valence: -absent.valence * ABSENCE_SCALAR, elongated: false, interjection: false }
+      : NO_VALENCE;
+  }
+  const found = lookUpWord(head);
+  if (found === undefined || !DENYING_PREFIXES.has(lower.slice(0, lower.indexOf('-')))) return found;
+  return { ...found, valence: found.valence * -ABSENCE_SCALAR };
 }
 
 /**
@@ -67,13 +103,13 @@ function informalValence(word: string): number | undefined {
  * @example lookUpWord('goooood')?.elongated === true
  */
 export function lookUpWord(lower: string): WordLookup | undefined {
-  const valence = valenceOf(lower) ?? informalValence(lower) ?? inflectedValence(lower);
-  if (valence !== undefined) return { valence, elongated: false };
+  const entry = entryOf(lower);
+  if (entry !== undefined) return lookUp(entry, false);
+  const compound = compoundLookup(lower);
+  if (compound !== undefined) return compound;
   if (!ELONGATED.test(lower)) return undefined;
   ELONGATED.lastIndex = 0;
   // "soooo goood": try the doubled letter first ("good"), then the single ("so").
-  const doubled = valenceOf(lower.replace(ELONGATED, '$1$1'));
-  if (doubled !== undefined) return { valence: doubled, elongated: true };
-  const single = valenceOf(lower.replace(ELONGATED, '$1'));
-  return single === undefined ? undefined : { valence: single, elongated: true };
+  const elongatedEntry = entryOf(lower.replace(ELONGATED, '$1$1')) ?? entryOf(lower.replace(ELONGATED, '$1'));
+  return elongatedEntry === undefined ? undefined : lookUp(elongatedEntry, true);
 }
