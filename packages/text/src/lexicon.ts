@@ -227,6 +227,8 @@ const OWN_WORD_VALENCE: Readonly<Record<string, number>> = {
   // A bare "no" is a refusal ("no!", "no and no"); before a word it is a negator and that rule does the rest.
   no: -0.9,
   yes: 0.4,
+  // As an adverb of manner ("worked well"); the sentence rules leave out its discourse uses ("Well, …").
+  well: 1.2,
   matter: 0,
   movie: 0,
   film: 0,

@@ -178,3 +178,33 @@ describe('sentimentScore: scope of denial and tone', () => {
     expect(sentimentScore('a non-violent protest')).toBeGreaterThan(sentimentScore('a violent protest'));
   });
 });
+
+describe('sentimentScore: litotes, "why" questions and "well"', () => {
+  it('reads a denied fault as faint praise, weaker than the plain praise', () => {
+    expect(sentimentScore('the food was not bad')).toBeGreaterThan(0);
+    expect(sentimentScore('the food was not bad')).toBeLessThan(sentimentScore('the food was good'));
+    expect(-sentimentScore('the food was not good')).toBeGreaterThan(sentimentScore('the food was not bad'));
+  });
+
+  it('reads a "why" question as a complaint, but not "why not"', () => {
+    expect(sentimentScore('Why was I charged twice?')).toBeLessThan(0);
+    expect(sentimentScore('Why not try the soup?')).toBe(0);
+    expect(sentimentScore('Why not try the new menu?')).toBeGreaterThan(0);
+    expect(sentimentScore('Tell me why.')).toBe(0);
+  });
+
+  it('reads "well" as praise only as an adverb of manner', () => {
+    expect(sentimentScore('the parcel was packed well')).toBeGreaterThan(0);
+    expect(sentimentScore('Well packed and on time')).toBeGreaterThan(0);
+    expect(sentimentScore('Well, I asked for a refund')).toBe(0);
+    expect(sentimentScore('I asked for a refund as well')).toBe(0);
+  });
+
+  it('reads an open "hassle free" like "hassle-free", denial included', () => {
+    expect(sentimentScore('returns were hassle free')).toBeCloseTo(
+      sentimentScore('returns were hassle-free'),
+      6,
+    );
+    expect(sentimentScore('returns were not hassle free')).toBeLessThan(0);
+  });
+});

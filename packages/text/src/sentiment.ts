@@ -20,7 +20,7 @@ import {
 import { normaliseText } from './normalise.js';
 import { splitSentences } from './sentences.js';
 import { type Token, tokenise } from './tokenise.js';
-import { lookUpWord } from './word-forms.js';
+import { lookUpWord, type WordLookup } from './word-forms.js';
 
 export type SentimentLabel = 'positive' | 'neutral' | 'negative';
 
@@ -28,6 +28,8 @@ export type SentimentLabel = 'positive' | 'neutral' | 'negative';
 export const NEUTRAL_BAND = 0.05;
 /** Denial keeps about three quarters of a word's strength, reversed ("not good" is milder than "bad"). */
 const NEGATION_SCALAR = -0.74;
+/** A denied fault is faint praise: "not bad" is weaker than "good", as "not good" is not (litotes). */
+const DENIED_FAULT_SCALAR = -0.5;
 /** How far back a negator or intensifier reaches, in words, and how much it fades with distance. */
 const LOOKBACK_DECAY = [1, 0.95, 0.9] as const;
 /** Valence from which a word between a negator and a later word takes the denial ("never fails to impress"). */
@@ -39,6 +41,8 @@ const MAX_EXCLAMATIONS = 4;
 const QUESTION_EMPHASIS = 0.18;
 /** A plain question asks rather than asserts: "is the new app any good?" says less than "the new app is good". */
 const QUESTION_WEIGHT = 0.75;
+/** What a "why …?" question adds: a mild complaint, about as strong as "slow". */
+const WHY_QUESTION_VALENCE = -1;
 const BEFORE_CONTRAST_WEIGHT = 0.5;
 const AFTER_CONTRAST_WEIGHT = 1.5;
 const CLOSING_TONE_WEIGHT = AFTER_CONTRAST_WEIGHT;
@@ -128,18 +132,46 @@ function emojiValence(token: Token): number {
 }
 
 /**
- * A negator, or "least" used as one ("the least helpful"): not in "at least" or "the very least", which concede.
+ * A negator, or "least" used as one ("the least helpful"): not in "at least" or "the very least", which concede,
+ * nor the "not" of "why not", which suggests.
  */
 function deniesLikeNot(tokens: readonly Token[], index: number): boolean {
   const word = tokens[index]!.lower;
-  if (word !== 'least') return isNegator(word);
   const previous = tokens[index - 1]?.lower;
+  if (word === 'not' && previous === 'why') return false;
+  if (word !== 'least') return isNegator(word);
   return previous !== 'at' && previous !== 'very';
 }
 
 /** An evaluative word (not a weak one such as "like") that a denial before it applies to instead of to later words. */
 function takesDenial(token: Token): boolean {
   return !isNegator(token.lower) && Math.abs(lookUpWord(token.lower)?.valence ?? 0) >= DENIAL_CLAIM_STRENGTH;
+}
+
+/**
+ * "Why was I charged twice?": a question that opens with "why" asks for a justification, which in feedback is a
+ * complaint; "why not try it?" suggests instead.
+ */
+function asksWhy(tokens: readonly Token[]): boolean {
+  if (tokens.at(-1)?.kind !== 'question') return false;
+  const words = tokens.filter((token) => token.kind === 'word');
+  return words[0]?.lower === 'why' && words[1]?.lower !== 'not';
+}
+
+/** Words before "well" that make it something other than "in a good way": "as well", "oh well", "may well". */
+const NOT_MANNER_BEFORE_WELL: ReadonlySet<string> = new Set(['as', 'oh', 'may', 'might', 'could']);
+const PARTICIPLE = /(?:ed|en)$|^(?:done|made|worth|kept|built|paid)$/;
+
+/**
+ * "well" praises as an adverb of manner ("it worked well", "well packaged") but not as a discourse marker
+ * opening a sentence ("Well, I asked"), nor in "as well", "oh well" or "may well".
+ */
+function isDiscourseWell(tokens: readonly Token[], index: number): boolean {
+  if (tokens[index]!.lower !== 'well') return false;
+  const previous = tokens[index - 1];
+  if (previous !== undefined && previous.kind === 'word') return NOT_MANNER_BEFORE_WELL.has(previous.lower);
+  const next = tokens[index + 1];
+  return next === undefined || next.kind !== 'word' || !PARTICIPLE.test(next.lower);
 }
 
 /** A sentence ending in a single "?": a question, not the "??" or "?!" of indignation (that is emphasis). */
@@ -150,7 +182,12 @@ function isPlainQuestion(tokens: readonly Token[]): boolean {
 }
 
 /** Valence of the word at `index` after intensifiers, negation and emphasis. */
-function wordValence(tokens: readonly Token[], index: number, mixedCase: boolean): number {
+function wordValence(
+  tokens: readonly Token[],
+  index: number,
+  mixedCase: boolean,
+  found = lookUpWord(tokens[index]!.lower),
+): number {
   const token = tokens[index]!;
   const next = tokens[index + 1];
   // An intensifier before a word modifies that word and says nothing itself ("super helpful"); at the end of a
@@ -158,7 +195,7 @@ function wordValence(tokens: readonly Token[], index: number, mixedCase: boolean
   if (boosterAt(tokens, index) !== 0 && next !== undefined && next.kind === 'word') return 0;
   if ((token.lower === 'kind' || token.lower === 'sort') && next?.lower === 'of') return 0;
 
-  const found = lookUpWord(token.lower);
+  if (isDiscourseWell(tokens, index)) return 0;
   let valence = found?.valence ?? 0;
 
   let negated = false;
@@ -193,7 +230,15 @@ function wordValence(tokens: readonly Token[], index: number, mixedCase: boolean
   valence += direction * boost;
   if (mixedCase && isShouted(token)) valence += direction * CAPS_EMPHASIS;
   if (found?.elongated) valence += direction * ELONGATION_EMPHASIS;
-  return negated && !found?.interjection ? valence * NEGATION_SCALAR : valence;
+  if (!negated || found?.interjection) return valence;
+  return valence * (valence < 0 ? DENIED_FAULT_SCALAR : NEGATION_SCALAR);
+}
+
+/** "hassle free", written open: read as "hassle-free" (the fault is absent) when the first word is a fault. */
+function freeOfFault(tokens: readonly Token[], index: number): WordLookup | undefined {
+  const word = tokens[index]!.lower;
+  if (tokens[index + 1]?.lower !== 'free' || (lookUpWord(word)?.valence ?? 0) >= 0) return undefined;
+  return lookUpWord(`${word}-free`);
 }
 
 /** Weighs clauses by contrast: after "but" counts more, before it less; "although X, Y" weakens X. */
@@ -257,9 +302,13 @@ export function sentenceValence(tokens: readonly Token[]): number {
     else if (token.kind === 'emoji') valences[i] = emojiValence(token);
     else if (token.kind === 'word') {
       const phrase = phraseAt(tokens, i);
+      const openCompound = phrase === undefined ? freeOfFault(tokens, i) : undefined;
       if (phrase !== undefined) {
         valences[i] = phrase.valence;
         i += phrase.words.length - 1;
+      } else if (openCompound !== undefined) {
+        valences[i] = wordValence(tokens, i, mixedCase, openCompound);
+        i++;
       } else {
         valences[i] = wordValence(tokens, i, mixedCase);
       }
@@ -270,6 +319,7 @@ export function sentenceValence(tokens: readonly Token[]): number {
   let sum = 0;
   for (const valence of valences) sum += valence;
   if (sum !== 0) sum += Math.sign(sum) * punctuationEmphasis(tokens);
+  if (asksWhy(tokens)) sum += WHY_QUESTION_VALENCE;
   if (isPlainQuestion(tokens)) sum *= QUESTION_WEIGHT;
   return sum;
 }
