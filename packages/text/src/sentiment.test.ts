@@ -208,3 +208,18 @@ describe('sentimentScore: litotes, "why" questions and "well"', () => {
     expect(sentimentScore('returns were not hassle free')).toBeLessThan(0);
   });
 });
+
+describe('sentimentScore: names, titles and interjections', () => {
+  it('weighs words inside a capitalised name or title half', () => {
+    const inName = sentimentScore('We stayed at the Best Western near the station');
+    expect(inName).toBeGreaterThan(0);
+    expect(inName).toBeLessThan(sentimentScore('We stayed at the best hotel near the station'));
+    // Headline-style text capitalises everything: no names to find there.
+    expect(sentimentScore('Best Hotel In Town')).toBeCloseTo(sentimentScore('best hotel in town'), 6);
+  });
+
+  it('reads common interjections', () => {
+    expect(sentimentScore('yep, sorted')).toBeGreaterThan(sentimentScore('sorted'));
+    expect(sentimentScore('geez, another delay')).toBeLessThan(sentimentScore('another delay'));
+  });
+});

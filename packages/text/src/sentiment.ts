@@ -46,6 +46,8 @@ const WHY_QUESTION_VALENCE = -1;
 const BEFORE_CONTRAST_WEIGHT = 0.5;
 const AFTER_CONTRAST_WEIGHT = 1.5;
 const CLOSING_TONE_WEIGHT = AFTER_CONTRAST_WEIGHT;
+/** A word in a name or title counts half: raters do react to "Worst Song" or "Happy Birthday", but less. */
+const NAME_WEIGHT = 0.5;
 /** Squashing constant: the sum s maps to s / √(s² + α), so one strong word lands near ±0.6. */
 const SQUASH_ALPHA = 15;
 
@@ -73,6 +75,34 @@ const HAS_LETTER = /\p{L}/u;
 
 function isShouted(token: Token): boolean {
   return token.text.length > 1 && token.text === token.text.toUpperCase() && HAS_LETTER.test(token.text);
+}
+
+const TITLE_CASE = /^\p{Lu}\p{Ll}/u;
+
+function isTitleCase(token: Token | undefined): boolean {
+  return token !== undefined && token.kind === 'word' && TITLE_CASE.test(token.text);
+}
+
+/**
+ * Marks the words inside a run of two or more capitalised words: a name or title ("Arrested Development", "Best
+ * Western", "Happy Meal") names more than it judges. Not in a sentence whose words are mostly capitalised
+ * (headline style), where capitals mark nothing.
+ */
+function wordsInNames(tokens: readonly Token[]): boolean[] {
+  const inName: boolean[] = new Array(tokens.length).fill(false);
+  let words = 0;
+  let titled = 0;
+  for (const token of tokens) {
+    if (token.kind !== 'word') continue;
+    words++;
+    if (isTitleCase(token)) titled++;
+  }
+  if (titled * 2 > words) return inName;
+  for (let i = 0; i < tokens.length; i++) {
+    if (isTitleCase(tokens[i]) && (isTitleCase(tokens[i - 1]) || isTitleCase(tokens[i + 1])))
+      inName[i] = true;
+  }
+  return inName;
 }
 
 /** Capitals are emphasis only when the writer also uses lower case: an all-caps message is just loud. */
@@ -295,6 +325,7 @@ function punctuationEmphasis(tokens: readonly Token[]): number {
  */
 export function sentenceValence(tokens: readonly Token[]): number {
   const mixedCase = hasMixedCase(tokens);
+  const inName = wordsInNames(tokens);
   const valences: number[] = new Array(tokens.length).fill(0);
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i]!;
@@ -310,7 +341,7 @@ export function sentenceValence(tokens: readonly Token[]): number {
         valences[i] = wordValence(tokens, i, mixedCase, openCompound);
         i++;
       } else {
-        valences[i] = wordValence(tokens, i, mixedCase);
+        valences[i] = wordValence(tokens, i, mixedCase) * (inName[i] ? NAME_WEIGHT : 1);
       }
     }
   }
