@@ -376,6 +376,8 @@ export const PHRASE_VALENCE: ReadonlyMap<string, number> = new Map(
     'kept me informed': 1.8,
     'kept us informed': 1.8,
     'yeah right': -1.4,
+    'thanks for nothing': -2.2,
+    'thank you for nothing': -2.2,
     "can't wait": 1.8,
     'cant wait': 1.8,
     'cannot wait': 1.8,

@@ -223,3 +223,16 @@ describe('sentimentScore: names, titles and interjections', () => {
     expect(sentimentScore('geez, another delay')).toBeLessThan(sentimentScore('another delay'));
   });
 });
+
+describe('sentimentScore: denying prefix and sarcastic thanks', () => {
+  it('reads "un" before a listed good quality as its denial', () => {
+    expect(sentimentScore('the staff were unimpressive')).toBeLessThan(0);
+    expect(sentimentScore('my complaint is still unresolved')).toBeLessThan(0);
+    // Too short to be "un" + a word.
+    expect(sentimentScore('under the stairs')).toBe(0);
+  });
+
+  it('reads "thanks for nothing" as a complaint', () => {
+    expect(sentimentScore('thanks for nothing')).toBeLessThan(-0.3);
+  });
+});

@@ -24,6 +24,10 @@ const LOL = /^l(?:o+l)+z?$/;
 const DENYING_PREFIXES: ReadonlySet<string> = new Set(['non', 'anti', 'no', 'un']);
 /** An absent or denied quality keeps part of its strength, reversed (as negation does in the sentence rules). */
 const ABSENCE_SCALAR = 0.74;
+/** "un" + at least four letters: "unwell", "unresolved", but not "under" or "unit". */
+const MIN_PREFIXED_LENGTH = 6;
+/** A quality needs this much valence for its "un" form to count: weak entries are too often other senses. */
+const MIN_DENIED_QUALITY = 1;
 const NO_VALENCE: WordLookup = { valence: 0, elongated: false, interjection: false };
 
 /** Each finder below answers with the lexicon entry a written form belongs to, or undefined. */
@@ -99,13 +103,26 @@ function compoundLookup(lower: string): WordLookup | undefined {
 }
 
 /**
+ * "un" before a listed good quality denies it ("unimpressive", "unresolved", "unlikeable"). Only good qualities:
+ * "un" before a fault ("undead", "unlimited") rarely makes praise.
+ */
+function deniedByPrefix(lower: string): WordLookup | undefined {
+  if (!lower.startsWith('un') || lower.length < MIN_PREFIXED_LENGTH) return undefined;
+  const quality = entryOf(lower.slice(2));
+  const valence = quality === undefined ? 0 : WORD_VALENCE.get(quality)!;
+  return valence >= MIN_DENIED_QUALITY
+    ? { valence: valence * -ABSENCE_SCALAR, elongated: false, interjection: false }
+    : undefined;
+}
+
+/**
  * @example lookUpWord('nicest')?.valence === lookUpWord('nice')?.valence
  * @example lookUpWord('goooood')?.elongated === true
  */
 export function lookUpWord(lower: string): WordLookup | undefined {
   const entry = entryOf(lower);
   if (entry !== undefined) return lookUp(entry, false);
-  const compound = compoundLookup(lower);
+  const compound = compoundLookup(lower) ?? deniedByPrefix(lower);
   if (compound !== undefined) return compound;
   if (!ELONGATED.test(lower)) return undefined;
   ELONGATED.lastIndex = 0;
