@@ -223,11 +223,12 @@ try {
   const drainSeconds = (performance.now() - drainStarted) / 1000;
 
   // Position of each feedback in the order the aggregate job counted it.
-  const counted = await sql<{ external_id: string; aggregated_at: Date }>`
-    select external_id, aggregated_at from feedback
+  const counted = await sql<{ external_id: string; aggregated_at: Date; analysed_at: Date }>`
+    select external_id, aggregated_at, analysed_at from feedback
     where org_id = ${org.id} and aggregated_at is not null order by aggregated_at, id`.execute(db);
   const position = new Map(counted.rows.map((row, index) => [row.external_id, index + 1]));
   const aggregatedAt = new Map(counted.rows.map((row) => [row.external_id, row.aggregated_at.getTime()]));
+  const analysedAt = new Map(counted.rows.map((row) => [row.external_id, row.analysed_at.getTime()]));
 
   // Enterprise events in arrival order with the running maximum of what they had counted.
   const informative = received.filter((event) => event.scope === 'enterprise' && event.counted !== undefined);
@@ -238,6 +239,7 @@ try {
   });
   const freshnessMs: number[] = [];
   const toCountedMs: number[] = [];
+  const toAnalysedMs: number[] = [];
   let neverReflected = 0;
   for (const event of accepted) {
     const rank = position.get(event.externalId);
@@ -254,6 +256,7 @@ try {
     }
     freshnessMs.push(reach[low]!.arrivedAt - event.answeredAt);
     toCountedMs.push(aggregatedAt.get(event.externalId)! - event.answeredAt);
+    toAnalysedMs.push(analysedAt.get(event.externalId)! - event.answeredAt);
   }
   const summarise = (values: number[]) =>
     values.length === 0
@@ -294,6 +297,7 @@ try {
     reflected: freshnessMs.length,
     neverReflected,
     freshnessMs: summarise(freshnessMs),
+    acceptedToAnalysedMs: summarise(toAnalysedMs),
     acceptedToCountedMs: summarise(toCountedMs),
     goalP95Ms: GOAL_P95_MS,
   };
@@ -306,6 +310,7 @@ try {
     `score events during the run ${scoreEvents} (${report.scoreEventsWithoutCount} without the counted-feedback ` +
       `evidence); reflected ${report.reflected}, never reflected ${neverReflected}`,
   );
+  console.log(`202 → analysed: ${JSON.stringify(report.acceptedToAnalysedMs)}`);
   console.log(`202 → counted in rollups: ${JSON.stringify(report.acceptedToCountedMs)}`);
   console.log(
     `freshness 202 → SSE event at ${RATE}/s: ${JSON.stringify(report.freshnessMs)} ` +

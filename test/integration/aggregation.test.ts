@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createAggregateProcessor, createScoreProcessor } from '@cxloop/aggregation-worker';
 import type { AggregateJob, ScoreJob } from '@cxloop/contracts';
 import {
+  countFeedbackBatchIntoRollups,
   countFeedbackIntoRollups,
   type Db,
   ENTERPRISE_SCOPE,
@@ -127,6 +128,56 @@ describe('rollups', () => {
     );
     expect(redelivered.every((result) => !result.counted)).toBe(true);
     expect(await rollupSums(api.db, own.orgId)).toEqual({ feedback: 20, promoters: 10, mentions: 20 });
+  });
+
+  it('counts a batch into the same rollup rows as one feedback at a time, each feedback once', async () => {
+    const seeds: Seed[] = Array.from({ length: 30 }, (_, index) => ({
+      nps: index % 10,
+      ...(index % 3 === 0 ? { customerRef: `c-${index % 4}` } : {}),
+      topics: index % 2 === 0 ? [{ id: 'delivery', sentiment: -0.4, sentimentLabel: 'negative' }] : [],
+    }));
+    const oneByOne = await createTenant(api.db, api.secretBox, 'One by one org');
+    const batched = await createTenant(api.db, api.secretBox, 'Batched org');
+    const singleIds = await analysedFeedback(api.db, oneByOne, seeds);
+    const batchIds = await analysedFeedback(api.db, batched, seeds);
+    const now = new Date();
+    for (const id of singleIds) await countFeedbackIntoRollups(api.db, oneByOne.orgId, id, now);
+    const [foreign] = singleIds;
+    const outcomes = await countFeedbackBatchIntoRollups(
+      api.db,
+      batched.orgId,
+      [...batchIds, batchIds[0]!, foreign!],
+      now,
+    );
+    // Outcomes follow the ids; an id repeated in the batch shares its outcome but is counted once (sums
+    // below); another organisation's feedback is not counted.
+    expect(outcomes.map((outcome) => outcome.counted)).toEqual([...batchIds.map(() => true), true, false]);
+    const rows = async (orgId: string) => ({
+      daily: await api.db
+        .selectFrom('rollup_daily')
+        .selectAll()
+        .where('org_id', '=', orgId)
+        .orderBy(['day', 'channel'])
+        .execute(),
+      topics: await api.db.selectFrom('rollup_topic_daily').selectAll().where('org_id', '=', orgId).execute(),
+      lag: await api.db.selectFrom('rollup_analysis_lag').selectAll().where('org_id', '=', orgId).execute(),
+      customers: await api.db
+        .selectFrom('customer_days')
+        .select(['customer_ref', 'day'])
+        .where('org_id', '=', orgId)
+        .orderBy('customer_ref')
+        .execute(),
+    });
+    const withoutOrg = <T extends { org_id: string }>(list: T[]) =>
+      list.map(({ org_id: _, ...rest }) => rest);
+    const single = await rows(oneByOne.orgId);
+    const batch = await rows(batched.orgId);
+    expect(withoutOrg(batch.daily)).toEqual(withoutOrg(single.daily));
+    expect(withoutOrg(batch.topics)).toEqual(withoutOrg(single.topics));
+    expect(withoutOrg(batch.lag)).toEqual(withoutOrg(single.lag));
+    expect(batch.customers).toEqual(single.customers);
+    expect(batch.customers).toHaveLength(4);
+    expect(await rollupSums(api.db, batched.orgId)).toEqual({ feedback: 30, promoters: 3, mentions: 15 });
   });
 
   it('does not count feedback of another organisation or not yet analysed', async () => {

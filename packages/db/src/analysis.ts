@@ -2,29 +2,53 @@ import type { Db } from './connection.js';
 import type { NewFeedbackAnalysis } from './schema.js';
 
 /**
- * Writes the analysis and marks the feedback analysed in one transaction. A retried job whose first
- * attempt already committed leaves the stored analysis as it is. `alsoOnFirstSave` runs in the same
- * transaction only when this call stored the analysis (triage opens the feedback's case there), so what it
- * writes exists exactly when the analysis does, once.
+ * Writes the analyses of an organisation's feedback and marks the feedback analysed, all in one
+ * transaction. A retried job whose first attempt already committed leaves the stored analysis as it is.
+ * `alsoOnFirstSave` runs in the same transaction for each analysis this call stored (triage opens the
+ * feedback's case there), so what it writes exists exactly when the analysis does, once. It runs in the
+ * order given: callers that take locks in it pass the analyses sorted by lock.
  */
+export async function saveFeedbackAnalyses(
+  db: Db,
+  orgId: string,
+  analyses: readonly NewFeedbackAnalysis[],
+  alsoOnFirstSave?: (trx: Db, analysis: NewFeedbackAnalysis) => Promise<unknown>,
+): Promise<void> {
+  if (analyses.length === 0) return;
+  if (analyses.some((analysis) => analysis.org_id !== orgId)) {
+    throw new Error('every analysis must belong to the organisation it is saved for');
+  }
+  await db.transaction().execute(async (trx) => {
+    const stored = await trx
+      .insertInto('feedback_analysis')
+      .values([...analyses])
+      .onConflict((oc) => oc.column('feedback_id').doNothing())
+      .returning('feedback_id')
+      .execute();
+    if (alsoOnFirstSave) {
+      const firstSaved = new Set(stored.map((row) => row.feedback_id));
+      for (const analysis of analyses) {
+        if (firstSaved.has(analysis.feedback_id)) await alsoOnFirstSave(trx, analysis);
+      }
+    }
+    await trx
+      .updateTable('feedback')
+      .set({ status: 'analysed', analysed_at: new Date() })
+      .where('org_id', '=', orgId)
+      .where(
+        'id',
+        'in',
+        analyses.map((analysis) => analysis.feedback_id),
+      )
+      .execute();
+  });
+}
+
+/** One feedback's analysis: `saveFeedbackAnalyses` for a batch of one. */
 export async function saveFeedbackAnalysis(
   db: Db,
   analysis: NewFeedbackAnalysis,
   alsoOnFirstSave?: (trx: Db) => Promise<unknown>,
 ): Promise<void> {
-  await db.transaction().execute(async (trx) => {
-    const stored = await trx
-      .insertInto('feedback_analysis')
-      .values(analysis)
-      .onConflict((oc) => oc.column('feedback_id').doNothing())
-      .returning('feedback_id')
-      .executeTakeFirst();
-    if (stored && alsoOnFirstSave) await alsoOnFirstSave(trx);
-    await trx
-      .updateTable('feedback')
-      .set({ status: 'analysed', analysed_at: new Date() })
-      .where('org_id', '=', analysis.org_id)
-      .where('id', '=', analysis.feedback_id)
-      .execute();
-  });
+  await saveFeedbackAnalyses(db, analysis.org_id, [analysis], alsoOnFirstSave);
 }

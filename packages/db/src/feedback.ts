@@ -80,13 +80,14 @@ export async function findFeedback(
 }
 
 /** Loads what analysis needs; the job carries ids only, the row is the system of record. */
-export async function findFeedbackForAnalysis(db: Db, orgId: string, feedbackId: string) {
+export async function findFeedbackForAnalysis(db: Db, orgId: string, feedbackIds: readonly string[]) {
+  if (feedbackIds.length === 0) return [];
   return db
     .selectFrom('feedback')
     .select(['id', 'org_id', 'text', 'nps', 'csat', 'ces', 'customer_ref', 'status', 'received_at'])
     .where('org_id', '=', orgId)
-    .where('id', '=', feedbackId)
-    .executeTakeFirst();
+    .where('id', 'in', feedbackIds)
+    .execute();
 }
 
 /** A pipeline stage a feedback row can be stuck before: analysis, or being counted into rollups. */

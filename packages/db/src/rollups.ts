@@ -123,27 +123,66 @@ function addExcluded(table: keyof Database, columns: readonly string[]) {
 
 export type AggregationOutcome = { counted: true; unitId: string | null } | { counted: false };
 
+type RollupKey = Record<string, string | number | null>;
+
+/** Rows of one rollup table keyed by their identity columns, counters summed as feedback is added. */
+class SummedRows<Counters extends Record<string, number>> {
+  readonly #rows = new Map<string, { key: RollupKey; counters: Counters }>();
+
+  add(key: RollupKey, counters: Counters): void {
+    const id = JSON.stringify(key);
+    const row = this.#rows.get(id);
+    if (!row) {
+      this.#rows.set(id, { key, counters: { ...counters } });
+      return;
+    }
+    for (const [column, value] of Object.entries(counters)) {
+      (row.counters as Record<string, number>)[column]! += value;
+    }
+  }
+
+  /**
+   * Rows in one fixed order (by identity): concurrent batches then lock shared rows in the same order and
+   * cannot deadlock on each other.
+   */
+  values(): Record<string, unknown>[] {
+    return [...this.#rows.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([, row]) => ({ ...row.key, ...row.counters }));
+  }
+
+  /** The counter columns, which the upsert adds to the stored row; empty while no row was added. */
+  counterColumns(): string[] {
+    const first = this.#rows.values().next();
+    return first.done ? [] : Object.keys(first.value.counters);
+  }
+}
+
 /**
- * Counts one analysed feedback into every rollup, exactly once. The `aggregated_at` marker is claimed with
- * a conditional UPDATE in the same transaction as the increments: a redelivered job finds the marker set and
- * changes nothing, and a concurrent worker blocks on the row lock, then re-checks the condition and finds it
- * false. Feedback not analysed yet (or of another organisation) is not counted.
+ * Counts analysed feedback of one organisation into every rollup, exactly once, in one transaction: the
+ * increments of the whole batch are summed per rollup row first, so a batch costs a handful of statements
+ * whatever its size. The `aggregated_at` marker is claimed with a conditional UPDATE in the same
+ * transaction as the increments: a redelivered job finds the marker set and changes nothing, and a
+ * concurrent worker blocks on the row lock, then re-checks the condition and finds it false. Feedback not
+ * analysed yet (or of another organisation) is not counted. Outcomes are in the order of `feedbackIds`.
  */
-export async function countFeedbackIntoRollups(
+export async function countFeedbackBatchIntoRollups(
   db: Db,
   orgId: string,
-  feedbackId: string,
+  feedbackIds: readonly string[],
   now: Date,
-): Promise<AggregationOutcome> {
+): Promise<AggregationOutcome[]> {
+  if (feedbackIds.length === 0) return [];
   return db.transaction().execute(async (trx) => {
     const claimed = await trx
       .updateTable('feedback')
       .set({ aggregated_at: now })
       .where('org_id', '=', orgId)
-      .where('id', '=', feedbackId)
+      .where('id', 'in', feedbackIds)
       .where('status', '=', 'analysed')
       .where('aggregated_at', 'is', null)
       .returning([
+        'id',
         'unit_id',
         'channel',
         'touchpoint',
@@ -155,77 +194,115 @@ export async function countFeedbackIntoRollups(
         'received_at',
         'analysed_at',
       ])
-      .executeTakeFirst();
-    if (!claimed) return { counted: false };
-    const analysis = await trx
+      .execute();
+    const outcomes = new Map<string, AggregationOutcome>();
+    if (claimed.length === 0) return feedbackIds.map(() => ({ counted: false }));
+    const analyses = await trx
       .selectFrom('feedback_analysis')
       .select([
+        'feedback_id',
         'sentiment_score',
         'sentiment_label',
         'severity',
         sql<unknown>`details->'topics'`.as('topics'),
       ])
       .where('org_id', '=', orgId)
-      .where('feedback_id', '=', feedbackId)
-      .executeTakeFirstOrThrow();
-    const increments = rollupIncrements({
-      unitId: claimed.unit_id,
-      channel: claimed.channel,
-      touchpoint: claimed.touchpoint,
-      customerRef: claimed.customer_ref,
-      metadata: claimed.metadata,
-      nps: claimed.nps,
-      csat: claimed.csat,
-      ces: claimed.ces,
-      receivedAt: claimed.received_at,
-      analysedAt: claimed.analysed_at ?? now,
-      sentimentScore: analysis.sentiment_score,
-      sentimentLabel: analysis.sentiment_label,
-      severity: analysis.severity,
-      topics: Array.isArray(analysis.topics) ? (analysis.topics as FeedbackForRollup['topics']) : [],
-    });
-    const key = { org_id: orgId, day: increments.day, unit_id: claimed.unit_id };
+      .where(
+        'feedback_id',
+        'in',
+        claimed.map((row) => row.id),
+      )
+      .execute();
+    const analysisOf = new Map(analyses.map((analysis) => [analysis.feedback_id, analysis]));
+
+    const daily = new SummedRows<Required<DailyCounters>>();
+    const topicDaily = new SummedRows<Required<TopicCounters>>();
+    const lag = new SummedRows<{ count: number }>();
+    const customerDays = new Map<
+      string,
+      { org_id: string; day: string; unit_id: string | null; customer_ref: string }
+    >();
+    for (const feedback of claimed) {
+      const analysis = analysisOf.get(feedback.id);
+      if (!analysis) throw new Error(`feedback ${feedback.id} is marked analysed but has no analysis`);
+      const increments = rollupIncrements({
+        unitId: feedback.unit_id,
+        channel: feedback.channel,
+        touchpoint: feedback.touchpoint,
+        customerRef: feedback.customer_ref,
+        metadata: feedback.metadata,
+        nps: feedback.nps,
+        csat: feedback.csat,
+        ces: feedback.ces,
+        receivedAt: feedback.received_at,
+        analysedAt: feedback.analysed_at ?? now,
+        sentimentScore: analysis.sentiment_score,
+        sentimentLabel: analysis.sentiment_label,
+        severity: analysis.severity,
+        topics: Array.isArray(analysis.topics) ? (analysis.topics as FeedbackForRollup['topics']) : [],
+      });
+      const key = { org_id: orgId, day: increments.day, unit_id: feedback.unit_id };
+      daily.add({ ...key, channel: feedback.channel, touchpoint: feedback.touchpoint }, increments.daily);
+      // A topic mentioned twice in one comment is one mention of the feedback.
+      const topics = new Map(increments.topics.map((entry) => [entry.topic, entry.counters]));
+      for (const [topic, counters] of topics)
+        topicDaily.add({ ...key, channel: feedback.channel, topic }, counters);
+      lag.add({ ...key, bucket: increments.lagBucket }, { count: 1 });
+      if (feedback.customer_ref) {
+        const row = { ...key, customer_ref: feedback.customer_ref };
+        customerDays.set(JSON.stringify(row), row);
+      }
+      outcomes.set(feedback.id, { counted: true, unitId: feedback.unit_id });
+    }
 
     await trx
       .insertInto('rollup_daily')
-      .values({ ...key, channel: claimed.channel, touchpoint: claimed.touchpoint, ...increments.daily })
+      .values(daily.values() as never)
       .onConflict((oc) =>
         oc
           .constraint('rollup_daily_key')
-          .doUpdateSet(addExcluded('rollup_daily', Object.keys(increments.daily)) as never),
+          .doUpdateSet(addExcluded('rollup_daily', daily.counterColumns()) as never),
       )
       .execute();
-    // A topic mentioned twice in one comment is one mention of the feedback: topics arrive once each.
-    const topicRows = [...new Map(increments.topics.map((entry) => [entry.topic, entry])).values()];
+    const topicRows = topicDaily.values();
     if (topicRows.length > 0) {
       await trx
         .insertInto('rollup_topic_daily')
-        .values(
-          topicRows.map(({ topic, counters }) => ({ ...key, channel: claimed.channel, topic, ...counters })),
-        )
+        .values(topicRows as never)
         .onConflict((oc) =>
           oc
             .constraint('rollup_topic_daily_key')
-            .doUpdateSet(addExcluded('rollup_topic_daily', Object.keys(topicRows[0]!.counters)) as never),
+            .doUpdateSet(addExcluded('rollup_topic_daily', topicDaily.counterColumns()) as never),
         )
         .execute();
     }
     await trx
       .insertInto('rollup_analysis_lag')
-      .values({ ...key, bucket: increments.lagBucket, count: 1 })
+      .values(lag.values() as never)
       .onConflict((oc) =>
         oc
           .constraint('rollup_analysis_lag_key')
           .doUpdateSet(addExcluded('rollup_analysis_lag', ['count']) as never),
       )
       .execute();
-    if (claimed.customer_ref) {
+    if (customerDays.size > 0) {
       await trx
         .insertInto('customer_days')
-        .values({ ...key, customer_ref: claimed.customer_ref })
+        .values([...customerDays.values()])
         .onConflict((oc) => oc.constraint('customer_days_key').doNothing())
         .execute();
     }
-    return { counted: true, unitId: claimed.unit_id };
+    return feedbackIds.map((id) => outcomes.get(id) ?? { counted: false });
   });
+}
+
+/** One feedback: `countFeedbackBatchIntoRollups` for a batch of one. */
+export async function countFeedbackIntoRollups(
+  db: Db,
+  orgId: string,
+  feedbackId: string,
+  now: Date,
+): Promise<AggregationOutcome> {
+  const [outcome] = await countFeedbackBatchIntoRollups(db, orgId, [feedbackId], now);
+  return outcome!;
 }

@@ -1,6 +1,6 @@
 import { AggregateJob } from '@cxloop/contracts';
-import { countFeedbackIntoRollups, type Db } from '@cxloop/db';
-import { requestScoreRecompute, type ScoreQueue } from '@cxloop/runtime';
+import { countFeedbackBatchIntoRollups, type Db } from '@cxloop/db';
+import { GroupCommit, perOrganisation, requestScoreRecompute, type ScoreQueue } from '@cxloop/runtime';
 import { type Job, UnrecoverableError } from 'bullmq';
 
 export interface AggregateResult {
@@ -8,22 +8,38 @@ export interface AggregateResult {
   counted: boolean;
 }
 
+/** Jobs whose increments share one transaction at most; the worker's concurrency caps it in practice. */
+const MAX_BATCH = 256;
+
 /**
  * The `aggregate` job: count one analysed feedback into the rollups (exactly once, see
- * `countFeedbackIntoRollups`), then ask for the organisation's scores to be recomputed. The recompute is
- * requested on redelivery too: if the first attempt committed and then lost Redis before asking, the repeat
- * must still ask; the request is deduplicated per organisation anyway.
+ * `countFeedbackBatchIntoRollups`), then ask for the organisation's scores to be recomputed. The jobs the
+ * worker runs at once are counted together (GroupCommit): one transaction per organisation per batch, with
+ * the increments summed per rollup row, so hot rows (today's, the busiest channel's) are written once per
+ * batch instead of once per feedback. The recompute is requested on redelivery too: if the first attempt
+ * committed and then lost Redis before asking, the repeat must still ask; the request is deduplicated per
+ * organisation anyway.
  *
- * @example new Worker(queueNames.aggregate, createAggregateProcessor({ db, scoreQueue }), { connection, prefix });
+ * @example new Worker(queueNames.aggregate, createAggregateProcessor({ db, scoreQueue }), { connection, prefix, concurrency: 64 });
  */
 export function createAggregateProcessor(deps: { db: Db; scoreQueue: ScoreQueue; now?: () => Date }) {
   const now = deps.now ?? (() => new Date());
+  const batches = new GroupCommit<AggregateJob, AggregateResult>({
+    maxBatch: MAX_BATCH,
+    maxInFlight: 1,
+    commit: (jobs) =>
+      perOrganisation(jobs, async (orgId, ids) => {
+        const outcomes = await countFeedbackBatchIntoRollups(deps.db, orgId, ids, now());
+        await requestScoreRecompute(deps.scoreQueue, orgId);
+        return outcomes.map((outcome, index) => ({
+          status: 'fulfilled' as const,
+          value: { feedbackId: ids[index]!, counted: outcome.counted },
+        }));
+      }),
+  });
   return async (job: Job<AggregateJob>): Promise<AggregateResult> => {
     const payload = AggregateJob.safeParse(job.data);
     if (!payload.success) throw new UnrecoverableError(`invalid aggregate payload: ${payload.error.message}`);
-    const { feedbackId, orgId } = payload.data;
-    const outcome = await countFeedbackIntoRollups(deps.db, orgId, feedbackId, now());
-    await requestScoreRecompute(deps.scoreQueue, orgId);
-    return { feedbackId, counted: outcome.counted };
+    return batches.submit(payload.data);
   };
 }

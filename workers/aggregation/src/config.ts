@@ -7,8 +7,11 @@ export const AggregationWorkerConfig = z.object({
   /** Comfortably above the normal accept → analyse lag, so healthy jobs are not offered twice. */
   SWEEP_GRACE_SECONDS: z.coerce.number().min(0).default(60),
   SWEEP_PAGE_SIZE: z.coerce.number().int().min(1).max(10_000).default(1_000),
-  /** Rollup increments at once: each is one short transaction. */
-  AGGREGATE_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
+  /**
+   * Rollup jobs taken from the queue at once. Their increments are summed into one transaction per batch,
+   * so a high figure costs no connections: it sets how many jobs can share a commit under load.
+   */
+  AGGREGATE_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(64),
   /** Organisations recomputed at once (one organisation never runs two recomputes). */
   SCORE_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
   METRICS_PORT: metricsPortShape(9466),

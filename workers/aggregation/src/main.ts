@@ -22,7 +22,8 @@ import { startAggregationWorkers } from './workers.js';
 const config = loadAggregationWorkerConfig();
 const logger = createLogger('aggregation-worker', config.LOG_LEVEL);
 const db = createDb(config.DATABASE_URL, {
-  maxConnections: config.AGGREGATE_CONCURRENCY + config.SCORE_CONCURRENCY + 2,
+  // Rollup batches commit one at a time; the rest serves recomputes, the sweepers and outbound deliveries.
+  maxConnections: config.SCORE_CONCURRENCY + 10,
   applicationName: 'cxloop-aggregation',
 });
 const analyzeQueue = createAnalyzeQueue({

@@ -3,8 +3,11 @@ import { z } from 'zod';
 
 export const AnalysisWorkerConfig = z.object({
   ...sharedEnvShape,
-  /** Jobs analysed at once; analysis is CPU-bound, so more than a handful only adds database waits. */
-  ANALYSIS_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
+  /**
+   * Jobs taken from the queue at once. Their database work is grouped into one transaction per batch, so a
+   * high figure costs no connections: it sets how many jobs can share a commit under load.
+   */
+  ANALYSIS_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(64),
   METRICS_PORT: metricsPortShape(9465),
 });
 export type AnalysisWorkerConfig = z.infer<typeof AnalysisWorkerConfig>;

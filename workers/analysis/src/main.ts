@@ -14,7 +14,8 @@ import { startAnalysisWorker } from './worker.js';
 const config = loadAnalysisWorkerConfig();
 const logger = createLogger('analysis-worker', config.LOG_LEVEL);
 const db = createDb(config.DATABASE_URL, {
-  maxConnections: config.ANALYSIS_CONCURRENCY + 2,
+  // One batch commit at a time, plus the failure marking of jobs that ran out of attempts.
+  maxConnections: 3,
   applicationName: 'cxloop-analysis',
 });
 const aggregateQueue = createAggregateQueue({

@@ -1,7 +1,13 @@
 import { AnalyzeJob } from '@cxloop/contracts';
-import { type Db, findFeedbackForAnalysis, openCaseForAnalysis, saveFeedbackAnalysis } from '@cxloop/db';
-import { type AggregateQueue, enqueueAggregation } from '@cxloop/runtime';
-import { analyseFeedback } from '@cxloop/text';
+import {
+  type Db,
+  findFeedbackForAnalysis,
+  type NewFeedbackAnalysis,
+  openCaseForAnalysis,
+  saveFeedbackAnalyses,
+} from '@cxloop/db';
+import { type AggregateQueue, enqueueAggregation, GroupCommit, perOrganisation } from '@cxloop/runtime';
+import { analyseFeedback, type TextAnalysis } from '@cxloop/text';
 import { type Job, UnrecoverableError } from 'bullmq';
 
 export interface AnalyzeResult {
@@ -12,79 +18,141 @@ export interface AnalyzeResult {
   lagSeconds?: number;
 }
 
-/**
- * The `analyze` job: load the committed feedback, analyse its text, store the analysis and mark the row
- * analysed. Input that can never succeed (bad payload, row gone) fails without retries; anything else
- * (database blip) throws and is retried with backoff.
- *
- * @example
- * new Worker(queueNames.analyze, createAnalyzeProcessor({ db, aggregateQueue }), { connection, prefix });
- */
-export function createAnalyzeProcessor(deps: { db: Db; aggregateQueue: AggregateQueue }) {
-  return async (job: Job<AnalyzeJob>): Promise<AnalyzeResult> => {
-    const payload = AnalyzeJob.safeParse(job.data);
-    if (!payload.success) throw new UnrecoverableError(`invalid analyze payload: ${payload.error.message}`);
-    const { feedbackId, orgId } = payload.data;
-    const feedback = await findFeedbackForAnalysis(deps.db, orgId, feedbackId);
-    if (!feedback) throw new UnrecoverableError(`feedback ${feedbackId} not found in organisation ${orgId}`);
-    // A retry after the analysis committed but before the rollup job was enqueued must still enqueue it;
-    // the job id (feedback id) and the rollup marker make the repeat harmless.
-    if (feedback.status === 'analysed') {
-      await enqueueAggregation(deps.aggregateQueue, [{ feedbackId, orgId }]);
-      return { feedbackId, skipped: true };
-    }
+/** Jobs whose writes share one transaction at most; the worker's concurrency caps it in practice. */
+const MAX_BATCH = 256;
 
+interface Analysed {
+  row: NewFeedbackAnalysis;
+  analysis: TextAnalysis;
+  customerRef: string | null;
+  receivedAt: Date;
+}
+
+function storedAnalysis(orgId: string, feedbackId: string, analysis: TextAnalysis): NewFeedbackAnalysis {
+  return {
+    feedback_id: feedbackId,
+    org_id: orgId,
+    analyser_version: analysis.analyserVersion,
+    language: analysis.language.code,
+    sentiment_score: analysis.sentiment.score,
+    sentiment_label: analysis.sentiment.label,
+    severity: analysis.severity,
+    urgency: analysis.urgency,
+    redacted_text: analysis.pii.redactedText,
+    details: JSON.stringify({
+      language: analysis.language,
+      sentences: analysis.sentences,
+      topics: analysis.topics,
+      keywords: analysis.keywords,
+      flags: analysis.flags,
+      effort: analysis.effort,
+      piiSpans: analysis.pii.spans,
+    }),
+  };
+}
+
+/**
+ * Analyses one organisation's jobs and stores the results in one transaction. Input that can never succeed
+ * (row gone) fails that job alone, without retries; a database error fails the batch, whose jobs are then
+ * retried one by one (GroupCommit) and by BullMQ with backoff.
+ */
+async function analyseOrganisationBatch(
+  deps: { db: Db; aggregateQueue: AggregateQueue },
+  orgId: string,
+  feedbackIds: readonly string[],
+): Promise<PromiseSettledResult<AnalyzeResult>[]> {
+  const rows = new Map(
+    (await findFeedbackForAnalysis(deps.db, orgId, feedbackIds)).map((row) => [row.id, row]),
+  );
+  const analysed = new Map<string, Analysed>();
+  for (const feedback of rows.values()) {
+    if (feedback.status === 'analysed') continue;
     const analysis = analyseFeedback({
       text: feedback.text,
       nps: feedback.nps,
       csat: feedback.csat,
       ces: feedback.ces,
     });
-    // Flagged feedback opens its triage case in the transaction that stores the analysis: exactly once.
-    // The rollup job enqueued below requests the score recompute that counts the new case.
-    const openCase = (trx: Db) =>
-      openCaseForAnalysis(
+    analysed.set(feedback.id, {
+      row: storedAnalysis(orgId, feedback.id, analysis),
+      analysis,
+      customerRef: feedback.customer_ref,
+      receivedAt: feedback.received_at,
+    });
+  }
+  // Case opening locks per customer: in customer order, concurrent batches cannot wait on each other in a cycle.
+  const toSave = [...analysed.values()].sort((a, b) =>
+    (a.customerRef ?? '').localeCompare(b.customerRef ?? ''),
+  );
+  const openedAt = new Date();
+  // Flagged feedback opens its triage case in the transaction that stores the analysis: exactly once.
+  // The rollup jobs enqueued below request the score recompute that counts the new cases.
+  await saveFeedbackAnalyses(
+    deps.db,
+    orgId,
+    toSave.map((entry) => entry.row),
+    (trx, row) => {
+      const { analysis } = analysed.get(row.feedback_id)!;
+      return openCaseForAnalysis(
         trx,
         {
           orgId,
-          feedbackId,
+          feedbackId: row.feedback_id,
           severity: analysis.severity,
           urgency: analysis.urgency,
           flagCodes: analysis.flags.map((flag) => flag.code),
           topics: analysis.topics.map((topic) => topic.id),
         },
-        new Date(),
+        openedAt,
       );
-    await saveFeedbackAnalysis(
-      deps.db,
-      {
-        feedback_id: feedbackId,
-        org_id: orgId,
-        analyser_version: analysis.analyserVersion,
-        language: analysis.language.code,
-        sentiment_score: analysis.sentiment.score,
-        sentiment_label: analysis.sentiment.label,
-        severity: analysis.severity,
-        urgency: analysis.urgency,
-        redacted_text: analysis.pii.redactedText,
-        details: JSON.stringify({
-          language: analysis.language,
-          sentences: analysis.sentences,
-          topics: analysis.topics,
-          keywords: analysis.keywords,
-          flags: analysis.flags,
-          effort: analysis.effort,
-          piiSpans: analysis.pii.spans,
-        }),
-      },
-      openCase,
-    );
-    await enqueueAggregation(deps.aggregateQueue, [{ feedbackId, orgId }]);
+    },
+  );
+  // Already analysed rows are enqueued again too: a retry after the analysis committed but before its
+  // rollup job was enqueued must still enqueue it; the job id and the rollup marker make repeats harmless.
+  const found = feedbackIds.filter((id) => rows.has(id));
+  await enqueueAggregation(
+    deps.aggregateQueue,
+    found.map((feedbackId) => ({ feedbackId, orgId })),
+  );
+  const storedAt = Date.now();
+  return feedbackIds.map((feedbackId): PromiseSettledResult<AnalyzeResult> => {
+    if (!rows.has(feedbackId)) {
+      return {
+        status: 'rejected',
+        reason: new UnrecoverableError(`feedback ${feedbackId} not found in organisation ${orgId}`),
+      };
+    }
+    const entry = analysed.get(feedbackId);
+    if (!entry) return { status: 'fulfilled', value: { feedbackId, skipped: true } };
     return {
-      feedbackId,
-      skipped: false,
-      severity: analysis.severity,
-      lagSeconds: (Date.now() - feedback.received_at.getTime()) / 1000,
+      status: 'fulfilled',
+      value: {
+        feedbackId,
+        skipped: false,
+        severity: entry.analysis.severity,
+        lagSeconds: (storedAt - entry.receivedAt.getTime()) / 1000,
+      },
     };
+  });
+}
+
+/**
+ * The `analyze` job: load the committed feedback, analyse its text, store the analysis and mark the row
+ * analysed, then enqueue its rollup job. The jobs the worker runs at once share their database work
+ * (GroupCommit): one read and one transaction per organisation per batch instead of per job.
+ *
+ * @example
+ * new Worker(queueNames.analyze, createAnalyzeProcessor({ db, aggregateQueue }), { connection, prefix, concurrency: 64 });
+ */
+export function createAnalyzeProcessor(deps: { db: Db; aggregateQueue: AggregateQueue }) {
+  const batches = new GroupCommit<AnalyzeJob, AnalyzeResult>({
+    maxBatch: MAX_BATCH,
+    maxInFlight: 1,
+    commit: (jobs) => perOrganisation(jobs, (orgId, ids) => analyseOrganisationBatch(deps, orgId, ids)),
+  });
+  return async (job: Job<AnalyzeJob>): Promise<AnalyzeResult> => {
+    const payload = AnalyzeJob.safeParse(job.data);
+    if (!payload.success) throw new UnrecoverableError(`invalid analyze payload: ${payload.error.message}`);
+    return batches.submit(payload.data);
   };
 }
