@@ -377,6 +377,13 @@ export const PHRASE_VALENCE: ReadonlyMap<string, number> = new Map(
     'kept us informed': 1.8,
     'yeah right': -1.4,
     'thanks for nothing': -2.2,
+    // "rock" as the slang verb of praise, not the stone or the music.
+    'you rock': 2.6,
+    'u rock': 2.6,
+    'you guys rock': 2.6,
+    'this rocks': 2.4,
+    'it rocks': 2.4,
+    'that rocks': 2.4,
     'thank you for nothing': -2.2,
     "can't wait": 1.8,
     'cant wait': 1.8,

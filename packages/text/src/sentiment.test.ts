@@ -236,3 +236,16 @@ describe('sentimentScore: denying prefix and sarcastic thanks', () => {
     expect(sentimentScore('thanks for nothing')).toBeLessThan(-0.3);
   });
 });
+
+describe('sentimentScore: unmet "should have" and "could have"', () => {
+  it('reads what should or could have happened as a complaint', () => {
+    expect(sentimentScore('The staff could have been more helpful')).toBeLessThan(0);
+    expect(sentimentScore('The parcel should have arrived on Monday')).toBeLessThan(0);
+    expect(sentimentScore('It could have been worse')).toBeGreaterThan(0);
+    expect(sentimentScore('I should have known')).toBe(0);
+  });
+
+  it('leaves the hypothetical "would have" alone', () => {
+    expect(sentimentScore('That would have been the perfect name')).toBeGreaterThan(0);
+  });
+});

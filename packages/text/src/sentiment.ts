@@ -162,13 +162,35 @@ function emojiValence(token: Token): number {
 }
 
 /**
+ * "should have" and "could have" state what did not happen: "could have been friendlier", "should have arrived
+ * on Monday" deny like "not" ("it could have been worse" is faint praise). Not "would have", which also tells a
+ * hypothetical outcome ("that would have been the perfect name").
+ */
+const UNMET_MODALS: ReadonlySet<string> = new Set(['should', 'could', 'might']);
+const UNMET_MODALS_CONTRACTED: ReadonlySet<string> = new Set([
+  "should've",
+  "could've",
+  "might've",
+  'shouldve',
+  'couldve',
+]);
+
+function statesUnmet(word: string, previous: string | undefined): boolean {
+  return (
+    UNMET_MODALS_CONTRACTED.has(word) ||
+    (word === 'have' && previous !== undefined && UNMET_MODALS.has(previous))
+  );
+}
+
+/**
  * A negator, or "least" used as one ("the least helpful"): not in "at least" or "the very least", which concede,
- * nor the "not" of "why not", which suggests.
+ * nor the "not" of "why not", which suggests. An unmet "should have" or "could have" denies too.
  */
 function deniesLikeNot(tokens: readonly Token[], index: number): boolean {
   const word = tokens[index]!.lower;
   const previous = tokens[index - 1]?.lower;
   if (word === 'not' && previous === 'why') return false;
+  if (statesUnmet(word, previous)) return true;
   if (word !== 'least') return isNegator(word);
   return previous !== 'at' && previous !== 'very';
 }
