@@ -249,3 +249,11 @@ describe('sentimentScore: unmet "should have" and "could have"', () => {
     expect(sentimentScore('That would have been the perfect name')).toBeGreaterThan(0);
   });
 });
+
+describe('sentimentScore: other forms of strongly evaluative participles', () => {
+  it('reads a verb form the lists lack from its listed participle', () => {
+    // The lists have "losing" and "thrilled", not "lose" or "thrills".
+    expect(sentimentScore('you will lose customers')).toBeLessThan(0);
+    expect(sentimentScore('the new menu thrills')).toBeGreaterThan(0);
+  });
+});

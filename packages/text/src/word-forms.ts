@@ -28,6 +28,10 @@ const ABSENCE_SCALAR = 0.74;
 const MIN_PREFIXED_LENGTH = 6;
 /** A quality needs this much valence for its "un" form to count: weak entries are too often other senses. */
 const MIN_DENIED_QUALITY = 1;
+/** A participle needs this much valence to lend it to its verb's other forms. */
+const MIN_SIBLING_STRENGTH = 3;
+/** Shorter cuts are mostly not verbs ("los" from "losing"). */
+const MIN_VERB_LENGTH = 4;
 const NO_VALENCE: WordLookup = { valence: 0, elongated: false, interjection: false };
 
 /** Each finder below answers with the lexicon entry a written form belongs to, or undefined. */
@@ -74,7 +78,46 @@ function informalEntry(word: string): string | undefined {
 }
 
 function entryOf(word: string): string | undefined {
-  return listed(word) ?? informalEntry(word) ?? inflectedEntry(word);
+  return listed(word) ?? informalEntry(word) ?? inflectedEntry(word) ?? verbSiblingEntry(word);
+}
+
+/** The verbs a participle can come from: "thrilled" → thrill, "losing" → los, lose; "stopped" → stopp, stop. */
+function participleBases(word: string): string[] {
+  if (word.endsWith('ied')) return [`${word.slice(0, -3)}y`];
+  if (!word.endsWith('ing') && !word.endsWith('ed')) return [];
+  const stem = word.slice(0, word.endsWith('ing') ? -3 : -2);
+  const bases = [stem, `${stem}e`];
+  if (stem.at(-1) === stem.at(-2)) bases.push(stem.slice(0, -1));
+  return bases;
+}
+
+/**
+ * Strongly evaluative participles by their verb: "thrilled", "losing", "frightened" lend their valence to the
+ * verb's other forms ("thrills", "thrilling", "lose", "frightens"), which the lists often lack. Only strong
+ * entries: a weak one's other forms too often have another sense ("focused" is praise, "focus" is not).
+ */
+const PARTICIPLE_BY_VERB: ReadonlyMap<string, string> = (() => {
+  const byVerb = new Map<string, string>();
+  for (const [word, valence] of WORD_VALENCE) {
+    if (Math.abs(valence) < MIN_SIBLING_STRENGTH || ADJECTIVE_ONLY.has(word)) continue;
+    for (const verb of participleBases(word)) {
+      if (verb.length >= MIN_VERB_LENGTH && !byVerb.has(verb)) byVerb.set(verb, word);
+    }
+  }
+  return byVerb;
+})();
+
+const participleOf: EntryFinder = (verb) => PARTICIPLE_BY_VERB.get(verb);
+
+function verbSiblingEntry(word: string): string | undefined {
+  const asVerb = participleOf(word);
+  if (asVerb !== undefined) return asVerb;
+  if (word.endsWith('ies')) return participleOf(`${word.slice(0, -3)}y`);
+  if (SIBILANT_PLURAL.test(word)) return participleOf(word.slice(0, -2));
+  if (word.endsWith('s') && !word.endsWith('ss')) return participleOf(word.slice(0, -1));
+  if (word.endsWith('ed')) return stemEntry(word.slice(0, -2), participleOf);
+  if (word.endsWith('ing')) return stemEntry(word.slice(0, -3), participleOf);
+  return undefined;
 }
 
 function lookUp(entry: string, elongated: boolean): WordLookup {
