@@ -158,11 +158,7 @@ function deniedByPrefix(lower: string): WordLookup | undefined {
     : undefined;
 }
 
-/**
- * @example lookUpWord('nicest')?.valence === lookUpWord('nice')?.valence
- * @example lookUpWord('goooood')?.elongated === true
- */
-export function lookUpWord(lower: string): WordLookup | undefined {
+function findWord(lower: string): WordLookup | undefined {
   const entry = entryOf(lower);
   if (entry !== undefined) return lookUp(entry, false);
   const compound = compoundLookup(lower) ?? deniedByPrefix(lower);
@@ -172,4 +168,24 @@ export function lookUpWord(lower: string): WordLookup | undefined {
   // "soooo goood": try the doubled letter first ("good"), then the single ("so").
   const elongatedEntry = entryOf(lower.replace(ELONGATED, '$1$1')) ?? entryOf(lower.replace(ELONGATED, '$1'));
   return elongatedEntry === undefined ? undefined : lookUp(elongatedEntry, true);
+}
+
+/**
+ * Words already looked up, with their answer (undefined for words without valence, the common case). The rules
+ * ask about the same word several times (as itself, as a negator's neighbour, as a closing laugh), and feedback
+ * reuses a small vocabulary; cleared when full so a long-running worker's memory stays bounded.
+ */
+const lookedUp = new Map<string, WordLookup | undefined>();
+const MAX_REMEMBERED_WORDS = 50_000;
+
+/**
+ * @example lookUpWord('nicest')?.valence === lookUpWord('nice')?.valence
+ * @example lookUpWord('goooood')?.elongated === true
+ */
+export function lookUpWord(lower: string): WordLookup | undefined {
+  if (lookedUp.has(lower)) return lookedUp.get(lower);
+  if (lookedUp.size >= MAX_REMEMBERED_WORDS) lookedUp.clear();
+  const found = findWord(lower);
+  lookedUp.set(lower, found);
+  return found;
 }
