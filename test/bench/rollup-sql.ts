@@ -130,6 +130,30 @@ const tables: readonly RollupTable[] = [
 
 export const rollupTableNames = tables.map((table) => table.name);
 
+/** Rollups kept by triggers (migration 20261123T1500_window_rollups), reported beside the others. */
+export const windowRollupTableNames = ['rollup_case_daily', 'rollup_case_response', 'rollup_customer_return'];
+
+/**
+ * Rows where the visit chains the trigger linked visit by visit (in whatever order the sample's feedback was
+ * counted) differ from a one-pass rebuild; rows whose count went back to 0 are absent from a rebuild. The
+ * table holds the rebuild afterwards, which is the same rows when this returns 0.
+ */
+export async function verifyCustomerReturnsMatch(db: Db, orgId: string): Promise<number> {
+  return db.transaction().execute(async (trx) => {
+    await sql`create temporary table linked on commit drop as
+      select unit_id, day, prev_day, count from rollup_customer_return where org_id = ${orgId} and count <> 0`.execute(
+      trx,
+    );
+    await sql`select cxloop_rebuild_customer_returns(${orgId})`.execute(trx);
+    const result = await sql<{ n: string }>`select count(*) as n from linked l
+      full join (select * from rollup_customer_return where org_id = ${orgId}) r
+        on coalesce(l.unit_id::text, '-') = coalesce(r.unit_id::text, '-') and l.day = r.day
+        and coalesce(l.prev_day::text, '-') = coalesce(r.prev_day::text, '-')
+      where l.count is distinct from r.count`.execute(trx);
+    return Number(result.rows[0]!.n);
+  });
+}
+
 /**
  * `counted`: the analysed feedback of `orgId` matching `where` (a condition on `f`), with what the aggregate
  * processor reads of each. The lag uses `analysed_at` as the processor does.

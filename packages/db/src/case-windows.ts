@@ -1,26 +1,38 @@
 import { sql } from 'kysely';
 import type { Db } from './connection.js';
-import type { DayWindow, ScoreScope } from './rollup-windows.js';
+import { type DayWindow, inScope, type ScoreScope } from './rollup-windows.js';
 
 /**
- * The closed-loop figures of triage cases opened in a window, as of `now`, in one pass over the window's
- * cases (index cases_org_opened_idx): cost grows with the window's cases, never with history. Dismissed
- * cases (not a real issue) count in no closed-loop figure. A unit's cases are those of its unit's feedback.
+ * Upper bounds (hours) of the opening → first response histogram; the last bucket is open-ended. The
+ * trigger that keeps `rollup_case_response` (migration 20261123T1500_window_rollups) buckets with the same
+ * bounds.
+ */
+export const CASE_RESPONSE_BUCKETS = [0.25, 0.5, 1, 2, 4, 8, 12, 24, 48, 72, 120, 168, 336, 720] as const;
+
+/**
+ * The closed-loop figures of triage cases opened in a window, as of `now`. Dismissed cases (not a real
+ * issue) count in no figure; a unit's cases are those of its unit's feedback. Everything settled comes from
+ * the case rollups (days of the window); only cases still open are read, because whether they are due
+ * depends on `now`: cost grows with the open backlog, never with history.
  */
 export interface CaseWindowStats {
   opened: number;
-  /** Opened and past their first-response deadline (the acknowledgement target), or acknowledged. */
+  /** Acknowledged or answered, or due for it: past the first-response deadline, or closed. */
   acknowledgementDue: number;
   acknowledged: number;
   /** Closed, or past their resolution deadline. */
   resolutionDue: number;
   closedWithReply: number;
   answered: number;
-  medianFirstResponseHours: number | null;
+  /** Answered cases per hours-to-first-response bucket (CASE_RESPONSE_BUCKETS). */
+  firstResponseHours: number[];
+  /** Answered, or due for an answer: past the first-response deadline, or closed. */
   firstResponseDue: number;
   firstResponseInTime: number;
   owned: number;
 }
+
+const sum = (column: string) => sql<number>`coalesce(sum(${sql.ref(column)}), 0)::float8`;
 
 export async function caseWindowStats(
   db: Db,
@@ -28,49 +40,57 @@ export async function caseWindowStats(
   window: DayWindow,
   now: Date,
 ): Promise<CaseWindowStats> {
-  let query = db
-    .selectFrom('cases')
-    .where('cases.org_id', '=', scope.orgId)
-    .where('cases.status', '<>', 'dismissed')
-    .where('cases.opened_at', '>=', sql<Date>`${window.from}::date`)
-    .where('cases.opened_at', '<', sql<Date>`${window.to}::date + 1`);
-  if (scope.unitId !== null) {
-    query = query
-      .innerJoin('feedback', (join) =>
-        join.onRef('feedback.id', '=', 'cases.feedback_id').onRef('feedback.org_id', '=', 'cases.org_id'),
-      )
-      .where('feedback.unit_id', '=', scope.unitId);
-  }
-  const acknowledged = sql`(cases.acknowledged_at is not null or cases.first_response_at is not null)`;
-  const row = await query
+  const settled = await inScope(db.selectFrom('rollup_case_daily'), scope, window)
     .select([
-      sql<number>`count(*)::float8`.as('opened'),
-      sql<number>`count(*) filter (where cases.first_response_due_at <= ${now} or ${acknowledged})::float8`.as(
-        'acknowledgementDue',
-      ),
-      sql<number>`count(*) filter (where ${acknowledged})::float8`.as('acknowledged'),
-      sql<number>`count(*) filter (where cases.closed_at is not null or cases.resolution_due_at <= ${now})::float8`.as(
-        'resolutionDue',
-      ),
-      sql<number>`count(*) filter (where cases.status = 'resolved' and cases.first_response_at is not null)::float8`.as(
-        'closedWithReply',
-      ),
-      sql<number>`count(cases.first_response_at)::float8`.as('answered'),
-      sql<
-        number | null
-      >`percentile_cont(0.5) within group (order by extract(epoch from cases.first_response_at - cases.opened_at) / 3600) filter (where cases.first_response_at is not null)`.as(
-        'medianFirstResponseHours',
-      ),
-      sql<number>`count(*) filter (where cases.first_response_due_at <= ${now} or cases.first_response_at is not null)::float8`.as(
-        'firstResponseDue',
-      ),
-      sql<number>`count(*) filter (where cases.first_response_at <= cases.first_response_due_at)::float8`.as(
-        'firstResponseInTime',
-      ),
-      sql<number>`count(cases.first_assigned_at)::float8`.as('owned'),
+      sum('opened').as('opened'),
+      sum('acknowledged').as('acknowledged'),
+      sum('answered').as('answered'),
+      sum('answered_in_time').as('answeredInTime'),
+      sum('closed').as('closed'),
+      sum('closed_with_reply').as('closedWithReply'),
+      sum('closed_unacknowledged').as('closedUnacknowledged'),
+      sum('closed_unanswered').as('closedUnanswered'),
+      sum('owned').as('owned'),
     ])
     .executeTakeFirstOrThrow();
-  return row;
+  let open = db
+    .selectFrom('cases')
+    .where('org_id', '=', scope.orgId)
+    .where('closed_at', 'is', null)
+    .where('status', '<>', 'dismissed')
+    .where('opened_at', '>=', sql<Date>`${window.from}::timestamp at time zone 'UTC'`)
+    .where('opened_at', '<', sql<Date>`(${window.to}::date + 1)::timestamp at time zone 'UTC'`);
+  if (scope.unitId !== null) open = open.where('unit_id', '=', scope.unitId);
+  const unacknowledged = sql`acknowledged_at is null and first_response_at is null`;
+  const overdue = await open
+    .select([
+      sql<number>`count(*) filter (where ${unacknowledged} and first_response_due_at <= ${now})::float8`.as(
+        'acknowledgement',
+      ),
+      sql<number>`count(*) filter (where first_response_at is null and first_response_due_at <= ${now})::float8`.as(
+        'firstResponse',
+      ),
+      sql<number>`count(*) filter (where resolution_due_at <= ${now})::float8`.as('resolution'),
+    ])
+    .executeTakeFirstOrThrow();
+  const buckets = await inScope(db.selectFrom('rollup_case_response'), scope, window)
+    .select(['bucket', sum('count').as('count')])
+    .groupBy('bucket')
+    .execute();
+  const firstResponseHours = CASE_RESPONSE_BUCKETS.map(() => 0).concat(0);
+  for (const row of buckets) firstResponseHours[row.bucket] = row.count;
+  return {
+    opened: settled.opened,
+    acknowledgementDue: settled.acknowledged + settled.closedUnacknowledged + overdue.acknowledgement,
+    acknowledged: settled.acknowledged,
+    resolutionDue: settled.closed + overdue.resolution,
+    closedWithReply: settled.closedWithReply,
+    answered: settled.answered,
+    firstResponseHours,
+    firstResponseDue: settled.answered + settled.closedUnanswered + overdue.firstResponse,
+    firstResponseInTime: settled.answeredInTime,
+    owned: settled.owned,
+  };
 }
 
 /**

@@ -87,7 +87,7 @@ export async function openCaseForAnalysis(
   if (!severity) return null;
   const feedback = await trx
     .selectFrom('feedback')
-    .select(['source_id', 'channel', 'customer_ref'])
+    .select(['source_id', 'unit_id', 'channel', 'customer_ref'])
     .where('org_id', '=', orgId)
     .where('id', '=', feedbackId)
     .executeTakeFirstOrThrow();
@@ -159,6 +159,7 @@ export async function openCaseForAnalysis(
       org_id: orgId,
       feedback_id: feedbackId,
       source_id: feedback.source_id,
+      unit_id: feedback.unit_id,
       channel: feedback.channel,
       customer_ref: feedback.customer_ref,
       severity,

@@ -21,7 +21,8 @@ export interface DayWindow {
   to: string;
 }
 
-function inScope<T extends keyof Database, O>(
+/** Rows of a rollup table (keyed by org, UTC day, unit) that fall in the scope and window. */
+export function inScope<T extends keyof Database, O>(
   query: SelectQueryBuilder<Database, T, O>,
   scope: ScoreScope,
   window: DayWindow,
@@ -139,7 +140,9 @@ export async function analysisLagHistogram(db: Db, scope: ScoreScope, window: Da
 
 /**
  * Identified customers with feedback in `window` and in `before` (the returning ones), and all identified
- * customers of `window`. Cost grows with customers active in the two windows, not with history.
+ * customers of `window`, from the visit chains of `rollup_customer_return`: a customer is counted once, at
+ * their first visit in the window (previous visit before it, or none); they return when that previous visit
+ * falls in `before`. `before` must end the day before `window` starts. Cost grows with days², not customers.
  */
 export async function returningCustomers(
   db: Db,
@@ -147,14 +150,20 @@ export async function returningCustomers(
   window: DayWindow,
   before: DayWindow,
 ): Promise<{ returning: number; identified: number }> {
-  const current = inScope(db.selectFrom('customer_days'), scope, window).select('customer_ref').distinct();
-  const earlier = inScope(db.selectFrom('customer_days'), scope, before).select('customer_ref').distinct();
-  const row = await db
-    .selectFrom(current.as('current'))
-    .leftJoin(earlier.as('earlier'), 'earlier.customer_ref', 'current.customer_ref')
+  // The enterprise chain is stored under unit_id null; a unit's under its id.
+  const chain = db
+    .selectFrom('rollup_customer_return')
+    .where('org_id', '=', scope.orgId)
+    .where(sql.ref('unit_id'), scope.unitId === null ? 'is' : '=', scope.unitId)
+    .where(sql.ref('day'), '>=', window.from)
+    .where(sql.ref('day'), '<=', window.to)
+    .where((eb) => eb.or([eb('prev_day', 'is', null), eb(sql.ref('prev_day'), '<', window.from)]));
+  const row = await chain
     .select([
-      sql<number>`count(*)::float8`.as('identified'),
-      sql<number>`count(earlier.customer_ref)::float8`.as('returning'),
+      total('count').as('identified'),
+      sql<number>`coalesce(sum(count) filter (where prev_day >= ${before.from}::date), 0)::float8`.as(
+        'returning',
+      ),
     ])
     .executeTakeFirstOrThrow();
   return row;

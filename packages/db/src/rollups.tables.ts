@@ -127,11 +127,52 @@ export interface RisingIssueTable {
   acknowledged_at: Timestamp | null;
 }
 
+/** Triage cases by UTC day of opening, kept by a trigger on `cases`; dismissed cases are not counted. */
+export interface RollupCaseDailyTable {
+  org_id: string;
+  day: Day;
+  unit_id: string | null;
+  opened: number;
+  /** Acknowledged or answered. */
+  acknowledged: number;
+  answered: number;
+  answered_in_time: number;
+  closed: number;
+  closed_with_reply: number;
+  closed_unacknowledged: number;
+  closed_unanswered: number;
+  owned: number;
+}
+
+/** Answered cases by opening day and hours-to-first-response bucket (CASE_RESPONSE_BUCKETS). */
+export interface RollupCaseResponseTable {
+  org_id: string;
+  day: Day;
+  unit_id: string | null;
+  bucket: number;
+  count: number;
+}
+
+/**
+ * Visits of identified customers on `day` whose previous visit (same unit; any unit when unit_id is null,
+ * the enterprise chain) was `prev_day`, null for a first visit. Kept by a trigger on `customer_days`.
+ */
+export interface RollupCustomerReturnTable {
+  org_id: string;
+  unit_id: string | null;
+  day: Day;
+  prev_day: Day | null;
+  count: number;
+}
+
 export interface AggregationTables {
   rollup_daily: RollupDailyTable;
   rollup_topic_daily: RollupTopicDailyTable;
   rollup_analysis_lag: RollupAnalysisLagTable;
   customer_days: CustomerDayTable;
+  rollup_case_daily: RollupCaseDailyTable;
+  rollup_case_response: RollupCaseResponseTable;
+  rollup_customer_return: RollupCustomerReturnTable;
   score_current: ScoreCurrentTable;
   element_scores: ElementScoreTable;
   score_history: ScoreHistoryTable;

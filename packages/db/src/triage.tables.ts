@@ -63,6 +63,8 @@ export interface CaseTable {
   org_id: string;
   feedback_id: string;
   source_id: string;
+  /** The unit of the feedback that opened the case: unit scores count their own cases. */
+  unit_id: ColumnType<string | null, string | null | undefined, string | null>;
   channel: string;
   customer_ref: string | null;
   severity: CaseSeverity;

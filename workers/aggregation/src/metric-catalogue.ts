@@ -1,6 +1,7 @@
 import {
   ANALYSIS_LAG_BUCKETS,
   analysisLagHistogram,
+  CASE_RESPONSE_BUCKETS,
   type CaseWindowStats,
   type ChannelWindowTotals,
   caseWindowStats,
@@ -156,9 +157,10 @@ export const metricComputations = {
   },
   median_first_response_hours_30d: async (s) => {
     const cases = await s.cases(30);
-    return cases.medianFirstResponseHours === null
+    const median = histogramMedian(cases.firstResponseHours, CASE_RESPONSE_BUCKETS);
+    return median === null
       ? { missing: 'no triage case with a first response' }
-      : { value: cases.medianFirstResponseHours, sampleSize: cases.answered };
+      : { value: median, sampleSize: cases.answered };
   },
   sla_met_rate_30d: async (s) => {
     const cases = await s.cases(30);

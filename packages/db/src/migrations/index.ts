@@ -7,6 +7,7 @@ import * as aggregation from './20261123T1330_aggregation.js';
 import * as sessions from './20261123T1400_sessions.js';
 import * as sourceVendorToken from './20261123T1420_source_vendor_token.js';
 import * as deliveryLogRing from './20261123T1430_delivery_log_ring.js';
+import * as windowRollups from './20261123T1500_window_rollups.js';
 
 /**
  * Every migration, keyed by a timestamped name that sorts in the order they must run. Listed statically
@@ -22,4 +23,5 @@ export const migrations: Record<string, Migration> = {
   '20261123T1400_sessions': sessions,
   '20261123T1420_source_vendor_token': sourceVendorToken,
   '20261123T1430_delivery_log_ring': deliveryLogRing,
+  '20261123T1500_window_rollups': windowRollups,
 };
