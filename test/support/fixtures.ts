@@ -98,6 +98,7 @@ export async function startTestApi(overrides: Partial<AppDeps> = {}): Promise<Te
     webhookToleranceSeconds: 300,
     redis,
     redisPrefix: prefix,
+    apiKeyRateLimitPerMinute: 1_200,
     publicBaseUrl: TEST_PUBLIC_BASE_URL,
     ...overrides,
   });

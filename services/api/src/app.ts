@@ -15,6 +15,7 @@ import Fastify, {
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
+import { perKeyRateLimit } from './auth/key-rate-limit.js';
 import { isAuthGuard } from './auth/plugin.js';
 import { dashboard } from './dashboard.js';
 import { errorHandling } from './errors.js';
@@ -54,14 +55,14 @@ function requireRouteSchema(route: RouteOptions) {
 /**
  * Authentication runs before the body is parsed and validated, whichever hook a route declared its
  * `requireRole` guard in: an unauthenticated caller gets 401, never a validation report about a body it
- * was not allowed to send.
+ * was not allowed to send. The API key's rate limit follows the guard, still before the body is read.
  */
-function authenticateFirst(route: RouteOptions) {
+function authenticateFirst(route: RouteOptions, afterGuards: ReturnType<typeof perKeyRateLimit>) {
   const preHandlers = [route.preHandler ?? []].flat();
   const guards = preHandlers.filter(isAuthGuard);
   if (guards.length === 0) return;
   route.preHandler = preHandlers.filter((hook) => !isAuthGuard(hook));
-  route.onRequest = [...[route.onRequest ?? []].flat(), ...guards] as RouteOptions['onRequest'];
+  route.onRequest = [...[route.onRequest ?? []].flat(), ...guards, afterGuards] as RouteOptions['onRequest'];
 }
 
 export interface AppDeps {
@@ -78,6 +79,8 @@ export interface AppDeps {
   /** Shared by every replica: per-source rate limits are counted here. Commands must fail fast when it is away. */
   redis: Redis;
   redisPrefix: string;
+  /** Requests per minute one API key (and the sessions signed in with it) may make. */
+  apiKeyRateLimitPerMinute: number;
   /** How senders reach this deployment (PUBLIC_BASE_URL): Twilio signs the URL it called. */
   publicBaseUrl: string;
   /** Overrides of vendor API base URLs (tests point SurveyMonkey at a stand-in); each vendor's own otherwise. */
@@ -107,7 +110,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.addHook('onRoute', requireRouteSchema);
-  app.addHook('onRoute', authenticateFirst);
+  const keyRateLimit = perKeyRateLimit(deps);
+  app.addHook('onRoute', (route) => authenticateFirst(route, keyRateLimit));
   await app.register(errorHandling);
   await app.register(openApi);
   await app.register(observability, {

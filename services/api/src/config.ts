@@ -17,6 +17,8 @@ export const ApiConfig = z.object({
   /** When set, `/metrics` requires it as a bearer token; leave unset where only the scraper can reach the API. */
   METRICS_TOKEN: z.string().min(16).optional(),
   WEBHOOK_TOLERANCE_SECONDS: z.coerce.number().int().min(1).default(300),
+  /** Requests per minute per API key (its dashboard sessions included); webhooks have per-source limits. */
+  API_KEY_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(1_200),
 });
 export type ApiConfig = z.infer<typeof ApiConfig>;
 

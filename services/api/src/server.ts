@@ -51,6 +51,7 @@ const app = await buildApp({
   webhookToleranceSeconds: config.WEBHOOK_TOLERANCE_SECONDS,
   redis,
   redisPrefix: config.REDIS_PREFIX,
+  apiKeyRateLimitPerMinute: config.API_KEY_RATE_LIMIT_PER_MINUTE,
   publicBaseUrl: publicBaseUrl(config),
   metrics: createMetricsRegistry('api'),
   metricsToken: config.METRICS_TOKEN,

@@ -5,13 +5,13 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { Problem, problems } from '../problems.js';
+import { takeRateLimitSlot } from '../rate-limit.js';
 import { ProblemResponse } from '../routes/schemas.js';
 import type { InboundDelivery, SourceSettings, VendorApiUrls } from './adapter.js';
 import { channelAdapters } from './adapters/index.js';
 import { DeliveryLog, redactedExcerpt } from './delivery-log.js';
 import { FeedbackWriter } from './feedback-writer.js';
 import { type FormFields, parseMultipart, parseUrlEncoded } from './form-body.js';
-import { takeDeliverySlot } from './rate-limit.js';
 import type { RecordStaffResponse, StaffSurveyResponse } from './staff-responses.js';
 import { storeDelivery } from './store-events.js';
 
@@ -71,10 +71,10 @@ function settingsOf(deps: IngestDeps, source: Source): SourceSettings {
 }
 
 async function enforceRateLimit(deps: IngestDeps, request: FastifyRequest, source: Source) {
-  const decision = await takeDeliverySlot(
+  const decision = await takeRateLimitSlot(
     deps.redis,
     deps.redisPrefix,
-    source.id,
+    `source:${source.id}`,
     source.rate_limit_per_minute,
     deps.now().getTime(),
   ).catch((error: unknown) => {

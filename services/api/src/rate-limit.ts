@@ -11,18 +11,21 @@ export interface RateLimitDecision {
 const WINDOW_SECONDS = 60;
 
 /**
- * A fixed one-minute window per source, counted in Redis so every API replica shares it. INCR and the
- * first EXPIRE run in one MULTI, so a crash between them cannot leave a counter that never expires.
+ * A fixed one-minute window per subject (a source's deliveries, an API key's requests), counted in Redis so
+ * every API replica shares it. INCR and the first EXPIRE run in one MULTI, so a crash between them cannot
+ * leave a counter that never expires.
+ *
+ * @example await takeRateLimitSlot(redis, prefix, `source:${source.id}`, source.rate_limit_per_minute, Date.now())
  */
-export async function takeDeliverySlot(
+export async function takeRateLimitSlot(
   redis: Redis,
   prefix: string,
-  sourceId: string,
+  subject: string,
   limitPerMinute: number,
   nowMs: number,
 ): Promise<RateLimitDecision> {
   const window = Math.floor(nowMs / 1000 / WINDOW_SECONDS);
-  const key = `${prefix}:ratelimit:source:${sourceId}:${window}`;
+  const key = `${prefix}:ratelimit:${subject}:${window}`;
   const results = await redis
     .multi()
     .incr(key)
