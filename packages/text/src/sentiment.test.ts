@@ -257,3 +257,10 @@ describe('sentimentScore: other forms of strongly evaluative participles', () =>
     expect(sentimentScore('the new menu thrills')).toBeGreaterThan(0);
   });
 });
+
+describe('sentimentScore: held letters on intensifiers', () => {
+  it('reads an elongated intensifier as the intensifier', () => {
+    expect(sentimentScore('it was soooooo slow')).toBeCloseTo(sentimentScore('it was so slow'), 6);
+    expect(sentimentScore('reaaally good')).toBeGreaterThan(sentimentScore('good'));
+  });
+});

@@ -20,7 +20,7 @@ import {
 import { normaliseText } from './normalise.js';
 import { splitSentences } from './sentences.js';
 import { type Token, tokenise } from './tokenise.js';
-import { lookUpWord, type WordLookup } from './word-forms.js';
+import { lookUpWord, unelongated, type WordLookup } from './word-forms.js';
 
 export type SentimentLabel = 'positive' | 'neutral' | 'negative';
 
@@ -141,6 +141,17 @@ function isExpletiveIntensifier(tokens: readonly Token[], index: number): boolea
   );
 }
 
+/** "reaaally", "soooooo": an intensifier with a letter held is still that intensifier. */
+function boosterIncrement(lower: string): number {
+  const increment = BOOSTER_INCREMENT.get(lower);
+  if (increment !== undefined) return increment;
+  for (const plain of unelongated(lower)) {
+    const plainIncrement = BOOSTER_INCREMENT.get(plain);
+    if (plainIncrement !== undefined) return plainIncrement;
+  }
+  return 0;
+}
+
 function boosterAt(tokens: readonly Token[], index: number): number {
   const token = tokens[index]!;
   if (token.kind !== 'word') return 0;
@@ -151,7 +162,7 @@ function boosterAt(tokens: readonly Token[], index: number): number {
       return BOOSTER_INCREMENT.get('bit')!;
     }
   }
-  return BOOSTER_INCREMENT.get(token.lower) ?? 0;
+  return boosterIncrement(token.lower);
 }
 
 function emojiValence(token: Token): number {
@@ -233,18 +244,26 @@ function isPlainQuestion(tokens: readonly Token[]): boolean {
   return last?.kind === 'question' && beforeLast?.kind !== 'question' && beforeLast?.kind !== 'exclamation';
 }
 
+/** What the word rules read from a sentence besides its tokens, worked out once per sentence. */
+interface SentenceView {
+  tokens: readonly Token[];
+  mixedCase: boolean;
+  /** Each token's intensifier (+) or dampener (−) increment, 0 for other tokens. */
+  increments: readonly number[];
+}
+
 /** Valence of the word at `index` after intensifiers, negation and emphasis. */
 function wordValence(
-  tokens: readonly Token[],
+  sentence: SentenceView,
   index: number,
-  mixedCase: boolean,
-  found = lookUpWord(tokens[index]!.lower),
+  found = lookUpWord(sentence.tokens[index]!.lower),
 ): number {
+  const { tokens, mixedCase, increments } = sentence;
   const token = tokens[index]!;
   const next = tokens[index + 1];
   // An intensifier before a word modifies that word and says nothing itself ("super helpful"); at the end of a
   // clause it is a judgement ("it was super").
-  if (boosterAt(tokens, index) !== 0 && next !== undefined && next.kind === 'word') return 0;
+  if (increments[index] !== 0 && next !== undefined && next.kind === 'word') return 0;
   if ((token.lower === 'kind' || token.lower === 'sort') && next?.lower === 'of') return 0;
 
   if (isDiscourseWell(tokens, index)) return 0;
@@ -262,7 +281,7 @@ function wordValence(
     const before = tokens[cursor];
     if (before === undefined || before.kind !== 'word' || CONTRAST_FORWARD.has(before.lower)) break;
     if (deniesLikeNot(tokens, cursor) && !claimedDenial) negated = true;
-    const increment = boosterAt(tokens, cursor);
+    const increment = increments[cursor]!;
     if (increment === 0 && takesDenial(before)) claimedDenial = true;
     if (increment !== 0) {
       const capsBoost = mixedCase && isShouted(before) ? Math.sign(increment) * CAPS_EMPHASIS : 0;
@@ -346,7 +365,11 @@ function punctuationEmphasis(tokens: readonly Token[]): number {
  * @example sentenceValence(tokenise('not good')) < 0
  */
 export function sentenceValence(tokens: readonly Token[]): number {
-  const mixedCase = hasMixedCase(tokens);
+  const sentence: SentenceView = {
+    tokens,
+    mixedCase: hasMixedCase(tokens),
+    increments: tokens.map((_, index) => boosterAt(tokens, index)),
+  };
   const inName = wordsInNames(tokens);
   const valences: number[] = new Array(tokens.length).fill(0);
   for (let i = 0; i < tokens.length; i++) {
@@ -360,10 +383,10 @@ export function sentenceValence(tokens: readonly Token[]): number {
         valences[i] = phrase.valence;
         i += phrase.words.length - 1;
       } else if (openCompound !== undefined) {
-        valences[i] = wordValence(tokens, i, mixedCase, openCompound);
+        valences[i] = wordValence(sentence, i, openCompound);
         i++;
       } else {
-        valences[i] = wordValence(tokens, i, mixedCase) * (inName[i] ? NAME_WEIGHT : 1);
+        valences[i] = wordValence(sentence, i) * (inName[i] ? NAME_WEIGHT : 1);
       }
     }
   }

@@ -4,6 +4,7 @@
  * and elongations ("soooo goood"). The lexicons list base forms unevenly, and customers write informally.
  */
 import { ADJECTIVE_ONLY, INTERJECTIONS, WORD_VALENCE } from './lexicon.js';
+import { rememberAnswers } from './remember.js';
 
 export interface WordLookup {
   valence: number;
@@ -163,29 +164,36 @@ function findWord(lower: string): WordLookup | undefined {
   if (entry !== undefined) return lookUp(entry, false);
   const compound = compoundLookup(lower) ?? deniedByPrefix(lower);
   if (compound !== undefined) return compound;
-  if (!ELONGATED.test(lower)) return undefined;
-  ELONGATED.lastIndex = 0;
-  // "soooo goood": try the doubled letter first ("good"), then the single ("so").
-  const elongatedEntry = entryOf(lower.replace(ELONGATED, '$1$1')) ?? entryOf(lower.replace(ELONGATED, '$1'));
+  let elongatedEntry: string | undefined;
+  for (const plain of unelongated(lower)) elongatedEntry ??= entryOf(plain);
   return elongatedEntry === undefined ? undefined : lookUp(elongatedEntry, true);
 }
 
 /**
- * Words already looked up, with their answer (undefined for words without valence, the common case). The rules
- * ask about the same word several times (as itself, as a negator's neighbour, as a closing laugh), and feedback
- * reuses a small vocabulary; cleared when full so a long-running worker's memory stays bounded.
+ * The plain spellings of a word written with a letter held, most likely first: "goood" → good, god; "soooo" →
+ * soo, so. Empty for a word without a held letter.
  */
-const lookedUp = new Map<string, WordLookup | undefined>();
+export function unelongated(lower: string): string[] {
+  if (!hasHeldLetter(lower)) return [];
+  return [lower.replace(ELONGATED, '$1$1'), lower.replace(ELONGATED, '$1')];
+}
+
+/** Three of a character in a row: a plain loop, because this runs on every word and the regex is slower. */
+function hasHeldLetter(word: string): boolean {
+  for (let i = 2; i < word.length; i++) {
+    if (word[i] === word[i - 1] && word[i] === word[i - 2]) return true;
+  }
+  return false;
+}
+
+/** How many words' answers are remembered before the memory starts over. */
 const MAX_REMEMBERED_WORDS = 50_000;
 
 /**
  * @example lookUpWord('nicest')?.valence === lookUpWord('nice')?.valence
  * @example lookUpWord('goooood')?.elongated === true
  */
-export function lookUpWord(lower: string): WordLookup | undefined {
-  if (lookedUp.has(lower)) return lookedUp.get(lower);
-  if (lookedUp.size >= MAX_REMEMBERED_WORDS) lookedUp.clear();
-  const found = findWord(lower);
-  lookedUp.set(lower, found);
-  return found;
-}
+export const lookUpWord: (lower: string) => WordLookup | undefined = rememberAnswers(
+  findWord,
+  MAX_REMEMBERED_WORDS,
+);

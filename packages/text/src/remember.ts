@@ -1,0 +1,17 @@
+/**
+ * Remembers the answers of a per-word function of the lexicon. The sentiment rules ask about the same word several
+ * times (as itself, as a negator's neighbour, as a closing laugh) and feedback reuses a small vocabulary. The memory
+ * starts over when full, so a long-running worker's memory stays bounded.
+ * @example const valenceOf = rememberAnswers((word: string) => expensiveLookUp(word), 50_000)
+ */
+export function rememberAnswers<T>(answer: (word: string) => T, maxWords: number): (word: string) => T {
+  const answers = new Map<string, T>();
+  return (word) => {
+    const known = answers.get(word);
+    if (known !== undefined || answers.has(word)) return known as T;
+    if (answers.size >= maxWords) answers.clear();
+    const found = answer(word);
+    answers.set(word, found);
+    return found;
+  };
+}
