@@ -1,5 +1,9 @@
+import { randomUUID } from 'node:crypto';
+import { RateLimits } from '@cxloop/api';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTenant, startTestApi, type TestApi, type TestTenant } from '../support/fixtures.js';
+import { redisUrl } from '../support/redis.js';
 
 let api: TestApi;
 let tenant: TestTenant;
@@ -48,6 +52,30 @@ describe('per-API-key rate limit', () => {
     } finally {
       await replicaA.close();
       await replicaB.close();
+    }
+  });
+});
+
+describe('RateLimits', () => {
+  it('counts concurrent requests of a subject in shared round trips, each with its own position', async () => {
+    const redis = new Redis(redisUrl);
+    try {
+      const limits = new RateLimits(redis, api.prefix);
+      const subject = `test:${randomUUID()}`;
+      const now = Date.now();
+      const decisions = await Promise.all(Array.from({ length: 25 }, () => limits.take(subject, 10, now)));
+      expect(decisions.map((decision) => decision.count).sort((a, b) => a - b)).toEqual(
+        Array.from({ length: 25 }, (_, index) => index + 1),
+      );
+      expect(decisions.filter((decision) => decision.allowed)).toHaveLength(10);
+      // Another subject in the same batch keeps its own count.
+      const [other] = await Promise.all([
+        limits.take(`${subject}:other`, 10, now),
+        limits.take(subject, 10, now),
+      ]);
+      expect(other).toMatchObject({ allowed: true, count: 1 });
+    } finally {
+      redis.disconnect();
     }
   });
 });

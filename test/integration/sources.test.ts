@@ -177,6 +177,29 @@ describe('secret rotation', () => {
   });
 });
 
+describe('source changes and other replicas', () => {
+  it('reach a replica that did not make them within a second (its source cache)', async () => {
+    const replica = await startTestApi({ redisPrefix: api.prefix, secretBox: api.secretBox });
+    try {
+      const source = await createSourceVia(api.app, tenant, { name: 'Paused elsewhere' });
+      const send = () => postSigned(replica.app, { sourceId: source.id, secret: source.secret }, event());
+      expect((await send()).statusCode).toBe(202);
+      // Paused through the other instance: this replica still remembers the source as active for a moment.
+      await asAdmin('PATCH', `/v1/sources/${source.id}`, { status: 'paused' });
+      const started = Date.now();
+      let status = (await send()).statusCode;
+      while (status === 202 && Date.now() - started < 3_000) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        status = (await send()).statusCode;
+      }
+      expect(status).toBe(409);
+      expect(Date.now() - started).toBeLessThan(1_500);
+    } finally {
+      await replica.close();
+    }
+  });
+});
+
 describe('per-source rate limit', () => {
   it('is shared by two API instances through Redis: 429 with Retry-After beyond the limit', async () => {
     // One pinned clock for both instances, so the test never straddles a window boundary.

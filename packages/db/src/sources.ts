@@ -176,60 +176,40 @@ export async function recordSourceDeliveries(
     .filter((delivery) => delivery.outcome !== 'rejected')
     .reduce((sum, delivery) => sum + (delivery.acceptedEvents ?? 0), 0);
   const lastDeliveryAt = new Date(Math.max(...deliveries.map((delivery) => delivery.receivedAt.getTime())));
-  await db.transaction().execute(async (trx) => {
-    const stats = await trx
-      .updateTable('sources')
-      .set((eb) => ({
-        delivery_seq: sql`delivery_seq + ${deliveries.length}`,
-        last_delivery_at: lastDeliveryAt,
-        accepted_count: sql<string>`accepted_count + ${acceptedEvents}`,
-        rejected_count: sql<string>`rejected_count + ${rejected.length}`,
-        last_error: lastError ? (lastError.reason ?? null) : eb.ref('last_error'),
-        last_error_at: lastError ? lastError.receivedAt : eb.ref('last_error_at'),
-      }))
-      .where('org_id', '=', source.orgId)
-      .where('id', '=', source.sourceId)
-      .returning('delivery_seq')
-      .executeTakeFirst();
-    if (!stats) return; // the source was deleted meanwhile: nothing to log against
-    // Only the newest deliveries that fit the ring are written; older ones of the batch would be overwritten.
-    const kept = deliveries.slice(-DELIVERY_LOG_LENGTH);
-    const lastSeq = BigInt(stats.delivery_seq);
-    const firstSeq = lastSeq - BigInt(kept.length) + 1n;
-    await trx
-      .insertInto('source_deliveries')
-      .values(
-        kept.map((delivery, index) => {
-          const seq = firstSeq + BigInt(index);
-          return {
-            org_id: source.orgId,
-            source_id: source.sourceId,
-            seq: seq.toString(),
-            slot: Number(seq % BigInt(DELIVERY_LOG_LENGTH)),
-            received_at: delivery.receivedAt,
-            status: delivery.status,
-            outcome: delivery.outcome,
-            reason: delivery.reason ?? null,
-            size_bytes: delivery.sizeBytes,
-            accepted_events: delivery.acceptedEvents ?? 0,
-            redacted_body: delivery.redactedBody ?? null,
-          };
-        }),
-      )
-      .onConflict((oc) =>
-        oc.columns(['source_id', 'slot']).doUpdateSet((eb) => ({
-          seq: eb.ref('excluded.seq'),
-          received_at: eb.ref('excluded.received_at'),
-          status: eb.ref('excluded.status'),
-          outcome: eb.ref('excluded.outcome'),
-          reason: eb.ref('excluded.reason'),
-          size_bytes: eb.ref('excluded.size_bytes'),
-          accepted_events: eb.ref('excluded.accepted_events'),
-          redacted_body: eb.ref('excluded.redacted_body'),
-        })),
-      )
-      .execute();
-  });
+  // Only the newest deliveries that fit the ring are written; older ones of the batch would be overwritten.
+  const kept = deliveries.slice(-DELIVERY_LOG_LENGTH);
+  const rows = kept.map(
+    (delivery, index) =>
+      sql`(${index}::int, ${delivery.receivedAt}::timestamptz, ${delivery.status}::int, ${delivery.outcome}::text,
+        ${delivery.reason ?? null}::text, ${delivery.sizeBytes}::int, ${delivery.acceptedEvents ?? 0}::int,
+        ${delivery.redactedBody ?? null}::text)`,
+  );
+  // One statement (atomic on its own, one round trip): the stats update hands the new sequence number to the
+  // ring insert. A source deleted meanwhile updates no row, so nothing is logged against it.
+  await sql`with stats as (
+      update sources set
+        delivery_seq = delivery_seq + ${deliveries.length},
+        last_delivery_at = ${lastDeliveryAt},
+        accepted_count = accepted_count + ${acceptedEvents},
+        rejected_count = rejected_count + ${rejected.length},
+        last_error = ${lastError ? sql`${lastError.reason ?? null}::text` : sql`last_error`},
+        last_error_at = ${lastError ? sql`${lastError.receivedAt}::timestamptz` : sql`last_error_at`}
+      where org_id = ${source.orgId} and id = ${source.sourceId}
+      returning delivery_seq
+    ), numbered as (
+      select stats.delivery_seq - ${kept.length} + 1 + entry.idx as seq, entry.*
+      from stats cross join (values ${sql.join(rows)})
+        as entry(idx, received_at, status, outcome, reason, size_bytes, accepted_events, redacted_body)
+    )
+    insert into source_deliveries (org_id, source_id, seq, slot, received_at, status, outcome, reason, size_bytes,
+      accepted_events, redacted_body)
+    select ${source.orgId}, ${source.sourceId}, seq, (seq % ${DELIVERY_LOG_LENGTH})::smallint, received_at, status,
+      outcome, reason, size_bytes, accepted_events, redacted_body
+    from numbered
+    on conflict (source_id, slot) do update set
+      seq = excluded.seq, received_at = excluded.received_at, status = excluded.status, outcome = excluded.outcome,
+      reason = excluded.reason, size_bytes = excluded.size_bytes, accepted_events = excluded.accepted_events,
+      redacted_body = excluded.redacted_body`.execute(db);
 }
 
 export async function listSourceDeliveries(db: Db, orgId: string, sourceId: string, limit: number) {

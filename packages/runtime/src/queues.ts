@@ -1,6 +1,7 @@
 import { type AggregateJob, type AnalyzeJob, queueNames, type ScoreJob } from '@cxloop/contracts';
 import { Queue, type QueueOptions } from 'bullmq';
 import type { RedisOptions } from 'ioredis';
+import { GroupCommit } from './group-commit.js';
 
 export interface QueueSettings {
   connection: RedisOptions;
@@ -50,6 +51,23 @@ export async function enqueueAnalysis(queue: AnalyzeQueue, jobs: readonly Analyz
   await queue.addBulk(
     jobs.map((data) => ({ name: 'analyze', data, opts: { ...analyzeJobOptions, jobId: data.feedbackId } })),
   );
+}
+
+/**
+ * `enqueueAnalysis` for many concurrent callers (the API's deliveries): jobs handed over while an enqueue
+ * is in flight go out together in the next one, one Redis round trip for many deliveries. Each caller's
+ * promise settles with the round trip that carried its jobs.
+ */
+export function batchedAnalysisEnqueue(queue: AnalyzeQueue): (jobs: readonly AnalyzeJob[]) => Promise<void> {
+  const batches = new GroupCommit<readonly AnalyzeJob[], void>({
+    maxBatch: 500,
+    maxInFlight: 2,
+    commit: async (groups) => {
+      await enqueueAnalysis(queue, groups.flat());
+      return groups.map(() => ({ status: 'fulfilled' as const, value: undefined }));
+    },
+  });
+  return (jobs) => (jobs.length === 0 ? Promise.resolve() : batches.submit(jobs));
 }
 
 /** Rollup increments are one short transaction; retries cover a database blip. */

@@ -21,9 +21,11 @@ import { dashboard } from './dashboard.js';
 import { errorHandling } from './errors.js';
 import type { VendorApiUrls } from './ingest/adapter.js';
 import { ingestRoutes } from './ingest/route.js';
+import { SourceCache } from './ingest/source-cache.js';
 import type { RecordStaffResponse } from './ingest/staff-responses.js';
 import { observability } from './observability.js';
 import { openApi } from './openapi.js';
+import { RateLimits } from './rate-limit.js';
 import { caseRoutes } from './routes/cases.js';
 import { experienceTrendRoutes } from './routes/experience-trends.js';
 import { feedbackRoutes } from './routes/feedback.js';
@@ -110,7 +112,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.addHook('onRoute', requireRouteSchema);
-  const keyRateLimit = perKeyRateLimit(deps);
+  const rateLimits = new RateLimits(deps.redis, deps.redisPrefix);
+  const keyRateLimit = perKeyRateLimit({ ...deps, rateLimits });
+  const sourceCache = new SourceCache(deps.db);
   app.addHook('onRoute', (route) => authenticateFirst(route, keyRateLimit));
   await app.register(errorHandling);
   await app.register(openApi);
@@ -124,7 +128,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(scoreRoutes, deps);
   await app.register(scoreStreamRoutes, deps);
   await app.register(experienceTrendRoutes, deps);
-  await app.register(sourceRoutes, deps);
+  await app.register(sourceRoutes, { ...deps, sourceCache });
   await app.register(sourceImportRoutes, deps);
   await app.register(sourceTestDeliveryRoutes, deps);
   await app.register(sessionRoutes, deps);
@@ -136,6 +140,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(triageSettingsRoutes, deps);
   await app.register(ingestRoutes, {
     ...deps,
+    sourceCache,
+    rateLimits,
     recordStaffResponse:
       deps.recordStaffResponse ?? staffResponseRecorder({ scoreQueue: deps.scoreQueue, log: deps.logger }),
     now: deps.now ?? (() => new Date()),

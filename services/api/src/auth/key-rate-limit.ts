@@ -1,11 +1,9 @@
 import type { FastifyRequest } from 'fastify';
-import type { Redis } from 'ioredis';
 import { problems } from '../problems.js';
-import { takeRateLimitSlot } from '../rate-limit.js';
+import type { RateLimits } from '../rate-limit.js';
 
 export interface KeyRateLimitDeps {
-  redis: Redis;
-  redisPrefix: string;
+  rateLimits: RateLimits;
   /** Requests one API key (with the dashboard sessions signed in with it) may make per minute. */
   apiKeyRateLimitPerMinute: number;
   now?: () => Date;
@@ -22,16 +20,12 @@ export function perKeyRateLimit(deps: KeyRateLimitDeps) {
   return async (request: FastifyRequest) => {
     const principal = request.principal;
     if (!principal) return;
-    const decision = await takeRateLimitSlot(
-      deps.redis,
-      deps.redisPrefix,
-      `apikey:${principal.apiKeyId}`,
-      deps.apiKeyRateLimitPerMinute,
-      now().getTime(),
-    ).catch((error: unknown) => {
-      request.log.warn({ err: error }, 'API key rate limit unavailable; request admitted');
-      return undefined;
-    });
+    const decision = await deps.rateLimits
+      .take(`apikey:${principal.apiKeyId}`, deps.apiKeyRateLimitPerMinute, now().getTime())
+      .catch((error: unknown) => {
+        request.log.warn({ err: error }, 'API key rate limit unavailable; request admitted');
+        return undefined;
+      });
     if (decision && !decision.allowed) {
       throw problems.tooManyRequests(
         decision.retryAfterSeconds,

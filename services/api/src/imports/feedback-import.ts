@@ -3,7 +3,7 @@ import type { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { FeedbackEvent } from '@cxloop/contracts';
 import { type Db, findUnitIdsByKey, type Source, storeFeedbackBatch } from '@cxloop/db';
-import type { AnalyzeQueue } from '@cxloop/runtime';
+import { type AnalyzeQueue, enqueueAnalysis } from '@cxloop/runtime';
 import { parse as parseCsv } from 'csv-parse';
 import type { FastifyBaseLogger } from 'fastify';
 import { enqueueStored, feedbackRowOf } from '../ingest/store-events.js';
@@ -202,7 +202,11 @@ export async function importFeedback(
     const created = stored.filter((entry) => entry.created).length;
     report.created += created;
     report.duplicates += stored.length - created;
-    await enqueueStored(deps, source.org_id, stored);
+    await enqueueStored(
+      { enqueueAnalysis: (jobs) => enqueueAnalysis(deps.analyzeQueue, jobs), log: deps.log },
+      source.org_id,
+      stored,
+    );
   };
 
   const seenInBatch = new Set<string>();

@@ -1,17 +1,17 @@
-import { Adapter, FieldMapping } from '@cxloop/contracts';
-import { type Db, findSourceForDelivery, type Source } from '@cxloop/db';
-import type { AnalyzeQueue, SecretBox } from '@cxloop/runtime';
+import { Adapter, type AnalyzeJob, FieldMapping } from '@cxloop/contracts';
+import type { Db, Source } from '@cxloop/db';
+import { type AnalyzeQueue, batchedAnalysisEnqueue, type SecretBox } from '@cxloop/runtime';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { Problem, problems } from '../problems.js';
-import { takeRateLimitSlot } from '../rate-limit.js';
+import type { RateLimits } from '../rate-limit.js';
 import { ProblemResponse } from '../routes/schemas.js';
 import type { InboundDelivery, SourceSettings, VendorApiUrls } from './adapter.js';
 import { channelAdapters } from './adapters/index.js';
 import { DeliveryLog, redactedExcerpt } from './delivery-log.js';
 import { FeedbackWriter } from './feedback-writer.js';
 import { type FormFields, parseMultipart, parseUrlEncoded } from './form-body.js';
+import type { SourceCache } from './source-cache.js';
 import type { RecordStaffResponse, StaffSurveyResponse } from './staff-responses.js';
 import { storeDelivery } from './store-events.js';
 
@@ -19,9 +19,8 @@ export interface IngestDeps {
   db: Db;
   analyzeQueue: AnalyzeQueue;
   secretBox: SecretBox;
-  /** Shared by every API replica: per-source rate limits are counted here. */
-  redis: Redis;
-  redisPrefix: string;
+  /** Per-source rate limits, counted in Redis so every API replica shares them. */
+  rateLimits: RateLimits;
   webhookToleranceSeconds: number;
   /** How senders reach this deployment; Twilio signs the URL it called, so it must be the public one. */
   publicBaseUrl: string;
@@ -29,6 +28,8 @@ export interface IngestDeps {
   now: () => Date;
   /** Overrides of vendor API base URLs for the whole deployment (tests point SurveyMonkey at a stand-in). */
   vendorApiUrls?: VendorApiUrls | undefined;
+  /** Where deliveries look their source up (shared with the source routes, which invalidate it). */
+  sourceCache: SourceCache;
   /** Stores answers a survey source maps to staff survey questions; without it such deliveries get 501. */
   recordStaffResponse?: RecordStaffResponse | undefined;
 }
@@ -71,17 +72,13 @@ function settingsOf(deps: IngestDeps, source: Source): SourceSettings {
 }
 
 async function enforceRateLimit(deps: IngestDeps, request: FastifyRequest, source: Source) {
-  const decision = await takeRateLimitSlot(
-    deps.redis,
-    deps.redisPrefix,
-    `source:${source.id}`,
-    source.rate_limit_per_minute,
-    deps.now().getTime(),
-  ).catch((error: unknown) => {
-    // Redis is a delivery mechanism, not the system of record: without it deliveries are still accepted.
-    request.log.warn({ err: error }, 'rate limit unavailable; delivery admitted');
-    return undefined;
-  });
+  const decision = await deps.rateLimits
+    .take(`source:${source.id}`, source.rate_limit_per_minute, deps.now().getTime())
+    .catch((error: unknown) => {
+      // Redis is a delivery mechanism, not the system of record: without it deliveries are still accepted.
+      request.log.warn({ err: error }, 'rate limit unavailable; delivery admitted');
+      return undefined;
+    });
   if (!decision || decision.allowed) return;
   const problem = problems.tooManyRequests(
     decision.retryAfterSeconds,
@@ -101,6 +98,7 @@ export async function ingestRoutes(app: FastifyInstance, deps: IngestDeps) {
   // Bodies stay bytes until the signature checks out: signatures cover the exact bytes sent.
   const deliveryLog = new DeliveryLog(deps.db, app.log);
   const feedbackWriter = new FeedbackWriter(deps.db);
+  const enqueueAnalysis = batchedAnalysisEnqueue(deps.analyzeQueue);
   app.addHook('onClose', () => deliveryLog.drain());
   app.removeAllContentTypeParsers();
   app.addContentTypeParser(RAW_MEDIA_TYPES, { parseAs: 'buffer' }, (_request, body, done) =>
@@ -148,16 +146,24 @@ export async function ingestRoutes(app: FastifyInstance, deps: IngestDeps) {
     },
     async (request, reply) => {
       const params = SourceParams.safeParse(request.params);
-      const source = params.success ? await findSourceForDelivery(deps.db, params.data.sourceId) : undefined;
+      const source = params.success ? await deps.sourceCache.get(params.data.sourceId) : undefined;
       if (!source) throw problems.notFound('Source');
-      return deliver(deps, { deliveryLog, feedbackWriter }, request, reply, source);
+      return deliver(deps, { deliveryLog, feedbackWriter, enqueueAnalysis }, request, reply, source);
     },
   );
 }
 
 async function deliver(
   deps: IngestDeps,
-  { deliveryLog, feedbackWriter }: { deliveryLog: DeliveryLog; feedbackWriter: FeedbackWriter },
+  {
+    deliveryLog,
+    feedbackWriter,
+    enqueueAnalysis,
+  }: {
+    deliveryLog: DeliveryLog;
+    feedbackWriter: FeedbackWriter;
+    enqueueAnalysis: (jobs: readonly AnalyzeJob[]) => Promise<void>;
+  },
   request: FastifyRequest,
   reply: FastifyReply,
   source: Source,
@@ -208,7 +214,7 @@ async function deliver(
     const stored =
       output.events.length > 0
         ? await storeDelivery(
-            { db: deps.db, feedbackWriter, analyzeQueue: deps.analyzeQueue, log: request.log },
+            { db: deps.db, feedbackWriter, enqueueAnalysis, log: request.log },
             {
               source,
               webhookId: verification.deliveryId ?? '',

@@ -1,6 +1,6 @@
-import type { FeedbackEvent } from '@cxloop/contracts';
+import type { AnalyzeJob, FeedbackEvent } from '@cxloop/contracts';
 import { type Db, findUnitIdsByKey, type NewFeedback, type Source, type StoredFeedback } from '@cxloop/db';
-import { type AnalyzeQueue, enqueueAnalysis, withTimeout } from '@cxloop/runtime';
+import { withTimeout } from '@cxloop/runtime';
 import type { FastifyBaseLogger } from 'fastify';
 import { type FieldProblem, problems } from '../problems.js';
 import type { FeedbackWriter } from './feedback-writer.js';
@@ -71,16 +71,14 @@ export function feedbackRowOf(
  * failed enqueue is logged and left to the sweeper.
  */
 export async function enqueueStored(
-  deps: { analyzeQueue: AnalyzeQueue; log: FastifyBaseLogger },
+  deps: { enqueueAnalysis: (jobs: readonly AnalyzeJob[]) => Promise<void>; log: FastifyBaseLogger },
   orgId: string,
   stored: readonly StoredFeedback[],
 ): Promise<void> {
   const fresh = stored.filter((entry) => entry.created).map((entry) => ({ feedbackId: entry.id, orgId }));
-  await withTimeout(enqueueAnalysis(deps.analyzeQueue, fresh), ENQUEUE_TIMEOUT_MS, 'enqueue').catch(
-    (error: unknown) => {
-      deps.log.warn({ err: error, count: fresh.length }, 'enqueue failed; the sweeper will pick these up');
-    },
-  );
+  await withTimeout(deps.enqueueAnalysis(fresh), ENQUEUE_TIMEOUT_MS, 'enqueue').catch((error: unknown) => {
+    deps.log.warn({ err: error, count: fresh.length }, 'enqueue failed; the sweeper will pick these up');
+  });
 }
 
 /**
@@ -88,7 +86,12 @@ export async function enqueueStored(
  * committed (DESIGN invariant 1); a failed enqueue is logged and left to the sweeper.
  */
 export async function storeDelivery(
-  deps: { db: Db; feedbackWriter: FeedbackWriter; analyzeQueue: AnalyzeQueue; log: FastifyBaseLogger },
+  deps: {
+    db: Db;
+    feedbackWriter: FeedbackWriter;
+    enqueueAnalysis: (jobs: readonly AnalyzeJob[]) => Promise<void>;
+    log: FastifyBaseLogger;
+  },
   delivery: Delivery,
 ): Promise<StoredFeedback[]> {
   const unitIds = await resolveUnits(deps.db, delivery);

@@ -17,6 +17,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { principalOf, requireRole } from '../auth/plugin.js';
 import { channelAdapters } from '../ingest/adapters/index.js';
+import type { SourceCache } from '../ingest/source-cache.js';
 import { problems } from '../problems.js';
 import {
   DEFAULT_ROTATION_OVERLAP_SECONDS,
@@ -30,6 +31,8 @@ export interface SourceRouteDeps {
   db: Db;
   secretBox: SecretBox;
   publicBaseUrl: string;
+  /** What the webhook route remembers of sources; every change here makes it forget the source. */
+  sourceCache: SourceCache;
   now?: () => Date;
 }
 
@@ -288,6 +291,7 @@ export async function sourceRoutes(app: FastifyInstance, deps: SourceRouteDeps) 
         ...changes,
         ...(vendorToken ? { vendorTokenCiphertext: deps.secretBox.seal(vendorToken) } : {}),
       });
+      deps.sourceCache.forget(source.id);
       if (!updated) throw problems.notFound('Source');
       return present(updated, deps.publicBaseUrl);
     },
@@ -308,7 +312,9 @@ export async function sourceRoutes(app: FastifyInstance, deps: SourceRouteDeps) 
     async (request, reply) => {
       const { orgId } = principalOf(request);
       const source = await ownSource(orgId, request.params.sourceId);
-      if (!(await deleteSource(deps.db, orgId, source.id))) throw problems.notFound('Source');
+      const deleted = await deleteSource(deps.db, orgId, source.id);
+      deps.sourceCache.forget(source.id);
+      if (!deleted) throw problems.notFound('Source');
       return reply.status(204).send(null);
     },
   );
@@ -350,6 +356,7 @@ export async function sourceRoutes(app: FastifyInstance, deps: SourceRouteDeps) 
         previousExpiresAt,
         rotatedAt,
       });
+      deps.sourceCache.forget(source.id);
       if (!rotated) throw problems.notFound('Source');
       return {
         ...(generated ? { signingSecret: secret } : {}),
