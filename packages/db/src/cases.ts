@@ -20,7 +20,7 @@ import {
   openStatuses,
   transitionAction,
 } from './triage-rules.js';
-import { loadSlaPolicy, loadTriageSettings } from './triage-settings.js';
+import { loadSlaPolicy, loadTriageSettings, type SlaPolicy, type TriageSettings } from './triage-settings.js';
 
 /** Who did something to a case: a person (through their key), a key without a person, or cxloop itself. */
 export interface CaseActor {
@@ -69,28 +69,51 @@ export interface AnalysedFeedback {
 
 export type CaseOpening = { caseId: string; outcome: 'opened' | 'linked' | 'existing' };
 
+/** An organisation's rules for opening cases: which analyses open one, and the SLA their due times follow. */
+export interface CaseOpeningRules {
+  settings: TriageSettings;
+  policy: SlaPolicy;
+}
+
+/** What a case copies from its feedback. */
+export interface CaseFeedbackFacts {
+  source_id: string;
+  unit_id: string | null;
+  channel: string;
+  customer_ref: string | null;
+}
+
+/** Loaded once per batch by callers that open many cases in one transaction (the analysis worker). */
+export async function loadCaseOpeningRules(db: Db, orgId: string): Promise<CaseOpeningRules> {
+  return { settings: await loadTriageSettings(db, orgId), policy: await loadSlaPolicy(db, orgId) };
+}
+
 /**
  * Opens a case for flagged feedback, or links it to the open case of the same customer when that case was
  * opened within the repeat window (a repeat contact raises the case's severity and priority if it is
  * worse). Returns null when the organisation's rules do not open a case for this analysis. Run it in the
  * transaction that stores the analysis, so a case exists exactly when the analysis does; the unique
- * feedback id on cases and on case links keeps it to one case per feedback under any redelivery.
+ * feedback id on cases and on case links keeps it to one case per feedback under any redelivery. Callers
+ * that already hold the organisation's rules or the feedback's facts pass them in `known` and save reads.
  */
 export async function openCaseForAnalysis(
   trx: Db,
   analysis: AnalysedFeedback,
   now: Date,
+  known: { rules?: CaseOpeningRules; feedback?: CaseFeedbackFacts } = {},
 ): Promise<CaseOpening | null> {
   const { orgId, feedbackId } = analysis;
-  const settings = await loadTriageSettings(trx, orgId);
+  const { settings, policy } = known.rules ?? (await loadCaseOpeningRules(trx, orgId));
   const severity = caseSeverityFor(settings, analysis.severity, analysis.flagCodes);
   if (!severity) return null;
-  const feedback = await trx
-    .selectFrom('feedback')
-    .select(['source_id', 'unit_id', 'channel', 'customer_ref'])
-    .where('org_id', '=', orgId)
-    .where('id', '=', feedbackId)
-    .executeTakeFirstOrThrow();
+  const feedback =
+    known.feedback ??
+    (await trx
+      .selectFrom('feedback')
+      .select(['source_id', 'unit_id', 'channel', 'customer_ref'])
+      .where('org_id', '=', orgId)
+      .where('id', '=', feedbackId)
+      .executeTakeFirstOrThrow());
 
   if (feedback.customer_ref !== null) {
     // Two contacts of one customer analysed at once must not open two cases: serialise per customer.
@@ -151,7 +174,6 @@ export async function openCaseForAnalysis(
     }
   }
 
-  const policy = await loadSlaPolicy(trx, orgId);
   const due = caseDueTimes(now, policy[severity], settings.businessHours);
   const inserted = await trx
     .insertInto('cases')

@@ -84,7 +84,20 @@ export async function findFeedbackForAnalysis(db: Db, orgId: string, feedbackIds
   if (feedbackIds.length === 0) return [];
   return db
     .selectFrom('feedback')
-    .select(['id', 'org_id', 'text', 'nps', 'csat', 'ces', 'customer_ref', 'status', 'received_at'])
+    .select([
+      'id',
+      'org_id',
+      'source_id',
+      'unit_id',
+      'channel',
+      'text',
+      'nps',
+      'csat',
+      'ces',
+      'customer_ref',
+      'status',
+      'received_at',
+    ])
     .where('org_id', '=', orgId)
     .where('id', 'in', feedbackIds)
     .execute();

@@ -1,7 +1,9 @@
 import { AnalyzeJob } from '@cxloop/contracts';
 import {
+  type CaseOpeningRules,
   type Db,
   findFeedbackForAnalysis,
+  loadCaseOpeningRules,
   type NewFeedbackAnalysis,
   openCaseForAnalysis,
   saveFeedbackAnalyses,
@@ -85,14 +87,17 @@ async function analyseOrganisationBatch(
     (a.customerRef ?? '').localeCompare(b.customerRef ?? ''),
   );
   const openedAt = new Date();
+  // The organisation's case rules are read once per batch, on the first analysis that needs them.
+  let rules: Promise<CaseOpeningRules> | undefined;
   // Flagged feedback opens its triage case in the transaction that stores the analysis: exactly once.
   // The rollup jobs enqueued below request the score recompute that counts the new cases.
   await saveFeedbackAnalyses(
     deps.db,
     orgId,
     toSave.map((entry) => entry.row),
-    (trx, row) => {
+    async (trx, row) => {
       const { analysis } = analysed.get(row.feedback_id)!;
+      rules ??= loadCaseOpeningRules(trx, orgId);
       return openCaseForAnalysis(
         trx,
         {
@@ -104,6 +109,7 @@ async function analyseOrganisationBatch(
           topics: analysis.topics.map((topic) => topic.id),
         },
         openedAt,
+        { rules: await rules, feedback: rows.get(row.feedback_id)! },
       );
     },
   );
