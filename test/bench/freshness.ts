@@ -194,7 +194,9 @@ try {
     LOG_LEVEL: 'warn',
   };
   // BENCH_PROFILE=1 writes each process's CPU profile to /tmp/prof, to see where the pipeline's time goes.
-  const profiling = process.env.BENCH_PROFILE ? { nodeFlags: ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] } : {};
+  const profiling = process.env.BENCH_PROFILE
+    ? { nodeFlags: ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] }
+    : {};
   for (const name of ['api', 'analysis', 'aggregation'] as const) {
     processes.push(startProcess(name, entries[name], env, profiling));
   }

@@ -26,6 +26,7 @@ import { flushRedisPrefix, redisUrl } from '../support/redis.js';
 import { createTestDatabase, dropTestDatabase } from '../support/test-database.js';
 import { channelProfiles, generateFeedbackSample } from './feedback-sample.js';
 import { describeMachine, median } from './machine.js';
+import { QueryTimer } from './query-times.js';
 import {
   addRollupIncrements,
   rollupTableNames,
@@ -239,16 +240,20 @@ async function counts(orgId: string) {
 }
 
 async function timeRecomputes(orgId: string) {
-  const recompute = createScoreProcessor({ db, redis, prefix });
+  // Which statements a recompute's time goes to, summed over the timed runs (printed and kept in the JSON).
+  const timer = new QueryTimer();
+  const recompute = createScoreProcessor({ db: db.withPlugin(timer), redis, prefix });
   await sql`vacuum analyze`.execute(db);
   const warmUp = await recompute(job<ScoreJob>({ orgId }));
+  timer.totals.clear();
   const runsMs: number[] = [];
   for (let run = 0; run < RUNS; run++) {
     const started = performance.now();
     await recompute(job<ScoreJob>({ orgId }));
     runsMs.push(performance.now() - started);
   }
-  return { scopes: warmUp.scopes, runsMs, medianMs: median(runsMs), ...(await counts(orgId)) };
+  const queries = timer.report();
+  return { scopes: warmUp.scopes, runsMs, medianMs: median(runsMs), queries, ...(await counts(orgId)) };
 }
 
 try {
@@ -292,6 +297,7 @@ try {
       `(${small.runsMs.map((ms) => ms.toFixed(0)).join(', ')}) | ${small.scopes} scopes, ${small.cases} cases, ` +
       `rollup rows ${JSON.stringify(small.rollups)}`,
   );
+  console.log(`  statements by time over the timed runs: ${JSON.stringify(small.queries)}`);
 
   console.log(`bulk-loading up to ${TOTAL} feedback…`);
   const bulkStarted = performance.now();
@@ -304,6 +310,7 @@ try {
       `(${large.runsMs.map((ms) => ms.toFixed(0)).join(', ')}) | ${large.scopes} scopes, ${large.cases} cases, ` +
       `rollup rows ${JSON.stringify(large.rollups)}`,
   );
+  console.log(`  statements by time over the timed runs: ${JSON.stringify(large.queries)}`);
   const ratio = large.medianMs / small.medianMs;
   console.log(
     `ratio ${ratio.toFixed(2)}× (goal ≤ ${GOAL}×: ${ratio <= GOAL ? 'met' : 'NOT met'}) — ` +
