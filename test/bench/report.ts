@@ -57,6 +57,8 @@ interface FreshnessReport {
   reflected: number;
   neverReflected: number;
   freshnessMs: Spread;
+  /** Absent from runs before the stage was measured. */
+  acceptedToAnalysedMs?: Spread;
   acceptedToCountedMs: Spread;
   goalP95Ms: number;
 }
@@ -67,6 +69,8 @@ interface RecomputeSize {
   runsMs: number[];
   medianMs: number;
   rollups: Record<string, number>;
+  /** The statements a recompute's time went to, summed over the timed runs (they partly overlap). */
+  queries?: { query: string; calls: number; ms: number }[];
 }
 interface RecomputeReport {
   at: string;
@@ -220,6 +224,9 @@ if (freshness) {
     `${n(freshness.achievedAcceptedPerSecond)} accepted events/s. 202 latency p50 ${freshness.acceptLatencyMs.p50} ms, p99 ${freshness.acceptLatencyMs.p99} ms.`,
     '',
     `- 202 → SSE event: ${spread(freshness.freshnessMs)} (${n(freshness.reflected)} events reflected, ${n(freshness.neverReflected)} never)`,
+    ...(freshness.acceptedToAnalysedMs
+      ? [`- of which 202 → analysed: ${spread(freshness.acceptedToAnalysedMs)}`]
+      : []),
     `- of which 202 → counted in the rollups: ${spread(freshness.acceptedToCountedMs)}`,
     `- score events during the run: ${n(freshness.scoreEvents)} (${n(freshness.scoreEventsWithoutCount)} without the counted-feedback evidence)`,
     `- everything counted and reflected ${freshness.drainedAllWithinSeconds === null ? '**not** within the 4-minute drain limit' : `${freshness.drainedAllWithinSeconds} s after the sender stopped`}`,
@@ -261,17 +268,34 @@ if (recompute) {
     `from a pool of ${n(recompute.customerPool)}, receipt times spread over ${recompute.spanDays} days, flagged feedback with triage cases.`,
     `The bulk rollup SQL was checked against the aggregate processor on the sample first: mismatching rows ${JSON.stringify(recompute.bulkSqlVerified)}.`,
     '',
-    '| Feedback | Cases | Scopes | rollup_daily | rollup_topic_daily | rollup_analysis_lag | customer_days | Median ms | Runs ms |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    '| Feedback | Cases | Scopes | Median ms | Runs ms |',
+    '| --- | --- | --- | --- | --- |',
     ...recompute.sizes.map(
       (s) =>
-        `| ${n(s.feedback)} | ${n(s.cases)} | ${s.scopes} | ${n(s.rollups.rollup_daily ?? 0)} | ${n(s.rollups.rollup_topic_daily ?? 0)} | ` +
-        `${n(s.rollups.rollup_analysis_lag ?? 0)} | ${n(s.rollups.customer_days ?? 0)} | ${n(s.medianMs, 1)} | ${s.runsMs.map((ms) => ms.toFixed(0)).join(', ')} |`,
+        `| ${n(s.feedback)} | ${n(s.cases)} | ${s.scopes} | ${n(s.medianMs, 1)} | ${s.runsMs.map((ms) => ms.toFixed(0)).join(', ')} |`,
     ),
     '',
     `Ratio of medians: ${recompute.ratio.toFixed(2)}× (goal ≤ ${recompute.goal}×).`,
     '',
+    "Rows of each table a recompute reads from (the organisation's), at each size:",
+    '',
+    `| Table | ${recompute.sizes.map((s) => `${n(s.feedback)} feedback`).join(' | ')} |`,
+    `| --- | ${recompute.sizes.map(() => '---').join(' | ')} |`,
+    ...Object.keys(recompute.sizes[0]?.rollups ?? {}).map(
+      (table) => `| ${table} | ${recompute.sizes.map((s) => n(s.rollups[table] ?? 0)).join(' | ')} |`,
+    ),
+    '',
   );
+  for (const size of recompute.sizes.filter((s) => s.queries)) {
+    out(
+      `Statements by total time over the ${size.runsMs.length} timed recomputes at ${n(size.feedback)} feedback (concurrent ones overlap):`,
+      '',
+      '| Statement (operation, tables) | Calls | Total ms |',
+      '| --- | --- | --- |',
+      ...size.queries!.map((q) => `| ${q.query} | ${n(q.calls)} | ${n(q.ms, 1)} |`),
+      '',
+    );
+  }
 } else out(missing('recompute'), '');
 
 writeFileSync('docs/benchmarks.md', `${lines.join('\n')}\n`);

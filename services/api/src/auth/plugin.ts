@@ -27,13 +27,19 @@ declare module 'fastify' {
 }
 
 /** The principal of an API key (as sent in `Authorization: Bearer cxk_…`); 401 when unknown or revoked. */
-export async function authenticateApiKey(db: Db, token: string): Promise<Credential> {
+export async function authenticateApiKey(db: Db, token: string): Promise<Principal> {
   const parsed = parseApiKey(token);
   const key = parsed ? await findActiveApiKey(db, parsed.lookup) : undefined;
   if (!parsed || !key || !secretMatches(parsed.secret, key.secret_hash)) {
     throw problems.unauthenticated('the API key is unknown or revoked');
   }
-  return { orgId: key.org_id, role: key.role, apiKeyId: key.id };
+  return {
+    orgId: key.org_id,
+    role: key.role,
+    apiKeyId: key.id,
+    memberId: key.member_id,
+    teamIds: key.team_ids,
+  };
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -48,13 +54,18 @@ function provesSameOrigin(request: FastifyRequest): boolean {
 }
 
 /** The principal of a dashboard session cookie. */
-async function principalOfSession(db: Db, request: FastifyRequest, token: string): Promise<Credential> {
+async function principalOfSession(db: Db, request: FastifyRequest, token: string): Promise<Principal> {
   const session = await findActiveSession(db, hashSessionToken(token), new Date());
   if (!session) throw problems.unauthenticated('the session has expired or was signed out; sign in again');
   if (!SAFE_METHODS.has(request.method) && !provesSameOrigin(request)) {
     throw problems.forbidden(`a request signed in by session cookie must send the ${CSRF_HEADER} header`);
   }
-  return { orgId: session.orgId, role: session.role, apiKeyId: session.apiKeyId };
+  return {
+    orgId: session.orgId,
+    role: session.role,
+    apiKeyId: session.apiKeyId,
+    ...(await findApiKeyMembership(db, session.orgId, session.apiKeyId)),
+  };
 }
 
 /**
@@ -80,10 +91,7 @@ export function requireRole(db: Db, ...allowed: Role[]) {
         `this needs one of the roles ${allowed.join(', ')}; the key has role ${credential.role}`,
       );
     }
-    request.principal = {
-      ...credential,
-      ...(await findApiKeyMembership(db, credential.orgId, credential.apiKeyId)),
-    };
+    request.principal = credential;
   };
   return Object.assign(guard, { [AUTH_GUARD]: true });
 }
