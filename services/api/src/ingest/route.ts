@@ -5,7 +5,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { Problem, problems } from '../problems.js';
 import type { RateLimits } from '../rate-limit.js';
-import { ProblemResponse } from '../routes/schemas.js';
+import { problemResponses } from '../routes/schemas.js';
 import type { InboundDelivery, SourceSettings, VendorApiUrls } from './adapter.js';
 import { channelAdapters } from './adapters/index.js';
 import { DeliveryLog, redactedExcerpt } from './delivery-log.js';
@@ -130,17 +130,7 @@ export async function ingestRoutes(app: FastifyInstance, deps: IngestDeps) {
             AcceptedEvent,
             z.object({ results: z.array(AcceptedEvent), ignored: z.string().optional() }),
           ]),
-          400: ProblemResponse,
-          401: ProblemResponse,
-          404: ProblemResponse,
-          409: ProblemResponse,
-          413: ProblemResponse,
-          415: ProblemResponse,
-          422: ProblemResponse,
-          429: ProblemResponse,
-          501: ProblemResponse,
-          502: ProblemResponse,
-          503: ProblemResponse,
+          ...problemResponses(400, 401, 404, 409, 413, 415, 422, 501, 502, 503),
         },
       },
     },

@@ -34,7 +34,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { type Principal, principalOf, requireRole } from '../auth/plugin.js';
 import { Problem, problems } from '../problems.js';
-import { ProblemResponse, security } from './schemas.js';
+import { problemResponses, security } from './schemas.js';
 
 export interface CaseRouteDeps {
   db: Db;
@@ -322,8 +322,7 @@ export async function caseRoutes(app: FastifyInstance, deps: CaseRouteDeps) {
         querystring: ListQuery,
         response: {
           200: z.object({ items: z.array(CaseView), total: z.number().int() }),
-          400: ProblemResponse,
-          401: ProblemResponse,
+          ...problemResponses(400, 401),
         },
       },
     },
@@ -367,7 +366,7 @@ export async function caseRoutes(app: FastifyInstance, deps: CaseRouteDeps) {
         security,
         response: {
           200: z.object({ views: z.array(z.object({ view: CaseViewName, count: z.number().int() })) }),
-          401: ProblemResponse,
+          ...problemResponses(401),
         },
       },
     },
@@ -396,7 +395,7 @@ export async function caseRoutes(app: FastifyInstance, deps: CaseRouteDeps) {
             medianResolutionHours: Measurement,
             firstTimeResolutionRate: Measurement,
           }),
-          401: ProblemResponse,
+          ...problemResponses(401),
         },
       },
     },
@@ -414,7 +413,7 @@ export async function caseRoutes(app: FastifyInstance, deps: CaseRouteDeps) {
           '204 when there is nothing to claim.',
         tags: ['cases'],
         security,
-        response: { 200: CaseView, 204: z.null(), 401: ProblemResponse, 403: ProblemResponse },
+        response: { 200: CaseView, 204: z.null(), ...problemResponses(401, 403) },
       },
     },
     async (request, reply) => {
@@ -442,7 +441,7 @@ export async function caseRoutes(app: FastifyInstance, deps: CaseRouteDeps) {
         tags: ['cases'],
         security,
         params: CaseParams,
-        response: { 200: CaseDetailView, 401: ProblemResponse, 404: ProblemResponse },
+        response: { 200: CaseDetailView, ...problemResponses(401, 404) },
       },
     },
     async (request, reply) => {
@@ -465,8 +464,7 @@ export async function caseRoutes(app: FastifyInstance, deps: CaseRouteDeps) {
         params: CaseParams,
         response: {
           200: z.object({ events: z.array(CaseEventView) }),
-          401: ProblemResponse,
-          404: ProblemResponse,
+          ...problemResponses(401, 404),
         },
       },
     },
@@ -481,13 +479,7 @@ export async function caseRoutes(app: FastifyInstance, deps: CaseRouteDeps) {
 
   const changeResponses = {
     200: CaseView,
-    401: ProblemResponse,
-    403: ProblemResponse,
-    404: ProblemResponse,
-    409: ProblemResponse,
-    412: ProblemResponse,
-    422: ProblemResponse,
-    428: ProblemResponse,
+    ...problemResponses(401, 403, 404, 409, 412, 422, 428),
   };
 
   route.post(
@@ -621,10 +613,7 @@ export async function caseRoutes(app: FastifyInstance, deps: CaseRouteDeps) {
             authorMemberId: z.uuid().nullable(),
             createdAt: z.string(),
           }),
-          401: ProblemResponse,
-          403: ProblemResponse,
-          404: ProblemResponse,
-          422: ProblemResponse,
+          ...problemResponses(401, 403, 404, 422),
         },
       },
     },

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireRole } from '../auth/plugin.js';
-import { ProblemResponse, security } from './schemas.js';
+import { problemResponses, security } from './schemas.js';
 import { requireOwnOrg } from './scores.js';
 
 const DAY_MS = 86_400_000;
@@ -73,10 +73,7 @@ export async function experienceTrendRoutes(app: FastifyInstance, deps: { db: Db
             window: z.object({ from: z.string(), to: z.string() }),
             channels: z.array(z.object({ channel: z.string(), days: z.array(ExperienceDay) })),
           }),
-          400: ProblemResponse,
-          401: ProblemResponse,
-          403: ProblemResponse,
-          404: ProblemResponse,
+          ...problemResponses(400, 401, 403, 404),
         },
       },
     },

@@ -5,7 +5,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { principalOf, requireRole } from '../auth/plugin.js';
 import { Problem, problems } from '../problems.js';
-import { ProblemResponse, security } from './schemas.js';
+import { problemResponses, security } from './schemas.js';
 
 const FeedbackView = z.object({
   id: z.uuid(),
@@ -129,8 +129,7 @@ export async function feedbackRoutes(app: FastifyInstance, deps: { db: Db }) {
             items: z.array(FeedbackView.extend({ redacted: z.boolean() })),
             next: z.string().nullable(),
           }),
-          400: ProblemResponse,
-          401: ProblemResponse,
+          ...problemResponses(400, 401),
         },
       },
     },
@@ -176,7 +175,7 @@ export async function feedbackRoutes(app: FastifyInstance, deps: { db: Db }) {
         security,
         // Any string: a malformed id is as unknown as another organisation's id, both 404.
         params: z.object({ id: z.string() }),
-        response: { 200: FeedbackView, 401: ProblemResponse, 404: ProblemResponse },
+        response: { 200: FeedbackView, ...problemResponses(401, 404) },
       },
     },
     async (request) => {

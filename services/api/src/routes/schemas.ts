@@ -12,3 +12,14 @@ export const ProblemResponse = z.object({
 
 /** OpenAPI security requirement of routes that take an API key. */
 export const security = [{ apiKey: [] }];
+
+/**
+ * The problem+json responses of a route, by status, for its schema's `response`. Routes behind an API key
+ * list 401 and also answer 429 (the key's rate limit), which is added for them.
+ *
+ * @example response: { 200: CaseView, ...problemResponses(401, 403, 404) }
+ */
+export function problemResponses(...statuses: number[]): Record<number, typeof ProblemResponse> {
+  const all = statuses.includes(401) && !statuses.includes(429) ? [...statuses, 429] : statuses;
+  return Object.fromEntries(all.map((status) => [status, ProblemResponse]));
+}

@@ -10,7 +10,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { requireRole } from '../auth/plugin.js';
-import { ProblemResponse, security } from './schemas.js';
+import { problemResponses, security } from './schemas.js';
 import { requireOwnOrg } from './scores.js';
 
 /** A Redis Stream entry id, as sent in `id:` and returned in Last-Event-ID. */
@@ -53,9 +53,7 @@ export async function scoreStreamRoutes(app: FastifyInstance, options: ScoreStre
           200: z
             .string()
             .describe('text/event-stream: `event: score`, `id: <stream id>`, `data: ScoreChangeEvent`'),
-          401: ProblemResponse,
-          403: ProblemResponse,
-          404: ProblemResponse,
+          ...problemResponses(401, 403, 404),
         },
       },
     },

@@ -13,7 +13,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { principalOf, requireRole } from '../auth/plugin.js';
 import { problems } from '../problems.js';
-import { ProblemResponse, security } from './schemas.js';
+import { problemResponses, security } from './schemas.js';
 
 /**
  * Managers' read API of scores: current scores (enterprise and units side by side), one scope's full evidence
@@ -150,9 +150,7 @@ export async function scoreRoutes(
         params: OrgParams,
         response: {
           200: z.object({ enterprise: ScoreSummary.nullable(), units: z.array(ScoreSummary) }),
-          401: ProblemResponse,
-          403: ProblemResponse,
-          404: ProblemResponse,
+          ...problemResponses(401, 403, 404),
         },
       },
     },
@@ -177,9 +175,7 @@ export async function scoreRoutes(
         params: ScopeParams,
         response: {
           200: z.object({ summary: ScoreSummary, score: z.record(z.string(), z.unknown()) }),
-          401: ProblemResponse,
-          403: ProblemResponse,
-          404: ProblemResponse,
+          ...problemResponses(401, 403, 404),
         },
       },
     },
@@ -219,10 +215,7 @@ export async function scoreRoutes(
               }),
             ),
           }),
-          400: ProblemResponse,
-          401: ProblemResponse,
-          403: ProblemResponse,
-          404: ProblemResponse,
+          ...problemResponses(400, 401, 403, 404),
         },
       },
     },
@@ -263,10 +256,7 @@ export async function scoreRoutes(
         querystring: ScopeQuery,
         response: {
           200: z.object({ scope: z.string(), computedAt: z.string(), metrics: z.array(MetricReadingView) }),
-          400: ProblemResponse,
-          401: ProblemResponse,
-          403: ProblemResponse,
-          404: ProblemResponse,
+          ...problemResponses(400, 401, 403, 404),
         },
       },
     },
@@ -297,10 +287,7 @@ export async function scoreRoutes(
             computedAt: z.string(),
             insights: z.record(z.string(), z.unknown()),
           }),
-          400: ProblemResponse,
-          401: ProblemResponse,
-          403: ProblemResponse,
-          404: ProblemResponse,
+          ...problemResponses(400, 401, 403, 404),
         },
       },
     },
@@ -322,9 +309,7 @@ export async function scoreRoutes(
         params: OrgParams.extend({ id: z.string() }),
         response: {
           200: z.object({ id: z.uuid(), topic: z.string(), acknowledgedAt: z.string() }),
-          401: ProblemResponse,
-          403: ProblemResponse,
-          404: ProblemResponse,
+          ...problemResponses(401, 403, 404),
         },
       },
     },

@@ -12,7 +12,7 @@ import {
   sessionCookie,
 } from '../auth/sessions.js';
 import { problems } from '../problems.js';
-import { ProblemResponse, security } from './schemas.js';
+import { ProblemResponse, problemResponses, security } from './schemas.js';
 
 const SessionView = z.object({
   orgId: z.uuid(),
@@ -47,6 +47,7 @@ export async function sessionRoutes(app: FastifyInstance, deps: { db: Db }) {
         summary: 'Sign in to the dashboard with an API key; sets an httpOnly session cookie',
         tags: ['session'],
         body: SignIn,
+        // Signing in is not behind an API key yet, so no key rate limit (429) applies.
         response: { 200: SessionView, 401: ProblemResponse, 422: ProblemResponse },
       },
     },
@@ -74,7 +75,7 @@ export async function sessionRoutes(app: FastifyInstance, deps: { db: Db }) {
         summary: 'Who is signed in (session cookie or API key)',
         tags: ['session'],
         security,
-        response: { 200: SessionView, 401: ProblemResponse },
+        response: { 200: SessionView, ...problemResponses(401) },
       },
     },
     async (request) => {

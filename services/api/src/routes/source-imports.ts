@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { principalOf, requireRole } from '../auth/plugin.js';
 import { type ImportFormat, importFeedback } from '../imports/feedback-import.js';
 import { Problem, problems } from '../problems.js';
-import { ProblemResponse, security } from './schemas.js';
+import { problemResponses, security } from './schemas.js';
 
 const formatOfMediaType: Record<string, ImportFormat> = {
   'application/x-ndjson': 'ndjson',
@@ -45,10 +45,7 @@ export async function sourceImportRoutes(app: FastifyInstance, deps: { db: Db; a
         params: z.object({ sourceId: z.string() }),
         response: {
           200: ImportReport,
-          401: ProblemResponse,
-          403: ProblemResponse,
-          404: ProblemResponse,
-          415: ProblemResponse,
+          ...problemResponses(401, 403, 404, 415),
         },
       },
     },

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { principalOf, requireRole } from '../auth/plugin.js';
 import { TestDeliveryBody } from '../ingest/adapters/generic.js';
 import { Problem, problems } from '../problems.js';
-import { ProblemResponse, security } from './schemas.js';
+import { ProblemResponse, problemResponses, security } from './schemas.js';
 
 const TestDeliveryResult = z.object({
   /** The Standard Webhooks message id the test was signed with. */
@@ -45,10 +45,7 @@ export async function sourceTestDeliveryRoutes(
         params: z.object({ id: z.string() }),
         response: {
           200: TestDeliveryResult,
-          401: ProblemResponse,
-          403: ProblemResponse,
-          404: ProblemResponse,
-          409: ProblemResponse,
+          ...problemResponses(401, 403, 404, 409),
         },
       },
     },

@@ -25,7 +25,7 @@ import {
   signingSecretFor,
   webhookUrlOf,
 } from '../sources/secrets.js';
-import { ProblemResponse, security } from './schemas.js';
+import { problemResponses, security } from './schemas.js';
 
 export interface SourceRouteDeps {
   db: Db;
@@ -184,7 +184,7 @@ export async function sourceRoutes(app: FastifyInstance, deps: SourceRouteDeps) 
         tags: ['sources'],
         security,
         body: CreateSourceBody,
-        response: { 201: CreatedSource, 401: ProblemResponse, 403: ProblemResponse, 422: ProblemResponse },
+        response: { 201: CreatedSource, ...problemResponses(401, 403, 422) },
       },
     },
     async (request, reply) => {
@@ -234,8 +234,7 @@ export async function sourceRoutes(app: FastifyInstance, deps: SourceRouteDeps) 
         security,
         response: {
           200: z.object({ sources: z.array(SourceView) }),
-          401: ProblemResponse,
-          403: ProblemResponse,
+          ...problemResponses(401, 403),
         },
       },
     },
@@ -254,7 +253,7 @@ export async function sourceRoutes(app: FastifyInstance, deps: SourceRouteDeps) 
         tags: ['sources'],
         security,
         params: SourceParams,
-        response: { 200: SourceView, 401: ProblemResponse, 403: ProblemResponse, 404: ProblemResponse },
+        response: { 200: SourceView, ...problemResponses(401, 403, 404) },
       },
     },
     async (request) =>
@@ -275,10 +274,7 @@ export async function sourceRoutes(app: FastifyInstance, deps: SourceRouteDeps) 
         body: UpdateSourceBody,
         response: {
           200: SourceView,
-          401: ProblemResponse,
-          403: ProblemResponse,
-          404: ProblemResponse,
-          422: ProblemResponse,
+          ...problemResponses(401, 403, 404, 422),
         },
       },
     },
@@ -306,7 +302,7 @@ export async function sourceRoutes(app: FastifyInstance, deps: SourceRouteDeps) 
         tags: ['sources'],
         security,
         params: SourceParams,
-        response: { 204: z.null(), 401: ProblemResponse, 403: ProblemResponse, 404: ProblemResponse },
+        response: { 204: z.null(), ...problemResponses(401, 403, 404) },
       },
     },
     async (request, reply) => {
@@ -338,10 +334,7 @@ export async function sourceRoutes(app: FastifyInstance, deps: SourceRouteDeps) 
             signingSecret: z.string().optional(),
             previousSecretExpiresAt: z.string(),
           }),
-          401: ProblemResponse,
-          403: ProblemResponse,
-          404: ProblemResponse,
-          422: ProblemResponse,
+          ...problemResponses(401, 403, 404, 422),
         },
       },
     },
@@ -380,9 +373,7 @@ export async function sourceRoutes(app: FastifyInstance, deps: SourceRouteDeps) 
         querystring: z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) }),
         response: {
           200: z.object({ deliveries: z.array(DeliveryView) }),
-          401: ProblemResponse,
-          403: ProblemResponse,
-          404: ProblemResponse,
+          ...problemResponses(401, 403, 404),
         },
       },
     },

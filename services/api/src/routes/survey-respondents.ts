@@ -15,7 +15,7 @@ import { Problem, problems } from '../problems.js';
 import { hashInvitationToken, isInvitationToken } from '../surveys/invitation-tokens.js';
 import { answerField, type FormState, renderNotice, renderSurveyForm } from '../surveys/respondent-page.js';
 import { requestRecomputeAfterResponse, responseProblem } from '../surveys/responses.js';
-import { ProblemResponse } from './schemas.js';
+import { problemResponses } from './schemas.js';
 
 export interface RespondentRouteDeps {
   db: Db;
@@ -167,7 +167,7 @@ export async function surveyRespondentRoutes(app: FastifyInstance, deps: Respond
           'No login: the token is the credential. 409 once answered or before the survey opens, 410 once closed.',
         tags,
         params: Token,
-        response: { 200: FormView, 404: ProblemResponse, 409: ProblemResponse, 410: ProblemResponse },
+        response: { 200: FormView, ...problemResponses(404, 409, 410) },
       },
     },
     async (request) => {
@@ -195,10 +195,7 @@ export async function surveyRespondentRoutes(app: FastifyInstance, deps: Respond
         body: Submission,
         response: {
           201: z.object({ recorded: z.literal(true) }),
-          404: ProblemResponse,
-          409: ProblemResponse,
-          410: ProblemResponse,
-          422: ProblemResponse,
+          ...problemResponses(404, 409, 410, 422),
         },
       },
     },

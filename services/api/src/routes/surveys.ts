@@ -25,7 +25,7 @@ import { principalOf, requireRole } from '../auth/plugin.js';
 import { Problem, problems } from '../problems.js';
 import { issueInvitationToken } from '../surveys/invitation-tokens.js';
 import { buildSurveyQuestions, SurveyTemplate } from '../surveys/templates.js';
-import { ProblemResponse, security } from './schemas.js';
+import { problemResponses, security } from './schemas.js';
 
 export interface SurveyRouteDeps {
   db: Db;
@@ -153,7 +153,7 @@ export async function surveyRoutes(app: FastifyInstance, deps: SurveyRouteDeps) 
         summary: "Staff survey settings: minimum group size and the respondent's department and role lists",
         tags,
         security,
-        response: { 200: SettingsView, 401: ProblemResponse, 403: ProblemResponse },
+        response: { 200: SettingsView, ...problemResponses(401, 403) },
       },
     },
     async (request) => getSurveySettings(deps.db, principalOf(request).orgId),
@@ -177,7 +177,7 @@ export async function surveyRoutes(app: FastifyInstance, deps: SurveyRouteDeps) 
             staffRoles: AttributeList.optional(),
           })
           .strict(),
-        response: { 200: SettingsView, 401: ProblemResponse, 403: ProblemResponse, 422: ProblemResponse },
+        response: { 200: SettingsView, ...problemResponses(401, 403, 422) },
       },
     },
     async (request) => updateSurveySettings(deps.db, principalOf(request).orgId, request.body),
@@ -207,9 +207,7 @@ export async function surveyRoutes(app: FastifyInstance, deps: SurveyRouteDeps) 
           .strict(),
         response: {
           201: SurveyView.extend({ questions: z.array(QuestionView) }),
-          401: ProblemResponse,
-          403: ProblemResponse,
-          422: ProblemResponse,
+          ...problemResponses(401, 403, 422),
         },
       },
     },
@@ -260,8 +258,7 @@ export async function surveyRoutes(app: FastifyInstance, deps: SurveyRouteDeps) 
               }),
             ),
           }),
-          401: ProblemResponse,
-          403: ProblemResponse,
+          ...problemResponses(401, 403),
         },
       },
     },
@@ -289,9 +286,7 @@ export async function surveyRoutes(app: FastifyInstance, deps: SurveyRouteDeps) 
         params: SurveyId,
         response: {
           200: SurveyView.extend({ questions: z.array(QuestionView) }),
-          401: ProblemResponse,
-          403: ProblemResponse,
-          404: ProblemResponse,
+          ...problemResponses(401, 403, 404),
         },
       },
     },
@@ -328,10 +323,7 @@ export async function surveyRoutes(app: FastifyInstance, deps: SurveyRouteDeps) 
           params: SurveyId,
           response: {
             200: SurveyView,
-            401: ProblemResponse,
-            403: ProblemResponse,
-            404: ProblemResponse,
-            409: ProblemResponse,
+            ...problemResponses(401, 403, 404, 409),
           },
         },
       },
@@ -358,11 +350,7 @@ export async function surveyRoutes(app: FastifyInstance, deps: SurveyRouteDeps) 
         body: z.object({ count: z.number().int().min(1).max(1000) }).strict(),
         response: {
           201: z.object({ invitations: z.array(z.object({ url: z.string(), token: z.string() })) }),
-          401: ProblemResponse,
-          403: ProblemResponse,
-          404: ProblemResponse,
-          409: ProblemResponse,
-          422: ProblemResponse,
+          ...problemResponses(401, 403, 404, 409, 422),
         },
       },
     },
@@ -415,10 +403,7 @@ export async function surveyRoutes(app: FastifyInstance, deps: SurveyRouteDeps) 
               })
               .optional(),
           }),
-          400: ProblemResponse,
-          401: ProblemResponse,
-          403: ProblemResponse,
-          404: ProblemResponse,
+          ...problemResponses(400, 401, 403, 404),
         },
       },
     },
@@ -482,9 +467,7 @@ export async function surveyRoutes(app: FastifyInstance, deps: SurveyRouteDeps) 
               }),
             ),
           }),
-          401: ProblemResponse,
-          403: ProblemResponse,
-          404: ProblemResponse,
+          ...problemResponses(401, 403, 404),
         },
       },
     },

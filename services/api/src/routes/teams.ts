@@ -14,7 +14,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { principalOf, requireRole } from '../auth/plugin.js';
 import { Problem, problems } from '../problems.js';
-import { ProblemResponse, security } from './schemas.js';
+import { problemResponses, security } from './schemas.js';
 
 const TeamView = z.object({ id: z.uuid(), name: z.string(), createdAt: z.string() });
 const MemberView = z.object({
@@ -52,7 +52,7 @@ export async function teamRoutes(app: FastifyInstance, deps: { db: Db }) {
         summary: 'Teams of the organisation',
         tags: ['teams'],
         security,
-        response: { 200: z.object({ teams: z.array(TeamView) }), 401: ProblemResponse },
+        response: { 200: z.object({ teams: z.array(TeamView) }), ...problemResponses(401) },
       },
     },
     async (request) => ({
@@ -75,10 +75,7 @@ export async function teamRoutes(app: FastifyInstance, deps: { db: Db }) {
         body: z.object({ name: z.string().trim().min(1).max(200) }).strict(),
         response: {
           201: TeamView,
-          401: ProblemResponse,
-          403: ProblemResponse,
-          409: ProblemResponse,
-          422: ProblemResponse,
+          ...problemResponses(401, 403, 409, 422),
         },
       },
     },
@@ -103,7 +100,7 @@ export async function teamRoutes(app: FastifyInstance, deps: { db: Db }) {
         summary: 'Members of the organisation with their teams',
         tags: ['teams'],
         security,
-        response: { 200: z.object({ members: z.array(MemberView) }), 401: ProblemResponse },
+        response: { 200: z.object({ members: z.array(MemberView) }), ...problemResponses(401) },
       },
     },
     async (request) => ({
@@ -128,10 +125,7 @@ export async function teamRoutes(app: FastifyInstance, deps: { db: Db }) {
           .strict(),
         response: {
           201: MemberView,
-          401: ProblemResponse,
-          403: ProblemResponse,
-          409: ProblemResponse,
-          422: ProblemResponse,
+          ...problemResponses(401, 403, 409, 422),
         },
       },
     },
@@ -163,7 +157,7 @@ export async function teamRoutes(app: FastifyInstance, deps: { db: Db }) {
         tags: ['teams'],
         security,
         params: z.object({ teamId: z.string(), memberId: z.string() }),
-        response: { 200: MemberView, 401: ProblemResponse, 403: ProblemResponse, 404: ProblemResponse },
+        response: { 200: MemberView, ...problemResponses(401, 403, 404) },
       },
     },
     async (request) => {

@@ -16,7 +16,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { principalOf, requireRole } from '../auth/plugin.js';
 import { problems } from '../problems.js';
-import { ProblemResponse, security } from './schemas.js';
+import { problemResponses, security } from './schemas.js';
 
 const Severity = z.enum(caseSeverities);
 const HHMM = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM (24 h)');
@@ -107,7 +107,7 @@ export async function triageSettingsRoutes(app: FastifyInstance, deps: { db: Db;
         summary: 'Case rules, routing and escalation of the organisation (defaults until set)',
         tags: ['triage'],
         security,
-        response: { 200: SettingsView, 401: ProblemResponse },
+        response: { 200: SettingsView, ...problemResponses(401) },
       },
     },
     async (request) => presentSettings(await loadTriageSettings(deps.db, principalOf(request).orgId)),
@@ -127,9 +127,7 @@ export async function triageSettingsRoutes(app: FastifyInstance, deps: { db: Db;
         body: SettingsBody,
         response: {
           200: SettingsView.extend({ escalationSigningSecret: z.string().optional() }),
-          401: ProblemResponse,
-          403: ProblemResponse,
-          422: ProblemResponse,
+          ...problemResponses(401, 403, 422),
         },
       },
     },
@@ -167,7 +165,7 @@ export async function triageSettingsRoutes(app: FastifyInstance, deps: { db: Db;
         summary: 'SLA targets per severity (defaults where not set)',
         tags: ['triage'],
         security,
-        response: { 200: SlaPolicyView, 401: ProblemResponse },
+        response: { 200: SlaPolicyView, ...problemResponses(401) },
       },
     },
     async (request) => loadSlaPolicy(deps.db, principalOf(request).orgId),
@@ -182,7 +180,7 @@ export async function triageSettingsRoutes(app: FastifyInstance, deps: { db: Db;
         tags: ['triage'],
         security,
         body: SlaPolicyView.partial().strict(),
-        response: { 200: SlaPolicyView, 401: ProblemResponse, 403: ProblemResponse, 422: ProblemResponse },
+        response: { 200: SlaPolicyView, ...problemResponses(401, 403, 422) },
       },
     },
     async (request) => {
@@ -211,10 +209,7 @@ export async function triageSettingsRoutes(app: FastifyInstance, deps: { db: Db;
             replyUrl: z.string().nullable(),
             replySigningSecret: z.string().optional(),
           }),
-          401: ProblemResponse,
-          403: ProblemResponse,
-          404: ProblemResponse,
-          422: ProblemResponse,
+          ...problemResponses(401, 403, 404, 422),
         },
       },
     },
