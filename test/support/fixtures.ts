@@ -4,6 +4,7 @@ import type { Role } from '@cxloop/contracts';
 import { createApiKey, createDb, createOrganisation, createSource, type Db } from '@cxloop/db';
 import {
   type AnalyzeQueue,
+  closeQueue,
   createAnalyzeQueue,
   createLogger,
   createOutboundQueue,
@@ -112,9 +113,7 @@ export async function startTestApi(overrides: Partial<AppDeps> = {}): Promise<Te
     prefix,
     async close() {
       await app.close();
-      await analyzeQueue.close();
-      await scoreQueue.close();
-      await outboundQueue.close();
+      await Promise.all([analyzeQueue, scoreQueue, outboundQueue].map((queue) => closeQueue(queue)));
       redis.disconnect();
       await db.destroy();
     },

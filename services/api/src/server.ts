@@ -1,5 +1,6 @@
 import { createDb } from '@cxloop/db';
 import {
+  closeQueue,
   createAnalyzeQueue,
   createLogger,
   createMetricsRegistry,
@@ -64,9 +65,7 @@ async function shutdown(signal: string) {
   logger.info({ signal }, 'shutting down');
   try {
     await app.close();
-    await analyzeQueue.close();
-    await scoreQueue.close();
-    await outboundQueue.close();
+    await Promise.all([analyzeQueue, scoreQueue, outboundQueue].map((queue) => closeQueue(queue)));
     redis.disconnect();
     await db.destroy();
   } finally {

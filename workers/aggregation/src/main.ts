@@ -1,5 +1,6 @@
 import { createDb } from '@cxloop/db';
 import {
+  closeQueue,
   createAggregateQueue,
   createAnalyzeQueue,
   createJobMetrics,
@@ -93,10 +94,8 @@ async function shutdown(signal: string) {
   await triage.close();
   await workers.close();
   metricsServer?.close();
-  await scoreQueue.close();
   publisher.disconnect();
-  await analyzeQueue.close();
-  await aggregateQueue.close();
+  await Promise.all([scoreQueue, analyzeQueue, aggregateQueue].map((queue) => closeQueue(queue)));
   await db.destroy();
   process.exit(0);
 }

@@ -1,5 +1,12 @@
 import type { Db } from '@cxloop/db';
-import { createOutboundQueue, createScoreQueue, type Logger, redisOptions, SecretBox } from '@cxloop/runtime';
+import {
+  closeQueue,
+  createOutboundQueue,
+  createScoreQueue,
+  type Logger,
+  redisOptions,
+  SecretBox,
+} from '@cxloop/runtime';
 import { startOutboundWorker } from './outbound-delivery.js';
 import { sweepSlaBreaches } from './sla-sweep.js';
 import type { TriageWorkerConfig } from './triage-config.js';
@@ -49,7 +56,7 @@ export function startTriageWork(deps: { db: Db; logger: Logger; config: TriageWo
       clearInterval(timer);
       await sweeping;
       await worker.close();
-      await Promise.all([outboundQueue.close(), scoreQueue.close()]);
+      await Promise.all([closeQueue(outboundQueue), closeQueue(scoreQueue)]);
     },
   };
 }

@@ -1,5 +1,6 @@
 import { createDb } from '@cxloop/db';
 import {
+  closeQueue,
   createAggregateQueue,
   createJobMetrics,
   createLogger,
@@ -52,7 +53,7 @@ async function shutdown(signal: string) {
   logger.info({ signal }, 'shutting down: finishing active jobs');
   await worker.close();
   metricsServer?.close();
-  await aggregateQueue.close();
+  await closeQueue(aggregateQueue);
   await db.destroy();
   process.exit(0);
 }
