@@ -11,7 +11,7 @@ export const AggregationWorkerConfig = z.object({
    * Rollup jobs taken from the queue at once. Their increments are summed into one transaction per batch,
    * so a high figure costs no connections: it sets how many jobs can share a commit under load.
    */
-  AGGREGATE_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(64),
+  AGGREGATE_CONCURRENCY: z.coerce.number().int().min(1).max(1024).default(256),
   /** Organisations recomputed at once (one organisation never runs two recomputes). */
   SCORE_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
   METRICS_PORT: metricsPortShape(9466),
