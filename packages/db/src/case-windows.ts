@@ -12,8 +12,9 @@ export const CASE_RESPONSE_BUCKETS = [0.25, 0.5, 1, 2, 4, 8, 12, 24, 48, 72, 120
 /**
  * The closed-loop figures of triage cases opened in a window, as of `now`. Dismissed cases (not a real
  * issue) count in no figure; a unit's cases are those of its unit's feedback. Everything settled comes from
- * the case rollups (days of the window); only cases still open are read, because whether they are due
- * depends on `now`: cost grows with the open backlog, never with history.
+ * the case rollups (days of the window); only open cases whose deadline is still ahead are read, because
+ * whether they are due depends on `now`: cost grows with the cases of the last SLA period, never with
+ * history or with the backlog of overdue ones.
  */
 export interface CaseWindowStats {
   opened: number;
@@ -46,31 +47,32 @@ export async function caseWindowStats(
       sum('acknowledged').as('acknowledged'),
       sum('answered').as('answered'),
       sum('answered_in_time').as('answeredInTime'),
-      sum('closed').as('closed'),
       sum('closed_with_reply').as('closedWithReply'),
-      sum('closed_unacknowledged').as('closedUnacknowledged'),
-      sum('closed_unanswered').as('closedUnanswered'),
       sum('owned').as('owned'),
     ])
     .executeTakeFirstOrThrow();
-  let open = db
+  // Every case counts as due except an open one whose deadline is still ahead. Those are read live: they
+  // are the cases opened within the last SLA period, so however long the backlog of overdue open cases
+  // grows, this reads only the recent ones (index cases_open_due_idx on the later deadline).
+  let notYetDue = db
     .selectFrom('cases')
     .where('org_id', '=', scope.orgId)
     .where('closed_at', 'is', null)
+    .where(sql<Date>`greatest(first_response_due_at, resolution_due_at)`, '>', now)
     .where('status', '<>', 'dismissed')
     .where('opened_at', '>=', sql<Date>`${window.from}::timestamp at time zone 'UTC'`)
     .where('opened_at', '<', sql<Date>`(${window.to}::date + 1)::timestamp at time zone 'UTC'`);
-  if (scope.unitId !== null) open = open.where('unit_id', '=', scope.unitId);
+  if (scope.unitId !== null) notYetDue = notYetDue.where('unit_id', '=', scope.unitId);
   const unacknowledged = sql`acknowledged_at is null and first_response_at is null`;
-  const overdue = await open
+  const pending = await notYetDue
     .select([
-      sql<number>`count(*) filter (where ${unacknowledged} and first_response_due_at <= ${now})::float8`.as(
+      sql<number>`count(*) filter (where ${unacknowledged} and first_response_due_at > ${now})::float8`.as(
         'acknowledgement',
       ),
-      sql<number>`count(*) filter (where first_response_at is null and first_response_due_at <= ${now})::float8`.as(
+      sql<number>`count(*) filter (where first_response_at is null and first_response_due_at > ${now})::float8`.as(
         'firstResponse',
       ),
-      sql<number>`count(*) filter (where resolution_due_at <= ${now})::float8`.as('resolution'),
+      sql<number>`count(*) filter (where resolution_due_at > ${now})::float8`.as('resolution'),
     ])
     .executeTakeFirstOrThrow();
   const buckets = await inScope(db.selectFrom('rollup_case_response'), scope, window)
@@ -81,13 +83,13 @@ export async function caseWindowStats(
   for (const row of buckets) firstResponseHours[row.bucket] = row.count;
   return {
     opened: settled.opened,
-    acknowledgementDue: settled.acknowledged + settled.closedUnacknowledged + overdue.acknowledgement,
+    acknowledgementDue: settled.opened - pending.acknowledgement,
     acknowledged: settled.acknowledged,
-    resolutionDue: settled.closed + overdue.resolution,
+    resolutionDue: settled.opened - pending.resolution,
     closedWithReply: settled.closedWithReply,
     answered: settled.answered,
     firstResponseHours,
-    firstResponseDue: settled.answered + settled.closedUnanswered + overdue.firstResponse,
+    firstResponseDue: settled.opened - pending.firstResponse,
     firstResponseInTime: settled.answeredInTime,
     owned: settled.owned,
   };

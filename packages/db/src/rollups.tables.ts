@@ -137,10 +137,7 @@ export interface RollupCaseDailyTable {
   acknowledged: number;
   answered: number;
   answered_in_time: number;
-  closed: number;
   closed_with_reply: number;
-  closed_unacknowledged: number;
-  closed_unanswered: number;
   owned: number;
 }
 

@@ -18,10 +18,10 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('unit_id', 'uuid', (c) => c.references('units.id').onDelete('set null'))
     .execute();
   await sql`update cases c set unit_id = f.unit_id from feedback f where f.id = c.feedback_id`.execute(db);
-  // What the closed-loop figures read live: cases still open, which a working team keeps few. The deadline
-  // columns ride along so the count is an index-only scan.
-  await sql`create index cases_open_opened_idx on cases (org_id, opened_at)
-    include (unit_id, status, acknowledged_at, first_response_at, first_response_due_at, resolution_due_at)
+  // What the closed-loop figures read live: open cases whose later deadline is still ahead (the recent
+  // ones), an index-only scan with the columns they count.
+  await sql`create index cases_open_due_idx on cases (org_id, (greatest(first_response_due_at, resolution_due_at)))
+    include (opened_at, unit_id, status, acknowledged_at, first_response_at, first_response_due_at, resolution_due_at)
     where closed_at is null`.execute(db);
 
   await sql`create table rollup_case_daily (
@@ -32,10 +32,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     acknowledged integer not null default 0,
     answered integer not null default 0,
     answered_in_time integer not null default 0,
-    closed integer not null default 0,
     closed_with_reply integer not null default 0,
-    closed_unacknowledged integer not null default 0,
-    closed_unanswered integer not null default 0,
     owned integer not null default 0,
     constraint rollup_case_daily_key unique nulls not distinct (org_id, day, unit_id)
   )`.execute(db);
@@ -54,23 +51,20 @@ export async function up(db: Kysely<any>): Promise<void> {
     declare
       opened_day date := (c.opened_at at time zone 'UTC')::date;
       was_acknowledged boolean := c.acknowledged_at is not null or c.first_response_at is not null;
-      was_closed boolean := c.closed_at is not null;
       response_hours float8;
     begin
       if c.status = 'dismissed' then return; end if;
       insert into rollup_case_daily as r (org_id, day, unit_id, opened, acknowledged, answered, answered_in_time,
-          closed, closed_with_reply, closed_unacknowledged, closed_unanswered, owned)
+          closed_with_reply, owned)
         values (c.org_id, opened_day, c.unit_id, sign, sign * was_acknowledged::int, sign * (c.first_response_at is not null)::int,
           sign * coalesce(c.first_response_at <= c.first_response_due_at, false)::int,
-          sign * was_closed::int, sign * (c.status = 'resolved' and c.first_response_at is not null)::int,
-          sign * (was_closed and not was_acknowledged)::int, sign * (was_closed and c.first_response_at is null)::int,
+          sign * (c.status = 'resolved' and c.first_response_at is not null)::int,
           sign * (c.first_assigned_at is not null)::int)
         on conflict on constraint rollup_case_daily_key do update set
           opened = r.opened + excluded.opened, acknowledged = r.acknowledged + excluded.acknowledged,
           answered = r.answered + excluded.answered, answered_in_time = r.answered_in_time + excluded.answered_in_time,
-          closed = r.closed + excluded.closed, closed_with_reply = r.closed_with_reply + excluded.closed_with_reply,
-          closed_unacknowledged = r.closed_unacknowledged + excluded.closed_unacknowledged,
-          closed_unanswered = r.closed_unanswered + excluded.closed_unanswered, owned = r.owned + excluded.owned;
+          closed_with_reply = r.closed_with_reply + excluded.closed_with_reply,
+          owned = r.owned + excluded.owned;
       if c.first_response_at is not null then
         response_hours := greatest(0, extract(epoch from c.first_response_at - c.opened_at) / 3600);
         insert into rollup_case_response as r (org_id, day, unit_id, bucket, count)
@@ -175,6 +169,6 @@ export async function down(db: Kysely<any>): Promise<void> {
   await sql`drop trigger cases_into_rollups_on_update on cases`.execute(db);
   await sql`drop function cxloop_cases_into_rollups(), cxloop_count_case(cases, integer)`.execute(db);
   await sql`drop table rollup_case_response, rollup_case_daily`.execute(db);
-  await sql`drop index cases_open_opened_idx`.execute(db);
+  await sql`drop index cases_open_due_idx`.execute(db);
   await db.schema.alterTable('cases').dropColumn('unit_id').execute();
 }
