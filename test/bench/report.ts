@@ -277,7 +277,7 @@ if (recompute) {
     '',
     `Ratio of medians: ${recompute.ratio.toFixed(2)}× (goal ≤ ${recompute.goal}×).`,
     '',
-    "Rows of each table a recompute reads from (the organisation's), at each size:",
+    "Rows of each rollup table (the organisation's) at each size; a recompute reads all of them but customer_days, which only feeds rollup_customer_return:",
     '',
     `| Table | ${recompute.sizes.map((s) => `${n(s.feedback)} feedback`).join(' | ')} |`,
     `| --- | ${recompute.sizes.map(() => '---').join(' | ')} |`,
