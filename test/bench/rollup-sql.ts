@@ -14,7 +14,12 @@ import { type RawBuilder, sql } from 'kysely';
  */
 
 interface RollupTable {
-  name: 'rollup_daily' | 'rollup_topic_daily' | 'rollup_analysis_lag' | 'customer_days';
+  name:
+    | 'rollup_daily'
+    | 'rollup_topic_daily'
+    | 'rollup_topic_unit_daily'
+    | 'rollup_analysis_lag'
+    | 'customer_days';
   constraint: string;
   keys: readonly string[];
   counters: readonly string[];
@@ -24,6 +29,46 @@ interface RollupTable {
 }
 
 const rated = '(nps is not null or csat is not null or ces is not null)';
+
+/**
+ * A topic rollup keyed by org, day, unit, `extraKeys` and topic. A topic mentioned twice in one feedback
+ * counts once, with its last entry (the processor's Map).
+ */
+function topicRollup(name: RollupTable['name'], extraKeys: readonly string[]): RollupTable {
+  const keys = ['org_id', 'day', 'unit_id', ...extraKeys, 'topic'];
+  return {
+    name,
+    constraint: `${name}_key`,
+    keys,
+    counters: [
+      'mentions',
+      'sentiment_sum',
+      'negative_count',
+      'nps_count',
+      'nps_promoters',
+      'nps_detractors',
+      'csat_count',
+      'csat_sum',
+    ],
+    floats: ['sentiment_sum'],
+    select: `select ${keys.join(', ')},
+        count(*)::int as mentions,
+        coalesce(sum(topic_sentiment), 0)::float8 as sentiment_sum,
+        count(*) filter (where topic_label = 'negative')::int as negative_count,
+        count(nps)::int as nps_count,
+        count(*) filter (where nps >= 9)::int as nps_promoters,
+        count(*) filter (where nps <= 6)::int as nps_detractors,
+        count(csat)::int as csat_count,
+        coalesce(sum(csat), 0)::int as csat_sum
+      from (
+        select distinct on (c.id, t.value->>'id') c.*, t.value->>'id' as topic,
+          (t.value->>'sentiment')::float8 as topic_sentiment, t.value->>'sentimentLabel' as topic_label
+        from counted c cross join lateral jsonb_array_elements(c.topics) with ordinality as t(value, n)
+        order by c.id, t.value->>'id', t.n desc
+      ) mentioned
+      group by ${keys.join(', ')}`,
+  };
+}
 
 const tables: readonly RollupTable[] = [
   {
@@ -74,38 +119,8 @@ const tables: readonly RollupTable[] = [
         count(*) filter (where ${rated} and jsonb_array_length(topics) > 0)::int as rated_with_topic_count
       from counted group by org_id, day, unit_id, channel, touchpoint`,
   },
-  {
-    name: 'rollup_topic_daily',
-    constraint: 'rollup_topic_daily_key',
-    keys: ['org_id', 'day', 'unit_id', 'channel', 'topic'],
-    counters: [
-      'mentions',
-      'sentiment_sum',
-      'negative_count',
-      'nps_count',
-      'nps_promoters',
-      'nps_detractors',
-      'csat_count',
-      'csat_sum',
-    ],
-    floats: ['sentiment_sum'],
-    select: `select org_id, day, unit_id, channel, topic,
-        count(*)::int as mentions,
-        coalesce(sum(topic_sentiment), 0)::float8 as sentiment_sum,
-        count(*) filter (where topic_label = 'negative')::int as negative_count,
-        count(nps)::int as nps_count,
-        count(*) filter (where nps >= 9)::int as nps_promoters,
-        count(*) filter (where nps <= 6)::int as nps_detractors,
-        count(csat)::int as csat_count,
-        coalesce(sum(csat), 0)::int as csat_sum
-      from (
-        select distinct on (c.id, t.value->>'id') c.*, t.value->>'id' as topic,
-          (t.value->>'sentiment')::float8 as topic_sentiment, t.value->>'sentimentLabel' as topic_label
-        from counted c cross join lateral jsonb_array_elements(c.topics) with ordinality as t(value, n)
-        order by c.id, t.value->>'id', t.n desc
-      ) mentioned
-      group by org_id, day, unit_id, channel, topic`,
-  },
+  topicRollup('rollup_topic_daily', ['channel']),
+  topicRollup('rollup_topic_unit_daily', []),
   {
     name: 'rollup_analysis_lag',
     constraint: 'rollup_analysis_lag_key',

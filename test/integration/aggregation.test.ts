@@ -21,6 +21,7 @@ import {
 import { allIndicators, type ScoreDiff } from '@cxloop/scoring';
 import type { Job } from 'bullmq';
 import { Redis } from 'ioredis';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTenant, startTestApi, type TestApi, type TestTenant } from '../support/fixtures.js';
 import { redisUrl } from '../support/redis.js';
@@ -161,6 +162,11 @@ describe('rollups', () => {
         .orderBy(['day', 'channel'])
         .execute(),
       topics: await api.db.selectFrom('rollup_topic_daily').selectAll().where('org_id', '=', orgId).execute(),
+      topicTotals: await api.db
+        .selectFrom('rollup_topic_unit_daily')
+        .selectAll()
+        .where('org_id', '=', orgId)
+        .execute(),
       lag: await api.db.selectFrom('rollup_analysis_lag').selectAll().where('org_id', '=', orgId).execute(),
       customers: await api.db
         .selectFrom('customer_days')
@@ -175,6 +181,8 @@ describe('rollups', () => {
     const batch = await rows(batched.orgId);
     expect(withoutOrg(batch.daily)).toEqual(withoutOrg(single.daily));
     expect(withoutOrg(batch.topics)).toEqual(withoutOrg(single.topics));
+    expect(withoutOrg(batch.topicTotals)).toEqual(withoutOrg(single.topicTotals));
+    expect(batch.topicTotals).toHaveLength(1);
     expect(withoutOrg(batch.lag)).toEqual(withoutOrg(single.lag));
     expect(batch.customers).toEqual(single.customers);
     expect(batch.customers).toHaveLength(4);
@@ -186,6 +194,66 @@ describe('rollups', () => {
     const other = await createTenant(api.db, api.secretBox, 'Other org');
     expect(await countFeedbackIntoRollups(api.db, other.orgId, id!, new Date())).toEqual({ counted: false });
     expect((await rollupSums(api.db, other.orgId)).feedback).toBe(0);
+  });
+});
+
+describe('insights', () => {
+  it('finds a rising topic against its own baseline and the topic that drags NPS down', async () => {
+    const own = await createTenant(api.db, api.secretBox, 'Insights org');
+    const delivery = { id: 'delivery_delay', sentiment: -0.7, sentimentLabel: 'negative' };
+    const recent = await analysedFeedback(
+      api.db,
+      own,
+      Array.from({ length: 12 }, () => ({ nps: 2, topics: [delivery] })),
+    );
+    const baseline = await analysedFeedback(
+      api.db,
+      own,
+      Array.from({ length: 8 }, () => ({ nps: 2, topics: [delivery] })),
+    );
+    const untroubled = await analysedFeedback(
+      api.db,
+      own,
+      Array.from({ length: 20 }, () => ({ nps: 10 })),
+    );
+    // One mention a week over the eight weeks before the last seven days: a weekly baseline of 1. (The
+    // receipt time is never updated by the product, so its column type refuses it: raw SQL.)
+    for (const [week, id] of baseline.entries()) {
+      const receivedAt = new Date(Date.now() - (10 + 7 * week) * 86_400_000);
+      await sql`update feedback set received_at = ${receivedAt} where id = ${id}`.execute(api.db);
+    }
+    for (const id of [...recent, ...baseline, ...untroubled]) {
+      await countFeedbackIntoRollups(api.db, own.orgId, id, new Date());
+    }
+    await createScoreProcessor({ db: api.db, redis, prefix: api.prefix })(
+      asJob<ScoreJob>({ orgId: own.orgId }),
+    );
+
+    const response = await api.app.inject({
+      method: 'GET',
+      url: `/v1/orgs/${own.orgId}/insights`,
+      headers: { authorization: `Bearer ${own.apiKeys.manager}` },
+    });
+    expect(response.statusCode).toBe(200);
+    const { insights } = response.json() as {
+      insights: {
+        risingIssues: { topic: string; mentions: number; baselineWeeklyMean: number }[];
+        drivers: { topic: string; metric: string; sample: number; withTopic: number; withoutTopic: number }[];
+      };
+    };
+    expect(insights.risingIssues).toEqual([
+      expect.objectContaining({ topic: 'delivery_delay', mentions: 12, baselineWeeklyMean: 1 }),
+    ]);
+    // 20 detractors mention delivery, 20 promoters mention nothing: NPS 0 overall, +100 without the topic.
+    expect(insights.drivers).toContainEqual(
+      expect.objectContaining({
+        topic: 'delivery_delay',
+        metric: 'nps',
+        sample: 20,
+        withTopic: -100,
+        withoutTopic: 100,
+      }),
+    );
   });
 });
 

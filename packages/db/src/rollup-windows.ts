@@ -169,9 +169,9 @@ export async function returningCustomers(
   return row;
 }
 
-export interface TopicChannelTotals {
+/** A topic's sums over a window: mentions, aspect sentiment and the ratings given with it. */
+export interface TopicTotals {
   topic: string;
-  channel: string;
   mentions: number;
   negative: number;
   sentimentSum: number;
@@ -182,28 +182,41 @@ export interface TopicChannelTotals {
   csatSum: number;
 }
 
-/** Per topic and channel sums of the topic rollups over a window. */
+export interface TopicChannelTotals extends TopicTotals {
+  channel: string;
+}
+
+const topicSums = [
+  total('mentions').as('mentions'),
+  total('negative_count').as('negative'),
+  total('sentiment_sum').as('sentimentSum'),
+  total('nps_count').as('nps'),
+  total('nps_promoters').as('npsPromoters'),
+  total('nps_detractors').as('npsDetractors'),
+  total('csat_count').as('csat'),
+  total('csat_sum').as('csatSum'),
+];
+
+/** Per topic and channel sums of the topic rollups over a window (topics heard across channels). */
 export async function topicChannelTotals(
   db: Db,
   scope: ScoreScope,
   window: DayWindow,
 ): Promise<TopicChannelTotals[]> {
   return inScope(db.selectFrom('rollup_topic_daily'), scope, window)
-    .select([
-      'topic',
-      'channel',
-      total('mentions').as('mentions'),
-      total('negative_count').as('negative'),
-      total('sentiment_sum').as('sentimentSum'),
-      total('nps_count').as('nps'),
-      total('nps_promoters').as('npsPromoters'),
-      total('nps_detractors').as('npsDetractors'),
-      total('csat_count').as('csat'),
-      total('csat_sum').as('csatSum'),
-    ])
+    .select(['topic', 'channel', ...topicSums])
     .groupBy(['topic', 'channel'])
     .orderBy('topic')
     .orderBy('channel')
+    .execute();
+}
+
+/** Per topic sums over a window, from the rollup without channels (a sixth of the rows or fewer). */
+export async function topicTotals(db: Db, scope: ScoreScope, window: DayWindow): Promise<TopicTotals[]> {
+  return inScope(db.selectFrom('rollup_topic_unit_daily'), scope, window)
+    .select(['topic', ...topicSums])
+    .groupBy('topic')
+    .orderBy('topic')
     .execute();
 }
 
@@ -213,7 +226,7 @@ export async function topicDailyMentions(
   scope: ScoreScope,
   window: DayWindow,
 ): Promise<{ topic: string; day: string; mentions: number; negative: number }[]> {
-  return inScope(db.selectFrom('rollup_topic_daily'), scope, window)
+  return inScope(db.selectFrom('rollup_topic_unit_daily'), scope, window)
     .select([
       'topic',
       sql<string>`day::text`.as('day'),

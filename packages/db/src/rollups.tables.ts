@@ -57,6 +57,9 @@ export interface RollupTopicDailyTable {
   csat_sum: Counter;
 }
 
+/** `rollup_topic_daily` summed over channels: what topic × day and topic totals read. */
+export type RollupTopicUnitDailyTable = Omit<RollupTopicDailyTable, 'channel'>;
+
 /** Histogram of receipt → analysis minutes per day and unit; buckets are `ANALYSIS_LAG_BUCKETS`. */
 export interface RollupAnalysisLagTable {
   org_id: string;
@@ -165,6 +168,7 @@ export interface RollupCustomerReturnTable {
 export interface AggregationTables {
   rollup_daily: RollupDailyTable;
   rollup_topic_daily: RollupTopicDailyTable;
+  rollup_topic_unit_daily: RollupTopicUnitDailyTable;
   rollup_analysis_lag: RollupAnalysisLagTable;
   customer_days: CustomerDayTable;
   rollup_case_daily: RollupCaseDailyTable;

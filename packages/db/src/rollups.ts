@@ -158,6 +158,21 @@ class SummedRows<Counters extends Record<string, number>> {
   }
 }
 
+type CounterTable = 'rollup_daily' | 'rollup_topic_daily' | 'rollup_topic_unit_daily' | 'rollup_analysis_lag';
+
+/** Upserts summed rows into a rollup table whose unique key is `<table>_key`, adding to stored counters. */
+async function addSummedRows(trx: Db, table: CounterTable, rows: SummedRows<Record<string, number>>) {
+  const values = rows.values();
+  if (values.length === 0) return;
+  await trx
+    .insertInto(table)
+    .values(values as never)
+    .onConflict((oc) =>
+      oc.constraint(`${table}_key`).doUpdateSet(addExcluded(table, rows.counterColumns()) as never),
+    )
+    .execute();
+}
+
 /**
  * Counts analysed feedback of one organisation into every rollup, exactly once, in one transaction: the
  * increments of the whole batch are summed per rollup row first, so a batch costs a handful of statements
@@ -217,6 +232,7 @@ export async function countFeedbackBatchIntoRollups(
 
     const daily = new SummedRows<Required<DailyCounters>>();
     const topicDaily = new SummedRows<Required<TopicCounters>>();
+    const topicUnitDaily = new SummedRows<Required<TopicCounters>>();
     const lag = new SummedRows<{ count: number }>();
     const customerDays = new Map<
       string,
@@ -245,8 +261,10 @@ export async function countFeedbackBatchIntoRollups(
       daily.add({ ...key, channel: feedback.channel, touchpoint: feedback.touchpoint }, increments.daily);
       // A topic mentioned twice in one comment is one mention of the feedback.
       const topics = new Map(increments.topics.map((entry) => [entry.topic, entry.counters]));
-      for (const [topic, counters] of topics)
+      for (const [topic, counters] of topics) {
         topicDaily.add({ ...key, channel: feedback.channel, topic }, counters);
+        topicUnitDaily.add({ ...key, topic }, counters);
+      }
       lag.add({ ...key, bucket: increments.lagBucket }, { count: 1 });
       if (feedback.customer_ref) {
         const row = { ...key, customer_ref: feedback.customer_ref };
@@ -255,36 +273,10 @@ export async function countFeedbackBatchIntoRollups(
       outcomes.set(feedback.id, { counted: true, unitId: feedback.unit_id });
     }
 
-    await trx
-      .insertInto('rollup_daily')
-      .values(daily.values() as never)
-      .onConflict((oc) =>
-        oc
-          .constraint('rollup_daily_key')
-          .doUpdateSet(addExcluded('rollup_daily', daily.counterColumns()) as never),
-      )
-      .execute();
-    const topicRows = topicDaily.values();
-    if (topicRows.length > 0) {
-      await trx
-        .insertInto('rollup_topic_daily')
-        .values(topicRows as never)
-        .onConflict((oc) =>
-          oc
-            .constraint('rollup_topic_daily_key')
-            .doUpdateSet(addExcluded('rollup_topic_daily', topicDaily.counterColumns()) as never),
-        )
-        .execute();
-    }
-    await trx
-      .insertInto('rollup_analysis_lag')
-      .values(lag.values() as never)
-      .onConflict((oc) =>
-        oc
-          .constraint('rollup_analysis_lag_key')
-          .doUpdateSet(addExcluded('rollup_analysis_lag', ['count']) as never),
-      )
-      .execute();
+    await addSummedRows(trx, 'rollup_daily', daily);
+    await addSummedRows(trx, 'rollup_topic_daily', topicDaily);
+    await addSummedRows(trx, 'rollup_topic_unit_daily', topicUnitDaily);
+    await addSummedRows(trx, 'rollup_analysis_lag', lag);
     if (customerDays.size > 0) {
       await trx
         .insertInto('customer_days')

@@ -1,4 +1,4 @@
-import type { ChannelWindowTotals, TopicChannelTotals } from '@cxloop/db';
+import type { ChannelWindowTotals, TopicChannelTotals, TopicTotals } from '@cxloop/db';
 
 /**
  * Insights for managers, computed from topic rollups (pure: the score job reads the rollups and passes them
@@ -154,7 +154,7 @@ const npsOf = (count: number, promoters: number, detractors: number) =>
  */
 export function loyaltyDrivers(
   channels: readonly ChannelWindowTotals[],
-  topics: readonly TopicChannelTotals[],
+  topics: readonly TopicTotals[],
 ): LoyaltyDriver[] {
   const overall = channels.reduce(
     (sum, row) => ({

@@ -14,8 +14,10 @@ import {
   returningCustomers,
   type ScoreScope,
   type TopicChannelTotals,
+  type TopicTotals,
   topicCaseClosedWithReply,
   topicChannelTotals,
+  topicTotals,
   unanalysedFeedbackCount,
   unitAttribution,
 } from '@cxloop/db';
@@ -74,6 +76,10 @@ export class MetricSources {
 
   topics(days: number): Promise<TopicChannelTotals[]> {
     return this.once(`topics:${days}`, () => topicChannelTotals(this.db, this.scope, this.window(days)));
+  }
+
+  topicTotals(days: number): Promise<TopicTotals[]> {
+    return this.once(`topicTotals:${days}`, () => topicTotals(this.db, this.scope, this.window(days)));
   }
 
   cases(days: number): Promise<CaseWindowStats> {

@@ -159,7 +159,7 @@ async function gatherInsights(db: Db, sources: MetricSources) {
       rising: statistic.get(issue.topic) ?? null,
     })),
     convergence: topicConvergence(await sources.topics(30)),
-    drivers: loyaltyDrivers(await sources.channels(90), await sources.topics(90)),
+    drivers: loyaltyDrivers(await sources.channels(90), await sources.topicTotals(90)),
   };
 }
 

@@ -9,6 +9,7 @@ import * as sourceVendorToken from './20261123T1420_source_vendor_token.js';
 import * as deliveryLogRing from './20261123T1430_delivery_log_ring.js';
 import * as windowRollups from './20261123T1500_window_rollups.js';
 import * as rollupUnitIndexes from './20261123T1510_rollup_unit_indexes.js';
+import * as topicRollupWithoutChannel from './20261123T1520_topic_rollup_without_channel.js';
 
 /**
  * Every migration, keyed by a timestamped name that sorts in the order they must run. Listed statically
@@ -26,4 +27,5 @@ export const migrations: Record<string, Migration> = {
   '20261123T1430_delivery_log_ring': deliveryLogRing,
   '20261123T1500_window_rollups': windowRollups,
   '20261123T1510_rollup_unit_indexes': rollupUnitIndexes,
+  '20261123T1520_topic_rollup_without_channel': topicRollupWithoutChannel,
 };
