@@ -16,6 +16,7 @@ import { type RawBuilder, sql } from 'kysely';
 interface RollupTable {
   name:
     | 'rollup_daily'
+    | 'rollup_channel_daily'
     | 'rollup_topic_daily'
     | 'rollup_topic_unit_daily'
     | 'rollup_analysis_lag'
@@ -29,6 +30,59 @@ interface RollupTable {
 }
 
 const rated = '(nps is not null or csat is not null or ces is not null)';
+
+/** A daily rollup keyed by org, day, unit, channel and `extraKeys`, as `rollupIncrements` counts it. */
+function dailyRollup(name: RollupTable['name'], extraKeys: readonly string[]): RollupTable {
+  const keys = ['org_id', 'day', 'unit_id', 'channel', ...extraKeys];
+  return {
+    name,
+    constraint: `${name}_key`,
+    keys,
+    counters: [
+      'feedback_count',
+      'identified_count',
+      'valued_count',
+      'flagged_count',
+      'sentiment_count',
+      'sentiment_sum',
+      'sentiment_sum_sq',
+      'negative_count',
+      'nps_count',
+      'nps_promoters',
+      'nps_passives',
+      'nps_detractors',
+      'csat_count',
+      'csat_sum',
+      'csat_satisfied',
+      'ces_count',
+      'ces_sum',
+      'rated_count',
+      'rated_with_topic_count',
+    ],
+    floats: ['sentiment_sum', 'sentiment_sum_sq'],
+    select: `select ${keys.join(', ')},
+        count(*)::int as feedback_count,
+        count(*) filter (where identified)::int as identified_count,
+        count(*) filter (where valued)::int as valued_count,
+        count(*) filter (where severity <> 'none')::int as flagged_count,
+        count(sentiment)::int as sentiment_count,
+        coalesce(sum(sentiment), 0)::float8 as sentiment_sum,
+        coalesce(sum(sentiment * sentiment), 0)::float8 as sentiment_sum_sq,
+        count(*) filter (where sentiment_label = 'negative')::int as negative_count,
+        count(nps)::int as nps_count,
+        count(*) filter (where nps >= 9)::int as nps_promoters,
+        count(*) filter (where nps between 7 and 8)::int as nps_passives,
+        count(*) filter (where nps <= 6)::int as nps_detractors,
+        count(csat)::int as csat_count,
+        coalesce(sum(csat), 0)::int as csat_sum,
+        count(*) filter (where csat >= 4)::int as csat_satisfied,
+        count(ces)::int as ces_count,
+        coalesce(sum(ces), 0)::int as ces_sum,
+        count(*) filter (where ${rated})::int as rated_count,
+        count(*) filter (where ${rated} and jsonb_array_length(topics) > 0)::int as rated_with_topic_count
+      from counted group by ${keys.join(', ')}`,
+  };
+}
 
 /**
  * A topic rollup keyed by org, day, unit, `extraKeys` and topic. A topic mentioned twice in one feedback
@@ -71,54 +125,8 @@ function topicRollup(name: RollupTable['name'], extraKeys: readonly string[]): R
 }
 
 const tables: readonly RollupTable[] = [
-  {
-    name: 'rollup_daily',
-    constraint: 'rollup_daily_key',
-    keys: ['org_id', 'day', 'unit_id', 'channel', 'touchpoint'],
-    counters: [
-      'feedback_count',
-      'identified_count',
-      'valued_count',
-      'flagged_count',
-      'sentiment_count',
-      'sentiment_sum',
-      'sentiment_sum_sq',
-      'negative_count',
-      'nps_count',
-      'nps_promoters',
-      'nps_passives',
-      'nps_detractors',
-      'csat_count',
-      'csat_sum',
-      'csat_satisfied',
-      'ces_count',
-      'ces_sum',
-      'rated_count',
-      'rated_with_topic_count',
-    ],
-    floats: ['sentiment_sum', 'sentiment_sum_sq'],
-    select: `select org_id, day, unit_id, channel, touchpoint,
-        count(*)::int as feedback_count,
-        count(*) filter (where identified)::int as identified_count,
-        count(*) filter (where valued)::int as valued_count,
-        count(*) filter (where severity <> 'none')::int as flagged_count,
-        count(sentiment)::int as sentiment_count,
-        coalesce(sum(sentiment), 0)::float8 as sentiment_sum,
-        coalesce(sum(sentiment * sentiment), 0)::float8 as sentiment_sum_sq,
-        count(*) filter (where sentiment_label = 'negative')::int as negative_count,
-        count(nps)::int as nps_count,
-        count(*) filter (where nps >= 9)::int as nps_promoters,
-        count(*) filter (where nps between 7 and 8)::int as nps_passives,
-        count(*) filter (where nps <= 6)::int as nps_detractors,
-        count(csat)::int as csat_count,
-        coalesce(sum(csat), 0)::int as csat_sum,
-        count(*) filter (where csat >= 4)::int as csat_satisfied,
-        count(ces)::int as ces_count,
-        coalesce(sum(ces), 0)::int as ces_sum,
-        count(*) filter (where ${rated})::int as rated_count,
-        count(*) filter (where ${rated} and jsonb_array_length(topics) > 0)::int as rated_with_topic_count
-      from counted group by org_id, day, unit_id, channel, touchpoint`,
-  },
+  dailyRollup('rollup_daily', ['touchpoint']),
+  dailyRollup('rollup_channel_daily', []),
   topicRollup('rollup_topic_daily', ['channel']),
   topicRollup('rollup_topic_unit_daily', []),
   {

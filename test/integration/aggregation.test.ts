@@ -162,6 +162,12 @@ describe('rollups', () => {
         .orderBy(['day', 'channel'])
         .execute(),
       topics: await api.db.selectFrom('rollup_topic_daily').selectAll().where('org_id', '=', orgId).execute(),
+      channels: await api.db
+        .selectFrom('rollup_channel_daily')
+        .selectAll()
+        .where('org_id', '=', orgId)
+        .orderBy(['day', 'channel'])
+        .execute(),
       topicTotals: await api.db
         .selectFrom('rollup_topic_unit_daily')
         .selectAll()
@@ -182,6 +188,8 @@ describe('rollups', () => {
     expect(withoutOrg(batch.daily)).toEqual(withoutOrg(single.daily));
     expect(withoutOrg(batch.topics)).toEqual(withoutOrg(single.topics));
     expect(withoutOrg(batch.topicTotals)).toEqual(withoutOrg(single.topicTotals));
+    expect(withoutOrg(batch.channels)).toEqual(withoutOrg(single.channels));
+    expect(batch.channels.map((row) => row.feedback_count)).toEqual([30]);
     expect(batch.topicTotals).toHaveLength(1);
     expect(withoutOrg(batch.lag)).toEqual(withoutOrg(single.lag));
     expect(batch.customers).toEqual(single.customers);

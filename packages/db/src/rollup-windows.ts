@@ -54,7 +54,6 @@ export interface ChannelWindowTotals {
   cesSum: number;
   sentimentCount: number;
   sentimentSum: number;
-  touchpoints: number;
 }
 
 /** Per channel sums of the daily rollups over a window; channels without feedback are absent. */
@@ -63,7 +62,7 @@ export async function channelTotals(
   scope: ScoreScope,
   window: DayWindow,
 ): Promise<ChannelWindowTotals[]> {
-  const rows = await inScope(db.selectFrom('rollup_daily'), scope, window)
+  const rows = await inScope(db.selectFrom('rollup_channel_daily'), scope, window)
     .select([
       'channel',
       sql<string>`min(day)::text`.as('firstDay'),
@@ -82,7 +81,6 @@ export async function channelTotals(
       total('ces_sum').as('cesSum'),
       total('sentiment_count').as('sentimentCount'),
       total('sentiment_sum').as('sentimentSum'),
-      sql<number>`count(distinct touchpoint)::float8`.as('touchpoints'),
     ])
     .groupBy('channel')
     .orderBy('channel')
@@ -92,25 +90,11 @@ export async function channelTotals(
 
 /** Days of the window with at least one feedback. */
 export async function daysWithFeedback(db: Db, scope: ScoreScope, window: DayWindow): Promise<number> {
-  const row = await inScope(db.selectFrom('rollup_daily'), scope, window)
+  const row = await inScope(db.selectFrom('rollup_channel_daily'), scope, window)
     .select(sql<number>`count(distinct day)::float8`.as('days'))
     .where('feedback_count', '>', 0)
     .executeTakeFirstOrThrow();
   return row.days;
-}
-
-/** Distinct touchpoints with feedback in the window. */
-export async function touchpointsWithFeedback(
-  db: Db,
-  scope: ScoreScope,
-  window: DayWindow,
-): Promise<string[]> {
-  const rows = await inScope(db.selectFrom('rollup_daily'), scope, window)
-    .select('touchpoint')
-    .distinct()
-    .where('touchpoint', 'is not', null)
-    .execute();
-  return rows.map((row) => row.touchpoint!).sort();
 }
 
 /** Feedback received in the window and not analysed (waiting or failed): a small partial-index scan. */
@@ -245,7 +229,7 @@ export async function unitAttribution(
   scope: ScoreScope,
   window: DayWindow,
 ): Promise<{ feedback: number; attributed: number }> {
-  return inScope(db.selectFrom('rollup_daily'), scope, window)
+  return inScope(db.selectFrom('rollup_channel_daily'), scope, window)
     .select([
       total('feedback_count').as('feedback'),
       sql<number>`coalesce(sum(feedback_count) filter (where unit_id is not null), 0)::float8`.as(

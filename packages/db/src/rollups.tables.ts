@@ -57,6 +57,9 @@ export interface RollupTopicDailyTable {
   csat_sum: Counter;
 }
 
+/** `rollup_daily` summed over touchpoints: what the channel metrics read. */
+export type RollupChannelDailyTable = Omit<RollupDailyTable, 'touchpoint'>;
+
 /** `rollup_topic_daily` summed over channels: what topic × day and topic totals read. */
 export type RollupTopicUnitDailyTable = Omit<RollupTopicDailyTable, 'channel'>;
 
@@ -167,6 +170,7 @@ export interface RollupCustomerReturnTable {
 
 export interface AggregationTables {
   rollup_daily: RollupDailyTable;
+  rollup_channel_daily: RollupChannelDailyTable;
   rollup_topic_daily: RollupTopicDailyTable;
   rollup_topic_unit_daily: RollupTopicUnitDailyTable;
   rollup_analysis_lag: RollupAnalysisLagTable;

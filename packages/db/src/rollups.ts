@@ -158,7 +158,12 @@ class SummedRows<Counters extends Record<string, number>> {
   }
 }
 
-type CounterTable = 'rollup_daily' | 'rollup_topic_daily' | 'rollup_topic_unit_daily' | 'rollup_analysis_lag';
+type CounterTable =
+  | 'rollup_daily'
+  | 'rollup_channel_daily'
+  | 'rollup_topic_daily'
+  | 'rollup_topic_unit_daily'
+  | 'rollup_analysis_lag';
 
 /** Upserts summed rows into a rollup table whose unique key is `<table>_key`, adding to stored counters. */
 async function addSummedRows(trx: Db, table: CounterTable, rows: SummedRows<Record<string, number>>) {
@@ -231,6 +236,7 @@ export async function countFeedbackBatchIntoRollups(
     const analysisOf = new Map(analyses.map((analysis) => [analysis.feedback_id, analysis]));
 
     const daily = new SummedRows<Required<DailyCounters>>();
+    const channelDaily = new SummedRows<Required<DailyCounters>>();
     const topicDaily = new SummedRows<Required<TopicCounters>>();
     const topicUnitDaily = new SummedRows<Required<TopicCounters>>();
     const lag = new SummedRows<{ count: number }>();
@@ -259,6 +265,7 @@ export async function countFeedbackBatchIntoRollups(
       });
       const key = { org_id: orgId, day: increments.day, unit_id: feedback.unit_id };
       daily.add({ ...key, channel: feedback.channel, touchpoint: feedback.touchpoint }, increments.daily);
+      channelDaily.add({ ...key, channel: feedback.channel }, increments.daily);
       // A topic mentioned twice in one comment is one mention of the feedback.
       const topics = new Map(increments.topics.map((entry) => [entry.topic, entry.counters]));
       for (const [topic, counters] of topics) {
@@ -274,6 +281,7 @@ export async function countFeedbackBatchIntoRollups(
     }
 
     await addSummedRows(trx, 'rollup_daily', daily);
+    await addSummedRows(trx, 'rollup_channel_daily', channelDaily);
     await addSummedRows(trx, 'rollup_topic_daily', topicDaily);
     await addSummedRows(trx, 'rollup_topic_unit_daily', topicUnitDaily);
     await addSummedRows(trx, 'rollup_analysis_lag', lag);
