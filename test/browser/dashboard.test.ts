@@ -91,6 +91,7 @@ describe.skipIf(!haveChromium)('dashboard in a browser', () => {
       prefix: api.prefix,
       aggregateConcurrency: 2,
       scoreConcurrency: 1,
+      scoreCooldownMs: 400,
       logger,
     });
     outbound = startOutboundWorker({

@@ -114,13 +114,6 @@ export async function enqueueAggregation(
 }
 
 /**
- * How long a requested recompute waits before it starts, absorbing the requests that follow: under a steady
- * stream of evidence an organisation is recomputed about twice a second instead of back to back, which
- * leaves the CPU to analysis, at the price of this much latency on a score's first move.
- */
-export const RECOMPUTE_COALESCE_MS = 400;
-
-/**
  * Asks for an organisation's scores to be recomputed. Every change of evidence calls this (new analysis
  * counted into rollups, a case transition, a staff survey response), as often as it likes.
  *
@@ -138,10 +131,6 @@ export async function requestScoreRecompute(queue: ScoreQueue, orgId: string): P
   await queue.add(
     'score',
     { orgId },
-    {
-      ...scoreJobOptions,
-      delay: RECOMPUTE_COALESCE_MS,
-      deduplication: { id: orgId, keepLastIfActive: true },
-    },
+    { ...scoreJobOptions, deduplication: { id: orgId, keepLastIfActive: true } },
   );
 }

@@ -12,8 +12,13 @@ export const AggregationWorkerConfig = z.object({
    * so a high figure costs no connections: it sets how many jobs can share a commit under load.
    */
   AGGREGATE_CONCURRENCY: z.coerce.number().int().min(1).max(1024).default(256),
-  /** Organisations recomputed at once (one organisation never runs two recomputes). */
-  SCORE_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  /**
+   * Organisations recomputed at once (one organisation never runs two recomputes). A slot is also held
+   * for SCORE_COOLDOWN_MS after each recompute, which costs no connection.
+   */
+  SCORE_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
+  /** Pause after an organisation's recompute that coalesces the requests arriving meanwhile into one. */
+  SCORE_COOLDOWN_MS: z.coerce.number().int().min(0).max(60_000).default(400),
   METRICS_PORT: metricsPortShape(9466),
 });
 export type AggregationWorkerConfig = z.infer<typeof AggregationWorkerConfig>;

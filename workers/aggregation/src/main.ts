@@ -52,6 +52,7 @@ const workers = startAggregationWorkers({
   prefix: config.REDIS_PREFIX,
   aggregateConcurrency: config.AGGREGATE_CONCURRENCY,
   scoreConcurrency: config.SCORE_CONCURRENCY,
+  scoreCooldownMs: config.SCORE_COOLDOWN_MS,
   logger,
 });
 

@@ -1,3 +1,4 @@
+import { setTimeout } from 'node:timers/promises';
 import { type AggregateJob, queueNames, type ScoreJob } from '@cxloop/contracts';
 import type { Db } from '@cxloop/db';
 import type { Logger, ScoreQueue } from '@cxloop/runtime';
@@ -16,6 +17,12 @@ export interface AggregationWorkerOptions {
   aggregateConcurrency: number;
   /** Recomputes of different organisations at once; one organisation never runs two (deduplication). */
   scoreConcurrency: number;
+  /**
+   * How long a finished recompute keeps its organisation's slot: requests arriving meanwhile are parked as
+   * one next recompute (deduplication keeps the last while one is active), so a steady stream of evidence
+   * recomputes an organisation about once per recompute + cooldown instead of back to back.
+   */
+  scoreCooldownMs: number;
   staffEvidence?: StaffEvidence;
   logger: Logger;
 }
@@ -33,14 +40,20 @@ export function startAggregationWorkers(options: AggregationWorkerOptions): Aggr
     createAggregateProcessor(options),
     { connection: options.connection, prefix: options.prefix, concurrency: options.aggregateConcurrency },
   );
+  const recompute = createScoreProcessor({
+    db: options.db,
+    redis: options.redis,
+    prefix: options.prefix,
+    ...(options.staffEvidence ? { staffEvidence: options.staffEvidence } : {}),
+  });
   const score = new Worker<ScoreJob, ScoreResult>(
     queueNames.score,
-    createScoreProcessor({
-      db: options.db,
-      redis: options.redis,
-      prefix: options.prefix,
-      ...(options.staffEvidence ? { staffEvidence: options.staffEvidence } : {}),
-    }),
+    async (job) => {
+      const result = await recompute(job);
+      // The score is written and published already; only the next recompute of this organisation waits.
+      await setTimeout(options.scoreCooldownMs);
+      return result;
+    },
     { connection: options.connection, prefix: options.prefix, concurrency: options.scoreConcurrency },
   );
   for (const [name, worker] of [
