@@ -36,12 +36,13 @@ export class RateLimits {
             .incrby(`${prefix}:ratelimit:${key}`, n)
             .expire(`${prefix}:ratelimit:${key}`, WINDOW_SECONDS * 2, 'NX');
         const replies = (await multi.exec()) ?? [];
+        // Each subject's first position in this batch: its new total minus what the batch added, plus one.
         const next = new Map<string, number>();
-        [...requests.keys()].forEach((key, index) => {
+        for (const [index, [key, added]] of [...requests].entries()) {
           const [error, total] = replies[index * 2] ?? [new Error('no reply')];
           if (error) throw error;
-          next.set(key, Number(total) - requests.get(key)! + 1);
-        });
+          next.set(key, Number(total) - added + 1);
+        }
         return keys.map((key) => {
           const count = next.get(key)!;
           next.set(key, count + 1);

@@ -20,7 +20,7 @@ const MAX_BATCH = 256;
  * committed and then lost Redis before asking, the repeat must still ask; the request is deduplicated per
  * organisation anyway.
  *
- * @example new Worker(queueNames.aggregate, createAggregateProcessor({ db, scoreQueue }), { connection, prefix, concurrency: 64 });
+ * @example new Worker(queueNames.aggregate, createAggregateProcessor({ db, scoreQueue }), { connection, prefix, concurrency: 256 });
  */
 export function createAggregateProcessor(deps: { db: Db; scoreQueue: ScoreQueue; now?: () => Date }) {
   const now = deps.now ?? (() => new Date());

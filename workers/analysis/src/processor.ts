@@ -26,8 +26,6 @@ const MAX_BATCH = 256;
 interface Analysed {
   row: NewFeedbackAnalysis;
   analysis: TextAnalysis;
-  customerRef: string | null;
-  receivedAt: Date;
 }
 
 function storedAnalysis(orgId: string, feedbackId: string, analysis: TextAnalysis): NewFeedbackAnalysis {
@@ -78,14 +76,11 @@ async function analyseOrganisationBatch(
     analysed.set(feedback.id, {
       row: storedAnalysis(orgId, feedback.id, analysis),
       analysis,
-      customerRef: feedback.customer_ref,
-      receivedAt: feedback.received_at,
     });
   }
   // Case opening locks per customer: in customer order, concurrent batches cannot wait on each other in a cycle.
-  const toSave = [...analysed.values()].sort((a, b) =>
-    (a.customerRef ?? '').localeCompare(b.customerRef ?? ''),
-  );
+  const customerOf = (entry: Analysed) => rows.get(entry.row.feedback_id)!.customer_ref ?? '';
+  const toSave = [...analysed.values()].sort((a, b) => customerOf(a).localeCompare(customerOf(b)));
   const openedAt = new Date();
   // The organisation's case rules are read once per batch, on the first analysis that needs them.
   let rules: Promise<CaseOpeningRules> | undefined;
@@ -136,7 +131,7 @@ async function analyseOrganisationBatch(
         feedbackId,
         skipped: false,
         severity: entry.analysis.severity,
-        lagSeconds: (storedAt - entry.receivedAt.getTime()) / 1000,
+        lagSeconds: (storedAt - rows.get(feedbackId)!.received_at.getTime()) / 1000,
       },
     };
   });
@@ -148,7 +143,7 @@ async function analyseOrganisationBatch(
  * (GroupCommit): one read and one transaction per organisation per batch instead of per job.
  *
  * @example
- * new Worker(queueNames.analyze, createAnalyzeProcessor({ db, aggregateQueue }), { connection, prefix, concurrency: 64 });
+ * new Worker(queueNames.analyze, createAnalyzeProcessor({ db, aggregateQueue }), { connection, prefix, concurrency: 256 });
  */
 export function createAnalyzeProcessor(deps: { db: Db; aggregateQueue: AggregateQueue }) {
   const batches = new GroupCommit<AnalyzeJob, AnalyzeResult>({
