@@ -1,5 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { createAggregateProcessor, createScoreProcessor } from '@cxloop/aggregation-worker';
+import {
+  createAggregateProcessor,
+  createScoreProcessor,
+  startAggregationWorkers,
+} from '@cxloop/aggregation-worker';
 import type { AggregateJob, ScoreJob } from '@cxloop/contracts';
 import {
   countFeedbackBatchIntoRollups,
@@ -11,6 +15,8 @@ import {
   storeFeedbackBatch,
 } from '@cxloop/db';
 import {
+  closeQueue,
+  createLogger,
   createScoreQueue,
   redisOptions,
   requestScoreRecompute,
@@ -22,7 +28,13 @@ import type { Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTenant, startTestApi, type TestApi, type TestTenant } from '../support/fixtures.js';
+import {
+  createTenant,
+  eventually,
+  startTestApi,
+  type TestApi,
+  type TestTenant,
+} from '../support/fixtures.js';
 import { redisUrl } from '../support/redis.js';
 
 let api: TestApi;
@@ -270,6 +282,47 @@ describe('score recompute', () => {
     for (let request = 0; request < 5; request++) await requestScoreRecompute(scoreQueue, orgId);
     const waiting = (await scoreQueue.getJobs(['waiting'])).filter((job) => job.data.orgId === orgId);
     expect(waiting).toHaveLength(1);
+  });
+
+  it('recomputes an organisation at most once per recompute + cooldown under a stream of requests', async () => {
+    const own = await createTenant(api.db, api.secretBox, 'Cooldown org');
+    const [id] = await analysedFeedback(api.db, own, [{ nps: 9 }]);
+    await countFeedbackIntoRollups(api.db, own.orgId, id!, new Date());
+    // A queue and workers of their own, so no other test's jobs are counted.
+    const prefix = `${api.prefix}:cooldown`;
+    const queue = createScoreQueue({ connection: redisOptions(redisUrl), prefix });
+    const workers = startAggregationWorkers({
+      db: api.db,
+      scoreQueue: queue,
+      redis,
+      connection: redisOptions(redisUrl),
+      prefix,
+      aggregateConcurrency: 1,
+      scoreConcurrency: 1,
+      scoreCooldownMs: 1_000,
+      logger: createLogger('cooldown-test', 'silent'),
+    });
+    try {
+      let completed = 0;
+      workers.score.on('completed', () => {
+        completed += 1;
+      });
+      // 40 requests over 2 s: back to back, each (tens of ms) would run; with a 1 s cooldown, 2 to 4 do.
+      for (let request = 0; request < 40; request++) {
+        await requestScoreRecompute(queue, own.orgId);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      await eventually(async () => {
+        const counts = await queue.getJobCounts('waiting', 'active');
+        return counts.waiting === 0 && counts.active === 0 ? true : undefined;
+      });
+      expect(completed).toBeGreaterThanOrEqual(2);
+      expect(completed).toBeLessThanOrEqual(4);
+    } finally {
+      await workers.close();
+      await queue.obliterate({ force: true });
+      await closeQueue(queue);
+    }
   });
 
   it('writes the current score, appends history only on change, and publishes the change', async () => {
