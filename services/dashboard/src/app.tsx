@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { type ApiError, whenSignedOut } from './api';
-import { navigate, useRoute } from './router';
+import { currentRoute, navigate, useRoute } from './router';
 import { currentSession, type Session, signOut, viewsFor } from './session';
 import { ErrorNotice, Loading } from './ui';
 import { ChannelsView } from './views/channels';
@@ -44,7 +44,10 @@ function SignedIn({ session, onSignOut }: { session: Session; onSignOut: () => v
   const views = viewsFor(session.role);
   const current = views.find((view) => view.path === route.parts[0]);
   useEffect(() => {
-    if (!current && views[0]) navigate(`/${views[0].path}`);
+    // Effects run after paint: by then the person (or a link) may have opened a view already, so look at the
+    // fragment as it is now, not as it was rendered.
+    const opened = currentRoute().parts[0];
+    if (!current && views[0] && !views.some((view) => view.path === opened)) navigate(`/${views[0].path}`);
   }, [current, views]);
   const [menuOpen, setMenuOpen] = useState(false);
 

@@ -9,7 +9,7 @@ export interface Route {
   query: URLSearchParams;
 }
 
-function currentRoute(): Route {
+export function currentRoute(): Route {
   const hash = window.location.hash.replace(/^#\/?/, '');
   const [path = '', search = ''] = hash.split('?');
   return {
@@ -23,6 +23,8 @@ export function useRoute(): Route {
   useEffect(() => {
     const update = () => setRoute(currentRoute());
     window.addEventListener('hashchange', update);
+    // The fragment may have changed between the first render and now, and that hashchange event is gone.
+    update();
     return () => window.removeEventListener('hashchange', update);
   }, []);
   return route;
