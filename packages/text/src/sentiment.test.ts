@@ -264,3 +264,32 @@ describe('sentimentScore: held letters on intensifiers', () => {
     expect(sentimentScore('reaaally good')).toBeGreaterThan(sentimentScore('good'));
   });
 });
+
+describe('sentimentScore: "never so" and "not … this" compare instead of denying', () => {
+  it('reads "never been so" and "never had such" as the quality, strengthened', () => {
+    expect(sentimentScore('I have never been so disappointed')).toBeLessThan(
+      sentimentScore('I was disappointed'),
+    );
+    expect(sentimentScore('Never had such bad service')).toBeLessThan(-0.5);
+    expect(sentimentScore("I haven't been this happy with a purchase in years")).toBeGreaterThan(0.5);
+    expect(sentimentScore('Never been treated so well')).toBeGreaterThan(0.3);
+  });
+
+  it('still denies "not so" and "not such"', () => {
+    expect(sentimentScore('The food was not so good')).toBeLessThan(0);
+    expect(sentimentScore('Not such a good idea')).toBeLessThan(0);
+  });
+});
+
+describe('sentimentScore: everyday vocabulary and word forms', () => {
+  it('knows everyday evaluative words the general lists lack', () => {
+    expect(sentimentScore('A valuable and informative session')).toBeGreaterThan(0.3);
+    expect(sentimentScore('The room was cosy and the bed comfy')).toBeGreaterThan(0.3);
+    expect(sentimentScore('The handle was flimsy and the box was soggy')).toBeLessThan(-0.3);
+    expect(sentimentScore('I reported a fault twice')).toBeLessThan(0);
+  });
+
+  it('reads "-es" after a silent e as the plain verb plus s', () => {
+    expect(sentimentScore('It loses signal every evening')).toBeLessThan(0);
+  });
+});

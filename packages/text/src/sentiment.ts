@@ -206,6 +206,17 @@ function deniesLikeNot(tokens: readonly Token[], index: number): boolean {
   return previous !== 'at' && previous !== 'very';
 }
 
+const DEGREE_WORDS: ReadonlySet<string> = new Set(['so', 'such', 'this']);
+
+/**
+ * "I have never been so disappointed", "never had such bad service", "I haven't been this happy in years" say the
+ * quality was never reached before, which asserts it, strongly (VADER's "never so" rule). "not so good" and "not
+ * such a good idea" still deny, so "so" and "such" compare only after "never".
+ */
+function comparesRatherThanDenies(negator: string, degree: string): boolean {
+  return degree === 'this' || negator === 'never';
+}
+
 /** An evaluative word (not a weak one such as "like") that a denial before it applies to instead of to later words. */
 function takesDenial(token: Token): boolean {
   return !isNegator(token.lower) && Math.abs(lookUpWord(token.lower)?.valence ?? 0) >= DENIAL_CLAIM_STRENGTH;
@@ -272,6 +283,8 @@ function wordValence(
   let negated = false;
   // "never fails to impress", "not happy and angry": the nearer evaluative word takes the denial for itself.
   let claimedDenial = false;
+  // "never been so rude", "haven't been this happy in years": the degree word makes the denial a comparison.
+  let degree: string | undefined;
   let boost = 0;
   let cursor = index;
   for (let distance = 1; distance <= LOOKBACK_DECAY.length; distance++) {
@@ -280,7 +293,13 @@ function wordValence(
     while (cursor > 0 && LOOKBACK_FILLERS.has(tokens[cursor]!.lower)) cursor--;
     const before = tokens[cursor];
     if (before === undefined || before.kind !== 'word' || CONTRAST_FORWARD.has(before.lower)) break;
-    if (deniesLikeNot(tokens, cursor) && !claimedDenial) negated = true;
+    if (DEGREE_WORDS.has(before.lower)) degree ??= before.lower;
+    if (deniesLikeNot(tokens, cursor) && !claimedDenial) {
+      if (degree !== undefined && comparesRatherThanDenies(before.lower, degree)) {
+        claimedDenial = true;
+        boost += degree === 'this' ? INTENSIFIER_STEP : 0;
+      } else negated = true;
+    }
     const increment = increments[cursor]!;
     if (increment === 0 && takesDenial(before)) claimedDenial = true;
     if (increment !== 0) {

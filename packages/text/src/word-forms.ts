@@ -51,6 +51,15 @@ function stemEntry(stem: string, find: EntryFinder): string | undefined {
   return stem[last] === stem[last - 1] ? find(stem.slice(0, last)) : undefined;
 }
 
+/**
+ * A plural or third-person form in -s: "woes", "boxes", and "loses", "causes", whose "-es" is a silent e plus s
+ * rather than the "-es" of a sibilant ("buses").
+ */
+function thirdPersonEntry(word: string, find: EntryFinder): string | undefined {
+  const withoutS = word.slice(0, -1);
+  return SIBILANT_PLURAL.test(word) ? (find(word.slice(0, -2)) ?? find(withoutS)) : find(withoutS);
+}
+
 /** The entry of a regular inflection. Comparatives in -er are left out: "later" is not "late". */
 function inflectedEntry(word: string): string | undefined {
   if (word.length < MIN_INFLECTED_LENGTH) return undefined;
@@ -63,8 +72,7 @@ function inflectedEntry(word: string): string | undefined {
   // Noun and verb forms.
   if (word.endsWith("'s")) return listedNounOrVerb(word.slice(0, -2));
   if (word.endsWith('ies') || word.endsWith('ied')) return listedNounOrVerb(`${word.slice(0, -3)}y`);
-  if (SIBILANT_PLURAL.test(word)) return listedNounOrVerb(word.slice(0, -2));
-  if (word.endsWith('s') && !word.endsWith('ss')) return listedNounOrVerb(word.slice(0, -1));
+  if (word.endsWith('s') && !word.endsWith('ss')) return thirdPersonEntry(word, listedNounOrVerb);
   if (word.endsWith('ed')) return stemEntry(word.slice(0, -2), listedNounOrVerb);
   if (word.endsWith('ing')) return stemEntry(word.slice(0, -3), listedNounOrVerb);
   return undefined;
@@ -114,8 +122,7 @@ function verbSiblingEntry(word: string): string | undefined {
   const asVerb = participleOf(word);
   if (asVerb !== undefined) return asVerb;
   if (word.endsWith('ies')) return participleOf(`${word.slice(0, -3)}y`);
-  if (SIBILANT_PLURAL.test(word)) return participleOf(word.slice(0, -2));
-  if (word.endsWith('s') && !word.endsWith('ss')) return participleOf(word.slice(0, -1));
+  if (word.endsWith('s') && !word.endsWith('ss')) return thirdPersonEntry(word, participleOf);
   if (word.endsWith('ed')) return stemEntry(word.slice(0, -2), participleOf);
   if (word.endsWith('ing')) return stemEntry(word.slice(0, -3), participleOf);
   return undefined;
