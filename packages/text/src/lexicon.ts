@@ -286,6 +286,8 @@ const OWN_WORD_VALENCE: Readonly<Record<string, number>> = {
   hold: 0,
   help: 0.8,
   want: 0,
+  // mostly the department ("called support", "support ticket"); the verb keeps a little praise
+  support: 0.5,
   // A bare "no" is a refusal ("no!", "no and no"); before a word it is a negator and that rule does the rest.
   no: -0.9,
   yes: 0.4,
