@@ -289,6 +289,16 @@ describe('sentimentScore: everyday vocabulary and word forms', () => {
     expect(sentimentScore('I reported a fault twice')).toBeLessThan(0);
   });
 
+  it("reads common review phrases, and a letter's closing as nothing", () => {
+    expect(sentimentScore('Looking forward to the trip')).toBeGreaterThan(0.2);
+    expect(sentimentScore('I look forward to hearing from you')).toBe(0);
+    expect(sentimentScore('Item as described')).toBeGreaterThan(0.2);
+    expect(sentimentScore("The jacket wasn't as described")).toBeLessThan(-0.2);
+    expect(sentimentScore("It doesn't do what it says")).toBeLessThan(-0.2);
+    expect(sentimentScore('One star')).toBeLessThan(-0.2);
+    expect(sentimentScore('Five stars')).toBeGreaterThan(0.2);
+  });
+
   it('reads "-es" after a silent e as the plain verb plus s', () => {
     expect(sentimentScore('It loses signal every evening')).toBeLessThan(0);
   });
