@@ -299,6 +299,13 @@ describe('sentimentScore: everyday vocabulary and word forms', () => {
     expect(sentimentScore('Five stars')).toBeGreaterThan(0.2);
   });
 
+  it('recognises a strong word with a doubled letter missed or added', () => {
+    expect(sentimentScore('Very dissapointed with the service')).toBeLessThan(-0.3);
+    expect(sentimentScore('The staff were wonderfull')).toBeGreaterThan(0.3);
+    expect(sentimentScore('A marvellous stay')).toBeGreaterThan(0.3);
+    expect(sentimentScore('Question about my billing')).toBe(0);
+  });
+
   it('reads "-es" after a silent e as the plain verb plus s', () => {
     expect(sentimentScore('It loses signal every evening')).toBeLessThan(0);
   });

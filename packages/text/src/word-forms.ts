@@ -166,6 +166,30 @@ function deniedByPrefix(lower: string): WordLookup | undefined {
     : undefined;
 }
 
+const DOUBLED_LETTERS = /(\p{L})\1+/gu;
+/** Entries long and strong enough to recognise with a doubled letter missed or added. */
+const MIN_RESPELT_LENGTH = 7;
+const MIN_RESPELT_STRENGTH = 1.5;
+
+function withSingleLetters(word: string): string {
+  return word.replace(DOUBLED_LETTERS, '$1');
+}
+
+/**
+ * The strong entries with a doubled letter, by their spelling with every letter single: customers write
+ * "dissapointed", "terible", "proffesional", "wonderfull". Long entries only, so that a real word rarely collides
+ * (checked against WordNet's lemmas: "griping" is read as "gripping", "diligence" as itself).
+ */
+const ENTRY_BY_SINGLE_LETTERS: ReadonlyMap<string, string> = (() => {
+  const byKey = new Map<string, string>();
+  for (const [word, valence] of WORD_VALENCE) {
+    if (word.length < MIN_RESPELT_LENGTH || Math.abs(valence) < MIN_RESPELT_STRENGTH) continue;
+    const key = withSingleLetters(word);
+    if (!byKey.has(key)) byKey.set(key, word);
+  }
+  return byKey;
+})();
+
 function findWord(lower: string): WordLookup | undefined {
   const entry = entryOf(lower);
   if (entry !== undefined) return lookUp(entry, false);
@@ -173,7 +197,9 @@ function findWord(lower: string): WordLookup | undefined {
   if (compound !== undefined) return compound;
   let elongatedEntry: string | undefined;
   for (const plain of unelongated(lower)) elongatedEntry ??= entryOf(plain);
-  return elongatedEntry === undefined ? undefined : lookUp(elongatedEntry, true);
+  if (elongatedEntry !== undefined) return lookUp(elongatedEntry, true);
+  const respelt = ENTRY_BY_SINGLE_LETTERS.get(withSingleLetters(lower));
+  return respelt === undefined ? undefined : lookUp(respelt, false);
 }
 
 /**
