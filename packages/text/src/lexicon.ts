@@ -307,6 +307,41 @@ const OWN_WORD_VALENCE: Readonly<Record<string, number>> = {
 const QUANTIFIERS = ['more', 'many', 'most', 'own', 'much', 'few', 'less', 'least'];
 
 /**
+ * Pattern's list (built on reviews) rates words that mostly describe as if they judged: "new", "full", "high",
+ * "live", "available" as praise, "half", "behind", "common", "game", "chicken" as blame. In feedback they describe
+ * ("a new phone", "half an hour", "the chicken was cold"), so they carry no valence.
+ */
+const DESCRIPTIVE = [
+  ...[
+    'new',
+    'latest',
+    'live',
+    'available',
+    'confirmed',
+    'primary',
+    'general',
+    'particular',
+    'normal',
+    'usual',
+  ],
+  ...['common', 'full', 'filled', 'half', 'high', 'higher', 'large', 'light', 'behind', 'base', 'able'],
+  ...['becoming', 'catching', 'sound', 'mean', 'static', 'approximate', 'decreased', 'elementary', 'dry'],
+  ...['game', 'parade', 'fly', 'chicken', 'cow', 'secret', 'alien', 'married', 'pregnant', 'sexual', 'gay'],
+  ...['youngish', 'acquainted', 'aeriform', 'algid', 'applicative', 'apportioned', 'artesian', 'autonomous'],
+  ...['calculable', 'collectible', 'ecological', 'elect', 'extinct', 'lyric', 'naturalistic', 'nonviolent'],
+  ...[
+    'supernatural',
+    'uncut',
+    'ungraded',
+    'unilateral',
+    'unsalted',
+    'unstirred',
+    'untraceable',
+    'vocational',
+  ],
+];
+
+/**
  * Expectation words: barely positive when said, clearly negative when denied. "It arrived" is a plain report;
  * "it never arrived" is a complaint. The value applies only when the word is negated.
  */
@@ -838,7 +873,7 @@ function buildWordValence(): Map<string, number> {
     valence.set(word, score * AFINN_SCALE);
     adjectiveOnly.delete(word);
   }
-  for (const word of QUANTIFIERS) valence.set(word, 0);
+  for (const word of [...QUANTIFIERS, ...DESCRIPTIVE]) valence.set(word, 0);
   for (const [word, score] of Object.entries(OWN_WORD_VALENCE)) {
     valence.set(word, score);
     adjectiveOnly.delete(word);
