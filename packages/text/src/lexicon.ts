@@ -308,38 +308,20 @@ const QUANTIFIERS = ['more', 'many', 'most', 'own', 'much', 'few', 'less', 'leas
 
 /**
  * Pattern's list (built on reviews) rates words that mostly describe as if they judged: "new", "full", "high",
- * "live", "available" as praise, "half", "behind", "common", "game", "chicken" as blame. In feedback they describe
- * ("a new phone", "half an hour", "the chicken was cold"), so they carry no valence.
+ * "live", "available" as praise, "half", "behind", "common", "game", "chicken" as blame; AFINN does the same with
+ * "big", "huge", "united", "legal", "straight". In feedback they describe ("a new phone", "half an hour", "the
+ * chicken was cold", "a huge delay", "United lost my bag", "legal action"), so they carry no valence.
  */
-const DESCRIPTIVE = [
-  ...[
-    'new',
-    'latest',
-    'live',
-    'available',
-    'confirmed',
-    'primary',
-    'general',
-    'particular',
-    'normal',
-    'usual',
-  ],
-  ...['common', 'full', 'filled', 'half', 'high', 'higher', 'large', 'light', 'behind', 'base', 'able'],
-  ...['becoming', 'catching', 'sound', 'mean', 'static', 'approximate', 'decreased', 'elementary', 'dry'],
-  ...['game', 'parade', 'fly', 'chicken', 'cow', 'secret', 'alien', 'married', 'pregnant', 'sexual', 'gay'],
-  ...['youngish', 'acquainted', 'aeriform', 'algid', 'applicative', 'apportioned', 'artesian', 'autonomous'],
-  ...['calculable', 'collectible', 'ecological', 'elect', 'extinct', 'lyric', 'naturalistic', 'nonviolent'],
-  ...[
-    'supernatural',
-    'uncut',
-    'ungraded',
-    'unilateral',
-    'unsalted',
-    'unstirred',
-    'untraceable',
-    'vocational',
-  ],
-];
+const DESCRIPTIVE: readonly string[] = `
+  new latest live available confirmed primary general particular normal usual common full filled half high higher
+  large light behind base able becoming catching sound mean static approximate decreased elementary dry game parade
+  fly chicken cow secret alien married pregnant sexual gay youngish acquainted aeriform algid applicative apportioned
+  artesian autonomous calculable collectible ecological elect extinct lyric naturalistic nonviolent supernatural uncut
+  ungraded unilateral unsalted unstirred untraceable vocational
+  big huge united legal grant authority straight certain growing novel
+`
+  .trim()
+  .split(/\s+/);
 
 /**
  * Expectation words: barely positive when said, clearly negative when denied. "It arrived" is a plain report;

@@ -302,6 +302,8 @@ describe('sentimentScore: everyday vocabulary and word forms', () => {
   it('gives no valence to words that describe rather than judge', () => {
     expect(sentimentScore('A new phone with a full battery and a high screen')).toBe(0);
     expect(sentimentScore('Half an hour for the chicken')).toBe(0);
+    expect(sentimentScore('United lost my bag')).toBeCloseTo(sentimentScore('They lost my bag'), 6);
+    expect(sentimentScore('A huge delay')).toBeCloseTo(sentimentScore('A delay'), 6);
   });
 
   it('recognises a strong word with a doubled letter missed or added', () => {
