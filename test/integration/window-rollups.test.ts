@@ -1,8 +1,10 @@
 import {
   CASE_RESPONSE_BUCKETS,
+  type ChannelWindowTotals,
   caseWindowStats,
   createUnit,
   type DayWindow,
+  nestedChannelTotals,
   returningCustomers,
   type ScoreScope,
   storeFeedbackBatch,
@@ -14,7 +16,8 @@ import { createTenant, startTestApi, type TestApi, type TestTenant } from '../su
 /**
  * The case and returning-customer rollups are kept by triggers; these tests drive them through inserts,
  * updates, deletes and out-of-order visits, then compare what the recompute reads with a direct scan of
- * the raw rows (the definition the rollups must reproduce).
+ * the raw rows (the definition the rollups must reproduce). The nested channel windows are checked the same
+ * way against each window summed on its own.
  */
 let api: TestApi;
 let tenant: TestTenant;
@@ -271,5 +274,104 @@ describe('returning customers', () => {
     await sql`select cxloop_rebuild_customer_returns(${own.orgId})`.execute(api.db);
     const rebuilt = await chainRows();
     expect(chains).toEqual(rebuilt);
+  });
+});
+
+describe('channel windows', () => {
+  it('sum each of several nested windows as a separate read of each would', async () => {
+    const own = await createTenant(api.db, api.secretBox, 'Channel windows org');
+    const ownUnits = [
+      (await createUnit(api.db, own.orgId, { key: 'east', name: 'East' })).id,
+      (await createUnit(api.db, own.orgId, { key: 'west', name: 'West' })).id,
+    ];
+    const random = seeded(11);
+    const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)]!;
+    const randomRow = () => ({
+      org_id: own.orgId,
+      day: utcDay(new Date(now.getTime() - Math.floor(random() * 200) * day)),
+      unit_id: pick([null, ...ownUnits]),
+      channel: pick(['email', 'sms', 'chat', 'review']),
+      feedback_count: 1 + Math.floor(random() * 9),
+      identified_count: Math.floor(random() * 3),
+      rated_count: Math.floor(random() * 4),
+      nps_count: Math.floor(random() * 3),
+      csat_sum: Math.floor(random() * 20),
+      sentiment_sum: random() * 4 - 2,
+    });
+    // Days up to 200 back (some outside the longest window), channels seen in only some windows.
+    const byKey = new Map<string, ReturnType<typeof randomRow>>();
+    for (let i = 0; i < 400; i++) {
+      const row = randomRow();
+      byKey.set(`${row.day}|${row.unit_id}|${row.channel}`, row);
+    }
+    const rows = [...byKey.values()];
+    await api.db.insertInto('rollup_channel_daily').values(rows).execute();
+
+    /** One window's sums by definition: the rows of the scope whose day falls in it. */
+    function summed(scope: ScoreScope, window: DayWindow) {
+      type Sums = Pick<
+        ChannelWindowTotals,
+        | 'channel'
+        | 'firstDay'
+        | 'feedback'
+        | 'attributed'
+        | 'identified'
+        | 'rated'
+        | 'nps'
+        | 'csatSum'
+        | 'sentimentSum'
+      >;
+      const byChannel = new Map<string, Sums>();
+      for (const row of rows) {
+        if (row.day < window.from || row.day > window.to) continue;
+        if (scope.unitId !== null && row.unit_id !== scope.unitId) continue;
+        const sums: Sums = byChannel.get(row.channel) ?? {
+          channel: row.channel,
+          firstDay: row.day,
+          feedback: 0,
+          attributed: 0,
+          identified: 0,
+          rated: 0,
+          nps: 0,
+          csatSum: 0,
+          sentimentSum: 0,
+        };
+        if (row.day < sums.firstDay) sums.firstDay = row.day;
+        sums.feedback += row.feedback_count;
+        sums.attributed += row.unit_id === null ? 0 : row.feedback_count;
+        sums.identified += row.identified_count;
+        sums.rated += row.rated_count;
+        sums.nps += row.nps_count;
+        sums.csatSum += row.csat_sum;
+        sums.sentimentSum += row.sentiment_sum;
+        byChannel.set(row.channel, sums);
+      }
+      return [...byChannel.values()].sort((a, b) => String(a.channel).localeCompare(String(b.channel)));
+    }
+
+    const windows = [windowOf(7), windowOf(30), windowOf(90), windowOf(180)];
+    for (const unitId of [null, ...ownUnits]) {
+      const scope = { orgId: own.orgId, unitId };
+      const nested = await nestedChannelTotals(api.db, scope, windows);
+      expect(nested).toHaveLength(windows.length);
+      windows.forEach((window, index) => {
+        const read = nested[index]!.map((totals) => ({
+          channel: totals.channel,
+          firstDay: totals.firstDay,
+          feedback: totals.feedback,
+          attributed: totals.attributed,
+          identified: totals.identified,
+          rated: totals.rated,
+          nps: totals.nps,
+          csatSum: totals.csatSum,
+          sentimentSum: totals.sentimentSum,
+        }));
+        const expected = summed(scope, window);
+        expect(expected.length).toBeGreaterThan(0);
+        expect(read).toEqual(
+          expected.map((sums) => ({ ...sums, sentimentSum: expect.closeTo(sums.sentimentSum, 6) })),
+        );
+      });
+    }
   });
 });

@@ -40,6 +40,8 @@ export interface ChannelWindowTotals {
   channel: string;
   firstDay: string;
   feedback: number;
+  /** Feedback attributed to a unit. */
+  attributed: number;
   identified: number;
   valued: number;
   flagged: number;
@@ -56,17 +58,34 @@ export interface ChannelWindowTotals {
   sentimentSum: number;
 }
 
-/** Per channel sums of the daily rollups over a window; channels without feedback are absent. */
-export async function channelTotals(
+type ChannelCounts = Omit<ChannelWindowTotals, 'channel' | 'firstDay'>;
+
+/**
+ * Per channel sums of the daily rollups over windows that all end on the same day, shortest first (30, 90
+ * and 180 days, say), from one read of the longest: each row is summed into its band (the shortest window
+ * that holds it) and the bands add up to the windows here. Channels without feedback in a window are absent
+ * from it.
+ */
+export async function nestedChannelTotals(
   db: Db,
   scope: ScoreScope,
-  window: DayWindow,
-): Promise<ChannelWindowTotals[]> {
-  const rows = await inScope(db.selectFrom('rollup_channel_daily'), scope, window)
+  windows: readonly DayWindow[],
+): Promise<ChannelWindowTotals[][]> {
+  const longest = windows.at(-1);
+  if (!longest) return [];
+  const band = sql<number>`case ${sql.join(
+    windows.slice(0, -1).map((window, index) => sql`when day >= ${window.from}::date then ${sql.lit(index)}`),
+    sql` `,
+  )} else ${sql.lit(windows.length - 1)} end`;
+  const rows = await inScope(db.selectFrom('rollup_channel_daily'), scope, longest)
     .select([
       'channel',
+      band.as('band'),
       sql<string>`min(day)::text`.as('firstDay'),
       total('feedback_count').as('feedback'),
+      sql<number>`coalesce(sum(feedback_count) filter (where unit_id is not null), 0)::float8`.as(
+        'attributed',
+      ),
       total('identified_count').as('identified'),
       total('valued_count').as('valued'),
       total('flagged_count').as('flagged'),
@@ -82,10 +101,23 @@ export async function channelTotals(
       total('sentiment_count').as('sentimentCount'),
       total('sentiment_sum').as('sentimentSum'),
     ])
-    .groupBy('channel')
+    .groupBy(['channel', 'band'])
     .orderBy('channel')
     .execute();
-  return rows.filter((row) => row.feedback > 0);
+  return windows.map((_, index) => {
+    const byChannel = new Map<string, ChannelWindowTotals>();
+    for (const { band: rowBand, channel, firstDay, ...counts } of rows) {
+      if (rowBand > index) continue;
+      const sums = byChannel.get(channel);
+      if (!sums) {
+        byChannel.set(channel, { channel, firstDay, ...counts });
+        continue;
+      }
+      if (firstDay < sums.firstDay) sums.firstDay = firstDay;
+      for (const key of Object.keys(counts) as (keyof ChannelCounts)[]) sums[key] += counts[key];
+    }
+    return [...byChannel.values()].filter((sums) => sums.feedback > 0);
+  });
 }
 
 /** Days of the window with at least one feedback. */
@@ -221,22 +253,6 @@ export async function topicDailyMentions(
     .orderBy('topic')
     .orderBy('day')
     .execute();
-}
-
-/** Feedback of the window, and how much of it is attributed to a unit. */
-export async function unitAttribution(
-  db: Db,
-  scope: ScoreScope,
-  window: DayWindow,
-): Promise<{ feedback: number; attributed: number }> {
-  return inScope(db.selectFrom('rollup_channel_daily'), scope, window)
-    .select([
-      total('feedback_count').as('feedback'),
-      sql<number>`coalesce(sum(feedback_count) filter (where unit_id is not null), 0)::float8`.as(
-        'attributed',
-      ),
-    ])
-    .executeTakeFirstOrThrow();
 }
 
 /** When each channel type was first connected (its oldest source), for the scope's sources. */

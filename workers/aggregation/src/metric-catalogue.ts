@@ -6,11 +6,11 @@ import {
   type ChannelWindowTotals,
   caseWindowStats,
   channelFirstConnections,
-  channelTotals,
   type DayWindow,
   type Db,
   daysWithFeedback,
   listRisingIssues,
+  nestedChannelTotals,
   returningCustomers,
   type ScoreScope,
   type TopicChannelTotals,
@@ -19,7 +19,6 @@ import {
   topicChannelTotals,
   topicTotals,
   unanalysedFeedbackCount,
-  unitAttribution,
 } from '@cxloop/db';
 import { type MetricId, type MetricObservation, metricCatalogue } from '@cxloop/scoring';
 import { daysBefore, topicConvergence } from './insights.js';
@@ -42,6 +41,10 @@ const TRACKED_MINIMUM = 30;
 const ACT_ON_RISING_ISSUE_DAYS = 14;
 
 const DAY_MS = 86_400_000;
+
+/** The windows metrics and insights read channel sums over, shortest first. */
+const CHANNEL_WINDOW_DAYS = [30, 90, 180] as const;
+type ChannelWindowDays = (typeof CHANNEL_WINDOW_DAYS)[number];
 
 /** Window queries shared by several metrics, each run once per recompute. */
 export class MetricSources {
@@ -70,8 +73,20 @@ export class MetricSources {
     return value;
   }
 
-  channels(days: number): Promise<ChannelWindowTotals[]> {
-    return this.once(`channels:${days}`, () => channelTotals(this.db, this.scope, this.window(days)));
+  /** Per channel sums over 30, 90 or 180 days: the three windows come from one read. */
+  async channels(days: ChannelWindowDays): Promise<ChannelWindowTotals[]> {
+    const windows = await this.once('channels', () =>
+      nestedChannelTotals(
+        this.db,
+        this.scope,
+        CHANNEL_WINDOW_DAYS.map((length) => this.window(length)),
+      ),
+    );
+    return windows[CHANNEL_WINDOW_DAYS.indexOf(days)]!;
+  }
+
+  channelFirstConnections() {
+    return this.once('channelFirstConnections', () => channelFirstConnections(this.db, this.scope));
   }
 
   topics(days: number): Promise<TopicChannelTotals[]> {
@@ -88,7 +103,7 @@ export class MetricSources {
     );
   }
 
-  async totals(days: number) {
+  async totals(days: ChannelWindowDays) {
     const channels = await this.channels(days);
     const sum = (pick: (row: ChannelWindowTotals) => number) =>
       channels.reduce((total, row) => total + pick(row), 0);
@@ -245,11 +260,13 @@ export const metricComputations = {
     return share(actedOn, due, 'no rising issue detected');
   },
   unit_tagged_share_30d: async (s) => {
-    const { feedback, attributed } = await unitAttribution(s.db, s.scope, s.window(30));
+    const channels = await s.channels(30);
+    const feedback = channels.reduce((sum, row) => sum + row.feedback, 0);
+    const attributed = channels.reduce((sum, row) => sum + row.attributed, 0);
     return share(attributed, feedback, 'no feedback received');
   },
   channels_added_180d: async (s) => {
-    const connections = await channelFirstConnections(s.db, s.scope);
+    const connections = await s.channelFirstConnections();
     const since = new Date(s.now.getTime() - 180 * DAY_MS);
     return {
       value: connections.filter((row) => row.firstConnectedAt >= since).length,
@@ -258,7 +275,7 @@ export const metricComputations = {
   },
   new_channel_effect_measured_180d: async (s) => {
     const since = new Date(s.now.getTime() - 180 * DAY_MS);
-    const added = (await channelFirstConnections(s.db, s.scope)).filter(
+    const added = (await s.channelFirstConnections()).filter(
       (row) => row.firstConnectedAt >= since,
     );
     // Rollups of an added channel start at its connection, so its 180-day sums are "since connection".
