@@ -362,8 +362,24 @@ export const NEGATED_EXPECTATION_VALENCE: ReadonlyMap<string, number> = new Map(
     satisfied: -2,
     recommend: -2,
     worth: -1.8,
+    // "not again!", "won't use them again": the customer will not come back
+    again: -2,
   }),
 );
+
+/**
+ * Verbs after which "again" says the customer means to come back ("will order again", "would stay again"), a
+ * promise of return that denial turns into a churn signal ("won't use them again").
+ */
+export const RETURN_VERBS: ReadonlySet<string> = new Set(
+  `use using used buy buying bought order ordering ordered visit visiting visited stay staying stayed shop
+  shopping book booking booked eat eating fly flying go going come coming dine dining purchase purchasing travel
+  recommend`
+    .trim()
+    .split(/\s+/),
+);
+/** How strongly "will order again" praises: about as much as "recommend". */
+export const RETURN_INTENT_VALENCE = 1.6;
 
 /**
  * Multi-word expressions of the service experience, matched on lower-cased tokens before single words; their
@@ -441,6 +457,18 @@ export const PHRASE_VALENCE: ReadonlyMap<string, number> = new Map(
     'well done': 2.2,
     'thank you': 1.8,
     'kept me informed': 1.8,
+    // coming back, or not
+    'be back': 1.4,
+    'not be back': -2,
+    "won't be back": -2,
+    'wont be back': -2,
+    'never be back': -2,
+    'not going back': -2,
+    'never going back': -2.2,
+    "won't go back": -2,
+    "wouldn't go back": -1.8,
+    'not be returning': -2,
+    "won't be returning": -2,
     'looking forward': 1.6,
     'look forward': 1.6,
     // the formal closing of a letter, a complaint's too, says nothing ("I look forward to your reply")
@@ -650,6 +678,8 @@ const INTENSIFIERS = [
   'too',
   'such',
   'beyond',
+  'definitely',
+  'certainly',
 ];
 const DAMPENERS = [
   'almost',

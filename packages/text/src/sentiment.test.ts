@@ -317,3 +317,17 @@ describe('sentimentScore: everyday vocabulary and word forms', () => {
     expect(sentimentScore('It loses signal every evening')).toBeLessThan(0);
   });
 });
+
+describe('sentimentScore: coming back', () => {
+  it('reads a promise to come back as praise and its denial as a churn signal', () => {
+    expect(sentimentScore('We will definitely be back')).toBeGreaterThan(0.2);
+    expect(sentimentScore('Would order again')).toBeGreaterThan(0.2);
+    expect(sentimentScore("We won't be back")).toBeLessThan(-0.3);
+    expect(sentimentScore('I will never use this company again')).toBeLessThan(-0.3);
+    expect(sentimentScore('Not again!')).toBeLessThan(-0.3);
+  });
+
+  it('leaves "again" after other verbs alone', () => {
+    expect(sentimentScore('I had to call again')).toBe(0);
+  });
+});

@@ -15,6 +15,8 @@ import {
   isNegator,
   NEGATED_EXPECTATION_VALENCE,
   PHRASE_VALENCE,
+  RETURN_INTENT_VALENCE,
+  RETURN_VERBS,
   TWO_WORD_DAMPENERS,
 } from './lexicon.js';
 import { normaliseText } from './normalise.js';
@@ -263,11 +265,15 @@ interface SentenceView {
   increments: readonly number[];
 }
 
-/** Valence of the word at `index` after intensifiers, negation and emphasis. */
+/**
+ * Valence of the word at `index` after intensifiers, negation and emphasis. `found` and `deniedValence` default to
+ * the word's own entries; a rule that reads a construction at this word passes its own.
+ */
 function wordValence(
   sentence: SentenceView,
   index: number,
   found = lookUpWord(sentence.tokens[index]!.lower),
+  deniedValence = NEGATED_EXPECTATION_VALENCE.get(sentence.tokens[index]!.lower),
 ): number {
   const { tokens, mixedCase, increments } = sentence;
   const token = tokens[index]!;
@@ -310,10 +316,7 @@ function wordValence(
 
   // "no no no" is one refusal said three times, not a refusal denied.
   if (negated && isNegator(token.lower)) negated = false;
-  if (negated) {
-    const denied = NEGATED_EXPECTATION_VALENCE.get(token.lower);
-    if (denied !== undefined) return denied;
-  }
+  if (negated && deniedValence !== undefined) return deniedValence;
   if (valence === 0) return 0;
 
   const direction = Math.sign(valence);
@@ -329,6 +332,26 @@ function freeOfFault(tokens: readonly Token[], index: number): WordLookup | unde
   const word = tokens[index]!.lower;
   if (tokens[index + 1]?.lower !== 'free' || (lookUpWord(word)?.valence ?? 0) >= 0) return undefined;
   return lookUpWord(`${word}-free`);
+}
+
+const RETURN_INTENT: WordLookup = { valence: RETURN_INTENT_VALENCE, elongated: false, interjection: false };
+/** How far before "again" its verb may stand: "would use this company again". */
+const RETURN_VERB_REACH = 3;
+
+/**
+ * "again" after a verb of custom ("would order again", "will use them again", "would stay here again") promises a
+ * return; the promise is read at the verb, so a denial before the verb makes it a churn signal ("I will never use
+ * this company again"). After other verbs "again" stays plain ("charged again", "it broke again").
+ * @returns the index of the verb, or -1
+ */
+function promisedReturnVerb(tokens: readonly Token[], index: number): number {
+  if (tokens[index]!.lower !== 'again') return -1;
+  for (let back = index - 1; back >= 0 && back >= index - RETURN_VERB_REACH; back--) {
+    const token = tokens[back]!;
+    if (token.kind !== 'word') return -1;
+    if (RETURN_VERBS.has(token.lower)) return back;
+  }
+  return -1;
 }
 
 /** Weighs clauses by contrast: after "but" counts more, before it less; "although X, Y" weakens X. */
@@ -398,12 +421,20 @@ export function sentenceValence(tokens: readonly Token[]): number {
     else if (token.kind === 'word') {
       const phrase = phraseAt(tokens, i);
       const openCompound = phrase === undefined ? freeOfFault(tokens, i) : undefined;
+      const returnVerb = promisedReturnVerb(tokens, i);
       if (phrase !== undefined) {
         valences[i] = phrase.valence;
         i += phrase.words.length - 1;
       } else if (openCompound !== undefined) {
         valences[i] = wordValence(sentence, i, openCompound);
         i++;
+      } else if (returnVerb >= 0) {
+        valences[i] = wordValence(
+          sentence,
+          returnVerb,
+          RETURN_INTENT,
+          NEGATED_EXPECTATION_VALENCE.get('again'),
+        );
       } else {
         valences[i] = wordValence(sentence, i) * (inName[i] ? NAME_WEIGHT : 1);
       }
