@@ -287,6 +287,8 @@ describe('sentimentScore: everyday vocabulary and word forms', () => {
     expect(sentimentScore('The room was cosy and the bed comfy')).toBeGreaterThan(0.3);
     expect(sentimentScore('The handle was flimsy and the box was soggy')).toBeLessThan(-0.3);
     expect(sentimentScore('I reported a fault twice')).toBeLessThan(0);
+    expect(sentimentScore('Absolutely gutted, the whole thing was shambolic')).toBeLessThan(-0.5);
+    expect(sentimentScore('Chuffed to bits with it')).toBeGreaterThan(0.3);
   });
 
   it("reads common review phrases, and a letter's closing as nothing", () => {
