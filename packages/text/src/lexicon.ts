@@ -207,6 +207,8 @@ const OWN_WORD_VALENCE: Readonly<Record<string, number>> = {
   seething: -2.8,
   shambolic: -2.6,
   bleh: -1,
+  hungover: -1.5,
+  hangover: -1.5,
   // informal writing
   lol: 1.4,
   lmao: 1.6,
