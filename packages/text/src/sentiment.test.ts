@@ -289,6 +289,8 @@ describe('sentimentScore: everyday vocabulary and word forms', () => {
     expect(sentimentScore('I reported a fault twice')).toBeLessThan(0);
     expect(sentimentScore('Absolutely gutted, the whole thing was shambolic')).toBeLessThan(-0.5);
     expect(sentimentScore('Chuffed to bits with it')).toBeGreaterThan(0.3);
+    expect(sentimentScore('The room was immaculate and the staff punctual')).toBeGreaterThan(0.3);
+    expect(sentimentScore('A surly waiter and lukewarm food at extortionate prices')).toBeLessThan(-0.5);
   });
 
   it("reads common review phrases, and a letter's closing as nothing", () => {
