@@ -192,6 +192,8 @@ const OWN_WORD_VALENCE: Readonly<Record<string, number>> = {
   stressful: -2,
   theft: -2.5,
   pricey: -1,
+  // the comparative the other lists lack, for "couldn't be happier"
+  happier: 2.4,
   cuddle: 1.5,
   snuggle: 1.5,
   sunny: 1.2,
@@ -537,6 +539,15 @@ export const PHRASE_VALENCE: ReadonlyMap<string, number> = new Map(
     'well done': 2.2,
     'thank you': 1.8,
     'kept me informed': 1.8,
+    // praise by denying that anything could be faulted
+    "can't fault": 2.4,
+    'cant fault': 2.4,
+    'cannot fault': 2.4,
+    "couldn't fault": 2.4,
+    'could not fault': 2.4,
+    'nothing was too much trouble': 2.8,
+    'nothing is too much trouble': 2.8,
+    'nothing too much trouble': 2.8,
     // coming back, or not
     'be back': 1.4,
     'not be back': -2,

@@ -275,6 +275,17 @@ describe('sentimentScore: "never so" and "not … this" compare instead of denyi
     expect(sentimentScore('Never been treated so well')).toBeGreaterThan(0.3);
   });
 
+  it('reads a denied limit as the extreme: "couldn\'t be happier", "can\'t thank you enough"', () => {
+    expect(sentimentScore("Couldn't be happier")).toBeGreaterThan(0.5);
+    expect(sentimentScore("It couldn't have gone worse")).toBeLessThan(-0.5);
+    expect(sentimentScore("Can't recommend them enough")).toBeGreaterThan(0.4);
+    expect(sentimentScore("Can't fault the staff")).toBeGreaterThan(0.4);
+    expect(sentimentScore('Nothing was too much trouble')).toBeGreaterThan(0.4);
+    // still denials: no limit, or not a verb of praise
+    expect(sentimentScore("I can't recommend them")).toBeLessThan(-0.3);
+    expect(sentimentScore("The app can't load fast enough")).toBeLessThan(0);
+  });
+
   it('still denies "not so" and "not such"', () => {
     expect(sentimentScore('The food was not so good')).toBeLessThan(0);
     expect(sentimentScore('Not such a good idea')).toBeLessThan(0);

@@ -219,6 +219,33 @@ function comparesRatherThanDenies(negator: string, degree: string): boolean {
   return degree === 'this' || negator === 'never';
 }
 
+const CANNOT: ReadonlySet<string> = new Set(["can't", 'cant', 'cannot', "couldn't", 'couldnt']);
+/** Comparatives that "couldn't be …" raises to the extreme: "couldn't be happier", "it couldn't have gone worse". */
+const COMPARATIVES: ReadonlySet<string> = new Set(['better', 'worse', 'happier']);
+/** Verbs of praise that "can't … enough" raises to the extreme: "can't thank them enough". */
+const PRAISE_VERBS: ReadonlySet<string> = new Set(['thank', 'recommend', 'praise', 'commend']);
+/** How far after the word "enough" may come: "can't recommend this place highly enough". */
+const ENOUGH_REACH = 4;
+
+/**
+ * "couldn't be happier", "couldn't have gone worse", "can't thank you enough", "cannot recommend them highly
+ * enough": what is denied is a limit, so the word holds at its extreme. Only after "can't" or "couldn't", and only
+ * with a comparative or a verb of praise: "can't load fast enough" is still a complaint.
+ */
+function deniesOnlyALimit(tokens: readonly Token[], negator: number, index: number): boolean {
+  const word = tokens[negator]!.lower;
+  const previous = tokens[negator - 1]?.lower;
+  if (!CANNOT.has(word) && !(word === 'not' && (previous === 'can' || previous === 'could'))) return false;
+  const target = tokens[index]!.lower;
+  if (COMPARATIVES.has(target)) return true;
+  if (!PRAISE_VERBS.has(target)) return false;
+  for (let k = index + 1; k < tokens.length && k <= index + ENOUGH_REACH; k++) {
+    if (tokens[k]!.kind !== 'word') return false;
+    if (tokens[k]!.lower === 'enough') return true;
+  }
+  return false;
+}
+
 /** An evaluative word (not a weak one such as "like") that a denial before it applies to instead of to later words. */
 function takesDenial(token: Token): boolean {
   return !isNegator(token.lower) && Math.abs(lookUpWord(token.lower)?.valence ?? 0) >= DENIAL_CLAIM_STRENGTH;
@@ -304,6 +331,9 @@ function wordValence(
       if (degree !== undefined && comparesRatherThanDenies(before.lower, degree)) {
         claimedDenial = true;
         boost += degree === 'this' ? INTENSIFIER_STEP : 0;
+      } else if (deniesOnlyALimit(tokens, cursor, index)) {
+        claimedDenial = true;
+        boost += INTENSIFIER_STEP;
       } else negated = true;
     }
     const increment = increments[cursor]!;
