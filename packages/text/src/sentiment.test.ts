@@ -311,6 +311,10 @@ describe('sentimentScore: everyday vocabulary and word forms', () => {
     expect(sentimentScore("The jacket wasn't as described")).toBeLessThan(-0.2);
     expect(sentimentScore("It doesn't do what it says")).toBeLessThan(-0.2);
     expect(sentimentScore('One star')).toBeLessThan(-0.2);
+    expect(sentimentScore('Exceeded my expectations')).toBeGreaterThan(0.4);
+    expect(sentimentScore('It did not meet my expectations')).toBeLessThan(-0.3);
+    expect(sentimentScore('Nobody got back to me')).toBeLessThan(-0.3);
+    expect(sentimentScore('Cheaply made')).toBeLessThan(-0.2);
     expect(sentimentScore('Five stars')).toBeGreaterThan(0.2);
   });
 
