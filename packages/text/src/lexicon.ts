@@ -551,7 +551,6 @@ export const PHRASE_VALENCE: ReadonlyMap<string, number> = new Map(
     "didn't meet our expectations": -2,
     'fell short': -1.8,
     'falls short': -1.8,
-    'nothing special': -1,
     'nothing to write home about': -1.2,
     'does the job': 1.2,
     'did the job': 1.2,
