@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import {
   createAggregateProcessor,
   createScoreProcessor,
+  SettledSums,
   startAggregationWorkers,
 } from '@cxloop/aggregation-worker';
 import type { AggregateJob, ScoreJob } from '@cxloop/contracts';
@@ -12,6 +13,7 @@ import {
   ENTERPRISE_SCOPE,
   findCurrentScore,
   saveFeedbackAnalysis,
+  settledRollupRevision,
   storeFeedbackBatch,
 } from '@cxloop/db';
 import {
@@ -58,6 +60,7 @@ afterAll(async () => {
 interface Seed {
   nps?: number;
   customerRef?: string;
+  receivedAt?: Date;
   topics?: { id: string; sentiment: number; sentimentLabel: string }[];
 }
 
@@ -74,7 +77,8 @@ async function analysedFeedback(db: Db, orgTenant: TestTenant, seeds: readonly S
       text: 'The delivery was late again',
       nps: seed.nps ?? null,
       metadata: JSON.stringify({}),
-      occurred_at: new Date(),
+      occurred_at: seed.receivedAt ?? new Date(),
+      ...(seed.receivedAt ? { received_at: seed.receivedAt } : {}),
     })),
   );
   for (const [index, row] of stored.entries()) {
@@ -352,6 +356,55 @@ describe('score recompute', () => {
     expect(history).toHaveLength(1);
     const events = await redis.xrange(scoreStreamKey(api.prefix, own.orgId), '-', '+');
     expect(events).toHaveLength(1);
+  });
+
+  it('keeps sums over settled days between recomputes until feedback is counted into a settled day', async () => {
+    const own = await createTenant(api.db, api.secretBox, 'Settled days org');
+    const tenDaysAgo = new Date(Date.now() - 10 * 86_400_000);
+    const settledSums = new SettledSums();
+    const score = createScoreProcessor({ db: api.db, redis, prefix: api.prefix, settledSums });
+    const job = asJob<ScoreJob>({ orgId: own.orgId });
+    const count = async (seeds: Seed[]) =>
+      countFeedbackBatchIntoRollups(
+        api.db,
+        own.orgId,
+        await analysedFeedback(api.db, own, seeds),
+        new Date(),
+      );
+    const npsResponses = async () => {
+      const current = await findCurrentScore(api.db, own.orgId, ENTERPRISE_SCOPE);
+      const metrics = current?.metrics as { metric: string; value?: number }[];
+      return metrics.find((m) => m.metric === 'nps_responses_90d')?.value;
+    };
+
+    await count([
+      { nps: 9, receivedAt: tenDaysAgo },
+      { nps: 10, receivedAt: tenDaysAgo },
+    ]);
+    await score(job);
+    expect(await npsResponses()).toBe(2);
+    expect(settledSums.size).toBeGreaterThan(0);
+
+    // A settled row changed behind the revision's back is not seen: the kept sums are used, not re-read.
+    await sql`update rollup_channel_daily set nps_count = nps_count + 5 where org_id = ${own.orgId}`.execute(
+      api.db,
+    );
+    await score(job);
+    expect(await npsResponses()).toBe(2);
+
+    // Late feedback counted into a settled day moves the revision, and the next recompute reads again.
+    const revision = await settledRollupRevision(api.db, own.orgId);
+    await count([{ nps: 3, receivedAt: tenDaysAgo }]);
+    expect(await settledRollupRevision(api.db, own.orgId)).not.toBe(revision);
+    await score(job);
+    expect(await npsResponses()).toBe(2 + 5 + 1);
+
+    // Today's feedback is read live, without moving the revision.
+    const settledRevision = await settledRollupRevision(api.db, own.orgId);
+    await count([{ nps: 8 }]);
+    expect(await settledRollupRevision(api.db, own.orgId)).toBe(settledRevision);
+    await score(job);
+    expect(await npsResponses()).toBe(9);
   });
 
   it('after one new closed-loop case, moves exactly the indicators that use case metrics', async () => {

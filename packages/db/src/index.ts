@@ -18,6 +18,7 @@ export type * from './schema.js';
 export * from './scores.js';
 export * from './sessions.js';
 export type * from './sessions.tables.js';
+export * from './settled-days.js';
 export * from './sla-breaches.js';
 export type * from './source-deliveries.tables.js';
 export * from './sources.js';

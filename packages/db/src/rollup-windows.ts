@@ -73,10 +73,14 @@ export async function nestedChannelTotals(
 ): Promise<ChannelWindowTotals[][]> {
   const longest = windows.at(-1);
   if (!longest) return [];
-  const band = sql<number>`case ${sql.join(
-    windows.slice(0, -1).map((window, index) => sql`when day >= ${window.from}::date then ${sql.lit(index)}`),
-    sql` `,
-  )} else ${sql.lit(windows.length - 1)} end`;
+  const inner = windows.slice(0, -1);
+  const band =
+    inner.length === 0
+      ? sql<number>`0`
+      : sql<number>`case ${sql.join(
+          inner.map((window, index) => sql`when day >= ${window.from}::date then ${sql.lit(index)}`),
+          sql` `,
+        )} else ${sql.lit(inner.length)} end`;
   const rows = await inScope(db.selectFrom('rollup_channel_daily'), scope, longest)
     .select([
       'channel',
@@ -158,21 +162,24 @@ export async function analysisLagHistogram(db: Db, scope: ScoreScope, window: Da
  * Identified customers with feedback in `window` and in `before` (the returning ones), and all identified
  * customers of `window`, from the visit chains of `rollup_customer_return`: a customer is counted once, at
  * their first visit in the window (previous visit before it, or none); they return when that previous visit
- * falls in `before`. `before` must end the day before `window` starts. Cost grows with days², not customers.
+ * falls in `before`. `before` must end the day before `window` starts. `days` (the whole window unless
+ * given) counts only first visits on those days of the window, so counts over parts of it add up. Cost
+ * grows with days², not customers.
  */
 export async function returningCustomers(
   db: Db,
   scope: ScoreScope,
   window: DayWindow,
   before: DayWindow,
+  days: DayWindow = window,
 ): Promise<{ returning: number; identified: number }> {
   // The enterprise chain is stored under unit_id null; a unit's under its id.
   const chain = db
     .selectFrom('rollup_customer_return')
     .where('org_id', '=', scope.orgId)
     .where(sql.ref('unit_id'), scope.unitId === null ? 'is' : '=', scope.unitId)
-    .where(sql.ref('day'), '>=', window.from)
-    .where(sql.ref('day'), '<=', window.to)
+    .where(sql.ref('day'), '>=', days.from)
+    .where(sql.ref('day'), '<=', days.to)
     .where((eb) => eb.or([eb('prev_day', 'is', null), eb(sql.ref('prev_day'), '<', window.from)]));
   const row = await chain
     .select([

@@ -2,6 +2,7 @@ import { type Insertable, sql } from 'kysely';
 import type { Db } from './connection.js';
 import type { RollupDailyTable, RollupTopicDailyTable } from './rollups.tables.js';
 import type { Database } from './schema.js';
+import { reviseSettledRollups, settledForWriterBefore, utcDay } from './settled-days.js';
 
 /**
  * Upper bounds (minutes) of the receipt → analysis lag histogram; the last bucket is open-ended. Log-spaced
@@ -104,11 +105,6 @@ export function rollupIncrements(feedback: FeedbackForRollup): RollupIncrements 
   }));
   const lagMinutes = Math.max(0, (feedback.analysedAt.getTime() - feedback.receivedAt.getTime()) / 60_000);
   return { day: utcDay(feedback.receivedAt), daily, topics, lagBucket: analysisLagBucket(lagMinutes) };
-}
-
-/** 'YYYY-MM-DD' of a moment in UTC. */
-export function utcDay(at: Date): string {
-  return at.toISOString().slice(0, 10);
 }
 
 /** `SET col = table.col + excluded.col` for each counter: the upsert adds, never overwrites. */
@@ -285,6 +281,10 @@ export async function countFeedbackBatchIntoRollups(
     await addSummedRows(trx, 'rollup_topic_daily', topicDaily);
     await addSummedRows(trx, 'rollup_topic_unit_daily', topicUnitDaily);
     await addSummedRows(trx, 'rollup_analysis_lag', lag);
+    const settledBefore = settledForWriterBefore(now);
+    if (claimed.some((feedback) => utcDay(feedback.received_at) < settledBefore)) {
+      await reviseSettledRollups(trx, orgId);
+    }
     if (customerDays.size > 0) {
       await trx
         .insertInto('customer_days')

@@ -13,6 +13,8 @@ export interface OrganisationTable {
   id: Generated<string>;
   name: string;
   created_at: CreatedAt;
+  /** Moves when feedback is counted into a settled day (settled-days.ts). */
+  settled_rollup_revision: ColumnType<string, never, never>;
 }
 
 export interface UnitTable {

@@ -13,15 +13,18 @@ import {
   nestedChannelTotals,
   returningCustomers,
   type ScoreScope,
+  settledForReaderThrough,
   type TopicChannelTotals,
   type TopicTotals,
   topicCaseClosedWithReply,
   topicChannelTotals,
+  topicDailyMentions,
   topicTotals,
   unanalysedFeedbackCount,
 } from '@cxloop/db';
 import { type MetricId, type MetricObservation, metricCatalogue } from '@cxloop/scoring';
-import { daysBefore, topicConvergence } from './insights.js';
+import { daysBefore, risingIssueSpan, topicConvergence } from './insights.js';
+import { addRowsByKey, type SettledSums, splitAtSettled } from './settled-sums.js';
 
 /**
  * Computes every metric of packages/scoring's catalogue for one scope, from rollups, triage cases and
@@ -46,7 +49,16 @@ const DAY_MS = 86_400_000;
 const CHANNEL_WINDOW_DAYS = [30, 90, 180] as const;
 type ChannelWindowDays = (typeof CHANNEL_WINDOW_DAYS)[number];
 
-/** Window queries shared by several metrics, each run once per recompute. */
+/** Sums over settled days kept between recomputes, and the organisation's revision they must match. */
+export interface SettledSumsAt {
+  sums: SettledSums;
+  revision: string;
+}
+
+/**
+ * Window queries shared by several metrics, each run once per recompute. Rollup sums over settled days
+ * come from `settled` (read and kept there on a miss); only the last days are read live.
+ */
 export class MetricSources {
   private readonly memo = new Map<string, Promise<unknown>>();
 
@@ -54,6 +66,7 @@ export class MetricSources {
     readonly db: Db,
     readonly scope: ScoreScope,
     readonly now: Date,
+    private readonly settled: SettledSumsAt,
   ) {}
 
   get today(): string {
@@ -73,28 +86,111 @@ export class MetricSources {
     return value;
   }
 
+  /**
+   * `read` over windows that end today (one result per window), as the settled part plus the live days
+   * after it, added up by `add`.
+   */
+  private async windowSums<T>(
+    name: string,
+    windows: DayWindow[],
+    read: (windows: DayWindow[]) => Promise<T[]>,
+    add: (settled: T, live: T) => T,
+  ): Promise<T[]> {
+    const split = splitAtSettled(windows, settledForReaderThrough(this.now));
+    if (!split) return read(windows);
+    const { orgId, unitId } = this.scope;
+    const key = [name, orgId, unitId ?? 'enterprise', ...split.settled.map((w) => `${w.from}..${w.to}`)].join(
+      '|',
+    );
+    const [settled, [live]] = await Promise.all([
+      this.settled.sums.get(key, this.settled.revision, () => read(split.settled)),
+      read([split.live]),
+    ]);
+    return settled.map((part) => add(part, live!));
+  }
+
+  /** `windowSums` of one window. */
+  private async windowSum<T>(
+    name: string,
+    window: DayWindow,
+    read: (window: DayWindow) => Promise<T>,
+    add: (settled: T, live: T) => T,
+  ): Promise<T> {
+    const [sums] = await this.windowSums(name, [window], async ([part]) => [await read(part!)], add);
+    return sums!;
+  }
+
   /** Per channel sums over 30, 90 or 180 days: the three windows come from one read. */
   async channels(days: ChannelWindowDays): Promise<ChannelWindowTotals[]> {
     const windows = await this.once('channels', () =>
-      nestedChannelTotals(
-        this.db,
-        this.scope,
+      this.windowSums(
+        'channels',
         CHANNEL_WINDOW_DAYS.map((length) => this.window(length)),
+        (parts) => nestedChannelTotals(this.db, this.scope, parts),
+        (settled, live) => addRowsByKey([settled, live], (row) => row.channel),
       ),
     );
     return windows[CHANNEL_WINDOW_DAYS.indexOf(days)]!;
   }
 
-  channelFirstConnections() {
-    return this.once('channelFirstConnections', () => channelFirstConnections(this.db, this.scope));
+  daysWithFeedback(days: number): Promise<number> {
+    return this.once(`days:${days}`, () =>
+      this.windowSum(
+        `days:${days}`,
+        this.window(days),
+        (part) => daysWithFeedback(this.db, this.scope, part),
+        (settled, live) => settled + live,
+      ),
+    );
+  }
+
+  analysisLag(days: number): Promise<number[]> {
+    return this.once(`lag:${days}`, () =>
+      this.windowSum(
+        `lag:${days}`,
+        this.window(days),
+        (part) => analysisLagHistogram(this.db, this.scope, part),
+        (settled, live) =>
+          Array.from(
+            { length: Math.max(settled.length, live.length) },
+            (_, i) => (settled[i] ?? 0) + (live[i] ?? 0),
+          ),
+      ),
+    );
   }
 
   topics(days: number): Promise<TopicChannelTotals[]> {
-    return this.once(`topics:${days}`, () => topicChannelTotals(this.db, this.scope, this.window(days)));
+    return this.once(`topics:${days}`, () =>
+      this.windowSum(
+        `topics:${days}`,
+        this.window(days),
+        (part) => topicChannelTotals(this.db, this.scope, part),
+        (settled, live) => addRowsByKey([settled, live], (row) => `${row.topic}|${row.channel}`),
+      ),
+    );
   }
 
   topicTotals(days: number): Promise<TopicTotals[]> {
-    return this.once(`topicTotals:${days}`, () => topicTotals(this.db, this.scope, this.window(days)));
+    return this.once(`topicTotals:${days}`, () =>
+      this.windowSum(
+        `topicTotals:${days}`,
+        this.window(days),
+        (part) => topicTotals(this.db, this.scope, part),
+        (settled, live) => addRowsByKey([settled, live], (row) => row.topic),
+      ),
+    );
+  }
+
+  /** Mentions per topic and day over what the rising-issue check looks at. */
+  topicDays() {
+    return this.once('topicDays', () =>
+      this.windowSum(
+        'topicDays',
+        risingIssueSpan(this.today),
+        (part) => topicDailyMentions(this.db, this.scope, part),
+        (settled, live) => addRowsByKey([settled, live], (row) => `${row.topic}|${row.day}`),
+      ),
+    );
   }
 
   cases(days: number): Promise<CaseWindowStats> {
@@ -123,8 +219,20 @@ export class MetricSources {
     return this.once(`returning:${days}`, () => {
       const window = this.window(days);
       const before = { from: daysBefore(window.from, days), to: daysBefore(window.from, 1) };
-      return returningCustomers(this.db, this.scope, window, before);
+      return this.windowSum(
+        `returning:${days}`,
+        window,
+        (part) => returningCustomers(this.db, this.scope, window, before, part),
+        (settled, live) => ({
+          returning: settled.returning + live.returning,
+          identified: settled.identified + live.identified,
+        }),
+      );
     });
+  }
+
+  channelFirstConnections() {
+    return this.once('channelFirstConnections', () => channelFirstConnections(this.db, this.scope));
   }
 }
 
@@ -164,7 +272,7 @@ export const metricComputations = {
   // Every feedback reaches cxloop through a channel webhook (there is no manual import path), so a day
   // with feedback is a day of automated capture.
   automated_capture_days_share_30d: async (s) => ({
-    value: (await daysWithFeedback(s.db, s.scope, s.window(30))) / 30,
+    value: (await s.daysWithFeedback(30)) / 30,
     sampleSize: 30,
   }),
   touchpoint_coverage_90d: async () => ({ missing: 'no touchpoints are declared for the organisation' }),
@@ -197,7 +305,7 @@ export const metricComputations = {
     return share(analysed, analysed + waiting, 'no feedback received');
   },
   median_analysis_lag_minutes_30d: async (s) => {
-    const histogram = await analysisLagHistogram(s.db, s.scope, s.window(30));
+    const histogram = await s.analysisLag(30);
     const median = histogramMedian(histogram, ANALYSIS_LAG_BUCKETS);
     const analysed = histogram.reduce((sum, count) => sum + count, 0);
     return median === null ? { missing: 'no feedback analysed' } : { value: median, sampleSize: analysed };
@@ -275,9 +383,7 @@ export const metricComputations = {
   },
   new_channel_effect_measured_180d: async (s) => {
     const since = new Date(s.now.getTime() - 180 * DAY_MS);
-    const added = (await s.channelFirstConnections()).filter(
-      (row) => row.firstConnectedAt >= since,
-    );
+    const added = (await s.channelFirstConnections()).filter((row) => row.firstConnectedAt >= since);
     // Rollups of an added channel start at its connection, so its 180-day sums are "since connection".
     const rated = new Map((await s.channels(180)).map((row) => [row.channel, row.rated]));
     const measured = added.filter((row) => (rated.get(row.channel) ?? 0) >= TRACKED_MINIMUM).length;

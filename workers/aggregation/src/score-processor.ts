@@ -10,7 +10,7 @@ import {
   recordRisingIssue,
   type ScoreScope,
   saveScore,
-  topicDailyMentions,
+  settledRollupRevision,
 } from '@cxloop/db';
 import { publishScoreChange } from '@cxloop/runtime';
 import {
@@ -24,14 +24,9 @@ import {
 } from '@cxloop/scoring';
 import { type Job, UnrecoverableError } from 'bullmq';
 import type { Redis } from 'ioredis';
-import {
-  daysBefore,
-  detectRisingTopics,
-  loyaltyDrivers,
-  risingIssueSpan,
-  topicConvergence,
-} from './insights.js';
+import { daysBefore, detectRisingTopics, loyaltyDrivers, topicConvergence } from './insights.js';
 import { computeMetrics, MetricSources, metricObservations } from './metric-catalogue.js';
+import { SettledSums } from './settled-sums.js';
 
 /** Staff survey and assessor evidence of a scope. */
 export type StaffEvidence = (
@@ -51,6 +46,8 @@ export interface ScoreProcessorDeps {
   /** Defaults to the staff survey evidence of the surveys area. */
   staffEvidence?: StaffEvidence;
   now?: () => Date;
+  /** Sums over settled days kept between recomputes; the processor keeps its own unless given. */
+  settledSums?: SettledSums;
 }
 
 export interface ScoreResult {
@@ -124,7 +121,7 @@ function changeEvent(
 /** Detects rising topics of a scope, records new ones, and gathers the scope's insights. */
 async function gatherInsights(db: Db, sources: MetricSources) {
   const { scope, today, now } = sources;
-  const topicDays = await topicDailyMentions(db, scope, risingIssueSpan(today));
+  const topicDays = await sources.topicDays();
   const rising = detectRisingTopics(topicDays, today);
   for (const topic of rising) {
     await recordRisingIssue(
@@ -171,11 +168,14 @@ async function gatherInsights(db: Db, sources: MetricSources) {
  */
 export function createScoreProcessor(deps: ScoreProcessorDeps) {
   const clock = deps.now ?? (() => new Date());
+  const settledSums = deps.settledSums ?? new SettledSums();
   return async (job: Job<ScoreJob>): Promise<ScoreResult> => {
     const payload = ScoreJob.safeParse(job.data);
     if (!payload.success) throw new UnrecoverableError(`invalid score payload: ${payload.error.message}`);
     const { orgId } = payload.data;
     const now = clock();
+    // Read before any sum it guards: a sum read after it is at least as new as the revision.
+    const settled = { sums: settledSums, revision: await settledRollupRevision(deps.db, orgId) };
     const units = await listUnitScopes(deps.db, orgId);
     const scopes: { key: string; scope: ScoreScope }[] = [
       { key: ENTERPRISE_SCOPE, scope: { orgId, unitId: null } },
@@ -183,7 +183,7 @@ export function createScoreProcessor(deps: ScoreProcessorDeps) {
     ];
     const changed: string[] = [];
     for (const { key, scope } of scopes) {
-      const sources = new MetricSources(deps.db, scope, now);
+      const sources = new MetricSources(deps.db, scope, now, settled);
       const insights = await gatherInsights(deps.db, sources);
       const metrics = await computeMetrics(sources);
       const staff = await (deps.staffEvidence ?? staffSurveyEvidence)(deps.db, scope);
