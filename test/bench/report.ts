@@ -200,7 +200,9 @@ if (ingest) {
         `${n(s.ceiling.eventsPerSecond)} | ${s.ceiling.latencyMs.p50} / ${s.ceiling.latencyMs.p99} | ${pct(s.ratioToCeiling)} |`,
     ),
     '',
-    `Events accepted by the API ${n(ingest.acceptedEvents)}, rows stored ${n(ingest.storedRows)}.`,
+    `Events accepted by the API ${n(ingest.acceptedEvents)}, rows stored ${n(ingest.storedRows)}: every 2xx is a stored row; ` +
+      `the load generator stops at the end of each window with one request per connection in flight, and those ` +
+      `requests' rows are committed although their answers are not counted.`,
     '',
   );
 } else out(missing('ingest'), '');
