@@ -174,14 +174,16 @@ describe('rollups', () => {
         .selectFrom('rollup_daily')
         .selectAll()
         .where('org_id', '=', orgId)
-        .orderBy(['day', 'channel'])
+        .orderBy('day')
+        .orderBy('channel')
         .execute(),
       topics: await api.db.selectFrom('rollup_topic_daily').selectAll().where('org_id', '=', orgId).execute(),
       channels: await api.db
         .selectFrom('rollup_channel_daily')
         .selectAll()
         .where('org_id', '=', orgId)
-        .orderBy(['day', 'channel'])
+        .orderBy('day')
+        .orderBy('channel')
         .execute(),
       topicTotals: await api.db
         .selectFrom('rollup_topic_unit_daily')

@@ -267,7 +267,9 @@ describe('returning customers', () => {
         ])
         .where('org_id', '=', own.orgId)
         .where('count', '<>', 0)
-        .orderBy(['unit_id', 'day', 'prev_day'])
+        .orderBy('unit_id')
+        .orderBy('day')
+        .orderBy('prev_day')
         .execute();
     const chains = await chainRows();
     // Linked visit by visit, the chains equal a one-pass rebuild.
