@@ -88,25 +88,30 @@ export class MetricSources {
 
   /**
    * `read` over windows that end today (one result per window), as the settled part plus the live days
-   * after it, added up by `add`.
+   * after it, added up by `add`; once per recompute for each `name`.
    */
-  private async windowSums<T>(
+  private windowSums<T>(
     name: string,
     windows: DayWindow[],
     read: (windows: DayWindow[]) => Promise<T[]>,
     add: (settled: T, live: T) => T,
   ): Promise<T[]> {
-    const split = splitAtSettled(windows, settledForReaderThrough(this.now));
-    if (!split) return read(windows);
-    const { orgId, unitId } = this.scope;
-    const key = [name, orgId, unitId ?? 'enterprise', ...split.settled.map((w) => `${w.from}..${w.to}`)].join(
-      '|',
-    );
-    const [settled, [live]] = await Promise.all([
-      this.settled.sums.get(key, this.settled.revision, () => read(split.settled)),
-      read([split.live]),
-    ]);
-    return settled.map((part) => add(part, live!));
+    return this.once(name, async () => {
+      const split = splitAtSettled(windows, settledForReaderThrough(this.now));
+      if (!split) return read(windows);
+      const { orgId, unitId } = this.scope;
+      const key = [
+        name,
+        orgId,
+        unitId ?? 'enterprise',
+        ...split.settled.map((w) => `${w.from}..${w.to}`),
+      ].join('|');
+      const [settled, [live]] = await Promise.all([
+        this.settled.sums.get(key, this.settled.revision, () => read(split.settled)),
+        read([split.live]),
+      ]);
+      return settled.map((part) => add(part, live!));
+    });
   }
 
   /** `windowSums` of one window. */
@@ -122,74 +127,62 @@ export class MetricSources {
 
   /** Per channel sums over 30, 90 or 180 days: the three windows come from one read. */
   async channels(days: ChannelWindowDays): Promise<ChannelWindowTotals[]> {
-    const windows = await this.once('channels', () =>
-      this.windowSums(
-        'channels',
-        CHANNEL_WINDOW_DAYS.map((length) => this.window(length)),
-        (parts) => nestedChannelTotals(this.db, this.scope, parts),
-        (settled, live) => addRowsByKey([settled, live], (row) => row.channel),
-      ),
+    const windows = await this.windowSums(
+      'channels',
+      CHANNEL_WINDOW_DAYS.map((length) => this.window(length)),
+      (parts) => nestedChannelTotals(this.db, this.scope, parts),
+      (settled, live) => addRowsByKey([settled, live], (row) => row.channel),
     );
     return windows[CHANNEL_WINDOW_DAYS.indexOf(days)]!;
   }
 
   daysWithFeedback(days: number): Promise<number> {
-    return this.once(`days:${days}`, () =>
-      this.windowSum(
-        `days:${days}`,
-        this.window(days),
-        (part) => daysWithFeedback(this.db, this.scope, part),
-        (settled, live) => settled + live,
-      ),
+    return this.windowSum(
+      `days:${days}`,
+      this.window(days),
+      (part) => daysWithFeedback(this.db, this.scope, part),
+      (settled, live) => settled + live,
     );
   }
 
   analysisLag(days: number): Promise<number[]> {
-    return this.once(`lag:${days}`, () =>
-      this.windowSum(
-        `lag:${days}`,
-        this.window(days),
-        (part) => analysisLagHistogram(this.db, this.scope, part),
-        (settled, live) =>
-          Array.from(
-            { length: Math.max(settled.length, live.length) },
-            (_, i) => (settled[i] ?? 0) + (live[i] ?? 0),
-          ),
-      ),
+    return this.windowSum(
+      `lag:${days}`,
+      this.window(days),
+      (part) => analysisLagHistogram(this.db, this.scope, part),
+      (settled, live) =>
+        Array.from(
+          { length: Math.max(settled.length, live.length) },
+          (_, i) => (settled[i] ?? 0) + (live[i] ?? 0),
+        ),
     );
   }
 
   topics(days: number): Promise<TopicChannelTotals[]> {
-    return this.once(`topics:${days}`, () =>
-      this.windowSum(
-        `topics:${days}`,
-        this.window(days),
-        (part) => topicChannelTotals(this.db, this.scope, part),
-        (settled, live) => addRowsByKey([settled, live], (row) => `${row.topic}|${row.channel}`),
-      ),
+    return this.windowSum(
+      `topics:${days}`,
+      this.window(days),
+      (part) => topicChannelTotals(this.db, this.scope, part),
+      (settled, live) => addRowsByKey([settled, live], (row) => `${row.topic}|${row.channel}`),
     );
   }
 
   topicTotals(days: number): Promise<TopicTotals[]> {
-    return this.once(`topicTotals:${days}`, () =>
-      this.windowSum(
-        `topicTotals:${days}`,
-        this.window(days),
-        (part) => topicTotals(this.db, this.scope, part),
-        (settled, live) => addRowsByKey([settled, live], (row) => row.topic),
-      ),
+    return this.windowSum(
+      `topicTotals:${days}`,
+      this.window(days),
+      (part) => topicTotals(this.db, this.scope, part),
+      (settled, live) => addRowsByKey([settled, live], (row) => row.topic),
     );
   }
 
   /** Mentions per topic and day over what the rising-issue check looks at. */
   topicDays() {
-    return this.once('topicDays', () =>
-      this.windowSum(
-        'topicDays',
-        risingIssueSpan(this.today),
-        (part) => topicDailyMentions(this.db, this.scope, part),
-        (settled, live) => addRowsByKey([settled, live], (row) => `${row.topic}|${row.day}`),
-      ),
+    return this.windowSum(
+      'topicDays',
+      risingIssueSpan(this.today),
+      (part) => topicDailyMentions(this.db, this.scope, part),
+      (settled, live) => addRowsByKey([settled, live], (row) => `${row.topic}|${row.day}`),
     );
   }
 
@@ -216,19 +209,17 @@ export class MetricSources {
   }
 
   returning(days: number) {
-    return this.once(`returning:${days}`, () => {
-      const window = this.window(days);
-      const before = { from: daysBefore(window.from, days), to: daysBefore(window.from, 1) };
-      return this.windowSum(
-        `returning:${days}`,
-        window,
-        (part) => returningCustomers(this.db, this.scope, window, before, part),
-        (settled, live) => ({
-          returning: settled.returning + live.returning,
-          identified: settled.identified + live.identified,
-        }),
-      );
-    });
+    const window = this.window(days);
+    const before = { from: daysBefore(window.from, days), to: daysBefore(window.from, 1) };
+    return this.windowSum(
+      `returning:${days}`,
+      window,
+      (part) => returningCustomers(this.db, this.scope, window, before, part),
+      (settled, live) => ({
+        returning: settled.returning + live.returning,
+        identified: settled.identified + live.identified,
+      }),
+    );
   }
 
   channelFirstConnections() {
