@@ -11,6 +11,7 @@ import {
   createTeam,
   type Db,
   openCaseForAnalysis,
+  openCasesForAnalyses,
   storeFeedbackBatch,
 } from '@cxloop/db';
 import {
@@ -201,6 +202,126 @@ describe('cases from flagged feedback', () => {
       new Date(),
     );
     expect(none).toBeNull();
+  });
+
+  it('opens and links a batch as one feedback at a time would, a repeat in the same batch included', async () => {
+    // The same stream of analyses, opened one at a time in one organisation and as one batch in another.
+    const oneByOne = await createTenant(api.db, api.secretBox, 'Triage one by one');
+    const batched = await createTenant(api.db, api.secretBox, 'Triage batched');
+    const now = new Date();
+    const stream = [
+      { customer: 'a', severity: 'medium', flags: ['very_negative'], urgency: 0.5, topics: ['billing'] },
+      { customer: 'b', severity: 'high', flags: ['churn_threat'], urgency: 0.7, topics: ['delivery'] },
+      { customer: null, severity: 'none', flags: [], urgency: 0, topics: [] },
+      { customer: 'a', severity: 'critical', flags: ['safety'], urgency: 0.9, topics: ['delivery'] },
+      { customer: 'c', severity: 'high', flags: ['legal_threat'], urgency: 0.6, topics: ['refund'] },
+      { customer: null, severity: 'high', flags: ['churn_threat'], urgency: 0.8, topics: [] },
+      { customer: 'a', severity: 'high', flags: ['very_negative'], urgency: 0.4, topics: ['billing'] },
+    ];
+    async function analysesFor(tenant: TestTenant) {
+      // Customer c already has an open case before the stream: a stored case to link to.
+      await seedCase(tenant, { customerRef: 'c', severity: 'medium', flags: ['very_negative'], now });
+      const stored = await storeFeedbackBatch(
+        api.db,
+        stream.map((entry, index) => ({
+          org_id: tenant.orgId,
+          source_id: tenant.sourceId,
+          channel: 'web',
+          external_id: `stream-${index}`,
+          customer_ref: entry.customer,
+          text: 'streamed',
+          metadata: JSON.stringify({}),
+          occurred_at: now,
+        })),
+      );
+      return stream.map((entry, index) => ({
+        orgId: tenant.orgId,
+        feedbackId: stored[index]!.id,
+        severity: entry.severity,
+        urgency: entry.urgency,
+        flagCodes: entry.flags,
+        topics: entry.topics,
+      }));
+    }
+    const single = [];
+    for (const analysis of await analysesFor(oneByOne)) {
+      single.push(await api.db.transaction().execute((trx) => openCaseForAnalysis(trx, analysis, now)));
+    }
+    const batch = await api.db
+      .transaction()
+      .execute(async (trx) => openCasesForAnalyses(trx, batched.orgId, await analysesFor(batched), now));
+
+    expect(batch.map((opening) => opening?.outcome ?? null)).toEqual(
+      single.map((opening) => opening?.outcome ?? null),
+    );
+    expect(batch.map((opening) => opening?.outcome ?? null)).toEqual([
+      'opened',
+      'opened',
+      null,
+      'linked',
+      'linked',
+      'opened',
+      'linked',
+    ]);
+    /** Cases, their links and their events, with ids replaced by the feedback that opened each case. */
+    async function outcome(orgId: string) {
+      const cases = await api.db.selectFrom('cases').selectAll().where('org_id', '=', orgId).execute();
+      const feedback = await api.db
+        .selectFrom('feedback')
+        .select(['id', 'external_id'])
+        .where('org_id', '=', orgId)
+        .execute();
+      const external = new Map(feedback.map((row) => [row.id, row.external_id ?? 'seed']));
+      const caseName = new Map(
+        cases.map((row) => [row.id, external.get(row.feedback_id)!.replace(/^seed-.*/, 'seed')]),
+      );
+      const links = await api.db
+        .selectFrom('case_feedback')
+        .select(['feedback_id', 'case_id', 'relation'])
+        .where('org_id', '=', orgId)
+        .execute();
+      const events = await api.db
+        .selectFrom('case_events')
+        .select(['case_id', 'action', 'to_status', 'details'])
+        .where('org_id', '=', orgId)
+        .execute();
+      const named = (details: Record<string, unknown>) => ({
+        ...details,
+        feedbackId: external.get(String(details.feedbackId))!.replace(/^seed-.*/, 'seed'),
+      });
+      return {
+        cases: cases
+          // The default team differs by organisation; updated_at is the database's clock at insert.
+          .map(({ id, org_id, feedback_id, source_id, team_id, updated_at, ...rest }) => ({
+            ...rest,
+            name: caseName.get(id),
+            hasTeam: team_id !== null,
+          }))
+          .sort((x, y) => String(x.name).localeCompare(String(y.name))),
+        links: links
+          .map((link) => ({
+            feedback: external.get(link.feedback_id)!.replace(/^seed-.*/, 'seed'),
+            case: caseName.get(link.case_id),
+            relation: link.relation,
+          }))
+          .sort((x, y) => x.feedback.localeCompare(y.feedback)),
+        events: events
+          .map((event) => ({
+            case: caseName.get(event.case_id),
+            action: event.action,
+            to: event.to_status,
+            details: named(event.details),
+          }))
+          .sort((x, y) => JSON.stringify(x).localeCompare(JSON.stringify(y))),
+      };
+    }
+    const expected = await outcome(oneByOne.orgId);
+    expect(expected.cases.find((row) => row.name === 'stream-0')).toMatchObject({
+      repeat_contacts: 2,
+      severity: 'critical',
+      version: 3,
+    });
+    expect(await outcome(batched.orgId)).toEqual(expected);
   });
 });
 

@@ -4,15 +4,14 @@ import type { NewFeedbackAnalysis } from './schema.js';
 /**
  * Writes the analyses of an organisation's feedback and marks the feedback analysed, all in one
  * transaction. A retried job whose first attempt already committed leaves the stored analysis as it is.
- * `alsoOnFirstSave` runs in the same transaction for each analysis this call stored (triage opens the
- * feedback's case there), so what it writes exists exactly when the analysis does, once. It runs in the
- * order given: callers that take locks in it pass the analyses sorted by lock.
+ * `onFirstSave` runs once in the same transaction with the analyses this call stored (triage opens their
+ * cases there), so what it writes exists exactly when the analyses do, once.
  */
 export async function saveFeedbackAnalyses(
   db: Db,
   orgId: string,
   analyses: readonly NewFeedbackAnalysis[],
-  alsoOnFirstSave?: (trx: Db, analysis: NewFeedbackAnalysis) => Promise<unknown>,
+  onFirstSave?: (trx: Db, saved: readonly NewFeedbackAnalysis[]) => Promise<unknown>,
 ): Promise<void> {
   if (analyses.length === 0) return;
   if (analyses.some((analysis) => analysis.org_id !== orgId)) {
@@ -25,11 +24,10 @@ export async function saveFeedbackAnalyses(
       .onConflict((oc) => oc.column('feedback_id').doNothing())
       .returning('feedback_id')
       .execute();
-    if (alsoOnFirstSave) {
+    if (onFirstSave) {
       const firstSaved = new Set(stored.map((row) => row.feedback_id));
-      for (const analysis of analyses) {
-        if (firstSaved.has(analysis.feedback_id)) await alsoOnFirstSave(trx, analysis);
-      }
+      const saved = analyses.filter((analysis) => firstSaved.has(analysis.feedback_id));
+      if (saved.length > 0) await onFirstSave(trx, saved);
     }
     await trx
       .updateTable('feedback')
@@ -48,7 +46,7 @@ export async function saveFeedbackAnalyses(
 export async function saveFeedbackAnalysis(
   db: Db,
   analysis: NewFeedbackAnalysis,
-  alsoOnFirstSave?: (trx: Db) => Promise<unknown>,
+  onFirstSave?: (trx: Db) => Promise<unknown>,
 ): Promise<void> {
-  await saveFeedbackAnalyses(db, analysis.org_id, [analysis], alsoOnFirstSave);
+  await saveFeedbackAnalyses(db, analysis.org_id, [analysis], onFirstSave && ((trx) => onFirstSave(trx)));
 }

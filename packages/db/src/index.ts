@@ -1,5 +1,6 @@
 export * from './analysis.js';
 export * from './api-keys.js';
+export * from './case-opening.js';
 export * from './case-windows.js';
 export * from './cases.js';
 export * from './connection.js';

@@ -1,11 +1,9 @@
 import { AnalyzeJob } from '@cxloop/contracts';
 import {
-  type CaseOpeningRules,
   type Db,
   findFeedbackForAnalysis,
-  loadCaseOpeningRules,
   type NewFeedbackAnalysis,
-  openCaseForAnalysis,
+  openCasesForAnalyses,
   saveFeedbackAnalyses,
 } from '@cxloop/db';
 import { type AggregateQueue, enqueueAggregation, GroupCommit, perOrganisation } from '@cxloop/runtime';
@@ -78,35 +76,32 @@ async function analyseOrganisationBatch(
       analysis,
     });
   }
-  // Case opening locks per customer: in customer order, concurrent batches cannot wait on each other in a cycle.
-  const customerOf = (entry: Analysed) => rows.get(entry.row.feedback_id)!.customer_ref ?? '';
-  const toSave = [...analysed.values()].sort((a, b) => customerOf(a).localeCompare(customerOf(b)));
+  const toSave = [...analysed.values()];
   const openedAt = new Date();
-  // The organisation's case rules are read once per batch, on the first analysis that needs them.
-  let rules: Promise<CaseOpeningRules> | undefined;
   // Flagged feedback opens its triage case in the transaction that stores the analysis: exactly once.
   // The rollup jobs enqueued below request the score recompute that counts the new cases.
   await saveFeedbackAnalyses(
     deps.db,
     orgId,
     toSave.map((entry) => entry.row),
-    async (trx, row) => {
-      const { analysis } = analysed.get(row.feedback_id)!;
-      rules ??= loadCaseOpeningRules(trx, orgId);
-      return openCaseForAnalysis(
+    (trx, saved) =>
+      openCasesForAnalyses(
         trx,
-        {
-          orgId,
-          feedbackId: row.feedback_id,
-          severity: analysis.severity,
-          urgency: analysis.urgency,
-          flagCodes: analysis.flags.map((flag) => flag.code),
-          topics: analysis.topics.map((topic) => topic.id),
-        },
+        orgId,
+        saved.map((row) => {
+          const { analysis } = analysed.get(row.feedback_id)!;
+          return {
+            orgId,
+            feedbackId: row.feedback_id,
+            severity: analysis.severity,
+            urgency: analysis.urgency,
+            flagCodes: analysis.flags.map((flag) => flag.code),
+            topics: analysis.topics.map((topic) => topic.id),
+          };
+        }),
         openedAt,
-        { rules: await rules, feedback: rows.get(row.feedback_id)! },
-      );
-    },
+        { feedback: rows },
+      ),
   );
   // Already analysed rows are enqueued again too: a retry after the analysis committed but before its
   // rollup job was enqueued must still enqueue it; the job id and the rollup marker make repeats harmless.

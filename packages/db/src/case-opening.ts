@@ -1,0 +1,399 @@
+import { sql } from 'kysely';
+import type { Db } from './connection.js';
+import type { CaseSeverity } from './triage.tables.js';
+import { basePriority, caseDueTimes, caseSeverityFor, maxSeverity, openStatuses } from './triage-rules.js';
+import { loadSlaPolicy, loadTriageSettings, type SlaPolicy, type TriageSettings } from './triage-settings.js';
+
+export interface AnalysedFeedback {
+  orgId: string;
+  feedbackId: string;
+  severity: string;
+  urgency: number;
+  flagCodes: readonly string[];
+  topics: readonly string[];
+}
+
+export type CaseOpening = { caseId: string; outcome: 'opened' | 'linked' | 'existing' };
+
+/** An organisation's rules for opening cases: which analyses open one, and the SLA their due times follow. */
+export interface CaseOpeningRules {
+  settings: TriageSettings;
+  policy: SlaPolicy;
+}
+
+/** What a case copies from its feedback. */
+export interface CaseFeedbackFacts {
+  source_id: string;
+  unit_id: string | null;
+  channel: string;
+  customer_ref: string | null;
+}
+
+/** Loaded once per batch by callers that open many cases in one transaction (the analysis worker). */
+export async function loadCaseOpeningRules(db: Db, orgId: string): Promise<CaseOpeningRules> {
+  return { settings: await loadTriageSettings(db, orgId), policy: await loadSlaPolicy(db, orgId) };
+}
+
+/** A case as the batch leaves it: opened now, or an open one of the customer that repeat contacts raise. */
+interface CaseInBatch {
+  /** Known for a stored case; a new one gets its id when the batch inserts it. */
+  id?: string;
+  openedBy?: string;
+  severity: CaseSeverity;
+  urgency: number;
+  priority: number;
+  flagCodes: Set<string>;
+  topics: Set<string>;
+  repeatContacts: number;
+}
+
+type Planned =
+  | { kind: 'none' }
+  | { kind: 'existing'; caseId: string }
+  | { kind: 'open'; target: CaseInBatch }
+  | { kind: 'link'; target: CaseInBatch; severity: CaseSeverity; flagCodes: readonly string[] };
+
+/**
+ * Opens cases for flagged feedback of one organisation, or links feedback to the open case of the same
+ * customer when that case was opened within the repeat window (a repeat contact raises the case's severity,
+ * urgency, priority, flags and topics). Feedback whose analysis the rules do not escalate gets null. Run it in
+ * the transaction that stores the analyses, so a case exists exactly when its analysis does; the unique
+ * feedback id on cases and on case links keeps it to one case per feedback under any redelivery.
+ *
+ * Set-based: a handful of statements per batch whatever its size (the customers' locks, taken in sorted
+ * order; one read of existing links and of the customers' open cases; bulk inserts; one update per case a
+ * repeat contact raised). Within the batch, analyses are taken in the order given, so a customer's first
+ * flagged feedback opens the case and the later ones link to it, as one at a time would.
+ */
+export async function openCasesForAnalyses(
+  trx: Db,
+  orgId: string,
+  analyses: readonly AnalysedFeedback[],
+  now: Date,
+  known: { rules?: CaseOpeningRules; feedback?: ReadonlyMap<string, CaseFeedbackFacts> } = {},
+): Promise<(CaseOpening | null)[]> {
+  if (analyses.some((analysis) => analysis.orgId !== orgId)) {
+    throw new Error('every analysis must belong to the organisation its cases are opened for');
+  }
+  const { settings, policy } = known.rules ?? (await loadCaseOpeningRules(trx, orgId));
+  const severities = analyses.map((analysis) =>
+    caseSeverityFor(settings, analysis.severity, analysis.flagCodes),
+  );
+  const flagged = analyses.filter((_, index) => severities[index]);
+  if (flagged.length === 0) return analyses.map(() => null);
+  const facts = await feedbackFacts(trx, orgId, flagged, known.feedback);
+
+  // Two contacts of one customer analysed at once must not open two cases: serialise per customer. Sorted,
+  // so two batches sharing customers take their locks in the same order and cannot deadlock.
+  const customers = [...new Set(flagged.flatMap((a) => facts.get(a.feedbackId)?.customer_ref ?? []))].sort();
+  if (customers.length > 0) {
+    await sql`select pg_advisory_xact_lock(hashtextextended(${orgId} || ':' || customer, 0))
+      from unnest(${customers}::text[]) as customer`.execute(trx);
+  }
+  const linkedAlready = new Map(
+    (
+      await trx
+        .selectFrom('case_feedback')
+        .select(['feedback_id', 'case_id'])
+        .where('org_id', '=', orgId)
+        .where(
+          'feedback_id',
+          'in',
+          flagged.map((analysis) => analysis.feedbackId),
+        )
+        .execute()
+    ).map((row) => [row.feedback_id, row.case_id]),
+  );
+  const openOfCustomer = await openCasesOf(trx, orgId, customers, settings, now);
+
+  const plans: Planned[] = analyses.map((analysis, index) => {
+    const severity = severities[index];
+    if (!severity) return { kind: 'none' };
+    const existing = linkedAlready.get(analysis.feedbackId);
+    if (existing) return { kind: 'existing', caseId: existing };
+    const customer = facts.get(analysis.feedbackId)!.customer_ref;
+    const open = customer === null ? undefined : openOfCustomer.get(customer);
+    if (open) {
+      open.severity = maxSeverity(open.severity, severity);
+      open.urgency = Math.max(open.urgency, analysis.urgency);
+      open.priority = Math.max(open.priority, basePriority(open.severity));
+      for (const code of analysis.flagCodes) open.flagCodes.add(code);
+      for (const topic of analysis.topics) open.topics.add(topic);
+      open.repeatContacts += 1;
+      return { kind: 'link', target: open, severity, flagCodes: analysis.flagCodes };
+    }
+    const opened: CaseInBatch = {
+      openedBy: analysis.feedbackId,
+      severity,
+      urgency: analysis.urgency,
+      priority: basePriority(severity),
+      flagCodes: new Set(analysis.flagCodes),
+      topics: new Set(analysis.topics),
+      repeatContacts: 0,
+    };
+    if (customer !== null) openOfCustomer.set(customer, opened);
+    return { kind: 'open', target: opened };
+  });
+
+  await insertOpenedCases(trx, orgId, analyses, plans, facts, policy, settings, now);
+  await raiseLinkedCases(trx, orgId, plans, now);
+  await recordLinksAndEvents(trx, orgId, analyses, plans, settings, now);
+  return plans.map((plan): CaseOpening | null => {
+    if (plan.kind === 'none') return null;
+    if (plan.kind === 'existing') return { caseId: plan.caseId, outcome: 'existing' };
+    if (plan.kind === 'link') return { caseId: plan.target.id!, outcome: 'linked' };
+    // A case another transaction opened for this feedback meanwhile (a redelivery) stands as it is.
+    return { caseId: plan.target.id!, outcome: plan.target.openedBy === undefined ? 'existing' : 'opened' };
+  });
+}
+
+/** One feedback: `openCasesForAnalyses` for a batch of one. */
+export async function openCaseForAnalysis(
+  trx: Db,
+  analysis: AnalysedFeedback,
+  now: Date,
+  known: { rules?: CaseOpeningRules; feedback?: CaseFeedbackFacts } = {},
+): Promise<CaseOpening | null> {
+  const [opening] = await openCasesForAnalyses(trx, analysis.orgId, [analysis], now, {
+    ...(known.rules ? { rules: known.rules } : {}),
+    ...(known.feedback ? { feedback: new Map([[analysis.feedbackId, known.feedback]]) } : {}),
+  });
+  return opening ?? null;
+}
+
+async function feedbackFacts(
+  trx: Db,
+  orgId: string,
+  flagged: readonly AnalysedFeedback[],
+  known: ReadonlyMap<string, CaseFeedbackFacts> | undefined,
+): Promise<Map<string, CaseFeedbackFacts>> {
+  const facts = new Map<string, CaseFeedbackFacts>();
+  const missing: string[] = [];
+  for (const { feedbackId } of flagged) {
+    const fact = known?.get(feedbackId);
+    if (fact) facts.set(feedbackId, fact);
+    else missing.push(feedbackId);
+  }
+  if (missing.length > 0) {
+    const rows = await trx
+      .selectFrom('feedback')
+      .select(['id', 'source_id', 'unit_id', 'channel', 'customer_ref'])
+      .where('org_id', '=', orgId)
+      .where('id', 'in', missing)
+      .execute();
+    for (const { id, ...fact } of rows) facts.set(id, fact);
+  }
+  const absent = missing.find((id) => !facts.has(id));
+  if (absent) throw new Error(`feedback ${absent} not found`);
+  return facts;
+}
+
+/** Each customer's most recent case still open and opened within the repeat window, locked for update. */
+async function openCasesOf(
+  trx: Db,
+  orgId: string,
+  customers: readonly string[],
+  settings: TriageSettings,
+  now: Date,
+): Promise<Map<string, CaseInBatch>> {
+  const open = new Map<string, CaseInBatch>();
+  if (customers.length === 0) return open;
+  const rows = await trx
+    .selectFrom('cases')
+    .select(['id', 'customer_ref', 'severity', 'urgency', 'priority', 'flag_codes', 'topics', 'opened_at'])
+    .where('org_id', '=', orgId)
+    .where('customer_ref', 'in', customers)
+    .where('status', 'in', openStatuses)
+    .where('opened_at', '>=', new Date(now.getTime() - settings.repeatWindowHours * 3_600_000))
+    .orderBy('opened_at', 'desc')
+    .forUpdate()
+    .execute();
+  for (const row of rows) {
+    if (row.customer_ref === null || open.has(row.customer_ref)) continue;
+    open.set(row.customer_ref, {
+      id: row.id,
+      severity: row.severity,
+      urgency: row.urgency,
+      priority: row.priority,
+      flagCodes: new Set(row.flag_codes),
+      topics: new Set(row.topics),
+      repeatContacts: 0,
+    });
+  }
+  return open;
+}
+
+async function insertOpenedCases(
+  trx: Db,
+  orgId: string,
+  analyses: readonly AnalysedFeedback[],
+  plans: readonly Planned[],
+  facts: ReadonlyMap<string, CaseFeedbackFacts>,
+  policy: SlaPolicy,
+  settings: TriageSettings,
+  now: Date,
+) {
+  const opening = plans.flatMap((plan, index) =>
+    plan.kind === 'open' ? [{ target: plan.target, analysis: analyses[index]! }] : [],
+  );
+  if (opening.length === 0) return;
+  // Opened with the values repeat contacts of the same batch raised them to; the links are counted below.
+  const inserted = await trx
+    .insertInto('cases')
+    .values(
+      opening.map(({ target, analysis }) => {
+        const fact = facts.get(analysis.feedbackId)!;
+        // Due times follow the opening feedback's severity; a repeat contact raises the case, not its SLA.
+        const openedAs = caseSeverityFor(settings, analysis.severity, analysis.flagCodes)!;
+        const due = caseDueTimes(now, policy[openedAs], settings.businessHours);
+        return {
+          org_id: orgId,
+          feedback_id: analysis.feedbackId,
+          source_id: fact.source_id,
+          unit_id: fact.unit_id,
+          channel: fact.channel,
+          customer_ref: fact.customer_ref,
+          severity: target.severity,
+          urgency: target.urgency,
+          priority: target.priority,
+          flag_codes: [...target.flagCodes],
+          topics: [...target.topics],
+          repeat_contacts: target.repeatContacts,
+          version: 1 + target.repeatContacts,
+          dismiss_reason: null,
+          team_id: settings.defaultTeamId,
+          assignee_id: null,
+          opened_at: now,
+          first_response_due_at: due.firstResponseDueAt,
+          resolution_due_at: due.resolutionDueAt,
+        };
+      }),
+    )
+    .onConflict((oc) => oc.column('feedback_id').doNothing())
+    .returning(['id', 'feedback_id'])
+    .execute();
+  const ids = new Map(inserted.map((row) => [row.feedback_id, row.id]));
+  const raced = opening.filter(({ analysis }) => !ids.has(analysis.feedbackId));
+  if (raced.length > 0) {
+    // Another transaction opened these meanwhile (a redelivery): theirs stand.
+    const rows = await trx
+      .selectFrom('cases')
+      .select(['id', 'feedback_id'])
+      .where('org_id', '=', orgId)
+      .where(
+        'feedback_id',
+        'in',
+        raced.map(({ analysis }) => analysis.feedbackId),
+      )
+      .execute();
+    for (const row of rows) ids.set(row.feedback_id, row.id);
+  }
+  for (const { target, analysis } of opening) {
+    target.id = ids.get(analysis.feedbackId)!;
+    if (!inserted.some((row) => row.feedback_id === analysis.feedbackId)) delete target.openedBy;
+  }
+}
+
+/** One update per stored case that repeat contacts of this batch raised. */
+async function raiseLinkedCases(trx: Db, orgId: string, plans: readonly Planned[], now: Date) {
+  const raised = new Set(
+    plans.flatMap((plan) =>
+      plan.kind === 'link' && plan.target.openedBy === undefined ? [plan.target] : [],
+    ),
+  );
+  for (const target of raised) {
+    await trx
+      .updateTable('cases')
+      .set({
+        repeat_contacts: sql`repeat_contacts + ${target.repeatContacts}`,
+        severity: target.severity,
+        urgency: target.urgency,
+        priority: target.priority,
+        flag_codes: [...target.flagCodes],
+        topics: [...target.topics],
+        version: sql`version + ${target.repeatContacts}`,
+        updated_at: now,
+      })
+      .where('org_id', '=', orgId)
+      .where('id', '=', target.id!)
+      .execute();
+  }
+}
+
+/** The case links of opened and linked feedback and their audit events, each set in one statement. */
+async function recordLinksAndEvents(
+  trx: Db,
+  orgId: string,
+  analyses: readonly AnalysedFeedback[],
+  plans: readonly Planned[],
+  settings: TriageSettings,
+  now: Date,
+) {
+  const links: {
+    feedbackId: string;
+    target: CaseInBatch;
+    relation: 'opened' | 'repeat_contact';
+    severity: CaseSeverity | null;
+    analysis: AnalysedFeedback;
+  }[] = [];
+  for (const [index, plan] of plans.entries()) {
+    const analysis = analyses[index]!;
+    if (plan.kind === 'open' && plan.target.openedBy === analysis.feedbackId) {
+      links.push({
+        feedbackId: analysis.feedbackId,
+        target: plan.target,
+        relation: 'opened',
+        severity: null,
+        analysis,
+      });
+    } else if (plan.kind === 'link') {
+      links.push({
+        feedbackId: analysis.feedbackId,
+        target: plan.target,
+        relation: 'repeat_contact',
+        severity: plan.severity,
+        analysis,
+      });
+    }
+  }
+  if (links.length === 0) return;
+  await trx
+    .insertInto('case_feedback')
+    .values(
+      links.map(({ feedbackId, target, relation }) => ({
+        feedback_id: feedbackId,
+        case_id: target.id!,
+        org_id: orgId,
+        relation,
+      })),
+    )
+    .execute();
+  await trx
+    .insertInto('case_events')
+    .values(
+      links.map(({ feedbackId, target, relation, severity, analysis }) => {
+        const opened = relation === 'opened';
+        return {
+          case_id: target.id!,
+          org_id: orgId,
+          action: opened ? 'opened' : 'repeat_contact_linked',
+          actor_member_id: null,
+          actor_api_key_id: null,
+          from_status: null,
+          to_status: opened ? ('new' as const) : null,
+          details: JSON.stringify(
+            opened
+              ? {
+                  feedbackId,
+                  severity: caseSeverityFor(settings, analysis.severity, analysis.flagCodes),
+                  flags: analysis.flagCodes,
+                  teamId: settings.defaultTeamId,
+                }
+              : { feedbackId, severity, flags: analysis.flagCodes },
+          ),
+          at: now,
+        };
+      }),
+    )
+    .execute();
+}
