@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { recordCaseEvents, systemActor } from './cases.js';
 import type { Db } from './connection.js';
 import type { CaseSeverity } from './triage.tables.js';
 import { basePriority, caseDueTimes, caseSeverityFor, maxSeverity, openStatuses } from './triage-rules.js';
@@ -38,7 +39,8 @@ export async function loadCaseOpeningRules(db: Db, orgId: string): Promise<CaseO
 interface CaseInBatch {
   /** Known for a stored case; a new one gets its id when the batch inserts it. */
   id?: string;
-  openedBy?: string;
+  /** This batch inserts it (false for a stored case, or one another transaction opened meanwhile). */
+  openedHere: boolean;
   severity: CaseSeverity;
   urgency: number;
   priority: number;
@@ -50,8 +52,7 @@ interface CaseInBatch {
 type Planned =
   | { kind: 'none' }
   | { kind: 'existing'; caseId: string }
-  | { kind: 'open'; target: CaseInBatch }
-  | { kind: 'link'; target: CaseInBatch; severity: CaseSeverity; flagCodes: readonly string[] };
+  | { kind: 'open' | 'link'; target: CaseInBatch; feedback: AnalysedFeedback; severity: CaseSeverity };
 
 /**
  * Opens cases for flagged feedback of one organisation, or links feedback to the open case of the same
@@ -120,10 +121,10 @@ export async function openCasesForAnalyses(
       for (const code of analysis.flagCodes) open.flagCodes.add(code);
       for (const topic of analysis.topics) open.topics.add(topic);
       open.repeatContacts += 1;
-      return { kind: 'link', target: open, severity, flagCodes: analysis.flagCodes };
+      return { kind: 'link', target: open, feedback: analysis, severity };
     }
     const opened: CaseInBatch = {
-      openedBy: analysis.feedbackId,
+      openedHere: true,
       severity,
       urgency: analysis.urgency,
       priority: basePriority(severity),
@@ -132,18 +133,18 @@ export async function openCasesForAnalyses(
       repeatContacts: 0,
     };
     if (customer !== null) openOfCustomer.set(customer, opened);
-    return { kind: 'open', target: opened };
+    return { kind: 'open', target: opened, feedback: analysis, severity };
   });
 
-  await insertOpenedCases(trx, orgId, analyses, plans, facts, policy, settings, now);
+  await insertOpenedCases(trx, orgId, plans, facts, policy, settings, now);
   await raiseLinkedCases(trx, orgId, plans, now);
-  await recordLinksAndEvents(trx, orgId, analyses, plans, settings, now);
+  await recordLinksAndEvents(trx, orgId, plans, settings, now);
   return plans.map((plan): CaseOpening | null => {
     if (plan.kind === 'none') return null;
     if (plan.kind === 'existing') return { caseId: plan.caseId, outcome: 'existing' };
     if (plan.kind === 'link') return { caseId: plan.target.id!, outcome: 'linked' };
     // A case another transaction opened for this feedback meanwhile (a redelivery) stands as it is.
-    return { caseId: plan.target.id!, outcome: plan.target.openedBy === undefined ? 'existing' : 'opened' };
+    return { caseId: plan.target.id!, outcome: plan.target.openedHere ? 'opened' : 'existing' };
   });
 }
 
@@ -212,6 +213,7 @@ async function openCasesOf(
     if (row.customer_ref === null || open.has(row.customer_ref)) continue;
     open.set(row.customer_ref, {
       id: row.id,
+      openedHere: false,
       severity: row.severity,
       urgency: row.urgency,
       priority: row.priority,
@@ -226,29 +228,25 @@ async function openCasesOf(
 async function insertOpenedCases(
   trx: Db,
   orgId: string,
-  analyses: readonly AnalysedFeedback[],
   plans: readonly Planned[],
   facts: ReadonlyMap<string, CaseFeedbackFacts>,
   policy: SlaPolicy,
   settings: TriageSettings,
   now: Date,
 ) {
-  const opening = plans.flatMap((plan, index) =>
-    plan.kind === 'open' ? [{ target: plan.target, analysis: analyses[index]! }] : [],
-  );
+  const opening = plans.flatMap((plan) => (plan.kind === 'open' ? [plan] : []));
   if (opening.length === 0) return;
   // Opened with the values repeat contacts of the same batch raised them to; the links are counted below.
   const inserted = await trx
     .insertInto('cases')
     .values(
-      opening.map(({ target, analysis }) => {
-        const fact = facts.get(analysis.feedbackId)!;
+      opening.map(({ target, feedback, severity }) => {
+        const fact = facts.get(feedback.feedbackId)!;
         // Due times follow the opening feedback's severity; a repeat contact raises the case, not its SLA.
-        const openedAs = caseSeverityFor(settings, analysis.severity, analysis.flagCodes)!;
-        const due = caseDueTimes(now, policy[openedAs], settings.businessHours);
+        const due = caseDueTimes(now, policy[severity], settings.businessHours);
         return {
           org_id: orgId,
-          feedback_id: analysis.feedbackId,
+          feedback_id: feedback.feedbackId,
           source_id: fact.source_id,
           unit_id: fact.unit_id,
           channel: fact.channel,
@@ -273,9 +271,9 @@ async function insertOpenedCases(
     .returning(['id', 'feedback_id'])
     .execute();
   const ids = new Map(inserted.map((row) => [row.feedback_id, row.id]));
-  const raced = opening.filter(({ analysis }) => !ids.has(analysis.feedbackId));
+  const raced = opening.filter(({ feedback }) => !ids.has(feedback.feedbackId));
   if (raced.length > 0) {
-    // Another transaction opened these meanwhile (a redelivery): theirs stand.
+    // Another transaction opened these meanwhile (a redelivery): theirs stand, and this batch did not open them.
     const rows = await trx
       .selectFrom('cases')
       .select(['id', 'feedback_id'])
@@ -283,23 +281,19 @@ async function insertOpenedCases(
       .where(
         'feedback_id',
         'in',
-        raced.map(({ analysis }) => analysis.feedbackId),
+        raced.map(({ feedback }) => feedback.feedbackId),
       )
       .execute();
     for (const row of rows) ids.set(row.feedback_id, row.id);
+    for (const { target } of raced) target.openedHere = false;
   }
-  for (const { target, analysis } of opening) {
-    target.id = ids.get(analysis.feedbackId)!;
-    if (!inserted.some((row) => row.feedback_id === analysis.feedbackId)) delete target.openedBy;
-  }
+  for (const { target, feedback } of opening) target.id = ids.get(feedback.feedbackId)!;
 }
 
 /** One update per stored case that repeat contacts of this batch raised. */
 async function raiseLinkedCases(trx: Db, orgId: string, plans: readonly Planned[], now: Date) {
   const raised = new Set(
-    plans.flatMap((plan) =>
-      plan.kind === 'link' && plan.target.openedBy === undefined ? [plan.target] : [],
-    ),
+    plans.flatMap((plan) => (plan.kind === 'link' && !plan.target.openedHere ? [plan.target] : [])),
   );
   for (const target of raised) {
     await trx
@@ -324,76 +318,47 @@ async function raiseLinkedCases(trx: Db, orgId: string, plans: readonly Planned[
 async function recordLinksAndEvents(
   trx: Db,
   orgId: string,
-  analyses: readonly AnalysedFeedback[],
   plans: readonly Planned[],
   settings: TriageSettings,
   now: Date,
 ) {
-  const links: {
-    feedbackId: string;
-    target: CaseInBatch;
-    relation: 'opened' | 'repeat_contact';
-    severity: CaseSeverity | null;
-    analysis: AnalysedFeedback;
-  }[] = [];
-  for (const [index, plan] of plans.entries()) {
-    const analysis = analyses[index]!;
-    if (plan.kind === 'open' && plan.target.openedBy === analysis.feedbackId) {
-      links.push({
-        feedbackId: analysis.feedbackId,
-        target: plan.target,
-        relation: 'opened',
-        severity: null,
-        analysis,
-      });
-    } else if (plan.kind === 'link') {
-      links.push({
-        feedbackId: analysis.feedbackId,
-        target: plan.target,
-        relation: 'repeat_contact',
-        severity: plan.severity,
-        analysis,
-      });
-    }
-  }
+  const links = plans.flatMap((plan) =>
+    plan.kind === 'link' || (plan.kind === 'open' && plan.target.openedHere) ? [plan] : [],
+  );
   if (links.length === 0) return;
   await trx
     .insertInto('case_feedback')
     .values(
-      links.map(({ feedbackId, target, relation }) => ({
-        feedback_id: feedbackId,
+      links.map(({ kind, target, feedback }) => ({
+        feedback_id: feedback.feedbackId,
         case_id: target.id!,
         org_id: orgId,
-        relation,
+        relation: kind === 'open' ? ('opened' as const) : ('repeat_contact' as const),
       })),
     )
     .execute();
-  await trx
-    .insertInto('case_events')
-    .values(
-      links.map(({ feedbackId, target, relation, severity, analysis }) => {
-        const opened = relation === 'opened';
-        return {
-          case_id: target.id!,
-          org_id: orgId,
-          action: opened ? 'opened' : 'repeat_contact_linked',
-          actor_member_id: null,
-          actor_api_key_id: null,
-          from_status: null,
-          to_status: opened ? ('new' as const) : null,
-          details: JSON.stringify(
-            opened
-              ? {
-                  feedbackId,
-                  severity: caseSeverityFor(settings, analysis.severity, analysis.flagCodes),
-                  flags: analysis.flagCodes,
-                  teamId: settings.defaultTeamId,
-                }
-              : { feedbackId, severity, flags: analysis.flagCodes },
-          ),
-          at: now,
-        };
-      }),
-    )
-    .execute();
+  await recordCaseEvents(
+    trx,
+    links.map(({ kind, target, feedback, severity }) => {
+      const details = { feedbackId: feedback.feedbackId, severity, flags: feedback.flagCodes };
+      return kind === 'open'
+        ? {
+            caseId: target.id!,
+            orgId,
+            action: 'opened',
+            actor: systemActor,
+            toStatus: 'new' as const,
+            details: { ...details, teamId: settings.defaultTeamId },
+            at: now,
+          }
+        : {
+            caseId: target.id!,
+            orgId,
+            action: 'repeat_contact_linked',
+            actor: systemActor,
+            details,
+            at: now,
+          };
+    }),
+  );
 }

@@ -32,19 +32,27 @@ interface CaseEventInput {
 
 /** Appends to the audit trail; always called in the transaction that made the change it records. */
 export async function recordCaseEvent(db: Db, event: CaseEventInput): Promise<void> {
+  await recordCaseEvents(db, [event]);
+}
+
+/** `recordCaseEvent` for many events in one statement (opening a batch's cases). */
+export async function recordCaseEvents(db: Db, events: readonly CaseEventInput[]): Promise<void> {
+  if (events.length === 0) return;
   await db
     .insertInto('case_events')
-    .values({
-      case_id: event.caseId,
-      org_id: event.orgId,
-      action: event.action,
-      actor_member_id: event.actor.memberId,
-      actor_api_key_id: event.actor.apiKeyId,
-      from_status: event.fromStatus ?? null,
-      to_status: event.toStatus ?? null,
-      details: JSON.stringify(event.details ?? {}),
-      at: event.at,
-    })
+    .values(
+      events.map((event) => ({
+        case_id: event.caseId,
+        org_id: event.orgId,
+        action: event.action,
+        actor_member_id: event.actor.memberId,
+        actor_api_key_id: event.actor.apiKeyId,
+        from_status: event.fromStatus ?? null,
+        to_status: event.toStatus ?? null,
+        details: JSON.stringify(event.details ?? {}),
+        at: event.at,
+      })),
+    )
     .execute();
 }
 
