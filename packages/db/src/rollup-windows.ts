@@ -58,8 +58,6 @@ export interface ChannelWindowTotals {
   sentimentSum: number;
 }
 
-type ChannelCounts = Omit<ChannelWindowTotals, 'channel' | 'firstDay'>;
-
 /**
  * Per channel sums of the daily rollups over windows that all end on the same day, shortest first (30, 90
  * and 180 days, say), from one read of the longest: each row is summed into its band (the shortest window
@@ -108,20 +106,12 @@ export async function nestedChannelTotals(
     .groupBy(['channel', 'band'])
     .orderBy('channel')
     .execute();
-  return windows.map((_, index) => {
-    const byChannel = new Map<string, ChannelWindowTotals>();
-    for (const { band: rowBand, channel, firstDay, ...counts } of rows) {
-      if (rowBand > index) continue;
-      const sums = byChannel.get(channel);
-      if (!sums) {
-        byChannel.set(channel, { channel, firstDay, ...counts });
-        continue;
-      }
-      if (firstDay < sums.firstDay) sums.firstDay = firstDay;
-      for (const key of Object.keys(counts) as (keyof ChannelCounts)[]) sums[key] += counts[key];
-    }
-    return [...byChannel.values()].filter((sums) => sums.feedback > 0);
-  });
+  return windows.map((_, index) =>
+    addRowsByKey(
+      [rows.filter((row) => row.band <= index).map(({ band: _band, ...sums }) => sums)],
+      (sums) => sums.channel,
+    ).filter((sums) => sums.feedback > 0),
+  );
 }
 
 /** Days of the window with at least one feedback. */
@@ -274,4 +264,30 @@ export async function channelFirstConnections(
     .groupBy('channel');
   if (scope.unitId !== null) query = query.where('unit_id', '=', scope.unitId);
   return query.execute();
+}
+
+/**
+ * Rows of window parts added up per key: numbers are summed, `firstDay` keeps the earliest, other fields
+ * are the key's. Sorted by key, as the single reads order their rows.
+ */
+export function addRowsByKey<T extends object>(
+  parts: readonly (readonly T[])[],
+  keyOf: (row: T) => string,
+): T[] {
+  const byKey = new Map<string, T>();
+  for (const rows of parts) {
+    for (const row of rows) {
+      const key = keyOf(row);
+      const sums = byKey.get(key) as Record<string, unknown> | undefined;
+      if (!sums) {
+        byKey.set(key, { ...row });
+        continue;
+      }
+      for (const [field, value] of Object.entries(row)) {
+        if (typeof value === 'number') sums[field] = (sums[field] as number) + value;
+        else if (field === 'firstDay' && (value as string) < (sums[field] as string)) sums[field] = value;
+      }
+    }
+  }
+  return [...byKey.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, row]) => row);
 }

@@ -1,5 +1,6 @@
 import {
   ANALYSIS_LAG_BUCKETS,
+  addRowsByKey,
   analysisLagHistogram,
   CASE_RESPONSE_BUCKETS,
   type CaseWindowStats,
@@ -24,7 +25,7 @@ import {
 } from '@cxloop/db';
 import { type MetricId, type MetricObservation, metricCatalogue } from '@cxloop/scoring';
 import { daysBefore, risingIssueSpan, topicConvergence } from './insights.js';
-import { addRowsByKey, type SettledSums, splitAtSettled } from './settled-sums.js';
+import { type SettledSums, splitAtSettled } from './settled-sums.js';
 
 /**
  * Computes every metric of packages/scoring's catalogue for one scope, from rollups, triage cases and
@@ -198,6 +199,7 @@ export class MetricSources {
       channels.reduce((total, row) => total + pick(row), 0);
     return {
       feedback: sum((row) => row.feedback),
+      attributed: sum((row) => row.attributed),
       identified: sum((row) => row.identified),
       valued: sum((row) => row.valued),
       rated: sum((row) => row.rated),
@@ -359,9 +361,7 @@ export const metricComputations = {
     return share(actedOn, due, 'no rising issue detected');
   },
   unit_tagged_share_30d: async (s) => {
-    const channels = await s.channels(30);
-    const feedback = channels.reduce((sum, row) => sum + row.feedback, 0);
-    const attributed = channels.reduce((sum, row) => sum + row.attributed, 0);
+    const { attributed, feedback } = await s.totals(30);
     return share(attributed, feedback, 'no feedback received');
   },
   channels_added_180d: async (s) => {

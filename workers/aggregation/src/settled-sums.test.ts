@@ -1,5 +1,6 @@
+import { addRowsByKey } from '@cxloop/db';
 import { describe, expect, it } from 'vitest';
-import { addRowsByKey, SettledSums, splitAtSettled } from './settled-sums.js';
+import { SettledSums, splitAtSettled } from './settled-sums.js';
 
 describe('SettledSums', () => {
   it('keeps sums while the revision holds and reads again when it moves', async () => {

@@ -54,29 +54,3 @@ export function splitAtSettled(
     live: { from: daysBefore(settledThrough, -1), to },
   };
 }
-
-/**
- * Rows of window parts added up per key: numbers are summed, `firstDay` keeps the earliest, other fields
- * are the key's. Sorted by key, as the single reads order their rows.
- */
-export function addRowsByKey<T extends object>(
-  parts: readonly (readonly T[])[],
-  keyOf: (row: T) => string,
-): T[] {
-  const byKey = new Map<string, T>();
-  for (const rows of parts) {
-    for (const row of rows) {
-      const key = keyOf(row);
-      const sums = byKey.get(key) as Record<string, unknown> | undefined;
-      if (!sums) {
-        byKey.set(key, { ...row });
-        continue;
-      }
-      for (const [field, value] of Object.entries(row)) {
-        if (typeof value === 'number') sums[field] = (sums[field] as number) + value;
-        else if (field === 'firstDay' && (value as string) < (sums[field] as string)) sums[field] = value;
-      }
-    }
-  }
-  return [...byKey.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, row]) => row);
-}
