@@ -48,5 +48,5 @@ export async function saveFeedbackAnalysis(
   analysis: NewFeedbackAnalysis,
   onFirstSave?: (trx: Db) => Promise<unknown>,
 ): Promise<void> {
-  await saveFeedbackAnalyses(db, analysis.org_id, [analysis], onFirstSave && ((trx) => onFirstSave(trx)));
+  await saveFeedbackAnalyses(db, analysis.org_id, [analysis], onFirstSave);
 }

@@ -236,6 +236,8 @@ export async function countFeedbackBatchIntoRollups(
     const topicDaily = new SummedRows<Required<TopicCounters>>();
     const topicUnitDaily = new SummedRows<Required<TopicCounters>>();
     const lag = new SummedRows<{ count: number }>();
+    // A day before yesterday among them moves the settled-rollup revision (settled-days.ts).
+    let earliestDay: string | undefined;
     const customerDays = new Map<
       string,
       { org_id: string; day: string; unit_id: string | null; customer_ref: string }
@@ -260,6 +262,7 @@ export async function countFeedbackBatchIntoRollups(
         topics: Array.isArray(analysis.topics) ? (analysis.topics as FeedbackForRollup['topics']) : [],
       });
       const key = { org_id: orgId, day: increments.day, unit_id: feedback.unit_id };
+      if (earliestDay === undefined || increments.day < earliestDay) earliestDay = increments.day;
       daily.add({ ...key, channel: feedback.channel, touchpoint: feedback.touchpoint }, increments.daily);
       channelDaily.add({ ...key, channel: feedback.channel }, increments.daily);
       // A topic mentioned twice in one comment is one mention of the feedback.
@@ -281,8 +284,7 @@ export async function countFeedbackBatchIntoRollups(
     await addSummedRows(trx, 'rollup_topic_daily', topicDaily);
     await addSummedRows(trx, 'rollup_topic_unit_daily', topicUnitDaily);
     await addSummedRows(trx, 'rollup_analysis_lag', lag);
-    const settledBefore = settledForWriterBefore(now);
-    if (claimed.some((feedback) => utcDay(feedback.received_at) < settledBefore)) {
+    if (earliestDay !== undefined && earliestDay < settledForWriterBefore(now)) {
       await reviseSettledRollups(trx, orgId);
     }
     if (customerDays.size > 0) {
