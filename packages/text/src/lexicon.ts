@@ -144,6 +144,9 @@ const OWN_WORD_VALENCE: Readonly<Record<string, number>> = {
   okay: 0.8,
   fine: 0.8,
   decent: 1.2,
+  // Pattern rates "simple" as a film reviewer's "simplistic" (−0.75); in feedback it is praise ("simple to set up",
+  // "nice and simple"), milder than "easy".
+  simple: 1,
   // everyday evaluative words that AFINN and Pattern's adjectives lack (Pattern even rates "cozy" negative)
   valuable: 2,
   relaxing: 2,

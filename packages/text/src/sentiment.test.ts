@@ -115,10 +115,27 @@ describe('sentimentScore: informal writing and word forms', () => {
 
 describe('sentimentScore: questions, "least" and "not so much"', () => {
   it('weighs a plain question less than the statement, but not an indignant "??"', () => {
-    const statement = sentimentScore('The new app is good');
-    expect(sentimentScore('Is the new app good?')).toBeLessThan(statement);
-    expect(sentimentScore('Is the new app good?')).toBeGreaterThan(0);
+    expect(sentimentScore('Is the new app slow?')).toBeLessThan(0);
+    expect(sentimentScore('Is the new app slow?')).toBeGreaterThan(sentimentScore('The new app is slow'));
     expect(sentimentScore('Why is it so bad??')).toBeLessThan(sentimentScore('It is so bad'));
+  });
+
+  it('gives no credit to praise that a question asks about', () => {
+    expect(sentimentScore('The new app is good')).toBeGreaterThan(0);
+    expect(sentimentScore('Is the new app good?')).toBe(0);
+    expect(sentimentScore('Any good films on tonight?')).toBe(0);
+    expect(sentimentScore("What's a good time to call?")).toBe(0);
+    expect(sentimentScore('Can you help me with my account??')).toBe(0);
+    expect(sentimentScore('Could you please fix it?')).toBe(0);
+  });
+
+  it('keeps what a question asserts: the clause before it, a tag, faults, laughter and faces', () => {
+    expect(sentimentScore('Thanks for the quick reply, can you also send the invoice?')).toBeGreaterThan(0.2);
+    expect(sentimentScore("The room was lovely, wasn't it?")).toBeGreaterThan(0.2);
+    expect(sentimentScore("It's the best, right?")).toBeGreaterThan(0.2);
+    expect(sentimentScore('Is anyone going to fix this broken app?')).toBeLessThan(-0.2);
+    expect(sentimentScore('Did you see that? haha')).toBeGreaterThan(0);
+    expect(sentimentScore('Coming to the party? :)')).toBeGreaterThan(0);
   });
 
   it('reads "least" as a denial except in "at least"', () => {
@@ -189,7 +206,8 @@ describe('sentimentScore: litotes, "why" questions and "well"', () => {
   it('reads a "why" question as a complaint, but not "why not"', () => {
     expect(sentimentScore('Why was I charged twice?')).toBeLessThan(0);
     expect(sentimentScore('Why not try the soup?')).toBe(0);
-    expect(sentimentScore('Why not try the lovely garden?')).toBeGreaterThan(0);
+    // A suggestion, not a complaint; the garden's praise is proposed rather than given (asked praise counts nothing).
+    expect(sentimentScore('Why not try the lovely garden?')).toBe(0);
     expect(sentimentScore('Tell me why.')).toBe(0);
   });
 
@@ -316,6 +334,11 @@ describe('sentimentScore: everyday vocabulary and word forms', () => {
     expect(sentimentScore('Nobody got back to me')).toBeLessThan(-0.3);
     expect(sentimentScore('Cheaply made')).toBeLessThan(-0.2);
     expect(sentimentScore('Five stars')).toBeGreaterThan(0.2);
+  });
+
+  it('reads "simple" as praise, as feedback uses it', () => {
+    expect(sentimentScore('Simple to set up')).toBeGreaterThan(0.2);
+    expect(sentimentScore('Nice and simple')).toBeGreaterThan(sentimentScore('Nice'));
   });
 
   it('gives no valence to words that describe rather than judge', () => {

@@ -277,6 +277,71 @@ function isDiscourseWell(tokens: readonly Token[], index: number): boolean {
   return next === undefined || next.kind !== 'word' || !PARTICIPLE.test(next.lower);
 }
 
+/**
+ * Words that open a question: wh-words, auxiliaries and modals put first ("is it any good?", "can you help?"),
+ * "any…" ("any good films on?") and the short tags that turn a statement into a question ("it's great, right?",
+ * "it was lovely, wasn't it?", where only the tag asks).
+ */
+const QUESTION_OPENERS: ReadonlySet<string> = new Set(
+  `
+    what what's whats which who who's whom whose where where's wheres when when's why how how's hows
+    is are am was were do does did can could would will should shall may might must have has had
+    isn't isnt aren't arent wasn't weren't don't dont doesn't doesnt didn't didnt can't cant couldn't couldnt
+    wouldn't wouldnt won't wont shouldn't shouldnt haven't hasn't
+    any anyone anybody anything right eh innit no yes ok okay
+  `
+    .trim()
+    .split(/\s+/),
+);
+/** Words that join clauses without starting a new question: "and how was it?", "so is it any good?". */
+const CLAUSE_JOINERS: ReadonlySet<string> = new Set(['and', 'but', 'or', 'so']);
+
+/** A sentence that ends in "?" (one or more), before any closing quote, bracket or face: "Is it any good?" :) */
+function endsAsQuestion(tokens: readonly Token[]): boolean {
+  for (let i = tokens.length - 1; i >= 0; i--) {
+    const kind = tokens[i]!.kind;
+    if (kind === 'question') return true;
+    if (kind !== 'clauseBreak' && kind !== 'emoticon' && kind !== 'emoji') return false;
+  }
+  return false;
+}
+
+/**
+ * Where the question of a sentence that ends in "?" begins: at the last word that opens a clause and opens a
+ * question ("Thanks for the quick reply, can you send the invoice?" asks from "can"); without one, at the start of
+ * the last clause ("Good value, perhaps?").
+ */
+function questionStart(tokens: readonly Token[]): number {
+  let clauseStart = 0;
+  let opener = -1;
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i]!;
+    if (token.kind !== 'word') {
+      if (token.kind !== 'question') clauseStart = i + 1;
+      continue;
+    }
+    if (i !== clauseStart) continue;
+    if (CLAUSE_JOINERS.has(token.lower)) clauseStart = i + 1;
+    else if (QUESTION_OPENERS.has(token.lower)) opener = i;
+  }
+  return opener >= 0 ? opener : clauseStart;
+}
+
+/**
+ * Praise inside a question is asked about, not given: "is the premium plan any good?", "any good films on?", "can
+ * you help?", "what's a good time to call?" report nothing good. A fault in a question keeps its weight, because in
+ * feedback it is usually the complaint itself ("why is it so slow?", "is anyone going to fix this broken app?"),
+ * and so do laughter, interjections and faces, which are the writer's tone rather than what is asked.
+ */
+function dropAskedPraise(tokens: readonly Token[], valences: number[]): void {
+  if (!endsAsQuestion(tokens)) return;
+  for (let i = questionStart(tokens); i < tokens.length; i++) {
+    const token = tokens[i]!;
+    if (valences[i]! <= 0 || token.kind !== 'word' || lookUpWord(token.lower)?.interjection) continue;
+    valences[i] = 0;
+  }
+}
+
 /** A sentence ending in a single "?": a question, not the "??" or "?!" of indignation (that is emphasis). */
 function isPlainQuestion(tokens: readonly Token[]): boolean {
   const last = tokens.at(-1);
@@ -470,6 +535,7 @@ export function sentenceValence(tokens: readonly Token[]): number {
       }
     }
   }
+  dropAskedPraise(tokens, valences);
   applyContrast(tokens, valences);
   weighClosingTone(tokens, valences);
   let sum = 0;
