@@ -30,19 +30,25 @@ export async function storeFeedbackBatch(db: Db, rows: readonly NewFeedback[]): 
   const missing = [
     ...new Map(rows.filter((row) => !insertedIds.has(keyOf(row))).map((row) => [keyOf(row), row])),
   ];
+  // Joined on the keys as two arrays rather than `(source_id, external_id) in (…)`: on a freshly loaded
+  // table the list form took about half a second per 500 keys (rerunning a 100k-row import: 114 s; joined:
+  // 2.5 s), and the cost of the join does not depend on the planner's view of the table.
   const existing =
     missing.length === 0
       ? []
       : await db
           .selectFrom('feedback')
-          .select(['id', 'source_id', 'external_id'])
-          .where((eb) =>
-            eb(
-              eb.refTuple('source_id', 'external_id'),
-              'in',
-              missing.map(([, row]) => eb.tuple(row.source_id, row.external_id)),
-            ),
+          .innerJoin(
+            sql<{ source_id: string; external_id: string }>`unnest(
+              ${missing.map(([, row]) => row.source_id)}::uuid[],
+              ${missing.map(([, row]) => row.external_id)}::text[]
+            )`.as<'key'>(sql`key(source_id, external_id)`),
+            (join) =>
+              join
+                .onRef('key.source_id', '=', 'feedback.source_id')
+                .onRef('key.external_id', '=', 'feedback.external_id'),
           )
+          .select(['feedback.id', 'feedback.source_id', 'feedback.external_id'])
           .execute();
   const existingIds = new Map(existing.map((row) => [keyOf(row), row.id]));
   const claimed = new Set<string>();
@@ -140,12 +146,18 @@ export async function listFeedbackAwaiting(
   return { rows, next: last?.at ? { at: last.at, id: last.id } : undefined };
 }
 
-export async function markFeedbackFailed(db: Db, orgId: string, feedbackId: string): Promise<void> {
+/** Marks the feedback among `feedbackIds` that is still waiting for analysis as failed; analysed rows stay. */
+export async function markFeedbackFailed(
+  db: Db,
+  orgId: string,
+  feedbackIds: readonly string[],
+): Promise<void> {
+  if (feedbackIds.length === 0) return;
   await db
     .updateTable('feedback')
     .set({ status: 'failed' })
     .where('org_id', '=', orgId)
-    .where('id', '=', feedbackId)
+    .where('id', 'in', feedbackIds)
     .where('status', '=', 'received')
     .execute();
 }
