@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { createAggregateProcessor, createScoreProcessor } from '@cxloop/aggregation-worker';
 import { createAnalyzeProcessor } from '@cxloop/analysis-worker';
-import type { AggregateJob, AnalyzeJob, ScoreJob } from '@cxloop/contracts';
+import type { FeedbackBatchJob, ScoreJob } from '@cxloop/contracts';
 import {
   createDb,
   createOrganisation,
@@ -159,11 +159,11 @@ async function loadSample(orgId: string, unitIds: string[], sourceIds: Map<strin
   const analyse = createAnalyzeProcessor({ db, aggregateQueue });
   const aggregate = createAggregateProcessor({ db, scoreQueue });
   await inPool(stored, 8, async ({ id, lagMs }) => {
-    await analyse(job<AnalyzeJob>({ feedbackId: id, orgId }));
+    await analyse(job<FeedbackBatchJob>({ feedbackIds: [id], orgId }));
     // Analysed then, as it would have been when it arrived: the lag histogram is counted from this.
     await sql`update feedback set analysed_at = received_at + make_interval(secs => ${lagMs / 1000})
       where id = ${id}`.execute(db);
-    await aggregate(job<AggregateJob>({ feedbackId: id, orgId }));
+    await aggregate(job<FeedbackBatchJob>({ feedbackIds: [id], orgId }));
   });
   await backdateSampleCases(orgId);
 }

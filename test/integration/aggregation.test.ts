@@ -5,7 +5,7 @@ import {
   SettledSums,
   startAggregationWorkers,
 } from '@cxloop/aggregation-worker';
-import type { AggregateJob, ScoreJob } from '@cxloop/contracts';
+import type { FeedbackBatchJob, ScoreJob } from '@cxloop/contracts';
 import {
   countFeedbackBatchIntoRollups,
   countFeedbackIntoRollups,
@@ -140,10 +140,15 @@ describe('rollups', () => {
     expect(outcomes.filter((outcome) => outcome.counted)).toHaveLength(20);
     // A redelivered job afterwards changes nothing.
     const process = createAggregateProcessor({ db: api.db, scoreQueue });
-    const redelivered = await Promise.all(
-      ids.map((feedbackId) => process(asJob<AggregateJob>({ feedbackId, orgId: own.orgId }))),
-    );
-    expect(redelivered.every((result) => !result.counted)).toBe(true);
+    const redelivered = await Promise.all([
+      process(asJob<FeedbackBatchJob>({ feedbackIds: ids, orgId: own.orgId })),
+      ...ids.map((feedbackId) =>
+        process(asJob<FeedbackBatchJob>({ feedbackIds: [feedbackId], orgId: own.orgId })),
+      ),
+    ]);
+    const repeats = redelivered.flatMap((result) => result.done);
+    expect(repeats).toHaveLength(40);
+    expect(repeats.every((repeat) => !repeat.counted)).toBe(true);
     expect(await rollupSums(api.db, own.orgId)).toEqual({ feedback: 20, promoters: 10, mentions: 20 });
   });
 

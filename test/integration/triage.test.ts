@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { createOutboundProcessor, startOutboundWorker, sweepSlaBreaches } from '@cxloop/aggregation-worker';
 import { createAnalyzeProcessor } from '@cxloop/analysis-worker';
 import { issueApiKey } from '@cxloop/api';
-import type { AnalyzeJob, OutboundJob } from '@cxloop/contracts';
+import type { FeedbackBatchJob, OutboundJob } from '@cxloop/contracts';
 import {
   createApiKey,
   createMember,
@@ -156,7 +156,7 @@ describe('cases from flagged feedback', () => {
     const again = await postSigned(api.app, tenant, delivery);
     expect(again.json().id).toBe(first.json().id);
     const feedbackId: string = first.json().id;
-    const job = { data: { feedbackId, orgId: tenant.orgId } } as Job<AnalyzeJob>;
+    const job = { data: { feedbackIds: [feedbackId], orgId: tenant.orgId } } as Job<FeedbackBatchJob>;
 
     // The same analysis job delivered three times at once, then once more after it committed.
     await Promise.all([analyse(job), analyse(job), analyse(job)]);

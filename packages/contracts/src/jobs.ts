@@ -8,13 +8,41 @@ export const queueNames = {
   outbound: 'outbound',
 } as const;
 
-/** `analyze` job: the job id is the feedback id, so enqueueing twice is a no-op. */
-export const AnalyzeJob = z.object({ feedbackId: z.uuid(), orgId: z.uuid() }).strict();
-export type AnalyzeJob = z.infer<typeof AnalyzeJob>;
+/** One feedback row of one organisation, as the API and the sweeper hand it to a queue. */
+export interface FeedbackRef {
+  feedbackId: string;
+  orgId: string;
+}
 
-/** `aggregate` job: count one analysed feedback into the rollups. The job id is the feedback id. */
-export const AggregateJob = z.object({ feedbackId: z.uuid(), orgId: z.uuid() }).strict();
-export type AggregateJob = z.infer<typeof AggregateJob>;
+/**
+ * Most feedback one `analyze` or `aggregate` job carries. Batching makes the queue's cost (a script run
+ * in Redis, its bookkeeping in the producer and the worker) per batch instead of per feedback; the cap
+ * keeps a retried job small.
+ */
+export const MAX_FEEDBACK_PER_JOB = 100;
+
+/**
+ * The payload of `analyze` (analyse committed feedback) and `aggregate` (count analysed feedback into the
+ * rollups) jobs: feedback of one organisation. The job id derives from the ids (`feedbackBatchJobId`), so
+ * enqueueing the same batch twice is a no-op; each stage is idempotent per feedback, so a feedback that is
+ * in two batches (a sweeper pass over a backlog the API had enqueued) is still processed once.
+ */
+export const FeedbackBatchJob = z
+  .object({ orgId: z.uuid(), feedbackIds: z.array(z.uuid()).min(1).max(MAX_FEEDBACK_PER_JOB) })
+  .strict();
+export type FeedbackBatchJob = z.infer<typeof FeedbackBatchJob>;
+
+/**
+ * What a worker accepts: a batch, or the one-feedback payload of versions before batching, which may still
+ * be queued in Redis while the workers are upgraded.
+ */
+export const FeedbackJobPayload = z.union([
+  FeedbackBatchJob,
+  z
+    .object({ feedbackId: z.uuid(), orgId: z.uuid() })
+    .strict()
+    .transform(({ feedbackId, orgId }): FeedbackBatchJob => ({ orgId, feedbackIds: [feedbackId] })),
+]);
 
 /**
  * `score` job: recompute an organisation's scores (enterprise and every unit) from its current evidence.

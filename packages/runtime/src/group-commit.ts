@@ -1,3 +1,5 @@
+import type { FeedbackRef } from '@cxloop/contracts';
+
 /**
  * Group commit for work items that each wait for their own outcome: an item submitted while a commit is in
  * flight joins the next batch, so under load one transaction (one round-trip chain, one fsync) carries many
@@ -75,23 +77,28 @@ export class GroupCommit<Item, Outcome> {
   }
 }
 
+/** Feedback ids grouped by organisation, each group in the order given. */
+export function idsByOrganisation(refs: readonly FeedbackRef[]): Map<string, string[]> {
+  const idsByOrg = new Map<string, string[]>();
+  for (const ref of refs) {
+    const ids = idsByOrg.get(ref.orgId);
+    if (ids) ids.push(ref.feedbackId);
+    else idsByOrg.set(ref.orgId, [ref.feedbackId]);
+  }
+  return idsByOrg;
+}
+
 /**
  * Runs a batch of feedback jobs one organisation at a time (every repository call is scoped to one
  * organisation) and puts the outcomes back in the order of `jobs`. `commitOrganisation` returns one outcome
  * per id, in the order of the ids it was given.
  */
 export async function perOrganisation<Outcome>(
-  jobs: readonly { orgId: string; feedbackId: string }[],
+  jobs: readonly FeedbackRef[],
   commitOrganisation: (orgId: string, feedbackIds: string[]) => Promise<readonly Outcome[]>,
 ): Promise<Outcome[]> {
-  const idsByOrg = new Map<string, string[]>();
-  for (const job of jobs) {
-    const ids = idsByOrg.get(job.orgId);
-    if (ids) ids.push(job.feedbackId);
-    else idsByOrg.set(job.orgId, [job.feedbackId]);
-  }
   const outcomes = new Map<string, Outcome>();
-  for (const [orgId, ids] of idsByOrg) {
+  for (const [orgId, ids] of idsByOrganisation(jobs)) {
     const settled = await commitOrganisation(orgId, ids);
     for (const [index, id] of ids.entries()) outcomes.set(`${orgId}/${id}`, settled[index]!);
   }

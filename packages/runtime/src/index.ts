@@ -1,4 +1,5 @@
 export * from './env.js';
+export * from './feedback-jobs.js';
 export * from './group-commit.js';
 export * from './logger.js';
 export * from './metrics.js';

@@ -1,7 +1,14 @@
-import { type AggregateJob, type AnalyzeJob, queueNames, type ScoreJob } from '@cxloop/contracts';
-import { Queue, type QueueOptions } from 'bullmq';
+import { createHash } from 'node:crypto';
+import {
+  type FeedbackBatchJob,
+  type FeedbackRef,
+  MAX_FEEDBACK_PER_JOB,
+  queueNames,
+  type ScoreJob,
+} from '@cxloop/contracts';
+import { type JobsOptions, Queue, type QueueOptions } from 'bullmq';
 import type { RedisOptions } from 'ioredis';
-import { GroupCommit } from './group-commit.js';
+import { GroupCommit, idsByOrganisation } from './group-commit.js';
 
 export interface QueueSettings {
   connection: RedisOptions;
@@ -20,7 +27,7 @@ function queueOptions(settings: QueueSettings): QueueOptions {
   return { connection: settings.connection, prefix: settings.prefix };
 }
 
-export type AnalyzeQueue = Queue<AnalyzeJob>;
+export type AnalyzeQueue = Queue<FeedbackBatchJob>;
 
 /**
  * Closes a queue that may still be connecting. When close() runs before the connection has finished
@@ -39,27 +46,61 @@ export async function closeQueue(queue: Queue, connectWaitMs = 5_000): Promise<v
 }
 
 export function createAnalyzeQueue(settings: QueueSettings): AnalyzeQueue {
-  return new Queue<AnalyzeJob>(queueNames.analyze, queueOptions(settings));
+  return new Queue<FeedbackBatchJob>(queueNames.analyze, queueOptions(settings));
 }
 
 /**
- * Enqueues analysis for stored feedback. The job id is the feedback id, so a second enqueue of the same
- * feedback (redelivery, sweeper) is ignored by BullMQ while the first job exists.
+ * A batch's job id. A batch of one keeps the feedback id, as jobs did before batching; a larger batch is
+ * named by a digest of its sorted ids, so the same set enqueued again (the sweeper's next pass over an
+ * unchanged backlog) is ignored by BullMQ while the first job exists.
  */
-export async function enqueueAnalysis(queue: AnalyzeQueue, jobs: readonly AnalyzeJob[]): Promise<void> {
-  if (jobs.length === 0) return;
+export function feedbackBatchJobId(job: FeedbackBatchJob): string {
+  if (job.feedbackIds.length === 1) return job.feedbackIds[0]!;
+  const digest = createHash('sha256')
+    .update([...job.feedbackIds].sort().join(','))
+    .digest('base64url');
+  return `batch-${digest}`;
+}
+
+/** The jobs that carry `refs`: one per organisation and run of at most MAX_FEEDBACK_PER_JOB ids. */
+export function feedbackBatches(refs: readonly FeedbackRef[]): FeedbackBatchJob[] {
+  const batches: FeedbackBatchJob[] = [];
+  for (const [orgId, ids] of idsByOrganisation(refs)) {
+    for (let start = 0; start < ids.length; start += MAX_FEEDBACK_PER_JOB) {
+      batches.push({ orgId, feedbackIds: ids.slice(start, start + MAX_FEEDBACK_PER_JOB) });
+    }
+  }
+  return batches;
+}
+
+async function enqueueFeedbackBatches(
+  queue: Queue<FeedbackBatchJob>,
+  name: string,
+  options: JobsOptions,
+  refs: readonly FeedbackRef[],
+): Promise<void> {
+  if (refs.length === 0) return;
   await queue.addBulk(
-    jobs.map((data) => ({ name: 'analyze', data, opts: { ...analyzeJobOptions, jobId: data.feedbackId } })),
+    feedbackBatches(refs).map((data) => ({
+      name,
+      data,
+      opts: { ...options, jobId: feedbackBatchJobId(data) },
+    })),
   );
 }
 
+/** Enqueues analysis for stored feedback, in batches (`feedbackBatches`). */
+export function enqueueAnalysis(queue: AnalyzeQueue, refs: readonly FeedbackRef[]): Promise<void> {
+  return enqueueFeedbackBatches(queue, 'analyze', analyzeJobOptions, refs);
+}
+
 /**
- * `enqueueAnalysis` for many concurrent callers (the API's deliveries): jobs handed over while an enqueue
- * is in flight go out together in the next one, one Redis round trip for many deliveries. Each caller's
- * promise settles with the round trip that carried its jobs.
+ * `enqueueAnalysis` for many concurrent callers (the API's deliveries): feedback handed over while an
+ * enqueue is in flight goes out together in the next one, one Redis round trip and few jobs for many
+ * deliveries. Each caller's promise settles with the round trip that carried its feedback.
  */
-export function batchedAnalysisEnqueue(queue: AnalyzeQueue): (jobs: readonly AnalyzeJob[]) => Promise<void> {
-  const batches = new GroupCommit<readonly AnalyzeJob[], void>({
+export function batchedAnalysisEnqueue(queue: AnalyzeQueue): (refs: readonly FeedbackRef[]) => Promise<void> {
+  const batches = new GroupCommit<readonly FeedbackRef[], void>({
     maxBatch: 500,
     maxInFlight: 2,
     commit: async (groups) => {
@@ -67,7 +108,7 @@ export function batchedAnalysisEnqueue(queue: AnalyzeQueue): (jobs: readonly Ana
       return groups.map(() => ({ status: 'fulfilled' as const, value: undefined }));
     },
   });
-  return (jobs) => (jobs.length === 0 ? Promise.resolve() : batches.submit(jobs));
+  return (refs) => (refs.length === 0 ? Promise.resolve() : batches.submit(refs));
 }
 
 /** Rollup increments are one short transaction; retries cover a database blip. */
@@ -84,11 +125,11 @@ export const scoreJobOptions = {
   removeOnFail: { age: 7 * 24 * 3_600 },
 } as const;
 
-export type AggregateQueue = Queue<AggregateJob>;
+export type AggregateQueue = Queue<FeedbackBatchJob>;
 export type ScoreQueue = Queue<ScoreJob>;
 
 export function createAggregateQueue(settings: QueueSettings): AggregateQueue {
-  return new Queue<AggregateJob>(queueNames.aggregate, queueOptions(settings));
+  return new Queue<FeedbackBatchJob>(queueNames.aggregate, queueOptions(settings));
 }
 
 export function createScoreQueue(settings: QueueSettings): ScoreQueue {
@@ -96,21 +137,11 @@ export function createScoreQueue(settings: QueueSettings): ScoreQueue {
 }
 
 /**
- * Enqueues the rollup increments of analysed feedback. The job id is the feedback id, so a second enqueue
- * is ignored while the first job exists; counting twice is prevented in Postgres by the aggregated marker.
+ * Enqueues the rollup increments of analysed feedback, in batches (`feedbackBatches`); counting twice is
+ * prevented in Postgres by the aggregated marker.
  */
-export async function enqueueAggregation(
-  queue: AggregateQueue,
-  jobs: readonly AggregateJob[],
-): Promise<void> {
-  if (jobs.length === 0) return;
-  await queue.addBulk(
-    jobs.map((data) => ({
-      name: 'aggregate',
-      data,
-      opts: { ...aggregateJobOptions, jobId: data.feedbackId },
-    })),
-  );
+export function enqueueAggregation(queue: AggregateQueue, refs: readonly FeedbackRef[]): Promise<void> {
+  return enqueueFeedbackBatches(queue, 'aggregate', aggregateJobOptions, refs);
 }
 
 /**

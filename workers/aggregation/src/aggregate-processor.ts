@@ -1,18 +1,29 @@
-import { AggregateJob } from '@cxloop/contracts';
+import type { FeedbackBatchJob, FeedbackRef } from '@cxloop/contracts';
 import { countFeedbackBatchIntoRollups, type Db } from '@cxloop/db';
-import { GroupCommit, perOrganisation, requestScoreRecompute, type ScoreQueue } from '@cxloop/runtime';
-import { type Job, UnrecoverableError } from 'bullmq';
+import {
+  type FeedbackBatchOutcome,
+  feedbackBatchOf,
+  GroupCommit,
+  perOrganisation,
+  processFeedbackBatch,
+  requestScoreRecompute,
+  type ScoreQueue,
+} from '@cxloop/runtime';
+import type { Job } from 'bullmq';
 
-export interface AggregateResult {
+/** The outcome of one feedback of an `aggregate` job. */
+export interface FeedbackCounted {
   feedbackId: string;
   counted: boolean;
 }
 
-/** Jobs whose increments share one transaction at most; the worker's concurrency caps it in practice. */
+export type AggregateResult = FeedbackBatchOutcome<FeedbackCounted>;
+
+/** Feedback whose increments share one transaction at most. */
 const MAX_BATCH = 256;
 
 /**
- * The `aggregate` job: count one analysed feedback into the rollups (exactly once, see
+ * The `aggregate` job: count a batch of analysed feedback into the rollups (exactly once, see
  * `countFeedbackBatchIntoRollups`), then ask for the organisation's scores to be recomputed. The jobs the
  * worker runs at once are counted together (GroupCommit): one transaction per organisation per batch, with
  * the increments summed per rollup row, so hot rows (today's, the busiest channel's) are written once per
@@ -24,11 +35,11 @@ const MAX_BATCH = 256;
  */
 export function createAggregateProcessor(deps: { db: Db; scoreQueue: ScoreQueue; now?: () => Date }) {
   const now = deps.now ?? (() => new Date());
-  const batches = new GroupCommit<AggregateJob, AggregateResult>({
+  const batches = new GroupCommit<FeedbackRef, FeedbackCounted>({
     maxBatch: MAX_BATCH,
     maxInFlight: 1,
-    commit: (jobs) =>
-      perOrganisation(jobs, async (orgId, ids) => {
+    commit: (refs) =>
+      perOrganisation(refs, async (orgId, ids) => {
         const outcomes = await countFeedbackBatchIntoRollups(deps.db, orgId, ids, now());
         await requestScoreRecompute(deps.scoreQueue, orgId);
         return outcomes.map((outcome, index) => ({
@@ -37,9 +48,6 @@ export function createAggregateProcessor(deps: { db: Db; scoreQueue: ScoreQueue;
         }));
       }),
   });
-  return async (job: Job<AggregateJob>): Promise<AggregateResult> => {
-    const payload = AggregateJob.safeParse(job.data);
-    if (!payload.success) throw new UnrecoverableError(`invalid aggregate payload: ${payload.error.message}`);
-    return batches.submit(payload.data);
-  };
+  return (job: Job<FeedbackBatchJob>): Promise<AggregateResult> =>
+    processFeedbackBatch(feedbackBatchOf(job.data, 'aggregate'), (ref) => batches.submit(ref));
 }

@@ -1,3 +1,4 @@
+import type { FeedbackRef } from '@cxloop/contracts';
 import {
   type Db,
   listFeedbackAwaiting,
@@ -25,7 +26,7 @@ async function drain(
   db: Db,
   stage: PipelineStage,
   options: SweepOptions,
-  enqueue: (jobs: { feedbackId: string; orgId: string }[]) => Promise<void>,
+  enqueue: (refs: FeedbackRef[]) => Promise<void>,
 ): Promise<number> {
   let total = 0;
   let after: StageCursor | undefined;
@@ -45,8 +46,8 @@ async function drain(
 /**
  * Re-enqueues every feedback row that is stuck between stages (DESIGN invariant 1: Redis is delivery,
  * Postgres the record): accepted but not analysed, and analysed but not counted into rollups, each
- * older than `graceSeconds`. Jobs that still exist are left alone by BullMQ because job ids are feedback
- * ids, so sweeping a healthy system only costs the two index scans.
+ * older than `graceSeconds`. A page enqueued again while its job still exists is left alone by BullMQ (the
+ * job id derives from the ids), so sweeping a healthy system only costs the two index scans.
  */
 export async function sweepUnfinishedFeedback(
   deps: { db: Db; analyzeQueue: AnalyzeQueue; aggregateQueue: AggregateQueue },

@@ -1,5 +1,5 @@
 import { setTimeout } from 'node:timers/promises';
-import { type AggregateJob, queueNames, type ScoreJob } from '@cxloop/contracts';
+import { type FeedbackBatchJob, queueNames, type ScoreJob } from '@cxloop/contracts';
 import type { Db } from '@cxloop/db';
 import type { Logger, ScoreQueue } from '@cxloop/runtime';
 import { Worker } from 'bullmq';
@@ -28,14 +28,14 @@ export interface AggregationWorkerOptions {
 }
 
 export interface AggregationWorkers {
-  aggregate: Worker<AggregateJob, AggregateResult>;
+  aggregate: Worker<FeedbackBatchJob, AggregateResult>;
   score: Worker<ScoreJob, ScoreResult>;
   close(): Promise<void>;
 }
 
 /** Starts consuming `aggregate` (rollup increments) and `score` (recomputes). */
 export function startAggregationWorkers(options: AggregationWorkerOptions): AggregationWorkers {
-  const aggregate = new Worker<AggregateJob, AggregateResult>(
+  const aggregate = new Worker<FeedbackBatchJob, AggregateResult>(
     queueNames.aggregate,
     createAggregateProcessor(options),
     { connection: options.connection, prefix: options.prefix, concurrency: options.aggregateConcurrency },

@@ -36,7 +36,9 @@ const registry = createMetricsRegistry('analysis-worker');
 const jobMetrics = createJobMetrics(registry);
 observeJobDurations(worker, jobMetrics);
 worker.on('completed', (_job, result) => {
-  if (result.lagSeconds !== undefined) jobMetrics.analysisLag.observe(result.lagSeconds);
+  for (const { lagSeconds } of result.done) {
+    if (lagSeconds !== undefined) jobMetrics.analysisLag.observe(lagSeconds);
+  }
 });
 const metricsServer =
   config.METRICS_PORT > 0

@@ -1,4 +1,4 @@
-import { AnalyzeJob } from '@cxloop/contracts';
+import type { FeedbackBatchJob, FeedbackRef } from '@cxloop/contracts';
 import {
   type Db,
   findFeedbackForAnalysis,
@@ -6,11 +6,20 @@ import {
   openCasesForAnalyses,
   saveFeedbackAnalyses,
 } from '@cxloop/db';
-import { type AggregateQueue, enqueueAggregation, GroupCommit, perOrganisation } from '@cxloop/runtime';
+import {
+  type AggregateQueue,
+  enqueueAggregation,
+  type FeedbackBatchOutcome,
+  feedbackBatchOf,
+  GroupCommit,
+  perOrganisation,
+  processFeedbackBatch,
+} from '@cxloop/runtime';
 import { analyseFeedback, type TextAnalysis } from '@cxloop/text';
 import { type Job, UnrecoverableError } from 'bullmq';
 
-export interface AnalyzeResult {
+/** The outcome of one feedback of an `analyze` job. */
+export interface FeedbackAnalysed {
   feedbackId: string;
   skipped: boolean;
   severity?: string;
@@ -18,7 +27,7 @@ export interface AnalyzeResult {
   lagSeconds?: number;
 }
 
-/** Jobs whose writes share one transaction at most; the worker's concurrency caps it in practice. */
+/** Feedback whose writes share one transaction at most. */
 const MAX_BATCH = 256;
 
 interface Analysed {
@@ -58,7 +67,7 @@ async function analyseOrganisationBatch(
   deps: { db: Db; aggregateQueue: AggregateQueue },
   orgId: string,
   feedbackIds: readonly string[],
-): Promise<PromiseSettledResult<AnalyzeResult>[]> {
+): Promise<PromiseSettledResult<FeedbackAnalysed>[]> {
   const rows = new Map(
     (await findFeedbackForAnalysis(deps.db, orgId, feedbackIds)).map((row) => [row.id, row]),
   );
@@ -111,7 +120,7 @@ async function analyseOrganisationBatch(
     found.map((feedbackId) => ({ feedbackId, orgId })),
   );
   const storedAt = Date.now();
-  return feedbackIds.map((feedbackId): PromiseSettledResult<AnalyzeResult> => {
+  return feedbackIds.map((feedbackId): PromiseSettledResult<FeedbackAnalysed> => {
     if (!rows.has(feedbackId)) {
       return {
         status: 'rejected',
@@ -132,23 +141,22 @@ async function analyseOrganisationBatch(
   });
 }
 
+export type AnalyzeResult = FeedbackBatchOutcome<FeedbackAnalysed>;
+
 /**
- * The `analyze` job: load the committed feedback, analyse its text, store the analysis and mark the row
- * analysed, then enqueue its rollup job. The jobs the worker runs at once share their database work
+ * The `analyze` job: load a batch of committed feedback, analyse each text, store the analyses and mark the
+ * rows analysed, then enqueue their rollup jobs. The jobs the worker runs at once share their database work
  * (GroupCommit): one read and one transaction per organisation per batch instead of per job.
  *
  * @example
  * new Worker(queueNames.analyze, createAnalyzeProcessor({ db, aggregateQueue }), { connection, prefix, concurrency: 256 });
  */
 export function createAnalyzeProcessor(deps: { db: Db; aggregateQueue: AggregateQueue }) {
-  const batches = new GroupCommit<AnalyzeJob, AnalyzeResult>({
+  const batches = new GroupCommit<FeedbackRef, FeedbackAnalysed>({
     maxBatch: MAX_BATCH,
     maxInFlight: 1,
-    commit: (jobs) => perOrganisation(jobs, (orgId, ids) => analyseOrganisationBatch(deps, orgId, ids)),
+    commit: (refs) => perOrganisation(refs, (orgId, ids) => analyseOrganisationBatch(deps, orgId, ids)),
   });
-  return async (job: Job<AnalyzeJob>): Promise<AnalyzeResult> => {
-    const payload = AnalyzeJob.safeParse(job.data);
-    if (!payload.success) throw new UnrecoverableError(`invalid analyze payload: ${payload.error.message}`);
-    return batches.submit(payload.data);
-  };
+  return (job: Job<FeedbackBatchJob>): Promise<AnalyzeResult> =>
+    processFeedbackBatch(feedbackBatchOf(job.data, 'analyze'), (ref) => batches.submit(ref));
 }

@@ -1,4 +1,4 @@
-import { type AnalyzeJob, queueNames } from '@cxloop/contracts';
+import { type FeedbackBatchJob, FeedbackJobPayload, queueNames } from '@cxloop/contracts';
 import { type Db, markFeedbackFailed } from '@cxloop/db';
 import type { AggregateQueue, Logger } from '@cxloop/runtime';
 import { Worker } from 'bullmq';
@@ -16,23 +16,30 @@ export interface AnalysisWorkerOptions {
 }
 
 /**
- * Starts consuming `analyze`. When a job has failed for the last time its feedback is marked `failed`, so
- * the sweeper stops offering it and the failure is visible on the row as well as in the queue.
+ * Starts consuming `analyze`. When a job has failed for the last time, its feedback not yet analysed is
+ * marked `failed`, so the sweeper stops offering it and the failure is visible on the rows as well as in the
+ * queue.
  */
-export function startAnalysisWorker(options: AnalysisWorkerOptions): Worker<AnalyzeJob, AnalyzeResult> {
-  const worker = new Worker<AnalyzeJob, AnalyzeResult>(queueNames.analyze, createAnalyzeProcessor(options), {
-    connection: options.connection,
-    prefix: options.prefix,
-    concurrency: options.concurrency,
-  });
+export function startAnalysisWorker(options: AnalysisWorkerOptions): Worker<FeedbackBatchJob, AnalyzeResult> {
+  const worker = new Worker<FeedbackBatchJob, AnalyzeResult>(
+    queueNames.analyze,
+    createAnalyzeProcessor(options),
+    {
+      connection: options.connection,
+      prefix: options.prefix,
+      concurrency: options.concurrency,
+    },
+  );
   worker.on('failed', (job, error) => {
     if (!job) return;
     const log = options.logger.child({ jobId: job.id, attempt: job.attemptsMade });
     const final = error.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? 1);
     log.warn({ err: error, final }, 'analysis failed');
     if (final) {
-      markFeedbackFailed(options.db, job.data.orgId, job.data.feedbackId).catch((markError: unknown) =>
-        log.error({ err: markError }, 'could not mark feedback failed'),
+      const payload = FeedbackJobPayload.safeParse(job.data);
+      if (!payload.success) return;
+      markFeedbackFailed(options.db, payload.data.orgId, payload.data.feedbackIds).catch(
+        (markError: unknown) => log.error({ err: markError }, 'could not mark feedback failed'),
       );
     }
   });

@@ -1,4 +1,4 @@
-import { Adapter, type AnalyzeJob, FieldMapping } from '@cxloop/contracts';
+import { Adapter, type FeedbackRef, FieldMapping } from '@cxloop/contracts';
 import type { Db, Source } from '@cxloop/db';
 import { type AnalyzeQueue, batchedAnalysisEnqueue, type SecretBox } from '@cxloop/runtime';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -152,7 +152,7 @@ async function deliver(
   }: {
     deliveryLog: DeliveryLog;
     feedbackWriter: FeedbackWriter;
-    enqueueAnalysis: (jobs: readonly AnalyzeJob[]) => Promise<void>;
+    enqueueAnalysis: (refs: readonly FeedbackRef[]) => Promise<void>;
   },
   request: FastifyRequest,
   reply: FastifyReply,

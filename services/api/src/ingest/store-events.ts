@@ -1,4 +1,4 @@
-import type { AnalyzeJob, FeedbackEvent } from '@cxloop/contracts';
+import type { FeedbackEvent, FeedbackRef } from '@cxloop/contracts';
 import { type Db, findUnitIdsByKey, type NewFeedback, type Source, type StoredFeedback } from '@cxloop/db';
 import { withTimeout } from '@cxloop/runtime';
 import type { FastifyBaseLogger } from 'fastify';
@@ -71,7 +71,7 @@ export function feedbackRowOf(
  * failed enqueue is logged and left to the sweeper.
  */
 export async function enqueueStored(
-  deps: { enqueueAnalysis: (jobs: readonly AnalyzeJob[]) => Promise<void>; log: FastifyBaseLogger },
+  deps: { enqueueAnalysis: (refs: readonly FeedbackRef[]) => Promise<void>; log: FastifyBaseLogger },
   orgId: string,
   stored: readonly StoredFeedback[],
 ): Promise<void> {
@@ -89,7 +89,7 @@ export async function storeDelivery(
   deps: {
     db: Db;
     feedbackWriter: FeedbackWriter;
-    enqueueAnalysis: (jobs: readonly AnalyzeJob[]) => Promise<void>;
+    enqueueAnalysis: (refs: readonly FeedbackRef[]) => Promise<void>;
     log: FastifyBaseLogger;
   },
   delivery: Delivery,
