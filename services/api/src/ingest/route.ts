@@ -44,31 +44,49 @@ function mediaTypeOf(request: FastifyRequest): string {
   return (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
 }
 
-/** The source's secrets that verify now: the current one, and the previous one inside its overlap window. */
-export function activeSecrets(source: Source, secretBox: SecretBox, now: Date): string[] {
-  const secrets = [secretBox.open(source.secret_ciphertext)];
-  if (
-    source.previous_secret_ciphertext &&
-    source.previous_secret_expires_at &&
-    source.previous_secret_expires_at > now
-  ) {
-    secrets.push(secretBox.open(source.previous_secret_ciphertext));
-  }
-  return secrets;
+/** What verifying and mapping a delivery needs of its source, decrypted and parsed. */
+interface OpenedSource {
+  secret: string;
+  previousSecret: string | undefined;
+  settings: SourceSettings;
 }
 
-function settingsOf(deps: IngestDeps, source: Source): SourceSettings {
-  // Mappings are validated when saved; a row written before a schema change falls back to defaults.
-  const mapping = FieldMapping.safeParse(source.field_mapping);
-  return {
-    sourceId: source.id,
-    fieldMapping: mapping.success ? mapping.data : { questions: {} },
-    adapterConfig: source.adapter_config,
-    vendorToken: source.vendor_token_ciphertext
-      ? deps.secretBox.open(source.vendor_token_ciphertext)
-      : undefined,
-    vendorApiUrls: deps.vendorApiUrls ?? {},
-  };
+/**
+ * Keyed by the row object the SourceCache hands out, so a source is decrypted and parsed once per load
+ * (about once a second under load) instead of once per delivery; a changed row is a new object.
+ */
+const openedSources = new WeakMap<Source, OpenedSource>();
+
+function openSource(deps: IngestDeps, source: Source): OpenedSource {
+  let opened = openedSources.get(source);
+  if (!opened) {
+    // Mappings are validated when saved; a row written before a schema change falls back to defaults.
+    const mapping = FieldMapping.safeParse(source.field_mapping);
+    opened = {
+      secret: deps.secretBox.open(source.secret_ciphertext),
+      previousSecret: source.previous_secret_ciphertext
+        ? deps.secretBox.open(source.previous_secret_ciphertext)
+        : undefined,
+      settings: {
+        sourceId: source.id,
+        fieldMapping: mapping.success ? mapping.data : { questions: {} },
+        adapterConfig: source.adapter_config,
+        vendorToken: source.vendor_token_ciphertext
+          ? deps.secretBox.open(source.vendor_token_ciphertext)
+          : undefined,
+        vendorApiUrls: deps.vendorApiUrls ?? {},
+      },
+    };
+    openedSources.set(source, opened);
+  }
+  return opened;
+}
+
+/** The source's secrets that verify now: the current one, and the previous one inside its overlap window. */
+function activeSecrets(source: Source, opened: OpenedSource, now: Date): string[] {
+  const { secret, previousSecret } = opened;
+  const expiresAt = source.previous_secret_expires_at;
+  return previousSecret !== undefined && expiresAt && expiresAt > now ? [secret, previousSecret] : [secret];
 }
 
 async function enforceRateLimit(deps: IngestDeps, request: FastifyRequest, source: Source) {
@@ -184,8 +202,9 @@ async function deliver(
       nowSeconds: Math.floor(receivedAt.getTime() / 1000),
       toleranceSeconds: deps.webhookToleranceSeconds,
     };
-    const secrets = activeSecrets(source, deps.secretBox, receivedAt);
-    const settings = settingsOf(deps, source);
+    const opened = openSource(deps, source);
+    const secrets = activeSecrets(source, opened, receivedAt);
+    const { settings } = opened;
     const verification = await adapter.verify(inbound, secrets, settings);
     if (!verification.ok) {
       throw Object.assign(problems.unauthenticated(verification.detail), { logReason: verification.reason });
