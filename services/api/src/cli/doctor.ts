@@ -20,7 +20,8 @@ export interface CheckResult {
 const MIN_POSTGRES_MAJOR = 13; // gen_random_uuid() without an extension
 const MIN_REDIS = [6, 2]; // what BullMQ 5 is supported on
 const SWEEPER_STALE_SECONDS = 10 * 60;
-const BACKLOG_WARNING = 10_000;
+/** Jobs waiting in one queue; `analyze` and `aggregate` jobs carry up to 100 feedback each. */
+const BACKLOG_WARNING = 1_000;
 const TIMEOUT_MS = 3_000;
 
 function versionAtLeast(version: string, minimum: number[]): boolean {
@@ -117,7 +118,7 @@ async function checkRedis(redisUrl: string, prefix: string): Promise<CheckResult
         );
         const backlog = (counts.waiting ?? 0) + (counts.delayed ?? 0);
         const failed = counts.failed ?? 0;
-        const detail = `${backlog} waiting, ${failed} failed`;
+        const detail = `${backlog} jobs waiting, ${failed} failed`;
         results.push({
           check: `queue ${name}`,
           status: backlog > BACKLOG_WARNING || failed > 0 ? 'warn' : 'ok',
