@@ -3,7 +3,7 @@ import { sweepUnfinishedFeedback } from '@cxloop/aggregation-worker';
 import { startAnalysisWorker } from '@cxloop/analysis-worker';
 import type { FeedbackBatchJob } from '@cxloop/contracts';
 import { type AggregateQueue, createAggregateQueue, createLogger, redisOptions } from '@cxloop/runtime';
-import type { Queue, Worker } from 'bullmq';
+import { Worker as BullWorker, type Queue, UnrecoverableError, type Worker } from 'bullmq';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   createTenant,
@@ -147,6 +147,43 @@ describe('webhook → Postgres → queue → analysis → API', () => {
     expect(outcome.ran && outcome.aggregation).toBeGreaterThanOrEqual(5);
     const requeued = await queuedFeedbackIds(aggregateQueue);
     for (const id of ids) expect(requeued.has(id)).toBe(true);
+  });
+
+  it('retries a rollup job that failed for good under the id the sweeper would enqueue', async () => {
+    startWorker();
+    const response = await postSigned(api.app, tenant, {
+      externalId: `outage-${randomUUID()}`,
+      text: 'Slow',
+    });
+    const id: string = response.json().id;
+    await eventually(async () => ((await analysedCount([id])) === 1 ? true : undefined), 30_000);
+    // Counting fails for good (as through an outage longer than its retries): BullMQ keeps the failed job,
+    // and a plain add under the same id, which is the feedback id for a page of one, would be ignored.
+    const failing = new BullWorker<FeedbackBatchJob>(
+      aggregateQueue.name,
+      async () => {
+        throw new UnrecoverableError('database away');
+      },
+      { connection: redisOptions(redisUrl), prefix: api.prefix },
+    );
+    try {
+      await eventually(
+        async () => ((await aggregateQueue.getJob(id))?.failedReason ? true : undefined),
+        10_000,
+      );
+    } finally {
+      await failing.close();
+    }
+    expect(await (await aggregateQueue.getJob(id))!.getState()).toBe('failed');
+
+    const outcome = await sweepUnfinishedFeedback(
+      { db: api.db, analyzeQueue: api.analyzeQueue, aggregateQueue },
+      { graceSeconds: 0, pageSize: 1 },
+    );
+    expect(outcome.ran && outcome.aggregation).toBeGreaterThanOrEqual(1);
+    const revived = await aggregateQueue.getJob(id);
+    expect(await revived!.getState()).toBe('waiting');
+    expect(revived!.attemptsMade).toBe(0);
   });
 
   it('leaves recent feedback to the queue: nothing younger than the grace period is swept', async () => {

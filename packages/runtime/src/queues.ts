@@ -89,6 +89,28 @@ async function enqueueFeedbackBatches(
   );
 }
 
+/**
+ * Moves back to waiting, with their attempts reset, the jobs that would carry `refs` but failed for good.
+ * BullMQ ignores an add under the id of a job it still holds, and failed jobs are kept for inspection, so
+ * without this a feedback whose job failed through a long outage (PostgreSQL away for longer than the
+ * retries last) would never be offered again. For the sweeper, whose rows are still unfinished in
+ * PostgreSQL; returns how many jobs it revived.
+ */
+export async function reviveFailedBatches(
+  queue: Queue<FeedbackBatchJob>,
+  refs: readonly FeedbackRef[],
+): Promise<number> {
+  let revived = 0;
+  for (const batch of feedbackBatches(refs)) {
+    const job = await queue.getJob(feedbackBatchJobId(batch));
+    if (job && (await job.isFailed())) {
+      await job.retry('failed', { resetAttemptsMade: true });
+      revived += 1;
+    }
+  }
+  return revived;
+}
+
 /** Enqueues analysis for stored feedback, in batches (`feedbackBatches`). */
 export function enqueueAnalysis(queue: AnalyzeQueue, refs: readonly FeedbackRef[]): Promise<void> {
   return enqueueFeedbackBatches(queue, 'analyze', analyzeJobOptions, refs);

@@ -7,7 +7,13 @@ import {
   type StageCursor,
   withExclusiveLock,
 } from '@cxloop/db';
-import { type AggregateQueue, type AnalyzeQueue, enqueueAggregation, enqueueAnalysis } from '@cxloop/runtime';
+import {
+  type AggregateQueue,
+  type AnalyzeQueue,
+  enqueueAggregation,
+  enqueueAnalysis,
+  reviveFailedBatches,
+} from '@cxloop/runtime';
 
 /** Advisory lock id shared by every replica, so one sweeps while the others skip. */
 const SWEEPER_LOCK = 0x6378_0001;
@@ -46,20 +52,23 @@ async function drain(
 /**
  * Re-enqueues every feedback row that is stuck between stages (DESIGN invariant 1: Redis is delivery,
  * Postgres the record): accepted but not analysed, and analysed but not counted into rollups, each
- * older than `graceSeconds`. A page enqueued again while its job still exists is left alone by BullMQ (the
- * job id derives from the ids), so sweeping a healthy system only costs the two index scans.
+ * older than `graceSeconds`. A page enqueued again while its job still waits is left alone by BullMQ (the
+ * job id derives from the ids), so sweeping a healthy system only costs the two index scans; a job that
+ * failed for good under the same id is retried instead (`reviveFailedBatches`).
  */
 export async function sweepUnfinishedFeedback(
   deps: { db: Db; analyzeQueue: AnalyzeQueue; aggregateQueue: AggregateQueue },
   options: SweepOptions,
 ): Promise<SweepOutcome> {
   const outcome = await withExclusiveLock(deps.db, SWEEPER_LOCK, async () => {
-    const analysis = await drain(deps.db, 'analysis', options, (jobs) =>
-      enqueueAnalysis(deps.analyzeQueue, jobs),
-    );
-    const aggregation = await drain(deps.db, 'aggregation', options, (jobs) =>
-      enqueueAggregation(deps.aggregateQueue, jobs),
-    );
+    const analysis = await drain(deps.db, 'analysis', options, async (refs) => {
+      await reviveFailedBatches(deps.analyzeQueue, refs);
+      await enqueueAnalysis(deps.analyzeQueue, refs);
+    });
+    const aggregation = await drain(deps.db, 'aggregation', options, async (refs) => {
+      await reviveFailedBatches(deps.aggregateQueue, refs);
+      await enqueueAggregation(deps.aggregateQueue, refs);
+    });
     await recordMaintenanceRun(deps.db, SWEEPER_TASK, { analysis, aggregation });
     return { analysis, aggregation };
   });
