@@ -291,12 +291,15 @@ describe('cases from flagged feedback', () => {
       });
       return {
         cases: cases
-          // The default team differs by organisation; updated_at is the database's clock at insert.
-          .map(({ id, org_id, feedback_id, source_id, team_id, updated_at, ...rest }) => ({
-            ...rest,
-            name: caseName.get(id),
-            hasTeam: team_id !== null,
-          }))
+          // The default team differs by organisation; updated_at is the database's clock at insert, and
+          // feedback_received_at each organisation's own feedback's.
+          .map(
+            ({ id, org_id, feedback_id, feedback_received_at, source_id, team_id, updated_at, ...rest }) => ({
+              ...rest,
+              name: caseName.get(id),
+              hasTeam: team_id !== null,
+            }),
+          )
           .sort((x, y) => String(x.name).localeCompare(String(y.name))),
         links: links
           .map((link) => ({

@@ -15,15 +15,15 @@ const keyOf = (row: { source_id: string; external_id: string }) => `${row.source
  * Stores a batch of feedback (of one source or several) in a single statement. Rows whose (source,
  * external id) is already stored are left untouched and reported with their existing id, so a redelivered
  * webhook changes nothing; when the batch itself names the same (source, external id) twice, the first
- * occurrence is the one created. Concurrent deliveries of the same id wait on the unique index and then
- * see the winner.
+ * occurrence is the one created. Concurrent deliveries of the same id wait on the key's unique index (in
+ * `feedback_keys`, claimed by the insert trigger) and then see the winner.
  */
 export async function storeFeedbackBatch(db: Db, rows: readonly NewFeedback[]): Promise<StoredFeedback[]> {
   if (rows.length === 0) return [];
   const inserted = await db
     .insertInto('feedback')
     .values([...rows])
-    .onConflict((oc) => oc.columns(['source_id', 'external_id']).doNothing())
+    // No ON CONFLICT: the key lives in feedback_keys, and the insert trigger skips a row whose key is taken.
     .returning(['id', 'source_id', 'external_id'])
     .execute();
   const insertedIds = new Map(inserted.map((row) => [keyOf(row), row.id]));
@@ -37,7 +37,7 @@ export async function storeFeedbackBatch(db: Db, rows: readonly NewFeedback[]): 
     missing.length === 0
       ? []
       : await db
-          .selectFrom('feedback')
+          .selectFrom('feedback_keys')
           .innerJoin(
             sql<{ source_id: string; external_id: string }>`unnest(
               ${missing.map(([, row]) => row.source_id)}::uuid[],
@@ -45,10 +45,10 @@ export async function storeFeedbackBatch(db: Db, rows: readonly NewFeedback[]): 
             )`.as<'key'>(sql`key(source_id, external_id)`),
             (join) =>
               join
-                .onRef('key.source_id', '=', 'feedback.source_id')
-                .onRef('key.external_id', '=', 'feedback.external_id'),
+                .onRef('key.source_id', '=', 'feedback_keys.source_id')
+                .onRef('key.external_id', '=', 'feedback_keys.external_id'),
           )
-          .select(['feedback.id', 'feedback.source_id', 'feedback.external_id'])
+          .select(['feedback_id as id', 'feedback_keys.source_id', 'feedback_keys.external_id'])
           .execute();
   const existingIds = new Map(existing.map((row) => [keyOf(row), row.id]));
   const claimed = new Set<string>();

@@ -29,3 +29,15 @@ export async function withExclusiveLock<T>(db: Db, lockKey: number, task: () => 
     }
   });
 }
+
+/**
+ * Creates the partitions of `feedback` for this UTC month and the next `monthsAhead` where missing (see
+ * the feedback_by_month migration); returns how many it created. Cheap when they exist, so the sweeper
+ * calls it on every pass.
+ */
+export async function ensureFeedbackPartitions(db: Db, monthsAhead = 2): Promise<number> {
+  const { rows } = await sql<{
+    created: number;
+  }>`select cxloop_ensure_feedback_partitions(${monthsAhead}::int) as created`.execute(db);
+  return rows[0]?.created ?? 0;
+}

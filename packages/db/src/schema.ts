@@ -93,8 +93,18 @@ export interface FeedbackTable {
   aggregated_at: Generated<Date | null>;
 }
 
+/** The idempotency key of feedback: one row per (source, external id), claimed when the feedback is stored. */
+export interface FeedbackKeyTable {
+  source_id: string;
+  external_id: string;
+  feedback_id: string;
+  received_at: Date;
+}
+
 export interface FeedbackAnalysisTable {
   feedback_id: string;
+  /** Receipt time of the feedback: with feedback_id, the key of the partitioned feedback row (filled by a trigger when left out). */
+  feedback_received_at: Generated<Date>;
   org_id: string;
   analyser_version: string;
   language: string;
@@ -119,6 +129,7 @@ export interface FoundationTables {
   sources: SourceTable;
   api_keys: ApiKeyTable;
   feedback: FeedbackTable;
+  feedback_keys: FeedbackKeyTable;
   feedback_analysis: FeedbackAnalysisTable;
   maintenance_runs: MaintenanceRunTable;
 }

@@ -62,6 +62,8 @@ export interface CaseTable {
   id: Generated<string>;
   org_id: string;
   feedback_id: string;
+  /** Receipt time of the feedback: with feedback_id, the key of the partitioned feedback row (filled by a trigger when left out). */
+  feedback_received_at: Generated<Date>;
   source_id: string;
   /** The unit of the feedback that opened the case: unit scores count their own cases. */
   unit_id: ColumnType<string | null, string | null | undefined, string | null>;
@@ -95,6 +97,8 @@ export interface CaseTable {
 
 export interface CaseFeedbackTable {
   feedback_id: string;
+  /** Receipt time of the feedback: with feedback_id, the key of the partitioned feedback row (filled by a trigger when left out). */
+  feedback_received_at: Generated<Date>;
   case_id: string;
   org_id: string;
   relation: 'opened' | 'repeat_contact';

@@ -1,6 +1,7 @@
 import type { FeedbackRef } from '@cxloop/contracts';
 import {
   type Db,
+  ensureFeedbackPartitions,
   listFeedbackAwaiting,
   type PipelineStage,
   recordMaintenanceRun,
@@ -54,7 +55,8 @@ async function drain(
  * Postgres the record): accepted but not analysed, and analysed but not counted into rollups, each
  * older than `graceSeconds`. A page enqueued again while its job still waits is left alone by BullMQ (the
  * job id derives from the ids), so sweeping a healthy system only costs the two index scans; a job that
- * failed for good under the same id is retried instead (`reviveFailedBatches`).
+ * failed for good under the same id is retried instead (`reviveFailedBatches`). Each pass also makes sure
+ * feedback has its partitions for this month and the next two.
  */
 export async function sweepUnfinishedFeedback(
   deps: { db: Db; analyzeQueue: AnalyzeQueue; aggregateQueue: AggregateQueue },
@@ -69,7 +71,8 @@ export async function sweepUnfinishedFeedback(
       await reviveFailedBatches(deps.aggregateQueue, refs);
       await enqueueAggregation(deps.aggregateQueue, refs);
     });
-    await recordMaintenanceRun(deps.db, SWEEPER_TASK, { analysis, aggregation });
+    const partitionsCreated = await ensureFeedbackPartitions(deps.db);
+    await recordMaintenanceRun(deps.db, SWEEPER_TASK, { analysis, aggregation, partitionsCreated });
     return { analysis, aggregation };
   });
   return outcome.ran ? { ran: true, ...outcome.value } : { ran: false };
