@@ -28,6 +28,8 @@ export interface CaseFeedbackFacts {
   unit_id: string | null;
   channel: string;
   customer_ref: string | null;
+  /** With the id, the key of the (partitioned) feedback row that cases and links reference. */
+  received_at: Date;
 }
 
 /** Loaded once per batch by callers that open many cases in one transaction (the analysis worker). */
@@ -138,7 +140,7 @@ export async function openCasesForAnalyses(
 
   await insertOpenedCases(trx, orgId, plans, facts, policy, settings, now);
   await raiseLinkedCases(trx, orgId, plans, now);
-  await recordLinksAndEvents(trx, orgId, plans, settings, now);
+  await recordLinksAndEvents(trx, orgId, plans, facts, settings, now);
   return plans.map((plan): CaseOpening | null => {
     if (plan.kind === 'none') return null;
     if (plan.kind === 'existing') return { caseId: plan.caseId, outcome: 'existing' };
@@ -178,7 +180,7 @@ async function feedbackFacts(
   if (missing.length > 0) {
     const rows = await trx
       .selectFrom('feedback')
-      .select(['id', 'source_id', 'unit_id', 'channel', 'customer_ref'])
+      .select(['id', 'source_id', 'unit_id', 'channel', 'customer_ref', 'received_at'])
       .where('org_id', '=', orgId)
       .where('id', 'in', missing)
       .execute();
@@ -247,6 +249,7 @@ async function insertOpenedCases(
         return {
           org_id: orgId,
           feedback_id: feedback.feedbackId,
+          feedback_received_at: fact.received_at,
           source_id: fact.source_id,
           unit_id: fact.unit_id,
           channel: fact.channel,
@@ -319,6 +322,7 @@ async function recordLinksAndEvents(
   trx: Db,
   orgId: string,
   plans: readonly Planned[],
+  facts: ReadonlyMap<string, CaseFeedbackFacts>,
   settings: TriageSettings,
   now: Date,
 ) {
@@ -331,6 +335,7 @@ async function recordLinksAndEvents(
     .values(
       links.map(({ kind, target, feedback }) => ({
         feedback_id: feedback.feedbackId,
+        feedback_received_at: facts.get(feedback.feedbackId)!.received_at,
         case_id: target.id!,
         org_id: orgId,
         relation: kind === 'open' ? ('opened' as const) : ('repeat_contact' as const),

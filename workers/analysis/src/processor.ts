@@ -35,9 +35,14 @@ interface Analysed {
   analysis: TextAnalysis;
 }
 
-function storedAnalysis(orgId: string, feedbackId: string, analysis: TextAnalysis): NewFeedbackAnalysis {
+function storedAnalysis(
+  orgId: string,
+  feedback: { id: string; received_at: Date },
+  analysis: TextAnalysis,
+): NewFeedbackAnalysis {
   return {
-    feedback_id: feedbackId,
+    feedback_id: feedback.id,
+    feedback_received_at: feedback.received_at,
     org_id: orgId,
     analyser_version: analysis.analyserVersion,
     language: analysis.language.code,
@@ -81,7 +86,7 @@ async function analyseOrganisationBatch(
       ces: feedback.ces,
     });
     analysed.set(feedback.id, {
-      row: storedAnalysis(orgId, feedback.id, analysis),
+      row: storedAnalysis(orgId, feedback, analysis),
       analysis,
     });
   }

@@ -27,6 +27,8 @@ async function addFeedbackReferences(db: Kysely<any>): Promise<void> {
  * `feedback` partitioned by UTC month of receipt (docs/operations.md, "Partitioning feedback by month"):
  * old months can be detached whole, and the hot month's indexes stay small.
  *
+ * - received_at is kept to the millisecond (timestamptz(3)), so the value a JavaScript client reads back is
+ *   the stored one, and references written from it match.
  * - The primary key becomes (id, received_at): PostgreSQL enforces uniqueness on a partitioned table only
  *   with the partition key in it. Ids stay as they were (they have been handed to senders).
  * - The idempotency key (source, external id) moves to `feedback_keys`, filled by a BEFORE INSERT trigger
@@ -48,6 +50,9 @@ export async function up(db: Kysely<any>): Promise<void> {
   )`.execute(db);
 
   await sql`alter table feedback rename to feedback_unpartitioned`.execute(db);
+  // Milliseconds, as JavaScript dates hold them: the analysis worker and case opening write the
+  // received_at they read back into the references, which must equal the stored value exactly.
+  await sql`alter table feedback_unpartitioned alter column received_at type timestamptz(3)`.execute(db);
   await sql`create table feedback (like feedback_unpartitioned including defaults including constraints)
     partition by range (received_at)`.execute(db);
   await sql`create table feedback_default partition of feedback default`.execute(db);
@@ -82,7 +87,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`insert into feedback_keys (source_id, external_id, feedback_id, received_at)
     select source_id, external_id, id, received_at from feedback_unpartitioned`.execute(db);
   for (const child of FEEDBACK_CHILDREN) {
-    await sql`alter table ${sql.table(child)} add column feedback_received_at timestamptz`.execute(db);
+    await sql`alter table ${sql.table(child)} add column feedback_received_at timestamptz(3)`.execute(db);
     await sql`update ${sql.table(child)} c set feedback_received_at = f.received_at
       from feedback_unpartitioned f where f.id = c.feedback_id`.execute(db);
     await sql`alter table ${sql.table(child)} alter column feedback_received_at set not null,
