@@ -52,34 +52,35 @@ interface OpenedSource {
 }
 
 /**
- * Keyed by the row object the SourceCache hands out, so a source is decrypted and parsed once per load
- * (about once a second under load) instead of once per delivery; a changed row is a new object.
+ * Opens sources for this route: decrypted and parsed once per row object the SourceCache hands out (about
+ * once a second per source under load) instead of once per delivery; a changed row is a new object.
  */
-const openedSources = new WeakMap<Source, OpenedSource>();
-
-function openSource(deps: IngestDeps, source: Source): OpenedSource {
-  let opened = openedSources.get(source);
-  if (!opened) {
-    // Mappings are validated when saved; a row written before a schema change falls back to defaults.
-    const mapping = FieldMapping.safeParse(source.field_mapping);
-    opened = {
-      secret: deps.secretBox.open(source.secret_ciphertext),
-      previousSecret: source.previous_secret_ciphertext
-        ? deps.secretBox.open(source.previous_secret_ciphertext)
-        : undefined,
-      settings: {
-        sourceId: source.id,
-        fieldMapping: mapping.success ? mapping.data : { questions: {} },
-        adapterConfig: source.adapter_config,
-        vendorToken: source.vendor_token_ciphertext
-          ? deps.secretBox.open(source.vendor_token_ciphertext)
+function sourceOpener(deps: IngestDeps): (source: Source) => OpenedSource {
+  const opened = new WeakMap<Source, OpenedSource>();
+  return (source) => {
+    let entry = opened.get(source);
+    if (!entry) {
+      // Mappings are validated when saved; a row written before a schema change falls back to defaults.
+      const mapping = FieldMapping.safeParse(source.field_mapping);
+      entry = {
+        secret: deps.secretBox.open(source.secret_ciphertext),
+        previousSecret: source.previous_secret_ciphertext
+          ? deps.secretBox.open(source.previous_secret_ciphertext)
           : undefined,
-        vendorApiUrls: deps.vendorApiUrls ?? {},
-      },
-    };
-    openedSources.set(source, opened);
-  }
-  return opened;
+        settings: {
+          sourceId: source.id,
+          fieldMapping: mapping.success ? mapping.data : { questions: {} },
+          adapterConfig: source.adapter_config,
+          vendorToken: source.vendor_token_ciphertext
+            ? deps.secretBox.open(source.vendor_token_ciphertext)
+            : undefined,
+          vendorApiUrls: deps.vendorApiUrls ?? {},
+        },
+      };
+      opened.set(source, entry);
+    }
+    return entry;
+  };
 }
 
 /** The source's secrets that verify now: the current one, and the previous one inside its overlap window. */
@@ -117,6 +118,7 @@ export async function ingestRoutes(app: FastifyInstance, deps: IngestDeps) {
   const deliveryLog = new DeliveryLog(deps.db, app.log);
   const feedbackWriter = new FeedbackWriter(deps.db);
   const enqueueAnalysis = batchedAnalysisEnqueue(deps.analyzeQueue);
+  const openSource = sourceOpener(deps);
   app.addHook('onClose', () => deliveryLog.drain());
   app.removeAllContentTypeParsers();
   app.addContentTypeParser(RAW_MEDIA_TYPES, { parseAs: 'buffer' }, (_request, body, done) =>
@@ -156,7 +158,13 @@ export async function ingestRoutes(app: FastifyInstance, deps: IngestDeps) {
       const params = SourceParams.safeParse(request.params);
       const source = params.success ? await deps.sourceCache.get(params.data.sourceId) : undefined;
       if (!source) throw problems.notFound('Source');
-      return deliver(deps, { deliveryLog, feedbackWriter, enqueueAnalysis }, request, reply, source);
+      return deliver(
+        deps,
+        { deliveryLog, feedbackWriter, enqueueAnalysis, openSource },
+        request,
+        reply,
+        source,
+      );
     },
   );
 }
@@ -167,10 +175,12 @@ async function deliver(
     deliveryLog,
     feedbackWriter,
     enqueueAnalysis,
+    openSource,
   }: {
     deliveryLog: DeliveryLog;
     feedbackWriter: FeedbackWriter;
     enqueueAnalysis: (refs: readonly FeedbackRef[]) => Promise<void>;
+    openSource: (source: Source) => OpenedSource;
   },
   request: FastifyRequest,
   reply: FastifyReply,
@@ -202,7 +212,7 @@ async function deliver(
       nowSeconds: Math.floor(receivedAt.getTime() / 1000),
       toleranceSeconds: deps.webhookToleranceSeconds,
     };
-    const opened = openSource(deps, source);
+    const opened = openSource(source);
     const secrets = activeSecrets(source, opened, receivedAt);
     const { settings } = opened;
     const verification = await adapter.verify(inbound, secrets, settings);
