@@ -24,7 +24,7 @@ async function addFeedbackReferences(db: Kysely<any>): Promise<void> {
 }
 
 /**
- * `feedback` partitioned by UTC month of receipt (docs/operations.md, "Partitioning feedback by month"):
+ * `feedback` partitioned by UTC month of receipt (docs/operations.md, "Feedback partitioned by month"):
  * old months can be detached whole, and the hot month's indexes stay small.
  *
  * - received_at is kept to the millisecond (timestamptz(3)), so the value a JavaScript client reads back is
@@ -45,7 +45,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     source_id uuid not null references sources(id) on delete cascade,
     external_id text not null,
     feedback_id uuid not null,
-    received_at timestamptz not null,
+    received_at timestamptz(3) not null,
     primary key (source_id, external_id)
   )`.execute(db);
 
