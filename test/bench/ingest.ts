@@ -13,6 +13,7 @@ import {
 } from '../support/processes.js';
 import { flushRedisPrefix } from '../support/redis.js';
 import { createTestDatabase, dropTestDatabase } from '../support/test-database.js';
+import { cpuDuring } from './process-cpu.js';
 
 /**
  * `pnpm bench:ingest`: signed-webhook ingestion through the real API (signature check, validation, durable
@@ -26,6 +27,13 @@ const DURATION_SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
  * measures capacity, which is what the ratio to the bare route compares.
  */
 const CONNECTIONS = (process.env.BENCH_CONNECTIONS ?? '32,256').split(',').map(Number);
+/**
+ * Single events per second of the CPU-cost scenario: well below either server's capacity, so each process
+ * gets the CPU it asks for and its CPU seconds per event are a cost, not a share of a contended machine.
+ */
+const CPU_RATE = Number(process.env.BENCH_CPU_RATE ?? 2_000);
+/** Events per request, one scenario each: single webhooks, and batches as an importer would send them. */
+const EVENTS_PER_REQUEST = (process.env.BENCH_EVENTS_PER_REQUEST ?? '1,50').split(',').map(Number);
 const runId = `${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
 const children: RunningProcess[] = [];
 
@@ -52,14 +60,14 @@ async function load(
   eventsPerRequest: number,
   connections: number,
   seconds = DURATION_SECONDS,
+  requestsPerSecond?: number,
 ) {
+  const args = [url, secret, String(seconds), String(connections), String(eventsPerRequest)];
   const generator = start(
     'load',
     'test/bench/load.ts',
     {},
-    {
-      args: [url, secret, String(seconds), String(connections), String(eventsPerRequest)],
-    },
+    { args: [...args, ...(requestsPerSecond ? [String(requestsPerSecond)] : [])] },
   );
   const code = await generator.exited;
   if (code !== 0) throw new Error(`load generator exited with ${code}: ${generator.output()}`);
@@ -88,8 +96,8 @@ try {
     rateLimitPerMinute: 1_000_000,
   });
 
-  start('bare', 'test/bench/bare-server.ts', {}, { args: [String(barePort)] });
-  start(
+  const bare = start('bare', 'test/bench/bare-server.ts', {}, { args: [String(barePort)] });
+  const api = start(
     'api',
     entries.api,
     {
@@ -111,7 +119,7 @@ try {
   await load(apiUrl, secret, 1, CONNECTIONS[0]!, 2);
 
   const scenarios = [];
-  for (const eventsPerRequest of [1, 50]) {
+  for (const eventsPerRequest of EVENTS_PER_REQUEST) {
     for (const connections of CONNECTIONS) {
       const ceiling = await load(bareUrl, secret, eventsPerRequest, connections);
       const cxloop = await load(apiUrl, secret, eventsPerRequest, connections);
@@ -124,6 +132,26 @@ try {
       });
     }
   }
+  // CPU seconds per event at a fixed rate: throughput on a shared two-core machine depends on what else
+  // runs, CPU per event much less. The API's cost includes what it makes PostgreSQL and Redis do.
+  const cpuCost = async (url: string, groups: Record<string, number[] | string>) => {
+    const { result, cpuSeconds } = await cpuDuring(groups, () =>
+      load(url, secret, 1, CONNECTIONS[0]!, DURATION_SECONDS, CPU_RATE),
+    );
+    const events = result.accepted;
+    const microsPerEvent = Object.fromEntries(
+      Object.entries(cpuSeconds).map(([name, seconds]) => [name, (seconds * 1e6) / events]),
+    );
+    return { eventsPerSecond: result.eventsPerSecond, events, microsPerEvent };
+  };
+  const cpu = {
+    requestsPerSecond: CPU_RATE,
+    connections: CONNECTIONS[0]!,
+    bare: await cpuCost(bareUrl, { server: [bare.child.pid!] }),
+    cxloop: await cpuCost(apiUrl, { api: [api.child.pid!], postgres: 'postgres', redis: 'redis-server' }),
+  };
+  const cxloopMicros = Object.values(cpu.cxloop.microsPerEvent).reduce((sum, micros) => sum + micros, 0);
+
   const stored = await db
     .selectFrom('feedback')
     .select((eb) => eb.fn.countAll<string>().as('n'))
@@ -141,6 +169,7 @@ try {
     tool: 'autocannon',
     durationSeconds: DURATION_SECONDS,
     scenarios,
+    cpu: { ...cpu, cxloopMicrosPerEvent: cxloopMicros },
     // Every 2xx must be a committed row: accepted events across the measured and warm-up runs.
     acceptedEvents: apiAcceptedEvents,
     storedRows: Number(stored.n),
@@ -153,6 +182,14 @@ try {
         `ratio ${(s.ratioToCeiling * 100).toFixed(1)} %`,
     );
   }
+  const micros = (figures: Record<string, number>) =>
+    Object.entries(figures)
+      .map(([name, value]) => `${name} ${value.toFixed(0)} µs`)
+      .join(', ');
+  console.log(
+    `CPU per event at ${CPU_RATE} events/s: cxloop ${cxloopMicros.toFixed(0)} µs (${micros(cpu.cxloop.microsPerEvent)}) | ` +
+      `bare route ${micros(cpu.bare.microsPerEvent)}`,
+  );
   console.log(`events accepted by the API: ${report.acceptedEvents}, rows stored: ${report.storedRows}`);
   mkdirSync('test/bench/results', { recursive: true });
   writeFileSync('test/bench/results/ingest.json', `${JSON.stringify(report, null, 2)}\n`);

@@ -7,10 +7,13 @@ import autocannon from 'autocannon';
  * distinct external ids (the insert path, not the duplicate path) for a bounded time, then prints one
  * JSON line with throughput and latency.
  *
- * argv: url secret durationSeconds connections eventsPerRequest
+ * argv: url secret durationSeconds connections eventsPerRequest [requestsPerSecond]
+ * Without a rate every connection sends its next request as soon as the last one is answered.
  */
-const [url, secret, durationArg, connectionsArg, batchArg] = process.argv.slice(2);
-if (!url || !secret) throw new Error('usage: load.ts URL SECRET [seconds] [connections] [eventsPerRequest]');
+const [url, secret, durationArg, connectionsArg, batchArg, rateArg] = process.argv.slice(2);
+if (!url || !secret) {
+  throw new Error('usage: load.ts URL SECRET [seconds] [connections] [eventsPerRequest] [requestsPerSecond]');
+}
 const eventsPerRequest = Number(batchArg ?? 1);
 
 const texts = [
@@ -46,6 +49,7 @@ const result = await autocannon({
   url,
   duration: Number(durationArg ?? 10),
   connections: Number(connectionsArg ?? 32),
+  ...(rateArg ? { overallRate: Number(rateArg) } : {}),
   requests: [{ setupRequest: (request) => ({ ...request, ...signedRequest() }) }],
 });
 const accepted = result['2xx'];
