@@ -43,13 +43,17 @@ async function feedbackRow(sourceId: string, externalId: string) {
     .executeTakeFirstOrThrow();
 }
 
+/** The newest entry of a source's delivery log, as an admin reads it. */
 async function latestDelivery(sourceId: string) {
-  return api.db
-    .selectFrom('source_deliveries')
-    .selectAll()
-    .where('source_id', '=', sourceId)
-    .orderBy('id', 'desc')
-    .executeTakeFirstOrThrow();
+  const response = await api.app.inject({
+    method: 'GET',
+    url: `/v1/sources/${sourceId}/deliveries?limit=1`,
+    headers: { authorization: `Bearer ${tenant.apiKeys.admin}` },
+  });
+  expect(response.statusCode).toBe(200);
+  const [newest] = response.json().deliveries;
+  expect(newest).toBeDefined();
+  return newest as { status: number; outcome: string; reason: string | null; redactedBody: string | null };
 }
 
 function expectProblem(
@@ -134,7 +138,7 @@ describe('Typeform', () => {
     expectProblem(await post(body.replace('9', '0'), sign(body)), 401, 'does not match');
     expect(await countFeedback(api.db, source.id)).toBe(before);
     const logged = await latestDelivery(source.id);
-    expect(logged).toMatchObject({ status: 401, outcome: 'rejected', redacted_body: null });
+    expect(logged).toMatchObject({ status: 401, outcome: 'rejected', redactedBody: null });
     expect(logged.reason).toContain('bad_signature');
   });
 
@@ -146,7 +150,7 @@ describe('Typeform', () => {
     const logged = await latestDelivery(source.id);
     expect(logged).toMatchObject({ status: 422, outcome: 'rejected' });
     expect(logged.reason).toContain('/form_response/answers/0');
-    expect(logged.redacted_body).toContain('bad-nps-1');
+    expect(logged.redactedBody).toContain('bad-nps-1');
   });
 });
 
@@ -256,8 +260,8 @@ describe('Twilio inbound SMS', () => {
     // The delivery log keeps the body with the phone numbers redacted.
     const logged = await latestDelivery(source.id);
     expect(logged.outcome).toBe('accepted');
-    expect(logged.redacted_body).not.toContain('07700 900123');
-    expect(logged.redacted_body).not.toContain('+447700900123');
+    expect(logged.redactedBody).not.toContain('07700 900123');
+    expect(logged.redactedBody).not.toContain('+447700900123');
   });
 
   it('is idempotent on MessageSid', async () => {
@@ -320,8 +324,8 @@ describe('Mailgun inbound route', () => {
       metadata: { mailgun: { recipient: 'feedback@mg.example.com' } },
     });
     const logged = await latestDelivery(source.id);
-    expect(logged.redacted_body).not.toContain('bob@example.com');
-    expect(logged.redacted_body).not.toContain('signature=');
+    expect(logged.redactedBody).not.toContain('bob@example.com');
+    expect(logged.redactedBody).not.toContain('signature=');
   });
 
   it('accepts a multipart message with an attachment, which is not stored', async () => {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { DELIVERY_LOG_LENGTH, recordSourceDeliveries } from '@cxloop/db';
+import { DELIVERY_LOG_LENGTH, recordSourceDeliveries, SourceDeliveryTally } from '@cxloop/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   countFeedback,
@@ -221,7 +221,9 @@ describe('per-source rate limit', () => {
       expect(refused.headers['retry-after']).toBe('50');
       expect((await send(replicaA)).statusCode).toBe(429);
       expect(await countFeedback(api.db, source.id)).toBe(3);
-      // Only the first refusal of the window is logged.
+      // Only the first refusal of the window is logged. Replicas write their log entries on their own
+      // schedule; closing them writes what they hold.
+      await Promise.all([replicaA.close(), replicaB.close()]);
       const { deliveries } = (await asAdmin('GET', `/v1/sources/${source.id}/deliveries`)).json();
       expect(deliveries.filter((d: { status: number }) => d.status === 429)).toHaveLength(1);
     } finally {
@@ -249,11 +251,15 @@ describe('delivery log', () => {
     });
     const ofSource = { orgId: tenant.orgId, sourceId: row.id };
     // One at a time, then a batch larger than the ring (as the API's group commit may write under load).
-    for (let n = 1; n <= 20; n++) await recordSourceDeliveries(api.db, ofSource, [delivery(n)]);
+    for (let n = 1; n <= 20; n++) {
+      await recordSourceDeliveries(api.db, SourceDeliveryTally.of(ofSource, [delivery(n)]));
+    }
     await recordSourceDeliveries(
       api.db,
-      ofSource,
-      Array.from({ length: 210 }, (_, i) => delivery(i + 21)),
+      SourceDeliveryTally.of(
+        ofSource,
+        Array.from({ length: 210 }, (_, i) => delivery(i + 21)),
+      ),
     );
     const stored = await api.db
       .selectFrom('source_deliveries')

@@ -103,6 +103,7 @@ export async function startTestApi(overrides: Partial<AppDeps> = {}): Promise<Te
     publicBaseUrl: TEST_PUBLIC_BASE_URL,
     ...overrides,
   });
+  let closed: Promise<void> | undefined;
   return {
     app,
     db,
@@ -111,11 +112,15 @@ export async function startTestApi(overrides: Partial<AppDeps> = {}): Promise<Te
     outboundQueue,
     secretBox,
     prefix,
-    async close() {
-      await app.close();
-      await Promise.all([analyzeQueue, scoreQueue, outboundQueue].map((queue) => closeQueue(queue)));
-      redis.disconnect();
-      await db.destroy();
+    // Idempotent: a test may close an instance early (to have it write what it holds) and again in `finally`.
+    close() {
+      closed ??= (async () => {
+        await app.close();
+        await Promise.all([analyzeQueue, scoreQueue, outboundQueue].map((queue) => closeQueue(queue)));
+        redis.disconnect();
+        await db.destroy();
+      })();
+      return closed;
     },
   };
 }

@@ -157,28 +157,55 @@ export interface DeliveryRecord {
   receivedAt: Date;
 }
 
+type DeliveryEntry = Omit<DeliveryRecord, 'orgId' | 'sourceId'>;
+
 /**
- * Appends deliveries of one source to its log and updates its stats (last delivery, accepted/rejected
- * counts, last error). The log is a ring of DELIVERY_LOG_LENGTH slots per source: each delivery takes the
- * source's next sequence number and overwrites slot `seq % length`, so the log never grows and needs no
- * pruning. Taking several deliveries at once matters: the stats row is one row per source, so writing it
- * once per delivery would serialise every concurrent delivery of a busy source on its row lock.
+ * What a run of one source's deliveries adds to its log and stats. Memory stays bounded however many
+ * deliveries it counts: the stats are running totals and only the newest DELIVERY_LOG_LENGTH entries are
+ * kept, because older ones would be overwritten in the ring by the same write anyway.
  */
-export async function recordSourceDeliveries(
-  db: Db,
-  source: { orgId: string; sourceId: string },
-  deliveries: readonly Omit<DeliveryRecord, 'orgId' | 'sourceId'>[],
-): Promise<void> {
-  if (deliveries.length === 0) return;
-  const rejected = deliveries.filter((delivery) => delivery.outcome === 'rejected');
-  const lastError = rejected.at(-1);
-  const acceptedEvents = deliveries
-    .filter((delivery) => delivery.outcome !== 'rejected')
-    .reduce((sum, delivery) => sum + (delivery.acceptedEvents ?? 0), 0);
-  const lastDeliveryAt = new Date(Math.max(...deliveries.map((delivery) => delivery.receivedAt.getTime())));
-  // Only the newest deliveries that fit the ring are written; older ones of the batch would be overwritten.
-  const kept = deliveries.slice(-DELIVERY_LOG_LENGTH);
-  const rows = kept.map(
+export class SourceDeliveryTally {
+  deliveries = 0;
+  acceptedEvents = 0;
+  rejected = 0;
+  lastDeliveryAt = new Date(0);
+  lastError: DeliveryEntry | undefined;
+  readonly newest: DeliveryEntry[] = [];
+
+  constructor(readonly source: { orgId: string; sourceId: string }) {}
+
+  static of(source: { orgId: string; sourceId: string }, deliveries: readonly DeliveryEntry[]) {
+    const tally = new SourceDeliveryTally(source);
+    for (const delivery of deliveries) tally.add(delivery);
+    return tally;
+  }
+
+  add(delivery: DeliveryEntry): void {
+    this.deliveries += 1;
+    if (delivery.outcome === 'rejected') {
+      this.rejected += 1;
+      this.lastError = delivery;
+    } else {
+      this.acceptedEvents += delivery.acceptedEvents ?? 0;
+    }
+    if (delivery.receivedAt > this.lastDeliveryAt) this.lastDeliveryAt = delivery.receivedAt;
+    this.newest.push(delivery);
+    if (this.newest.length > DELIVERY_LOG_LENGTH) this.newest.shift();
+  }
+}
+
+/**
+ * Appends a tally of one source's deliveries to its log and updates its stats (last delivery,
+ * accepted/rejected counts, last error). The log is a ring of DELIVERY_LOG_LENGTH slots per source: each
+ * delivery takes the source's next sequence number and overwrites slot `seq % length`, so the log never
+ * grows and needs no pruning. Writing many deliveries at once matters: the stats row is one row per
+ * source, so writing it once per delivery would serialise every concurrent delivery of a busy source on
+ * its row lock.
+ */
+export async function recordSourceDeliveries(db: Db, tally: SourceDeliveryTally): Promise<void> {
+  const { source, newest, lastError } = tally;
+  if (tally.deliveries === 0) return;
+  const rows = newest.map(
     (delivery, index) =>
       sql`(${index}::int, ${delivery.receivedAt}::timestamptz, ${delivery.status}::int, ${delivery.outcome}::text,
         ${delivery.reason ?? null}::text, ${delivery.sizeBytes}::int, ${delivery.acceptedEvents ?? 0}::int,
@@ -188,16 +215,16 @@ export async function recordSourceDeliveries(
   // ring insert. A source deleted meanwhile updates no row, so nothing is logged against it.
   await sql`with stats as (
       update sources set
-        delivery_seq = delivery_seq + ${deliveries.length},
-        last_delivery_at = ${lastDeliveryAt},
-        accepted_count = accepted_count + ${acceptedEvents},
-        rejected_count = rejected_count + ${rejected.length},
+        delivery_seq = delivery_seq + ${tally.deliveries},
+        last_delivery_at = greatest(last_delivery_at, ${tally.lastDeliveryAt}),
+        accepted_count = accepted_count + ${tally.acceptedEvents},
+        rejected_count = rejected_count + ${tally.rejected},
         last_error = ${lastError ? sql`${lastError.reason ?? null}::text` : sql`last_error`},
         last_error_at = ${lastError ? sql`${lastError.receivedAt}::timestamptz` : sql`last_error_at`}
       where org_id = ${source.orgId} and id = ${source.sourceId}
       returning delivery_seq
     ), numbered as (
-      select stats.delivery_seq - ${kept.length} + 1 + entry.idx as seq, entry.*
+      select stats.delivery_seq - ${newest.length} + 1 + entry.idx as seq, entry.*
       from stats cross join (values ${sql.join(rows)})
         as entry(idx, received_at, status, outcome, reason, size_bytes, accepted_events, redacted_body)
     )

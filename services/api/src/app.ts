@@ -20,6 +20,7 @@ import { isAuthGuard } from './auth/plugin.js';
 import { dashboard } from './dashboard.js';
 import { errorHandling } from './errors.js';
 import type { VendorApiUrls } from './ingest/adapter.js';
+import { DeliveryLog } from './ingest/delivery-log.js';
 import { ingestRoutes } from './ingest/route.js';
 import { SourceCache } from './ingest/source-cache.js';
 import type { RecordStaffResponse } from './ingest/staff-responses.js';
@@ -115,6 +116,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const rateLimits = new RateLimits(deps.redis, deps.redisPrefix);
   const keyRateLimit = perKeyRateLimit({ ...deps, rateLimits });
   const sourceCache = new SourceCache(deps.db);
+  const deliveryLog = new DeliveryLog(deps.db, deps.logger);
+  app.addHook('onClose', () => deliveryLog.flush());
   app.addHook('onRoute', (route) => authenticateFirst(route, keyRateLimit));
   await app.register(errorHandling);
   await app.register(openApi);
@@ -128,7 +131,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(scoreRoutes, deps);
   await app.register(scoreStreamRoutes, deps);
   await app.register(experienceTrendRoutes, deps);
-  await app.register(sourceRoutes, { ...deps, sourceCache });
+  await app.register(sourceRoutes, { ...deps, sourceCache, deliveryLog });
   await app.register(sourceImportRoutes, deps);
   await app.register(sourceTestDeliveryRoutes, deps);
   await app.register(sessionRoutes, deps);
@@ -141,6 +144,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(ingestRoutes, {
     ...deps,
     sourceCache,
+    deliveryLog,
     rateLimits,
     recordStaffResponse:
       deps.recordStaffResponse ?? staffResponseRecorder({ scoreQueue: deps.scoreQueue, log: deps.logger }),

@@ -1,4 +1,10 @@
-import { type Db, type DeliveryOutcome, recordSourceDeliveries, type Source } from '@cxloop/db';
+import {
+  type Db,
+  type DeliveryOutcome,
+  recordSourceDeliveries,
+  type Source,
+  SourceDeliveryTally,
+} from '@cxloop/db';
 import { redactPii } from '@cxloop/text';
 import type { FastifyBaseLogger } from 'fastify';
 import { parseUrlEncoded } from './form-body.js';
@@ -33,38 +39,38 @@ export interface LoggedDelivery {
   redactedBody?: string;
 }
 
-interface PendingBatch {
-  source: { orgId: string; sourceId: string };
-  entries: DeliveryEntry[];
-  written: Array<() => void>;
-}
-
-type DeliveryEntry = Parameters<typeof recordSourceDeliveries>[2][number];
+/**
+ * How long a delivery's entry may wait in memory before it is written. Writes per source are at most this
+ * often whatever the load (each one an UPDATE of the source's stats row, a ring insert and a commit), and
+ * a reader of the log sees entries this late at worst (never late in the process that took them: see
+ * `flush`).
+ */
+const FLUSH_INTERVAL_MS = 100;
 
 /**
- * The delivery log's writer, one per API process. Deliveries of a source that arrive while that source's
- * previous write is in flight are written together in the next one (group commit), so a busy source costs
- * one stats update per round trip instead of one per delivery, and each caller still returns only once
- * its entry is written. A failure to log is reported and swallowed: the delivery's own answer (often
- * already committed feedback) must not turn into an error because the log could not be written.
+ * The delivery log's writer, one per API process. Deliveries do not wait for their entry: entries are
+ * tallied per source and written together every FLUSH_INTERVAL_MS, all sources in one transaction, so
+ * logging costs a delivery no database round trip and a busy source one stats update per interval. The
+ * log is an operator's view, not the record: feedback is committed before the delivery is answered; what a
+ * crash loses is at most the last interval's log entries. A failure to write is reported and swallowed.
  */
 export class DeliveryLog {
-  readonly #pending = new Map<string, PendingBatch>();
-  readonly #writing = new Map<string, Promise<void>>();
+  #pending = new Map<string, SourceDeliveryTally>();
+  #timer: NodeJS.Timeout | undefined;
+  #writing: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly db: Db,
     private readonly log: FastifyBaseLogger,
   ) {}
 
-  record(source: Source, sizeBytes: number, receivedAt: Date, entry: LoggedDelivery): Promise<void> {
-    const batch = this.#pending.get(source.id) ?? {
-      source: { orgId: source.org_id, sourceId: source.id },
-      entries: [],
-      written: [],
-    };
-    this.#pending.set(source.id, batch);
-    batch.entries.push({
+  record(source: Source, sizeBytes: number, receivedAt: Date, entry: LoggedDelivery): void {
+    let tally = this.#pending.get(source.id);
+    if (!tally) {
+      tally = new SourceDeliveryTally({ orgId: source.org_id, sourceId: source.id });
+      this.#pending.set(source.id, tally);
+    }
+    tally.add({
       status: entry.status,
       outcome: entry.outcome,
       reason: entry.reason ?? null,
@@ -73,27 +79,39 @@ export class DeliveryLog {
       redactedBody: entry.redactedBody ?? null,
       receivedAt,
     });
-    const written = new Promise<void>((resolve) => batch.written.push(resolve));
-    this.#writeNext(source.id);
-    return written;
+    if (!this.#timer) {
+      this.#timer = setTimeout(() => void this.flush(), FLUSH_INTERVAL_MS);
+      // Pending entries are written by `flush` on close; they must not keep a process alive on their own.
+      this.#timer.unref();
+    }
   }
 
-  /** Resolves once every entry recorded so far is written (graceful shutdown). */
-  async drain(): Promise<void> {
-    while (this.#writing.size > 0) await Promise.all(this.#writing.values());
+  /**
+   * Writes every entry recorded so far and resolves once they are written: readers of a source's log and
+   * stats call it first, so a process always shows the deliveries it took itself; shutdown calls it last.
+   */
+  flush(): Promise<void> {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#writing = this.#writing.then(() => this.#write());
+    return this.#writing;
   }
 
-  #writeNext(sourceId: string): void {
-    const batch = this.#pending.get(sourceId);
-    if (!batch || this.#writing.has(sourceId)) return;
-    this.#pending.delete(sourceId);
-    const writing = recordSourceDeliveries(this.db, batch.source, batch.entries)
-      .catch((error: unknown) => this.log.warn({ err: error, sourceId }, 'delivery log write failed'))
-      .finally(() => {
-        this.#writing.delete(sourceId);
-        for (const resolve of batch.written) resolve();
-        this.#writeNext(sourceId);
+  async #write(): Promise<void> {
+    const tallies = [...this.#pending.values()];
+    if (tallies.length === 0) return;
+    this.#pending = new Map();
+    try {
+      await this.db.transaction().execute(async (trx) => {
+        for (const tally of tallies) await recordSourceDeliveries(trx, tally);
       });
-    this.#writing.set(sourceId, writing);
+    } catch {
+      // One source's failure must not cost the others their entries: each is written on its own.
+      for (const tally of tallies) {
+        await recordSourceDeliveries(this.db, tally).catch((error: unknown) =>
+          this.log.warn({ err: error, sourceId: tally.source.sourceId }, 'delivery log write failed'),
+        );
+      }
+    }
   }
 }

@@ -8,7 +8,7 @@ import type { RateLimits } from '../rate-limit.js';
 import { problemResponses } from '../routes/schemas.js';
 import type { InboundDelivery, SourceSettings, VendorApiUrls } from './adapter.js';
 import { channelAdapters } from './adapters/index.js';
-import { DeliveryLog, redactedExcerpt } from './delivery-log.js';
+import { type DeliveryLog, redactedExcerpt } from './delivery-log.js';
 import { FeedbackWriter } from './feedback-writer.js';
 import { type FormFields, parseMultipart, parseUrlEncoded } from './form-body.js';
 import type { SourceCache } from './source-cache.js';
@@ -30,6 +30,8 @@ export interface IngestDeps {
   vendorApiUrls?: VendorApiUrls | undefined;
   /** Where deliveries look their source up (shared with the source routes, which invalidate it). */
   sourceCache: SourceCache;
+  /** Where every delivery's outcome is logged (shared with the source routes, which read the log). */
+  deliveryLog: DeliveryLog;
   /** Stores answers a survey source maps to staff survey questions; without it such deliveries get 501. */
   recordStaffResponse?: RecordStaffResponse | undefined;
 }
@@ -115,11 +117,9 @@ async function enforceRateLimit(deps: IngestDeps, request: FastifyRequest, sourc
  */
 export async function ingestRoutes(app: FastifyInstance, deps: IngestDeps) {
   // Bodies stay bytes until the signature checks out: signatures cover the exact bytes sent.
-  const deliveryLog = new DeliveryLog(deps.db, app.log);
   const feedbackWriter = new FeedbackWriter(deps.db);
   const enqueueAnalysis = batchedAnalysisEnqueue(deps.analyzeQueue);
   const openSource = sourceOpener(deps);
-  app.addHook('onClose', () => deliveryLog.drain());
   app.removeAllContentTypeParsers();
   app.addContentTypeParser(RAW_MEDIA_TYPES, { parseAs: 'buffer' }, (_request, body, done) =>
     done(null, body),
@@ -160,7 +160,7 @@ export async function ingestRoutes(app: FastifyInstance, deps: IngestDeps) {
       if (!source) throw problems.notFound('Source');
       return deliver(
         deps,
-        { deliveryLog, feedbackWriter, enqueueAnalysis, openSource },
+        { deliveryLog: deps.deliveryLog, feedbackWriter, enqueueAnalysis, openSource },
         request,
         reply,
         source,
@@ -246,7 +246,7 @@ async function deliver(
     const staff = output.staffResponse ? await recordStaff(deps, source, output.staffResponse) : undefined;
     const created = stored.filter((entry) => entry.created).length;
     const duplicate = stored.length > 0 ? created === 0 : staff?.created === false;
-    await deliveryLog.record(source, body.length, receivedAt, {
+    deliveryLog.record(source, body.length, receivedAt, {
       status: adapter.successStatus,
       outcome: output.ignored && !staff ? 'ignored' : duplicate ? 'duplicate' : 'accepted',
       ...(output.ignored ? { reason: output.ignored } : {}),
@@ -267,7 +267,7 @@ async function deliver(
   } catch (error) {
     if (error instanceof Problem && shouldLog(error)) {
       const reason = (error as { logReason?: string }).logReason ?? error.code;
-      await deliveryLog.record(source, body.length, receivedAt, {
+      deliveryLog.record(source, body.length, receivedAt, {
         status: error.status,
         outcome: 'rejected',
         reason: `${reason}: ${describe(error)}`,

@@ -17,6 +17,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { principalOf, requireRole } from '../auth/plugin.js';
 import { channelAdapters } from '../ingest/adapters/index.js';
+import type { DeliveryLog } from '../ingest/delivery-log.js';
 import type { SourceCache } from '../ingest/source-cache.js';
 import { problems } from '../problems.js';
 import {
@@ -33,6 +34,8 @@ export interface SourceRouteDeps {
   publicBaseUrl: string;
   /** What the webhook route remembers of sources; every change here makes it forget the source. */
   sourceCache: SourceCache;
+  /** Where deliveries' log entries wait to be written; flushed before a source's stats or log are read. */
+  deliveryLog: DeliveryLog;
   now?: () => Date;
 }
 
@@ -164,6 +167,7 @@ export async function sourceRoutes(app: FastifyInstance, deps: SourceRouteDeps) 
   const now = deps.now ?? (() => new Date());
 
   async function ownSource(orgId: string, sourceId: string): Promise<Source> {
+    await deps.deliveryLog.flush();
     const source = z.uuid().safeParse(sourceId).success
       ? await findSource(deps.db, orgId, sourceId)
       : undefined;
@@ -239,6 +243,7 @@ export async function sourceRoutes(app: FastifyInstance, deps: SourceRouteDeps) 
       },
     },
     async (request) => {
+      await deps.deliveryLog.flush();
       const sources = await listSources(deps.db, principalOf(request).orgId);
       return { sources: sources.map((source) => present(source, deps.publicBaseUrl)) };
     },
