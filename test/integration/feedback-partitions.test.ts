@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { createDb, ensureFeedbackPartitions, type NewFeedback, storeFeedbackBatch } from '@cxloop/db';
+import { createDb, ensureFeedbackPartitions, type FeedbackToStore, storeFeedbackBatch } from '@cxloop/db';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTenant, startTestApi, type TestApi, type TestTenant } from '../support/fixtures.js';
@@ -16,7 +16,7 @@ afterAll(async () => {
   await api.close();
 });
 
-function row(externalId: string, receivedAt?: Date): NewFeedback {
+function row(externalId: string, receivedAt?: Date): FeedbackToStore {
   return {
     org_id: tenant.orgId,
     source_id: tenant.sourceId,

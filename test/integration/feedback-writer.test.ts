@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { FeedbackWriter } from '@cxloop/api/feedback-writer';
-import type { NewFeedback } from '@cxloop/db';
+import type { FeedbackToStore } from '@cxloop/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTenant, startTestApi, type TestApi, type TestTenant } from '../support/fixtures.js';
 
@@ -15,7 +15,7 @@ afterAll(async () => {
   await api.close();
 });
 
-function row(externalId: string, sourceId = tenant.sourceId): NewFeedback {
+function row(externalId: string, sourceId = tenant.sourceId): FeedbackToStore {
   return {
     org_id: tenant.orgId,
     source_id: sourceId,

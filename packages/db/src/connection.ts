@@ -31,5 +31,33 @@ export function createDb(connectionString: string, options: DbOptions = {}): Db 
   // replaces the client.
   pool.on('error', () => {});
   pool.on('connect', (client) => client.on('error', () => {}));
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  pools.set(db, pool);
+  return db;
+}
+
+const pools = new WeakMap<Db, pg.Pool>();
+
+/** A statement worth preparing: run often, with a fixed text whatever its values. */
+export interface PreparedStatement {
+  /** Unique per text: a connection prepares each name once. */
+  name: string;
+  text: string;
+}
+
+/**
+ * Runs a named prepared statement on `db`'s pool: each connection parses and plans it once and then only
+ * binds values, which Kysely (unnamed statements, planned on every call) cannot do. Only for hot statements
+ * (a feedback insert on every delivery), since every connection keeps the plans it prepared. A transaction
+ * has no pool of its own: pass the Db that createDb returned.
+ */
+export async function queryPrepared<Row extends object>(
+  db: Db,
+  statement: PreparedStatement,
+  values: unknown[],
+): Promise<Row[]> {
+  const pool = pools.get(db);
+  if (!pool) throw new Error(`queryPrepared(${statement.name}) needs a Db made by createDb`);
+  const result = await pool.query<Row>({ name: statement.name, text: statement.text, values });
+  return result.rows;
 }

@@ -150,6 +150,5 @@ export type Organisation = Selectable<OrganisationTable>;
 export type Source = Selectable<SourceTable>;
 export type ApiKey = Selectable<ApiKeyTable>;
 export type Feedback = Selectable<FeedbackTable>;
-export type NewFeedback = Insertable<FeedbackTable>;
 export type FeedbackAnalysis = Selectable<FeedbackAnalysisTable>;
 export type NewFeedbackAnalysis = Insertable<FeedbackAnalysisTable>;

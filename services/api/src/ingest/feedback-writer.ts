@@ -1,7 +1,7 @@
-import { type Db, type NewFeedback, type StoredFeedback, storeFeedbackBatch } from '@cxloop/db';
+import { type Db, type FeedbackToStore, type StoredFeedback, storeFeedbackBatch } from '@cxloop/db';
 
 interface PendingWrite {
-  rows: readonly NewFeedback[];
+  rows: readonly FeedbackToStore[];
   resolve: (stored: StoredFeedback[]) => void;
   reject: (error: unknown) => void;
 }
@@ -28,7 +28,7 @@ export class FeedbackWriter {
 
   constructor(private readonly db: Db) {}
 
-  store(rows: readonly NewFeedback[]): Promise<StoredFeedback[]> {
+  store(rows: readonly FeedbackToStore[]): Promise<StoredFeedback[]> {
     if (rows.length === 0) return Promise.resolve([]);
     const stored = new Promise<StoredFeedback[]>((resolve, reject) =>
       this.#queue.push({ rows, resolve, reject }),

@@ -1,5 +1,11 @@
 import type { FeedbackEvent, FeedbackRef } from '@cxloop/contracts';
-import { type Db, findUnitIdsByKey, type NewFeedback, type Source, type StoredFeedback } from '@cxloop/db';
+import {
+  type Db,
+  type FeedbackToStore,
+  findUnitIdsByKey,
+  type Source,
+  type StoredFeedback,
+} from '@cxloop/db';
 import { withTimeout } from '@cxloop/runtime';
 import type { FastifyBaseLogger } from 'fastify';
 import { type FieldProblem, problems } from '../problems.js';
@@ -47,7 +53,7 @@ export function feedbackRowOf(
   externalId: string,
   unitIds: ReadonlyMap<string, string>,
   receivedAt: Date,
-): NewFeedback {
+): FeedbackToStore {
   return {
     org_id: source.org_id,
     source_id: source.id,
