@@ -9,6 +9,7 @@ import {
   type TestApi,
   type TestTenant,
 } from '../support/fixtures.js';
+import { expectQueuedForAnalysis } from '../support/redis.js';
 import { type CreatedSource, createSourceVia, multipartBody } from '../support/sources.js';
 import {
   intercomPing,
@@ -116,7 +117,7 @@ describe('Typeform', () => {
         otherAnswers: { readable_ref_short_text: 'Laura' },
       },
     });
-    expect(await api.analyzeQueue.getJob(row.id)).toBeDefined();
+    await expectQueuedForAnalysis(api.analyzeQueue, row.id);
   });
 
   it('answers a replayed delivery with the stored id and stores nothing new', async () => {

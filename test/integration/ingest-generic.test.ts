@@ -9,6 +9,7 @@ import {
   type TestApi,
   type TestTenant,
 } from '../support/fixtures.js';
+import { expectQueuedForAnalysis } from '../support/redis.js';
 
 let api: TestApi;
 let tenant: TestTenant;
@@ -52,7 +53,7 @@ describe('POST /v1/sources/:sourceId/events signatures', () => {
       nps: 3,
       customer_ref: 'cust-42',
     });
-    expect(await api.analyzeQueue.getJob(result.id)).toBeDefined();
+    await expectQueuedForAnalysis(api.analyzeQueue, result.id);
   });
 
   it.each([

@@ -3,7 +3,7 @@ import { sweepUnfinishedFeedback } from '@cxloop/aggregation-worker';
 import { startAnalysisWorker } from '@cxloop/analysis-worker';
 import type { FeedbackBatchJob } from '@cxloop/contracts';
 import { type AggregateQueue, createAggregateQueue, createLogger, redisOptions } from '@cxloop/runtime';
-import { Worker as BullWorker, type Queue, UnrecoverableError, type Worker } from 'bullmq';
+import { Worker as BullWorker, UnrecoverableError, type Worker } from 'bullmq';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   createTenant,
@@ -14,7 +14,7 @@ import {
   type TestApi,
   type TestTenant,
 } from '../support/fixtures.js';
-import { redisUrl } from '../support/redis.js';
+import { queuedFeedbackIds, redisUrl } from '../support/redis.js';
 
 interface FeedbackView {
   status: string;
@@ -74,11 +74,6 @@ async function analysedCount(ids: string[]): Promise<number> {
 }
 
 /** The feedback that `queue`'s waiting jobs carry. */
-async function queuedFeedbackIds(queue: Queue<FeedbackBatchJob>): Promise<Set<string>> {
-  const jobs = await queue.getJobs(['waiting', 'prioritized', 'delayed']);
-  return new Set(jobs.flatMap((job) => job.data.feedbackIds));
-}
-
 describe('webhook → Postgres → queue → analysis → API', () => {
   it('analyses accepted feedback and serves it with its analysis', async () => {
     startWorker();
@@ -113,7 +108,7 @@ describe('webhook → Postgres → queue → analysis → API', () => {
       expect(response.statusCode).toBe(202);
       ids.push(...response.json().results.map((r: { id: string }) => r.id));
     }
-    expect(await queuedFeedbackIds(api.analyzeQueue)).toEqual(new Set(ids));
+    await expect.poll(() => queuedFeedbackIds(api.analyzeQueue), { timeout: 2_000 }).toEqual(new Set(ids));
     // What FLUSHALL does to this deployment, scoped to our prefix so parallel runs are untouched.
     expect(await flushRedisPrefix(api.prefix)).toBeGreaterThan(0);
     expect(await api.analyzeQueue.getJobCountByTypes('waiting')).toBe(0);

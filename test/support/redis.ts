@@ -1,4 +1,7 @@
+import type { FeedbackBatchJob } from '@cxloop/contracts';
+import type { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
+import { expect } from 'vitest';
 
 export const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -20,4 +23,20 @@ export async function flushRedisPrefix(prefix: string): Promise<number> {
   } finally {
     redis.disconnect();
   }
+}
+
+/** Feedback ids carried by jobs not yet taken by a worker. */
+export async function queuedFeedbackIds(queue: Queue<FeedbackBatchJob>): Promise<Set<string>> {
+  const jobs = await queue.getJobs(['waiting', 'prioritized', 'delayed']);
+  return new Set(jobs.flatMap((job) => job.data.feedbackIds));
+}
+
+/** Waits until the API's hand-off (which enqueues behind its answers) has queued `feedbackId` for analysis. */
+export async function expectQueuedForAnalysis(
+  queue: Queue<FeedbackBatchJob>,
+  feedbackId: string,
+): Promise<void> {
+  await expect
+    .poll(async () => (await queuedFeedbackIds(queue)).has(feedbackId), { timeout: 2_000 })
+    .toBe(true);
 }

@@ -8,7 +8,10 @@ import {
 } from '@cxloop/contracts';
 import { type JobsOptions, Queue, type QueueOptions } from 'bullmq';
 import type { RedisOptions } from 'ioredis';
-import { GroupCommit, idsByOrganisation } from './group-commit.js';
+import { idsByOrganisation } from './group-commit.js';
+import type { Logger } from './logger.js';
+import { PeriodicFlush } from './periodic-flush.js';
+import { withTimeout } from './timeout.js';
 
 export interface QueueSettings {
   connection: RedisOptions;
@@ -116,21 +119,61 @@ export function enqueueAnalysis(queue: AnalyzeQueue, refs: readonly FeedbackRef[
   return enqueueFeedbackBatches(queue, 'analyze', analyzeJobOptions, refs);
 }
 
+/** How long hand-offs gather before they are enqueued: jobs of many feedback instead of one or two each. */
+const HAND_OFF_LINGER_MS = 20;
+/** Hand-offs held at most while Redis is slow or away; beyond, they are left to the sweeper. */
+const HAND_OFF_MAX_PENDING = 100_000;
+/** How long one enqueue may take before its feedback is left to the sweeper. */
+const HAND_OFF_TIMEOUT_MS = 2_000;
+
 /**
- * `enqueueAnalysis` for many concurrent callers (the API's deliveries): feedback handed over while an
- * enqueue is in flight goes out together in the next one, one Redis round trip and few jobs for many
- * deliveries. Each caller's promise settles with the round trip that carried its feedback.
+ * Hands stored feedback to analysis without making the caller wait for Redis. Feedback handed over within
+ * HAND_OFF_LINGER_MS is enqueued together, so a busy API sends jobs of up to MAX_FEEDBACK_PER_JOB
+ * feedback rather than a job per delivery (each job costs Redis and the workers a fixed amount whatever it
+ * carries). Nothing here is the record: the rows are committed before they are handed over, and what
+ * never reaches Redis (an outage, a crash, more than HAND_OFF_MAX_PENDING waiting) is enqueued by the
+ * sweeper after its grace period.
  */
-export function batchedAnalysisEnqueue(queue: AnalyzeQueue): (refs: readonly FeedbackRef[]) => Promise<void> {
-  const batches = new GroupCommit<readonly FeedbackRef[], void>({
-    maxBatch: 500,
-    maxInFlight: 2,
-    commit: async (groups) => {
-      await enqueueAnalysis(queue, groups.flat());
-      return groups.map(() => ({ status: 'fulfilled' as const, value: undefined }));
-    },
-  });
-  return (refs) => (refs.length === 0 ? Promise.resolve() : batches.submit(refs));
+export class AnalysisHandOff {
+  #pending: FeedbackRef[] = [];
+  #dropped = 0;
+  readonly #flusher = new PeriodicFlush(HAND_OFF_LINGER_MS, () => this.#send());
+
+  constructor(
+    private readonly queue: AnalyzeQueue,
+    private readonly log: Pick<Logger, 'warn'>,
+  ) {}
+
+  handOff(refs: readonly FeedbackRef[]): void {
+    if (refs.length === 0) return;
+    if (this.#pending.length + refs.length > HAND_OFF_MAX_PENDING) {
+      this.#dropped += refs.length;
+      return;
+    }
+    this.#pending.push(...refs);
+    this.#flusher.schedule();
+  }
+
+  /** Enqueues everything handed over so far (shutdown), resolving once Redis took it or gave up. */
+  flush(): Promise<void> {
+    return this.#flusher.flush();
+  }
+
+  async #send(): Promise<void> {
+    const refs = this.#pending;
+    this.#pending = [];
+    const dropped = this.#dropped;
+    this.#dropped = 0;
+    if (dropped > 0) {
+      this.log.warn({ count: dropped }, 'analysis hand-offs over the limit; the sweeper will enqueue these');
+    }
+    if (refs.length === 0) return;
+    await withTimeout(enqueueAnalysis(this.queue, refs), HAND_OFF_TIMEOUT_MS, 'enqueue').catch(
+      (error: unknown) => {
+        this.log.warn({ err: error, count: refs.length }, 'enqueue failed; the sweeper will pick these up');
+      },
+    );
+  }
 }
 
 /** Rollup increments are one short transaction; retries cover a database blip. */

@@ -5,6 +5,7 @@ import {
   type Source,
   SourceDeliveryTally,
 } from '@cxloop/db';
+import { PeriodicFlush } from '@cxloop/runtime';
 import { redactPii } from '@cxloop/text';
 import type { FastifyBaseLogger } from 'fastify';
 import { parseUrlEncoded } from './form-body.js';
@@ -56,8 +57,7 @@ const FLUSH_INTERVAL_MS = 100;
  */
 export class DeliveryLog {
   #pending = new Map<string, SourceDeliveryTally>();
-  #timer: NodeJS.Timeout | undefined;
-  #writing: Promise<void> = Promise.resolve();
+  readonly #flusher = new PeriodicFlush(FLUSH_INTERVAL_MS, () => this.#write());
 
   constructor(
     private readonly db: Db,
@@ -79,11 +79,7 @@ export class DeliveryLog {
       redactedBody: entry.redactedBody ?? null,
       receivedAt,
     });
-    if (!this.#timer) {
-      this.#timer = setTimeout(() => void this.flush(), FLUSH_INTERVAL_MS);
-      // Pending entries are written by `flush` on close; they must not keep a process alive on their own.
-      this.#timer.unref();
-    }
+    this.#flusher.schedule();
   }
 
   /**
@@ -91,10 +87,7 @@ export class DeliveryLog {
    * stats call it first, so a process always shows the deliveries it took itself; shutdown calls it last.
    */
   flush(): Promise<void> {
-    clearTimeout(this.#timer);
-    this.#timer = undefined;
-    this.#writing = this.#writing.then(() => this.#write());
-    return this.#writing;
+    return this.#flusher.flush();
   }
 
   async #write(): Promise<void> {

@@ -1,6 +1,6 @@
-import { Adapter, type FeedbackRef, FieldMapping } from '@cxloop/contracts';
+import { Adapter, FieldMapping } from '@cxloop/contracts';
 import type { Db, Source } from '@cxloop/db';
-import { type AnalyzeQueue, batchedAnalysisEnqueue, type SecretBox } from '@cxloop/runtime';
+import { AnalysisHandOff, type AnalyzeQueue, type SecretBox } from '@cxloop/runtime';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { Problem, problems } from '../problems.js';
@@ -118,7 +118,8 @@ async function enforceRateLimit(deps: IngestDeps, request: FastifyRequest, sourc
 export async function ingestRoutes(app: FastifyInstance, deps: IngestDeps) {
   // Bodies stay bytes until the signature checks out: signatures cover the exact bytes sent.
   const feedbackWriter = new FeedbackWriter(deps.db);
-  const enqueueAnalysis = batchedAnalysisEnqueue(deps.analyzeQueue);
+  const analysis = new AnalysisHandOff(deps.analyzeQueue, app.log);
+  app.addHook('onClose', () => analysis.flush());
   const openSource = sourceOpener(deps);
   app.removeAllContentTypeParsers();
   app.addContentTypeParser(RAW_MEDIA_TYPES, { parseAs: 'buffer' }, (_request, body, done) =>
@@ -160,7 +161,7 @@ export async function ingestRoutes(app: FastifyInstance, deps: IngestDeps) {
       if (!source) throw problems.notFound('Source');
       return deliver(
         deps,
-        { deliveryLog: deps.deliveryLog, feedbackWriter, enqueueAnalysis, openSource },
+        { deliveryLog: deps.deliveryLog, feedbackWriter, analysis, openSource },
         request,
         reply,
         source,
@@ -174,12 +175,12 @@ async function deliver(
   {
     deliveryLog,
     feedbackWriter,
-    enqueueAnalysis,
+    analysis,
     openSource,
   }: {
     deliveryLog: DeliveryLog;
     feedbackWriter: FeedbackWriter;
-    enqueueAnalysis: (refs: readonly FeedbackRef[]) => Promise<void>;
+    analysis: AnalysisHandOff;
     openSource: (source: Source) => OpenedSource;
   },
   request: FastifyRequest,
@@ -233,7 +234,7 @@ async function deliver(
     const stored =
       output.events.length > 0
         ? await storeDelivery(
-            { db: deps.db, feedbackWriter, enqueueAnalysis, log: request.log },
+            { db: deps.db, feedbackWriter, analysis },
             {
               source,
               webhookId: verification.deliveryId ?? '',

@@ -6,7 +6,7 @@ import {
   type Source,
   type StoredFeedback,
 } from '@cxloop/db';
-import { withTimeout } from '@cxloop/runtime';
+import { type AnalysisHandOff, withTimeout } from '@cxloop/runtime';
 import type { FastifyBaseLogger } from 'fastify';
 import { type FieldProblem, problems } from '../problems.js';
 import type { FeedbackWriter } from './feedback-writer.js';
@@ -72,32 +72,34 @@ export function feedbackRowOf(
   };
 }
 
+/** The feedback a store created (not the redelivered), as analysis jobs name it. */
+function createdRefs(orgId: string, stored: readonly StoredFeedback[]): FeedbackRef[] {
+  return stored.filter((entry) => entry.created).map((entry) => ({ feedbackId: entry.id, orgId }));
+}
+
 /**
  * Hands newly stored feedback to analysis, waiting at most a moment for Redis: the rows are committed, so a
- * failed enqueue is logged and left to the sweeper.
+ * failed enqueue is logged and left to the sweeper. For imports, which move in large steps and should go
+ * at the pace Redis takes them.
  */
 export async function enqueueStored(
   deps: { enqueueAnalysis: (refs: readonly FeedbackRef[]) => Promise<void>; log: FastifyBaseLogger },
   orgId: string,
   stored: readonly StoredFeedback[],
 ): Promise<void> {
-  const fresh = stored.filter((entry) => entry.created).map((entry) => ({ feedbackId: entry.id, orgId }));
+  const fresh = createdRefs(orgId, stored);
   await withTimeout(deps.enqueueAnalysis(fresh), ENQUEUE_TIMEOUT_MS, 'enqueue').catch((error: unknown) => {
     deps.log.warn({ err: error, count: fresh.length }, 'enqueue failed; the sweeper will pick these up');
   });
 }
 
 /**
- * Commits a delivery's events and hands the new ones to analysis. Returns only after the rows are
- * committed (DESIGN invariant 1); a failed enqueue is logged and left to the sweeper.
+ * Commits a delivery's events and hands the new ones to analysis. Returns once the rows are committed
+ * (DESIGN invariant 1), without waiting for Redis: the hand-off enqueues behind the answer, and the sweeper
+ * covers what it loses.
  */
 export async function storeDelivery(
-  deps: {
-    db: Db;
-    feedbackWriter: FeedbackWriter;
-    enqueueAnalysis: (refs: readonly FeedbackRef[]) => Promise<void>;
-    log: FastifyBaseLogger;
-  },
+  deps: { db: Db; feedbackWriter: FeedbackWriter; analysis: AnalysisHandOff },
   delivery: Delivery,
 ): Promise<StoredFeedback[]> {
   const unitIds = await resolveUnits(deps.db, delivery);
@@ -105,6 +107,6 @@ export async function storeDelivery(
     feedbackRowOf(delivery.source, event, externalIdOf(delivery, event, index), unitIds, delivery.receivedAt),
   );
   const stored = await deps.feedbackWriter.store(rows);
-  await enqueueStored(deps, delivery.source.org_id, stored);
+  deps.analysis.handOff(createdRefs(delivery.source.org_id, stored));
   return stored;
 }
