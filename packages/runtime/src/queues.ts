@@ -142,11 +142,12 @@ export class AnalysisHandOff {
   constructor(
     private readonly queue: AnalyzeQueue,
     private readonly log: Pick<Logger, 'warn'>,
+    private readonly maxPending = HAND_OFF_MAX_PENDING,
   ) {}
 
   handOff(refs: readonly FeedbackRef[]): void {
     if (refs.length === 0) return;
-    if (this.#pending.length + refs.length > HAND_OFF_MAX_PENDING) {
+    if (this.#pending.length + refs.length > this.maxPending) {
       this.#dropped += refs.length;
       return;
     }
