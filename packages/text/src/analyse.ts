@@ -25,7 +25,7 @@ import {
 } from './topics.js';
 
 /** Bumped whenever a change can alter any result, so stored analyses say which analyser made them. */
-export const ANALYSER_VERSION = 'cxloop-text/1.13.0';
+export const ANALYSER_VERSION = 'cxloop-text/1.14.0';
 
 export interface FeedbackInput {
   text: string;

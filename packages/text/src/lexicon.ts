@@ -55,6 +55,8 @@ const OWN_WORD_VALENCE: Readonly<Record<string, number>> = {
   scam: -3,
   scammed: -3,
   broken: -1.8,
+  // AFINN's -3 reads it as "lose"; a loose handle or seam is a mild fault, and "loose leaf" none.
+  loose: -1,
   damaged: -1.8,
   faulty: -2,
   defective: -2.2,
@@ -403,7 +405,7 @@ const DESCRIPTIVE: readonly string[] = `
   fly chicken cow secret alien married pregnant sexual gay youngish acquainted aeriform algid applicative apportioned
   artesian autonomous calculable collectible ecological elect extinct lyric naturalistic nonviolent supernatural uncut
   ungraded unilateral unsalted unstirred untraceable vocational
-  big huge united legal grant authority straight certain growing novel
+  big huge united legal grant authority straight certain growing novel fitness
 `
   .trim()
   .split(/\s+/);
@@ -465,6 +467,13 @@ export const RETURN_VERBS: ReadonlySet<string> = new Set(
 );
 /** How strongly "will order again" praises: about as much as "recommend". */
 export const RETURN_INTENT_VALENCE = 1.6;
+/**
+ * Greetings are courtesy, not opinion: as phrases they carry nothing ("good morning" is not "good"), so a complaint
+ * that opens with one stays a complaint. A text that says nothing else reads as friendly (raters score "Good
+ * morning!" mildly positive), well short of praise.
+ */
+export const GREETINGS: ReadonlySet<string> = new Set(['good morning', 'good afternoon', 'good evening']);
+export const GREETING_VALENCE = 1.5;
 
 /**
  * Multi-word expressions of the service experience, matched on lower-cased tokens before single words; their
@@ -472,6 +481,7 @@ export const RETURN_INTENT_VALENCE = 1.6;
  */
 export const PHRASE_VALENCE: ReadonlyMap<string, number> = new Map(
   Object.entries({
+    ...Object.fromEntries([...GREETINGS].map((greeting) => [greeting, 0])),
     'on hold': -1.6,
     'still waiting': -2,
     'still not': -1,
@@ -642,9 +652,6 @@ export const PHRASE_VALENCE: ReadonlyMap<string, number> = new Map(
     'fire alarm': 0,
     'kind regards': 0,
     'best regards': 0,
-    'good morning': 0,
-    'good afternoon': 0,
-    'good evening': 0,
     'customer service': 0,
     'customer care': 0,
   }),
@@ -931,6 +938,11 @@ export const INTERJECTIONS: ReadonlySet<string> = new Set([
   'boo',
   ...EXPLETIVE_INTENSIFIERS,
 ]);
+/**
+ * Adjectives that hedge the evaluative word after them ("pretty good" says less than "good") and are otherwise
+ * adjectives of their own ("a pretty dress").
+ */
+export const HEDGING_ADJECTIVES: ReadonlySet<string> = new Set(['pretty']);
 /** Two-word dampeners whose first word would otherwise be an ordinary word ("kind", "sort", "a"). */
 export const TWO_WORD_DAMPENERS: ReadonlySet<string> = new Set(['kind of', 'sort of', 'a little', 'a bit']);
 

@@ -74,6 +74,15 @@ describe('sentimentScore: informal writing and word forms', () => {
     expect(sentimentScore('I will call later')).toBe(0);
   });
 
+  it('reads a quality named as a noun like the quality', () => {
+    expect(sentimentScore('the rudeness of the driver')).toBeLessThan(-0.3);
+    expect(sentimentScore('the laziness of the crew')).toBeLessThan(0);
+    expect(sentimentScore('thanks to her helpfulness')).toBeGreaterThan(sentimentScore('thanks to her'));
+    // ... and its "un" form as the quality denied.
+    expect(sentimentScore('such unhelpfulness')).toBeLessThan(0);
+    expect(sentimentScore('the fitness room')).toBe(0);
+  });
+
   it('reads laughter, dropped g and elongation', () => {
     expect(sentimentScore('ahahahaha')).toBeGreaterThan(0.2);
     expect(sentimentScore('lolol')).toBeGreaterThan(0.2);
@@ -102,6 +111,24 @@ describe('sentimentScore: informal writing and word forms', () => {
       sentimentScore('the service was great'),
     );
     expect(sentimentScore('damn it')).toBeLessThan(0);
+  });
+
+  it('takes "pretty" before an evaluative word as a hedge, and as praise on its own', () => {
+    expect(sentimentScore('the service was pretty good')).toBeGreaterThan(0);
+    expect(sentimentScore('the service was pretty good')).toBeLessThan(
+      sentimentScore('the service was good'),
+    );
+    expect(sentimentScore('the service was pretty bad')).toBeGreaterThan(
+      sentimentScore('the service was bad'),
+    );
+    expect(sentimentScore('the service was pretty bad')).toBeLessThan(0);
+    expect(sentimentScore('a pretty garden')).toBeGreaterThan(0);
+  });
+
+  it('reads a greeting as friendly, less than praise, and no match for a complaint', () => {
+    expect(sentimentScore('Good morning!')).toBeGreaterThan(0.05);
+    expect(sentimentScore('Good morning!')).toBeLessThan(sentimentScore('Good service!'));
+    expect(sentimentScore('Good morning, my order never arrived and nobody answers.')).toBeLessThan(-0.3);
   });
 
   it('does not let a repeated "no" deny itself', () => {

@@ -11,6 +11,9 @@ import {
   CONTRAST_FORWARD,
   EMOJI_VALENCE,
   EXPLETIVE_INTENSIFIERS,
+  GREETING_VALENCE,
+  GREETINGS,
+  HEDGING_ADJECTIVES,
   INTENSIFIER_STEP,
   isNegator,
   NEGATED_EXPECTATION_VALENCE,
@@ -132,15 +135,13 @@ function phraseAt(tokens: readonly Token[], index: number): Phrase | undefined {
   return undefined;
 }
 
-/** An expletive intensifies only when the next word carries valence ("fucking great", not "damn it"). */
-function isExpletiveIntensifier(tokens: readonly Token[], index: number): boolean {
+/**
+ * Whether the word after `index` carries valence for the word at `index` to grade: an expletive intensifies only
+ * then ("fucking great", not "damn it"), and "pretty" hedges only then ("pretty good", not "pretty dress").
+ */
+function gradesNextWord(tokens: readonly Token[], index: number): boolean {
   const next = tokens[index + 1];
-  return (
-    EXPLETIVE_INTENSIFIERS.has(tokens[index]!.lower) &&
-    next !== undefined &&
-    next.kind === 'word' &&
-    lookUpWord(next.lower) !== undefined
-  );
+  return next !== undefined && next.kind === 'word' && lookUpWord(next.lower) !== undefined;
 }
 
 /** "reaaally", "soooooo": an intensifier with a letter held is still that intensifier. */
@@ -157,7 +158,8 @@ function boosterIncrement(lower: string): number {
 function boosterAt(tokens: readonly Token[], index: number): number {
   const token = tokens[index]!;
   if (token.kind !== 'word') return 0;
-  if (isExpletiveIntensifier(tokens, index)) return INTENSIFIER_STEP;
+  if (EXPLETIVE_INTENSIFIERS.has(token.lower) && gradesNextWord(tokens, index)) return INTENSIFIER_STEP;
+  if (HEDGING_ADJECTIVES.has(token.lower) && gradesNextWord(tokens, index)) return -INTENSIFIER_STEP;
   const previous = tokens[index - 1];
   if (token.lower === 'of' || token.lower === 'little' || token.lower === 'bit') {
     if (previous !== undefined && TWO_WORD_DAMPENERS.has(`${previous.lower} ${token.lower}`)) {
@@ -548,7 +550,8 @@ export function sentenceValence(tokens: readonly Token[]): number {
 
 /**
  * Unsquashed valence of a document from its sentences. A sentence that opens with "But" or "However" answers what
- * came before, so it outweighs it exactly as the clause after a "but" does inside one sentence.
+ * came before, so it outweighs it exactly as the clause after a "but" does inside one sentence. A greeting counts
+ * only in a text with nothing else to say.
  * @example documentValence(tokenised, valences) for "Great food. But the service was awful." is negative
  */
 export function documentValence(
@@ -564,7 +567,14 @@ export function documentValence(
       sum += valences[index]!;
     }
   }
-  return sum;
+  return sum === 0 && sentenceTokens.some(greets) ? GREETING_VALENCE : sum;
+}
+
+function greets(tokens: readonly Token[]): boolean {
+  for (let i = 0; i + 1 < tokens.length; i++) {
+    if (GREETINGS.has(`${tokens[i]!.lower} ${tokens[i + 1]!.lower}`)) return true;
+  }
+  return false;
 }
 
 /** Squashes a valence sum into −1…+1. */

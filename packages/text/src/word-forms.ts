@@ -69,6 +69,9 @@ function inflectedEntry(word: string): string | undefined {
   if (word.endsWith('ily')) return listed(`${word.slice(0, -3)}y`);
   if (word.endsWith('bly')) return listed(`${word.slice(0, -1)}e`);
   if (word.endsWith('ly')) return listed(word.slice(0, -2));
+  // The quality as a noun: "rudeness", "laziness", "helpfulness".
+  if (word.endsWith('iness')) return listed(`${word.slice(0, -5)}y`);
+  if (word.endsWith('ness')) return listed(word.slice(0, -4));
   // Noun and verb forms.
   if (word.endsWith("'s")) return listedNounOrVerb(word.slice(0, -2));
   if (word.endsWith('ies') || word.endsWith('ied')) return listedNounOrVerb(`${word.slice(0, -3)}y`);
