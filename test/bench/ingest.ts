@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
 import { createDb, createOrganisation, createSource } from '@cxloop/db';
 import { generateSigningSecret, SecretBox } from '@cxloop/runtime';
 import {
@@ -13,6 +12,7 @@ import {
 } from '../support/processes.js';
 import { flushRedisPrefix } from '../support/redis.js';
 import { createTestDatabase, dropTestDatabase } from '../support/test-database.js';
+import { describeMachine } from './machine.js';
 import { cpuDuring } from './process-cpu.js';
 
 /**
@@ -23,8 +23,8 @@ import { cpuDuring } from './process-cpu.js';
 const DURATION_SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 /**
  * Concurrent connections of the generator, one scenario each. At 32 the API waits on PostgreSQL and Redis
- * round trips with CPU to spare, so throughput there is latency-bound; 256 keeps both servers saturated and
- * measures capacity, which is what the ratio to the bare route compares.
+ * round trips with CPU to spare, so throughput there is latency-bound; 256 brings the two cores close to
+ * saturation (sampled once: API 75 %, PostgreSQL 50 %, generator 35 % of a core), which measures capacity.
  */
 const CONNECTIONS = (process.env.BENCH_CONNECTIONS ?? '32,256').split(',').map(Number);
 /**
@@ -83,6 +83,7 @@ const database = await createTestDatabase(`cxloop_bench_${runId}`);
 const redisPrefix = `cxbench:${runId}`;
 const db = createDb(database.url, { maxConnections: 2 });
 try {
+  const machine = await describeMachine(db);
   const org = await createOrganisation(db, 'Bench org');
   const secret = generateSigningSecret();
   const source = await createSource(db, {
@@ -160,12 +161,7 @@ try {
   const report = {
     benchmark: 'ingest',
     at: new Date().toISOString(),
-    machine: {
-      cpus: cpus().length,
-      cpuModel: cpus()[0]?.model,
-      memoryGiB: Math.round(totalmem() / 2 ** 30),
-      node: process.version,
-    },
+    machine,
     tool: 'autocannon',
     durationSeconds: DURATION_SECONDS,
     scenarios,
