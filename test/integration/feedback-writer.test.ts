@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { FeedbackWriter } from '@cxloop/api/feedback-writer';
-import type { FeedbackToStore } from '@cxloop/db';
+import { type Db, type FeedbackToStore, storeFeedbackBatch } from '@cxloop/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTenant, startTestApi, type TestApi, type TestTenant } from '../support/fixtures.js';
 
@@ -75,5 +75,44 @@ describe('FeedbackWriter (group commit of concurrent deliveries)', () => {
       .where('external_id', 'in', good)
       .execute();
     expect(stored).toHaveLength(5);
+  });
+
+  it('writes a delivery at once when nothing is in flight, and fills the next statement while one is', async () => {
+    const statements: number[] = [];
+    const countingStore = (db: Db, rows: readonly FeedbackToStore[]) => {
+      statements.push(rows.length);
+      return storeFeedbackBatch(db, rows);
+    };
+    const writer = new FeedbackWriter(api.db, countingStore);
+    const first = writer.store([row(`fill-${randomUUID()}`)]);
+    // Started synchronously: a lone delivery does not wait for company.
+    expect(statements).toEqual([1]);
+    const followers = Array.from({ length: 10 }, () => writer.store([row(`fill-${randomUUID()}`)]));
+    // Fewer rows than a filled statement holds: they wait (at most a few milliseconds) instead of each
+    // taking a free connection for a statement of one row.
+    expect(statements).toEqual([1]);
+    const large = writer.store(Array.from({ length: 40 }, () => row(`fill-${randomUUID()}`)));
+    // Enough rows to fill a statement: it starts without waiting, taking the ten queued before it along.
+    expect(statements).toEqual([1, 50]);
+    await Promise.all([first, ...followers, large]);
+    expect(statements).toEqual([1, 50]);
+  });
+
+  it('writes what waited for company after a few milliseconds, while the statement before is still in flight', async () => {
+    const statements: number[] = [];
+    const slowFirstStore = async (db: Db, rows: readonly FeedbackToStore[]) => {
+      statements.push(rows.length);
+      if (statements.length === 1) await new Promise((resolve) => setTimeout(resolve, 300));
+      return storeFeedbackBatch(db, rows);
+    };
+    const writer = new FeedbackWriter(api.db, slowFirstStore);
+    let firstDone = false;
+    const first = writer.store([row(`wait-${randomUUID()}`)]).then(() => {
+      firstDone = true;
+    });
+    await Promise.all(Array.from({ length: 3 }, () => writer.store([row(`wait-${randomUUID()}`)])));
+    expect(statements).toEqual([1, 3]);
+    expect(firstDone).toBe(false);
+    await first;
   });
 });

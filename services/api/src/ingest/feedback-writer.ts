@@ -10,13 +10,23 @@ interface PendingWrite {
 const WRITES_IN_FLIGHT = 4;
 /** Rows per statement, well inside PostgreSQL's 65 535 bind parameters at ~15 columns a row. */
 const ROWS_PER_WRITE = 2_000;
+/**
+ * While a statement is in flight, the next one starts only with this many rows or after FILL_MS. Starting at
+ * once left statements of ~4 rows at 2,000 events/s, and PostgreSQL's cost per commit dominated: filling them
+ * cut PostgreSQL's CPU per event by about a third (`pnpm bench:ingest`, 220 -> 140 µs).
+ */
+const FILL_ROWS = 32;
+/** The most a delivery waits for company; it waits at all only while another statement is in flight. */
+const FILL_MS = 2;
+
+type StoreBatch = (db: Db, rows: readonly FeedbackToStore[]) => Promise<StoredFeedback[]>;
 
 /**
  * Commits the feedback of concurrent deliveries together (group commit). A delivery that arrives while
  * writes are in flight joins the next statement, so under load one commit (one fsync) carries many
- * deliveries instead of one each. Each caller still gets its own rows' ids only after they are committed;
- * when a shared statement fails, every delivery in it is retried on its own, so one bad delivery (its
- * source deleted meanwhile, say) cannot fail the others.
+ * deliveries instead of one each; with nothing in flight a delivery is written at once. Each caller still
+ * gets its own rows' ids only after they are committed; when a shared statement fails, every delivery in it
+ * is retried on its own, so one bad delivery (its source deleted meanwhile, say) cannot fail the others.
  *
  * @example
  * const writer = new FeedbackWriter(db);
@@ -24,21 +34,42 @@ const ROWS_PER_WRITE = 2_000;
  */
 export class FeedbackWriter {
   readonly #queue: PendingWrite[] = [];
+  #queuedRows = 0;
   #inFlight = 0;
+  #fillTimer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly db: Db) {}
+  /** `storeBatch` is injected so tests can see how deliveries are grouped into statements. */
+  constructor(
+    private readonly db: Db,
+    private readonly storeBatch: StoreBatch = storeFeedbackBatch,
+  ) {}
 
   store(rows: readonly FeedbackToStore[]): Promise<StoredFeedback[]> {
     if (rows.length === 0) return Promise.resolve([]);
     const stored = new Promise<StoredFeedback[]>((resolve, reject) =>
       this.#queue.push({ rows, resolve, reject }),
     );
+    this.#queuedRows += rows.length;
     this.#writeNext();
     return stored;
   }
 
   #writeNext(): void {
     if (this.#inFlight >= WRITES_IN_FLIGHT || this.#queue.length === 0) return;
+    if (this.#inFlight > 0 && this.#queuedRows < FILL_ROWS) {
+      this.#fillTimer ??= setTimeout(() => {
+        this.#fillTimer = undefined;
+        this.#startWrite();
+      }, FILL_MS);
+      return;
+    }
+    this.#startWrite();
+  }
+
+  #startWrite(): void {
+    if (this.#inFlight >= WRITES_IN_FLIGHT || this.#queue.length === 0) return;
+    clearTimeout(this.#fillTimer);
+    this.#fillTimer = undefined;
     const batch = this.#takeBatch();
     this.#inFlight += 1;
     this.#write(batch).finally(() => {
@@ -56,6 +87,7 @@ export class FeedbackWriter {
     ) {
       const next = this.#queue.shift()!;
       rows += next.rows.length;
+      this.#queuedRows -= next.rows.length;
       batch.push(next);
     }
     return batch;
@@ -63,7 +95,7 @@ export class FeedbackWriter {
 
   async #write(batch: PendingWrite[]): Promise<void> {
     try {
-      const stored = await storeFeedbackBatch(
+      const stored = await this.storeBatch(
         this.db,
         batch.flatMap((write) => write.rows),
       );
@@ -78,7 +110,7 @@ export class FeedbackWriter {
         return;
       }
       await Promise.all(
-        batch.map((write) => storeFeedbackBatch(this.db, write.rows).then(write.resolve, write.reject)),
+        batch.map((write) => this.storeBatch(this.db, write.rows).then(write.resolve, write.reject)),
       );
     }
   }
