@@ -231,7 +231,7 @@ if (ingest) {
       ? [
           `CPU per event at a fixed ${n(ingest.cpu.requestsPerSecond)} single events/s over ${ingest.cpu.connections} connections, well below`,
           'capacity, so that each process gets the CPU it asks for: CPU seconds of each process (from /proc) over the',
-          "window, divided by the events accepted. The API's figure includes what it makes PostgreSQL and Redis do.",
+          'window, divided by the events accepted. The total includes what the API makes PostgreSQL and Redis do.',
           '',
           '| Process | cxloop µs per event | bare route µs per event |',
           '| --- | --- | --- |',
