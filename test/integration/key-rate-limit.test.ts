@@ -78,4 +78,26 @@ describe('RateLimits', () => {
       redis.disconnect();
     }
   });
+
+  it('gives every counter an expiry when it is created, and keeps it as the window fills', async () => {
+    const redis = new Redis(redisUrl);
+    try {
+      const limits = new RateLimits(redis, api.prefix);
+      const subject = `test:${randomUUID()}`;
+      const now = Date.now();
+      await limits.take(subject, 10, now);
+      const [key] = await redis.keys(`${api.prefix}:ratelimit:${subject}:*`);
+      expect(key).toBeDefined();
+      const firstTtl = await redis.ttl(key!);
+      expect(firstTtl).toBeGreaterThan(60);
+      expect(firstTtl).toBeLessThanOrEqual(120);
+      // A counter that already exists keeps its expiry: the window cannot be stretched by traffic.
+      await redis.expire(key!, 30);
+      await Promise.all(Array.from({ length: 5 }, () => limits.take(subject, 10, now)));
+      expect(await redis.ttl(key!)).toBeLessThanOrEqual(30);
+      expect(await redis.get(key!)).toBe('6');
+    } finally {
+      redis.disconnect();
+    }
+  });
 });
