@@ -8,6 +8,7 @@ import {
   type TestApi,
   type TestTenant,
 } from '../support/fixtures.js';
+import { expectQueuedForAnalysis, queuedFeedbackIds } from '../support/redis.js';
 
 /** "Send test event": a signed test delivery through the source's real webhook route, logged, never stored. */
 let api: TestApi;
@@ -48,7 +49,7 @@ const sendTest = (tenant: TestTenant, apiKey = tenant.apiKeys.admin, sourceId = 
 describe('POST /v1/sources/:id/test-delivery', () => {
   it('verifies through the webhook, shows in the delivery log and stores no feedback', async () => {
     const tenant = await createTenant(api.db, api.secretBox, 'Test delivery org');
-    const waitingBefore = await api.analyzeQueue.getJobCountByTypes('waiting', 'delayed');
+    const queuedBefore = await queuedFeedbackIds(api.analyzeQueue);
 
     const response = await sendTest(tenant);
     expect(response.statusCode, response.body).toBe(200);
@@ -66,9 +67,13 @@ describe('POST /v1/sources/:id/test-delivery', () => {
     expect(log[0]!.redactedBody).toContain('cxloop.test');
     // A test never becomes feedback, so it can never count towards a score.
     expect(await countFeedback(api.db, tenant.sourceId)).toBe(0);
-    // The API enqueues within 20 ms of a delivery; well past that, still nothing was enqueued.
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(await api.analyzeQueue.getJobCountByTypes('waiting', 'delayed')).toBe(waitingBefore);
+    // The hand-off enqueues in arrival order: once a real delivery made after the test is queued, anything
+    // the test had handed off would be queued too. Only the real one is.
+    const real = await postSigned(api.app, tenant, { externalId: 'after-the-test', text: 'Real feedback' });
+    expect(real.statusCode, real.body).toBe(202);
+    await expectQueuedForAnalysis(api.analyzeQueue, real.json().id);
+    const queuedAfter = await queuedFeedbackIds(api.analyzeQueue);
+    expect([...queuedAfter].filter((id) => !queuedBefore.has(id))).toEqual([real.json().id]);
   });
 
   it('signs with the current secret after a rotation', async () => {
