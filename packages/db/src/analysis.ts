@@ -29,6 +29,7 @@ export async function saveFeedbackAnalyses(
       const saved = analyses.filter((analysis) => firstSaved.has(analysis.feedback_id));
       if (saved.length > 0) await onFirstSave(trx, saved);
     }
+    const received = receivedRange(analyses);
     await trx
       .updateTable('feedback')
       .set({ status: 'analysed', analysed_at: new Date() })
@@ -38,8 +39,28 @@ export async function saveFeedbackAnalyses(
         'in',
         analyses.map((analysis) => analysis.feedback_id),
       )
+      .$if(received !== undefined, (update) =>
+        update.where('received_at', '>=', received!.from).where('received_at', '<=', received!.to),
+      )
       .execute();
   });
+}
+
+/**
+ * The receipt times the analyses' feedback lie between, when every analysis names its feedback's. Feedback is
+ * partitioned by month of receipt and its primary key is (id, received_at): bounded, an update by id reads the
+ * one or two months the batch came from; unbounded, it probes every month (measured with 40 monthly
+ * partitions and 300,000 rows: 73 ms against 1.4 ms for a batch of 100).
+ */
+function receivedRange(analyses: readonly NewFeedbackAnalysis[]): { from: Date; to: Date } | undefined {
+  let from: Date | undefined;
+  let to: Date | undefined;
+  for (const { feedback_received_at: receivedAt } of analyses) {
+    if (receivedAt === undefined) return undefined;
+    if (from === undefined || receivedAt < from) from = receivedAt;
+    if (to === undefined || receivedAt > to) to = receivedAt;
+  }
+  return from && to ? { from, to } : undefined;
 }
 
 /** One feedback's analysis: `saveFeedbackAnalyses` for a batch of one. */
