@@ -33,6 +33,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createTenant,
   eventually,
+  plainAnalysis,
   startTestApi,
   type TestApi,
   type TestTenant,
@@ -82,18 +83,7 @@ async function analysedFeedback(db: Db, orgTenant: TestTenant, seeds: readonly S
     })),
   );
   for (const [index, row] of stored.entries()) {
-    await saveFeedbackAnalysis(db, {
-      feedback_id: row.id,
-      org_id: orgTenant.orgId,
-      analyser_version: 'test',
-      language: 'en',
-      sentiment_score: -0.5,
-      sentiment_label: 'negative',
-      severity: 'none',
-      urgency: 0,
-      redacted_text: 'The delivery was late again',
-      details: JSON.stringify({ topics: seeds[index]!.topics ?? [] }),
-    });
+    await saveFeedbackAnalysis(db, plainAnalysis(row.id, orgTenant.orgId, seeds[index]!.topics));
   }
   return stored.map((row) => row.id);
 }

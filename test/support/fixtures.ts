@@ -1,7 +1,14 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { type AppDeps, buildApp, issueApiKey } from '@cxloop/api';
 import type { Role } from '@cxloop/contracts';
-import { createApiKey, createDb, createOrganisation, createSource, type Db } from '@cxloop/db';
+import {
+  createApiKey,
+  createDb,
+  createOrganisation,
+  createSource,
+  type Db,
+  type NewFeedbackAnalysis,
+} from '@cxloop/db';
 import {
   type AnalyzeQueue,
   closeQueue,
@@ -174,4 +181,24 @@ export async function eventually<T>(
     if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+/** A stored analysis for tests that need analysed feedback without running the analyser. */
+export function plainAnalysis(
+  feedbackId: string,
+  orgId: string,
+  topics: readonly unknown[] = [],
+): NewFeedbackAnalysis {
+  return {
+    feedback_id: feedbackId,
+    org_id: orgId,
+    analyser_version: 'test',
+    language: 'en',
+    sentiment_score: -0.5,
+    sentiment_label: 'negative',
+    severity: 'none',
+    urgency: 0,
+    redacted_text: 'The delivery was late again',
+    details: JSON.stringify({ topics }),
+  };
 }

@@ -8,10 +8,20 @@ export const queueNames = {
   outbound: 'outbound',
 } as const;
 
+/**
+ * Receipt times (ISO 8601) that a set of feedback lies between, both included. Feedback is partitioned by
+ * month of receipt and keyed (id, received_at): a worker that knows the range reads only those months, where
+ * a look-up by id alone probes every month.
+ */
+export const ReceivedBetween = z.tuple([z.iso.datetime({ offset: true }), z.iso.datetime({ offset: true })]);
+export type ReceivedBetween = z.infer<typeof ReceivedBetween>;
+
 /** One feedback row of one organisation, as the API and the sweeper hand it to a queue. */
 export interface FeedbackRef {
   feedbackId: string;
   orgId: string;
+  /** Where its producer knew it: the feedback's receipt time, or the range of the job that carried it. */
+  receivedBetween?: ReceivedBetween | undefined;
 }
 
 /**
@@ -28,7 +38,12 @@ export const MAX_FEEDBACK_PER_JOB = 100;
  * in two batches (a sweeper pass over a backlog the API had enqueued) is still processed once.
  */
 export const FeedbackBatchJob = z
-  .object({ orgId: z.uuid(), feedbackIds: z.array(z.uuid()).min(1).max(MAX_FEEDBACK_PER_JOB) })
+  .object({
+    orgId: z.uuid(),
+    feedbackIds: z.array(z.uuid()).min(1).max(MAX_FEEDBACK_PER_JOB),
+    /** Present when every feedback's receipt time was known to the producer. */
+    receivedBetween: ReceivedBetween.optional(),
+  })
   .strict();
 export type FeedbackBatchJob = z.infer<typeof FeedbackBatchJob>;
 

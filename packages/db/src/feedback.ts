@@ -1,12 +1,14 @@
-import { sql } from 'kysely';
+import { type ExpressionBuilder, sql } from 'kysely';
 import { type Db, type PreparedStatement, queryPrepared } from './connection.js';
-import type { Feedback, FeedbackAnalysis } from './schema.js';
+import type { Database, Feedback, FeedbackAnalysis } from './schema.js';
 
 export interface StoredFeedback {
   id: string;
   externalId: string;
   /** false when the row already existed: a redelivery, answered with the original id. */
   created: boolean;
+  /** The receipt time of a row this call created, so its jobs can carry it (`ReceivedRange`). */
+  receivedAt?: Date | undefined;
 }
 
 const keyOf = (row: { source_id: string; external_id: string }) => `${row.source_id} ${row.external_id}`;
@@ -69,7 +71,7 @@ const insertFeedback: PreparedStatement = {
     select ${STORED_COLUMNS.map(([column]) => (column === 'received_at' ? 'coalesce(received_at, now())' : column)).join(', ')}
     from unnest(${STORED_COLUMNS.map(([, type], index) => `$${index + 1}::${type}[]`).join(', ')})
       as row(${STORED_COLUMNS.map(([column]) => column).join(', ')})
-    returning id, source_id, external_id`,
+    returning id, source_id, external_id, received_at`,
 };
 
 export async function storeFeedbackBatch(
@@ -77,14 +79,19 @@ export async function storeFeedbackBatch(
   rows: readonly FeedbackToStore[],
 ): Promise<StoredFeedback[]> {
   if (rows.length === 0) return [];
-  const inserted = await queryPrepared<{ id: string; source_id: string; external_id: string }>(
+  const inserted = await queryPrepared<{
+    id: string;
+    source_id: string;
+    external_id: string;
+    received_at: Date;
+  }>(
     db,
     insertFeedback,
     STORED_COLUMNS.map(([column]) => rows.map((row) => row[column] ?? null)),
   );
-  const insertedIds = new Map(inserted.map((row) => [keyOf(row), row.id]));
+  const insertedRows = new Map(inserted.map((row) => [keyOf(row), row]));
   const missing = [
-    ...new Map(rows.filter((row) => !insertedIds.has(keyOf(row))).map((row) => [keyOf(row), row])),
+    ...new Map(rows.filter((row) => !insertedRows.has(keyOf(row))).map((row) => [keyOf(row), row])),
   ];
   // Joined on the keys as two arrays rather than `(source_id, external_id) in (…)`: on a freshly loaded
   // table the list form took about half a second per 500 keys (rerunning a 100k-row import: 114 s; joined:
@@ -110,11 +117,13 @@ export async function storeFeedbackBatch(
   const claimed = new Set<string>();
   return rows.map((row) => {
     const key = keyOf(row);
-    const createdId = claimed.has(key) ? undefined : insertedIds.get(key);
+    const created = claimed.has(key) ? undefined : insertedRows.get(key);
     claimed.add(key);
-    const id = insertedIds.get(key) ?? existingIds.get(key);
+    const id = insertedRows.get(key)?.id ?? existingIds.get(key);
     if (id === undefined) throw new Error(`feedback ${row.external_id} neither inserted nor found`);
-    return { id, externalId: row.external_id, created: createdId !== undefined };
+    return created
+      ? { id, externalId: row.external_id, created: true, receivedAt: created.received_at }
+      : { id, externalId: row.external_id, created: false };
   });
 }
 
@@ -142,27 +151,60 @@ export async function findFeedback(
 }
 
 /** Loads what analysis needs; the job carries ids only, the row is the system of record. */
-export async function findFeedbackForAnalysis(db: Db, orgId: string, feedbackIds: readonly string[]) {
+/**
+ * Receipt times a batch of feedback lies between, both included. Feedback is partitioned by month of receipt
+ * and keyed (id, received_at): a look-up by id that names the range reads only those months, where one by id
+ * alone probes every month (40 monthly partitions, 300,000 rows: 73 ms against 1.4 ms for 100 ids).
+ */
+export type ReceivedRange = readonly [from: Date, to: Date];
+
+/** The condition that keeps a look-up of feedback inside `range`; none without one. */
+export function receivedWithin(
+  eb: ExpressionBuilder<Database, 'feedback'>,
+  range: ReceivedRange | undefined,
+) {
+  return range ? eb.between('received_at', range[0], range[1]) : eb.lit(true);
+}
+
+export async function findFeedbackForAnalysis(
+  db: Db,
+  orgId: string,
+  feedbackIds: readonly string[],
+  received?: ReceivedRange,
+) {
   if (feedbackIds.length === 0) return [];
-  return db
-    .selectFrom('feedback')
-    .select([
-      'id',
-      'org_id',
-      'source_id',
-      'unit_id',
-      'channel',
-      'text',
-      'nps',
-      'csat',
-      'ces',
-      'customer_ref',
-      'status',
-      'received_at',
-    ])
-    .where('org_id', '=', orgId)
-    .where('id', 'in', feedbackIds)
-    .execute();
+  const find = (ids: readonly string[], range: ReceivedRange | undefined) =>
+    db
+      .selectFrom('feedback')
+      .select([
+        'id',
+        'org_id',
+        'source_id',
+        'unit_id',
+        'channel',
+        'text',
+        'nps',
+        'csat',
+        'ces',
+        'customer_ref',
+        'status',
+        'received_at',
+      ])
+      .where('org_id', '=', orgId)
+      .where('id', 'in', ids)
+      .where((eb) => receivedWithin(eb, range))
+      .execute();
+  const rows = await find(feedbackIds, received);
+  if (received === undefined || rows.length === feedbackIds.length) return rows;
+  // A row outside its job's receipt range (its receipt time corrected since) is found by id alone.
+  const found = new Set(rows.map((row) => row.id));
+  return [
+    ...rows,
+    ...(await find(
+      feedbackIds.filter((id) => !found.has(id)),
+      undefined,
+    )),
+  ];
 }
 
 /** A pipeline stage a feedback row can be stuck before: analysis, or being counted into rollups. */
@@ -183,11 +225,14 @@ export async function listFeedbackAwaiting(
   db: Db,
   stage: PipelineStage,
   page: { graceSeconds: number; limit: number; after?: StageCursor | undefined },
-): Promise<{ rows: { id: string; org_id: string }[]; next: StageCursor | undefined }> {
+): Promise<{
+  rows: { id: string; org_id: string; received_at: Date }[];
+  next: StageCursor | undefined;
+}> {
   const since = stage === 'analysis' ? 'received_at' : 'analysed_at';
   let query = db
     .selectFrom('feedback')
-    .select(['id', 'org_id', `${since} as at`])
+    .select(['id', 'org_id', 'received_at', `${since} as at`])
     .where(since, '<', sql<Date>`now() - make_interval(secs => ${page.graceSeconds})`);
   query =
     stage === 'analysis'

@@ -1,5 +1,6 @@
 import { type Insertable, sql } from 'kysely';
 import type { Db } from './connection.js';
+import { type ReceivedRange, receivedWithin } from './feedback.js';
 import type { RollupDailyTable, RollupTopicDailyTable } from './rollups.tables.js';
 import type { Database } from './schema.js';
 import { reviseSettledRollups, settledForWriterBefore, utcDay } from './settled-days.js';
@@ -187,30 +188,44 @@ export async function countFeedbackBatchIntoRollups(
   orgId: string,
   feedbackIds: readonly string[],
   now: Date,
+  received?: ReceivedRange,
 ): Promise<AggregationOutcome[]> {
   if (feedbackIds.length === 0) return [];
   return db.transaction().execute(async (trx) => {
-    const claimed = await trx
-      .updateTable('feedback')
-      .set({ aggregated_at: now })
-      .where('org_id', '=', orgId)
-      .where('id', 'in', feedbackIds)
-      .where('status', '=', 'analysed')
-      .where('aggregated_at', 'is', null)
-      .returning([
-        'id',
-        'unit_id',
-        'channel',
-        'touchpoint',
-        'customer_ref',
-        'metadata',
-        'nps',
-        'csat',
-        'ces',
-        'received_at',
-        'analysed_at',
-      ])
-      .execute();
+    const claim = (ids: readonly string[], range: ReceivedRange | undefined) =>
+      trx
+        .updateTable('feedback')
+        .set({ aggregated_at: now })
+        .where('org_id', '=', orgId)
+        .where('id', 'in', ids)
+        .where((eb) => receivedWithin(eb, range))
+        .where('status', '=', 'analysed')
+        .where('aggregated_at', 'is', null)
+        .returning([
+          'id',
+          'unit_id',
+          'channel',
+          'touchpoint',
+          'customer_ref',
+          'metadata',
+          'nps',
+          'csat',
+          'ces',
+          'received_at',
+          'analysed_at',
+        ])
+        .execute();
+    const claimed = await claim(feedbackIds, received);
+    // A row outside its job's receipt range (its receipt time corrected since) is claimed by id alone.
+    if (received !== undefined && claimed.length < feedbackIds.length) {
+      const found = new Set(claimed.map((row) => row.id));
+      claimed.push(
+        ...(await claim(
+          feedbackIds.filter((id) => !found.has(id)),
+          undefined,
+        )),
+      );
+    }
     const outcomes = new Map<string, AggregationOutcome>();
     if (claimed.length === 0) return feedbackIds.map(() => ({ counted: false }));
     const analyses = await trx

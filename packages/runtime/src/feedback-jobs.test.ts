@@ -24,6 +24,34 @@ describe('feedback batch jobs', () => {
     ]);
   });
 
+  it("carries the receipt range of a job's feedback when every one's is known, and hands it to each", async () => {
+    const orgId = randomUUID();
+    const [early, late, unknown] = ids(3);
+    const at = (iso: string) => [iso, iso] as [string, string];
+    const known = [
+      { feedbackId: late!, orgId, receivedBetween: at('2026-11-30T23:59:59.999Z') },
+      { feedbackId: early!, orgId, receivedBetween: at('2026-10-01T00:00:00.000Z') },
+    ];
+    const [job] = feedbackBatches(known);
+    expect(job).toEqual({
+      orgId,
+      feedbackIds: [late, early],
+      receivedBetween: ['2026-10-01T00:00:00.000Z', '2026-11-30T23:59:59.999Z'],
+    });
+    // The range travels through Redis as JSON and is checked there like the rest of the payload.
+    expect(feedbackBatchOf(JSON.parse(JSON.stringify(job)), 'analyze')).toEqual(job);
+    expect(() => feedbackBatchOf({ ...job, receivedBetween: ['yesterday', 'today'] }, 'analyze')).toThrow(
+      UnrecoverableError,
+    );
+    // One feedback of unknown receipt leaves the whole job unbounded: workers then look up by id alone.
+    expect(feedbackBatches([...known, { feedbackId: unknown!, orgId }])[0]).not.toHaveProperty(
+      'receivedBetween',
+    );
+    const seen: unknown[] = [];
+    await processFeedbackBatch(job!, async (ref) => seen.push(ref.receivedBetween));
+    expect(seen).toEqual([job!.receivedBetween, job!.receivedBetween]);
+  });
+
   it('names a batch of one by its feedback and a larger one by its set of ids', () => {
     const orgId = randomUUID();
     const [one, two, three] = ids(3);

@@ -26,7 +26,9 @@ export async function processFeedbackBatch<Outcome>(
   run: (ref: FeedbackRef) => Promise<Outcome>,
 ): Promise<FeedbackBatchOutcome<Outcome>> {
   const settled = await Promise.allSettled(
-    job.feedbackIds.map((feedbackId) => run({ feedbackId, orgId: job.orgId })),
+    job.feedbackIds.map((feedbackId) =>
+      run({ feedbackId, orgId: job.orgId, receivedBetween: job.receivedBetween }),
+    ),
   );
   const outcome: FeedbackBatchOutcome<Outcome> = { done: [], missing: [] };
   let unrecoverable: unknown;

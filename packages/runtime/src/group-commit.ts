@@ -1,4 +1,4 @@
-import type { FeedbackRef } from '@cxloop/contracts';
+import type { FeedbackRef, ReceivedBetween } from '@cxloop/contracts';
 
 /**
  * Group commit for work items that each wait for their own outcome: an item submitted while a commit is in
@@ -77,29 +77,57 @@ export class GroupCommit<Item, Outcome> {
   }
 }
 
-/** Feedback ids grouped by organisation, each group in the order given. */
-export function idsByOrganisation(refs: readonly FeedbackRef[]): Map<string, string[]> {
-  const idsByOrg = new Map<string, string[]>();
+/** Feedback grouped by organisation, each group in the order given. */
+export function refsByOrganisation(refs: readonly FeedbackRef[]): Map<string, FeedbackRef[]> {
+  const byOrg = new Map<string, FeedbackRef[]>();
   for (const ref of refs) {
-    const ids = idsByOrg.get(ref.orgId);
-    if (ids) ids.push(ref.feedbackId);
-    else idsByOrg.set(ref.orgId, [ref.feedbackId]);
+    const group = byOrg.get(ref.orgId);
+    if (group) group.push(ref);
+    else byOrg.set(ref.orgId, [ref]);
   }
-  return idsByOrg;
+  return byOrg;
+}
+
+/** The receipt range that covers every ref's, or undefined when any ref's is unknown. */
+export function receivedBetweenOf(refs: readonly FeedbackRef[]): ReceivedBetween | undefined {
+  let from: string | undefined;
+  let to: string | undefined;
+  for (const { receivedBetween } of refs) {
+    if (receivedBetween === undefined) return undefined;
+    if (from === undefined || Date.parse(receivedBetween[0]) < Date.parse(from)) from = receivedBetween[0];
+    if (to === undefined || Date.parse(receivedBetween[1]) > Date.parse(to)) to = receivedBetween[1];
+  }
+  return from !== undefined && to !== undefined ? [from, to] : undefined;
+}
+
+/** A receipt range as dates, for the repository calls that take one. */
+export function receivedDates(between: ReceivedBetween | undefined): readonly [Date, Date] | undefined {
+  return between && [new Date(between[0]), new Date(between[1])];
+}
+
+/** A feedback's receipt time as the one-point range a ref carries. */
+export function receivedAtPoint(receivedAt: Date): ReceivedBetween {
+  const iso = receivedAt.toISOString();
+  return [iso, iso];
 }
 
 /**
  * Runs a batch of feedback jobs one organisation at a time (every repository call is scoped to one
  * organisation) and puts the outcomes back in the order of `jobs`. `commitOrganisation` returns one outcome
- * per id, in the order of the ids it was given.
+ * per id, in the order of the ids it was given; it also gets the receipt range of those ids when known.
  */
 export async function perOrganisation<Outcome>(
   jobs: readonly FeedbackRef[],
-  commitOrganisation: (orgId: string, feedbackIds: string[]) => Promise<readonly Outcome[]>,
+  commitOrganisation: (
+    orgId: string,
+    feedbackIds: string[],
+    receivedBetween: ReceivedBetween | undefined,
+  ) => Promise<readonly Outcome[]>,
 ): Promise<Outcome[]> {
   const outcomes = new Map<string, Outcome>();
-  for (const [orgId, ids] of idsByOrganisation(jobs)) {
-    const settled = await commitOrganisation(orgId, ids);
+  for (const [orgId, refs] of refsByOrganisation(jobs)) {
+    const ids = refs.map((ref) => ref.feedbackId);
+    const settled = await commitOrganisation(orgId, ids, receivedBetweenOf(refs));
     for (const [index, id] of ids.entries()) outcomes.set(`${orgId}/${id}`, settled[index]!);
   }
   return jobs.map((job) => outcomes.get(`${job.orgId}/${job.feedbackId}`)!);

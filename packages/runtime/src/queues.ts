@@ -8,7 +8,7 @@ import {
 } from '@cxloop/contracts';
 import { type JobsOptions, Queue, type QueueOptions } from 'bullmq';
 import type { RedisOptions } from 'ioredis';
-import { idsByOrganisation } from './group-commit.js';
+import { receivedBetweenOf, refsByOrganisation } from './group-commit.js';
 import type { Logger } from './logger.js';
 import { PeriodicFlush } from './periodic-flush.js';
 import { withTimeout } from './timeout.js';
@@ -68,9 +68,15 @@ export function feedbackBatchJobId(job: FeedbackBatchJob): string {
 /** The jobs that carry `refs`: one per organisation and run of at most MAX_FEEDBACK_PER_JOB ids. */
 export function feedbackBatches(refs: readonly FeedbackRef[]): FeedbackBatchJob[] {
   const batches: FeedbackBatchJob[] = [];
-  for (const [orgId, ids] of idsByOrganisation(refs)) {
-    for (let start = 0; start < ids.length; start += MAX_FEEDBACK_PER_JOB) {
-      batches.push({ orgId, feedbackIds: ids.slice(start, start + MAX_FEEDBACK_PER_JOB) });
+  for (const [orgId, orgRefs] of refsByOrganisation(refs)) {
+    for (let start = 0; start < orgRefs.length; start += MAX_FEEDBACK_PER_JOB) {
+      const slice = orgRefs.slice(start, start + MAX_FEEDBACK_PER_JOB);
+      const receivedBetween = receivedBetweenOf(slice);
+      batches.push({
+        orgId,
+        feedbackIds: slice.map((ref) => ref.feedbackId),
+        ...(receivedBetween ? { receivedBetween } : {}),
+      });
     }
   }
   return batches;

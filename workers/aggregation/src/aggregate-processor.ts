@@ -6,6 +6,7 @@ import {
   GroupCommit,
   perOrganisation,
   processFeedbackBatch,
+  receivedDates,
   requestScoreRecompute,
   type ScoreQueue,
 } from '@cxloop/runtime';
@@ -39,8 +40,14 @@ export function createAggregateProcessor(deps: { db: Db; scoreQueue: ScoreQueue;
     maxBatch: MAX_BATCH,
     maxInFlight: 1,
     commit: (refs) =>
-      perOrganisation(refs, async (orgId, ids) => {
-        const outcomes = await countFeedbackBatchIntoRollups(deps.db, orgId, ids, now());
+      perOrganisation(refs, async (orgId, ids, receivedBetween) => {
+        const outcomes = await countFeedbackBatchIntoRollups(
+          deps.db,
+          orgId,
+          ids,
+          now(),
+          receivedDates(receivedBetween),
+        );
         await requestScoreRecompute(deps.scoreQueue, orgId);
         return outcomes.map((outcome, index) => ({
           status: 'fulfilled' as const,

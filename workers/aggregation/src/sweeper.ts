@@ -13,6 +13,7 @@ import {
   type AnalyzeQueue,
   enqueueAggregation,
   enqueueAnalysis,
+  receivedAtPoint,
   reviveFailedBatches,
 } from '@cxloop/runtime';
 
@@ -43,7 +44,13 @@ async function drain(
       limit: options.pageSize,
       after,
     });
-    await enqueue(page.rows.map((row) => ({ feedbackId: row.id, orgId: row.org_id })));
+    await enqueue(
+      page.rows.map((row) => ({
+        feedbackId: row.id,
+        orgId: row.org_id,
+        receivedBetween: receivedAtPoint(row.received_at),
+      })),
+    );
     total += page.rows.length;
     after = page.next;
   } while (after !== undefined);

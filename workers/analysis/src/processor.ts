@@ -1,4 +1,4 @@
-import type { FeedbackBatchJob, FeedbackRef } from '@cxloop/contracts';
+import type { FeedbackBatchJob, FeedbackRef, ReceivedBetween } from '@cxloop/contracts';
 import {
   type Db,
   findFeedbackForAnalysis,
@@ -14,6 +14,8 @@ import {
   GroupCommit,
   perOrganisation,
   processFeedbackBatch,
+  receivedAtPoint,
+  receivedDates,
 } from '@cxloop/runtime';
 import { analyseFeedback, type TextAnalysis } from '@cxloop/text';
 import { type Job, UnrecoverableError } from 'bullmq';
@@ -72,9 +74,12 @@ async function analyseOrganisationBatch(
   deps: { db: Db; aggregateQueue: AggregateQueue },
   orgId: string,
   feedbackIds: readonly string[],
+  receivedBetween: ReceivedBetween | undefined,
 ): Promise<PromiseSettledResult<FeedbackAnalysed>[]> {
   const rows = new Map(
-    (await findFeedbackForAnalysis(deps.db, orgId, feedbackIds)).map((row) => [row.id, row]),
+    (await findFeedbackForAnalysis(deps.db, orgId, feedbackIds, receivedDates(receivedBetween))).map(
+      (row) => [row.id, row],
+    ),
   );
   const analysed = new Map<string, Analysed>();
   for (const feedback of rows.values()) {
@@ -122,7 +127,11 @@ async function analyseOrganisationBatch(
   const found = feedbackIds.filter((id) => rows.has(id));
   await enqueueAggregation(
     deps.aggregateQueue,
-    found.map((feedbackId) => ({ feedbackId, orgId })),
+    found.map((feedbackId) => ({
+      feedbackId,
+      orgId,
+      receivedBetween: receivedAtPoint(rows.get(feedbackId)!.received_at),
+    })),
   );
   const storedAt = Date.now();
   return feedbackIds.map((feedbackId): PromiseSettledResult<FeedbackAnalysed> => {
@@ -160,7 +169,10 @@ export function createAnalyzeProcessor(deps: { db: Db; aggregateQueue: Aggregate
   const batches = new GroupCommit<FeedbackRef, FeedbackAnalysed>({
     maxBatch: MAX_BATCH,
     maxInFlight: 1,
-    commit: (refs) => perOrganisation(refs, (orgId, ids) => analyseOrganisationBatch(deps, orgId, ids)),
+    commit: (refs) =>
+      perOrganisation(refs, (orgId, ids, receivedBetween) =>
+        analyseOrganisationBatch(deps, orgId, ids, receivedBetween),
+      ),
   });
   return (job: Job<FeedbackBatchJob>): Promise<AnalyzeResult> =>
     processFeedbackBatch(feedbackBatchOf(job.data, 'analyze'), (ref) => batches.submit(ref));

@@ -6,7 +6,7 @@ import {
   type Source,
   type StoredFeedback,
 } from '@cxloop/db';
-import { type AnalysisHandOff, withTimeout } from '@cxloop/runtime';
+import { type AnalysisHandOff, receivedAtPoint, withTimeout } from '@cxloop/runtime';
 import type { FastifyBaseLogger } from 'fastify';
 import { type FieldProblem, problems } from '../problems.js';
 import type { FeedbackWriter } from './feedback-writer.js';
@@ -74,7 +74,13 @@ export function feedbackRowOf(
 
 /** The feedback a store created (not the redelivered), as analysis jobs name it. */
 function createdRefs(orgId: string, stored: readonly StoredFeedback[]): FeedbackRef[] {
-  return stored.filter((entry) => entry.created).map((entry) => ({ feedbackId: entry.id, orgId }));
+  return stored
+    .filter((entry) => entry.created)
+    .map((entry) => ({
+      feedbackId: entry.id,
+      orgId,
+      receivedBetween: entry.receivedAt && receivedAtPoint(entry.receivedAt),
+    }));
 }
 
 /**
