@@ -16,6 +16,18 @@ export const queueNames = {
 export const ReceivedBetween = z.tuple([z.iso.datetime({ offset: true }), z.iso.datetime({ offset: true })]);
 export type ReceivedBetween = z.infer<typeof ReceivedBetween>;
 
+/** The earliest and the latest of `times`; undefined when any of them is unknown, or there are none. */
+export function spanOf(times: Iterable<Date | undefined>): readonly [Date, Date] | undefined {
+  let from: Date | undefined;
+  let to: Date | undefined;
+  for (const time of times) {
+    if (time === undefined) return undefined;
+    if (from === undefined || time < from) from = time;
+    if (to === undefined || time > to) to = time;
+  }
+  return from && to ? [from, to] : undefined;
+}
+
 /** One feedback row of one organisation, as the API and the sweeper hand it to a queue. */
 export interface FeedbackRef {
   feedbackId: string;

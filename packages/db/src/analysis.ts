@@ -1,5 +1,6 @@
+import { spanOf } from '@cxloop/contracts';
 import type { Db } from './connection.js';
-import { type ReceivedRange, receivedWithin } from './feedback.js';
+import { receivedWithin } from './feedback.js';
 import type { NewFeedbackAnalysis } from './schema.js';
 
 /**
@@ -30,7 +31,7 @@ export async function saveFeedbackAnalyses(
       const saved = analyses.filter((analysis) => firstSaved.has(analysis.feedback_id));
       if (saved.length > 0) await onFirstSave(trx, saved);
     }
-    const received = receivedRange(analyses);
+    const received = spanOf(analyses.map((analysis) => analysis.feedback_received_at));
     await trx
       .updateTable('feedback')
       .set({ status: 'analysed', analysed_at: new Date() })
@@ -43,18 +44,6 @@ export async function saveFeedbackAnalyses(
       .where((eb) => receivedWithin(eb, received))
       .execute();
   });
-}
-
-/** The receipt range of the analyses' feedback (`ReceivedRange`), when every analysis names its feedback's. */
-function receivedRange(analyses: readonly NewFeedbackAnalysis[]): ReceivedRange | undefined {
-  let from: Date | undefined;
-  let to: Date | undefined;
-  for (const { feedback_received_at: receivedAt } of analyses) {
-    if (receivedAt === undefined) return undefined;
-    if (from === undefined || receivedAt < from) from = receivedAt;
-    if (to === undefined || receivedAt > to) to = receivedAt;
-  }
-  return from && to ? [from, to] : undefined;
 }
 
 /** One feedback's analysis: `saveFeedbackAnalyses` for a batch of one. */

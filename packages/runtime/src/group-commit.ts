@@ -1,4 +1,4 @@
-import type { FeedbackRef, ReceivedBetween } from '@cxloop/contracts';
+import { type FeedbackRef, type ReceivedBetween, spanOf } from '@cxloop/contracts';
 
 /**
  * Group commit for work items that each wait for their own outcome: an item submitted while a commit is in
@@ -88,21 +88,19 @@ export function refsByOrganisation(refs: readonly FeedbackRef[]): Map<string, Fe
   return byOrg;
 }
 
-/** The receipt range that covers every ref's, or undefined when any ref's is unknown. */
-export function receivedBetweenOf(refs: readonly FeedbackRef[]): ReceivedBetween | undefined {
-  let from: string | undefined;
-  let to: string | undefined;
-  for (const { receivedBetween } of refs) {
-    if (receivedBetween === undefined) return undefined;
-    if (from === undefined || Date.parse(receivedBetween[0]) < Date.parse(from)) from = receivedBetween[0];
-    if (to === undefined || Date.parse(receivedBetween[1]) > Date.parse(to)) to = receivedBetween[1];
-  }
-  return from !== undefined && to !== undefined ? [from, to] : undefined;
+/** The receipt times that cover every ref's range, or undefined when any ref's is unknown. */
+export function receivedSpanOf(refs: readonly FeedbackRef[]): readonly [Date, Date] | undefined {
+  return spanOf(
+    refs.flatMap(({ receivedBetween }) =>
+      receivedBetween ? [new Date(receivedBetween[0]), new Date(receivedBetween[1])] : [undefined],
+    ),
+  );
 }
 
-/** A receipt range as dates, for the repository calls that take one. */
-export function receivedDates(between: ReceivedBetween | undefined): readonly [Date, Date] | undefined {
-  return between && [new Date(between[0]), new Date(between[1])];
+/** `receivedSpanOf` as a job carries it. */
+export function receivedBetweenOf(refs: readonly FeedbackRef[]): ReceivedBetween | undefined {
+  const span = receivedSpanOf(refs);
+  return span && [span[0].toISOString(), span[1].toISOString()];
 }
 
 /** A feedback's receipt time as the one-point range a ref carries. */
@@ -121,13 +119,13 @@ export async function perOrganisation<Outcome>(
   commitOrganisation: (
     orgId: string,
     feedbackIds: string[],
-    receivedBetween: ReceivedBetween | undefined,
+    received: readonly [Date, Date] | undefined,
   ) => Promise<readonly Outcome[]>,
 ): Promise<Outcome[]> {
   const outcomes = new Map<string, Outcome>();
   for (const [orgId, refs] of refsByOrganisation(jobs)) {
     const ids = refs.map((ref) => ref.feedbackId);
-    const settled = await commitOrganisation(orgId, ids, receivedBetweenOf(refs));
+    const settled = await commitOrganisation(orgId, ids, receivedSpanOf(refs));
     for (const [index, id] of ids.entries()) outcomes.set(`${orgId}/${id}`, settled[index]!);
   }
   return jobs.map((job) => outcomes.get(`${job.orgId}/${job.feedbackId}`)!);

@@ -6,7 +6,6 @@ import {
   GroupCommit,
   perOrganisation,
   processFeedbackBatch,
-  receivedDates,
   requestScoreRecompute,
   type ScoreQueue,
 } from '@cxloop/runtime';
@@ -40,14 +39,8 @@ export function createAggregateProcessor(deps: { db: Db; scoreQueue: ScoreQueue;
     maxBatch: MAX_BATCH,
     maxInFlight: 1,
     commit: (refs) =>
-      perOrganisation(refs, async (orgId, ids, receivedBetween) => {
-        const outcomes = await countFeedbackBatchIntoRollups(
-          deps.db,
-          orgId,
-          ids,
-          now(),
-          receivedDates(receivedBetween),
-        );
+      perOrganisation(refs, async (orgId, ids, received) => {
+        const outcomes = await countFeedbackBatchIntoRollups(deps.db, orgId, ids, now(), received);
         await requestScoreRecompute(deps.scoreQueue, orgId);
         return outcomes.map((outcome, index) => ({
           status: 'fulfilled' as const,

@@ -1,9 +1,10 @@
-import type { FeedbackBatchJob, FeedbackRef, ReceivedBetween } from '@cxloop/contracts';
+import type { FeedbackBatchJob, FeedbackRef } from '@cxloop/contracts';
 import {
   type Db,
   findFeedbackForAnalysis,
   type NewFeedbackAnalysis,
   openCasesForAnalyses,
+  type ReceivedRange,
   saveFeedbackAnalyses,
 } from '@cxloop/db';
 import {
@@ -15,7 +16,6 @@ import {
   perOrganisation,
   processFeedbackBatch,
   receivedAtPoint,
-  receivedDates,
 } from '@cxloop/runtime';
 import { analyseFeedback, type TextAnalysis } from '@cxloop/text';
 import { type Job, UnrecoverableError } from 'bullmq';
@@ -74,12 +74,10 @@ async function analyseOrganisationBatch(
   deps: { db: Db; aggregateQueue: AggregateQueue },
   orgId: string,
   feedbackIds: readonly string[],
-  receivedBetween: ReceivedBetween | undefined,
+  received: ReceivedRange | undefined,
 ): Promise<PromiseSettledResult<FeedbackAnalysed>[]> {
   const rows = new Map(
-    (await findFeedbackForAnalysis(deps.db, orgId, feedbackIds, receivedDates(receivedBetween))).map(
-      (row) => [row.id, row],
-    ),
+    (await findFeedbackForAnalysis(deps.db, orgId, feedbackIds, received)).map((row) => [row.id, row]),
   );
   const analysed = new Map<string, Analysed>();
   for (const feedback of rows.values()) {
@@ -170,9 +168,7 @@ export function createAnalyzeProcessor(deps: { db: Db; aggregateQueue: Aggregate
     maxBatch: MAX_BATCH,
     maxInFlight: 1,
     commit: (refs) =>
-      perOrganisation(refs, (orgId, ids, receivedBetween) =>
-        analyseOrganisationBatch(deps, orgId, ids, receivedBetween),
-      ),
+      perOrganisation(refs, (orgId, ids, received) => analyseOrganisationBatch(deps, orgId, ids, received)),
   });
   return (job: Job<FeedbackBatchJob>): Promise<AnalyzeResult> =>
     processFeedbackBatch(feedbackBatchOf(job.data, 'analyze'), (ref) => batches.submit(ref));
