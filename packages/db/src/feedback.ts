@@ -158,6 +158,27 @@ export async function findFeedback(
  */
 export type ReceivedRange = readonly [from: Date, to: Date];
 
+/**
+ * Runs a look-up of feedback by id within `range`, then by id alone for the ids it did not return: a row
+ * outside the range its job carried (its receipt time corrected since) is still found.
+ */
+export async function byIdWithinRange<Row extends { id: string }>(
+  ids: readonly string[],
+  range: ReceivedRange | undefined,
+  lookUp: (ids: readonly string[], range: ReceivedRange | undefined) => Promise<Row[]>,
+): Promise<Row[]> {
+  const rows = await lookUp(ids, range);
+  if (range === undefined || rows.length === ids.length) return rows;
+  const found = new Set(rows.map((row) => row.id));
+  return [
+    ...rows,
+    ...(await lookUp(
+      ids.filter((id) => !found.has(id)),
+      undefined,
+    )),
+  ];
+}
+
 /** The condition that keeps a look-up of feedback inside `range`; none without one. */
 export function receivedWithin(
   eb: ExpressionBuilder<Database, 'feedback'>,
@@ -173,7 +194,7 @@ export async function findFeedbackForAnalysis(
   received?: ReceivedRange,
 ) {
   if (feedbackIds.length === 0) return [];
-  const find = (ids: readonly string[], range: ReceivedRange | undefined) =>
+  return byIdWithinRange(feedbackIds, received, (ids, range) =>
     db
       .selectFrom('feedback')
       .select([
@@ -193,18 +214,8 @@ export async function findFeedbackForAnalysis(
       .where('org_id', '=', orgId)
       .where('id', 'in', ids)
       .where((eb) => receivedWithin(eb, range))
-      .execute();
-  const rows = await find(feedbackIds, received);
-  if (received === undefined || rows.length === feedbackIds.length) return rows;
-  // A row outside its job's receipt range (its receipt time corrected since) is found by id alone.
-  const found = new Set(rows.map((row) => row.id));
-  return [
-    ...rows,
-    ...(await find(
-      feedbackIds.filter((id) => !found.has(id)),
-      undefined,
-    )),
-  ];
+      .execute(),
+  );
 }
 
 /** A pipeline stage a feedback row can be stuck before: analysis, or being counted into rollups. */

@@ -1,6 +1,6 @@
 import { type Insertable, sql } from 'kysely';
 import type { Db } from './connection.js';
-import { type ReceivedRange, receivedWithin } from './feedback.js';
+import { byIdWithinRange, type ReceivedRange, receivedWithin } from './feedback.js';
 import type { RollupDailyTable, RollupTopicDailyTable } from './rollups.tables.js';
 import type { Database } from './schema.js';
 import { reviseSettledRollups, settledForWriterBefore, utcDay } from './settled-days.js';
@@ -192,7 +192,7 @@ export async function countFeedbackBatchIntoRollups(
 ): Promise<AggregationOutcome[]> {
   if (feedbackIds.length === 0) return [];
   return db.transaction().execute(async (trx) => {
-    const claim = (ids: readonly string[], range: ReceivedRange | undefined) =>
+    const claimed = await byIdWithinRange(feedbackIds, received, (ids, range) =>
       trx
         .updateTable('feedback')
         .set({ aggregated_at: now })
@@ -214,18 +214,8 @@ export async function countFeedbackBatchIntoRollups(
           'received_at',
           'analysed_at',
         ])
-        .execute();
-    const claimed = await claim(feedbackIds, received);
-    // A row outside its job's receipt range (its receipt time corrected since) is claimed by id alone.
-    if (received !== undefined && claimed.length < feedbackIds.length) {
-      const found = new Set(claimed.map((row) => row.id));
-      claimed.push(
-        ...(await claim(
-          feedbackIds.filter((id) => !found.has(id)),
-          undefined,
-        )),
-      );
-    }
+        .execute(),
+    );
     const outcomes = new Map<string, AggregationOutcome>();
     if (claimed.length === 0) return feedbackIds.map(() => ({ counted: false }));
     const analyses = await trx
