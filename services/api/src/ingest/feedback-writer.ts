@@ -54,20 +54,16 @@ export class FeedbackWriter {
     return stored;
   }
 
-  #writeNext(): void {
+  /** Starts the next statement if a connection is free; `waited` once its rows have waited FILL_MS. */
+  #writeNext(waited = false): void {
     if (this.#inFlight >= WRITES_IN_FLIGHT || this.#queue.length === 0) return;
-    if (this.#inFlight > 0 && this.#queuedRows < FILL_ROWS) {
+    if (!waited && this.#inFlight > 0 && this.#queuedRows < FILL_ROWS) {
       this.#fillTimer ??= setTimeout(() => {
         this.#fillTimer = undefined;
-        this.#startWrite();
+        this.#writeNext(true);
       }, FILL_MS);
       return;
     }
-    this.#startWrite();
-  }
-
-  #startWrite(): void {
-    if (this.#inFlight >= WRITES_IN_FLIGHT || this.#queue.length === 0) return;
     clearTimeout(this.#fillTimer);
     this.#fillTimer = undefined;
     const batch = this.#takeBatch();
