@@ -166,7 +166,7 @@ if (ingest) {
     const bareMicros = ingest.cpu.bare.microsPerEvent.server!;
     out(
       `| Ingest CPU per event at ${n(ingest.cpu.requestsPerSecond)} events/s (API + PostgreSQL + Redis) | ${n(ingest.cpu.cxloopMicrosPerEvent)} µs | ` +
-        `bare Fastify route ${n(bareMicros)} µs | ${pct(bareMicros / ingest.cpu.cxloopMicrosPerEvent)} | none: the steadiest view of the cost | |`,
+        `bare Fastify route ${n(bareMicros)} µs | ${pct(bareMicros / ingest.cpu.cxloopMicrosPerEvent)} | none: what each event costs the machine | |`,
     );
   }
 } else out(`| Ingest | ${missing('ingest')} | | | ≥ 30 % | |`);
@@ -215,9 +215,9 @@ if (ingest) {
     'against a bare Fastify route that parses the body and answers 202, same generator, same run. At 32',
     'connections the API waits on PostgreSQL and Redis round trips with CPU to spare (throughput bound by',
     'latency); at 256 the two cores are close to saturation, which measures capacity. The bare route is bound by',
-    'the load generator, a Node process on the same two cores, at either. Throughput on this shared machine',
-    'moves with the neighbours: the same code measured 22 % to 37 % of the bare route at 256 connections in',
-    'one afternoon. CPU per event, below, moves much less.',
+    'the load generator, a Node process on the same two cores, at either. Both throughputs move with what',
+    'else runs on this shared machine (load average above); CPU per event, below, counts only the processes',
+    'that do the work.',
     '',
     '| Events per request | Connections | cxloop events/s | p50 / p99 ms | non-2xx | bare route events/s | p50 / p99 ms | ratio |',
     '| --- | --- | --- | --- | --- | --- | --- | --- |',
