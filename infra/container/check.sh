@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# `pnpm test:containers`: builds the image, starts compose.yaml with two analysis and two aggregation
+# workers, seeds the demo organisation through the containerised API and checks that every stored feedback
+# is analysed and counted and that a score is computed; then stops and restarts the stack on the same volumes
+# and checks that nothing was lost and new feedback still flows. Needs a Docker engine (ensure-engine.sh).
+# Without Docker Hub in reach it builds on local stand-ins for the base images (offline/build-base-images.sh).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+log() { echo "[containers] $*"; }
+fail() { echo "[containers] FAILED: $*" >&2; exit 1; }
+seconds_since() { echo $(($(date +%s) - $1)); }
+
+if docker compose version > /dev/null 2>&1; then compose_cmd=(docker compose); else compose_cmd=(docker-compose); fi
+project="cxcheck$$"
+export CXLOOP_SECRET_KEY API_PORT
+CXLOOP_SECRET_KEY=$(openssl rand -hex 32)
+API_PORT=$(node -e 'const s=require("node:net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
+compose() { "${compose_cmd[@]}" -p "$project" -f infra/container/compose.yaml "$@"; }
+sql() { compose exec -T postgres psql -U cxloop -d cxloop -At -c "$1"; }
+workers=(--scale analysis=2 --scale aggregation=2)
+
+cleanup() {
+  local status=$?
+  if [ "$status" -ne 0 ]; then compose logs --tail 40 api analysis aggregation migrate >&2 || true; fi
+  [ "${KEEP_STACK:-}" = 1 ] || compose down -v --remove-orphans > /dev/null 2>&1 || true
+}
+trap cleanup EXIT
+
+if timeout 30 docker pull -q node:20-bookworm-slim > /dev/null 2>&1; then
+  log "base images from Docker Hub"
+else
+  log "Docker Hub out of reach: building local stand-ins for the base images"
+  while IFS='=' read -r name value; do export "$name=$value"; done \
+    < <(bash infra/container/offline/build-base-images.sh)
+fi
+
+started=$(date +%s)
+compose build --quiet > /dev/null 2>&1 || compose build
+log "image built in $(seconds_since "$started") s ($(docker image inspect cxloop:local --format '{{.Size}}' | awk '{printf "%.0f MB", $1/1e6}'))"
+
+wait_ready() {
+  for _ in $(seq 1 90); do
+    curl -fsS -o /dev/null "http://127.0.0.1:$API_PORT/readyz" 2> /dev/null && return 0
+    sleep 1
+  done
+  fail "the API did not answer /readyz within 90 s"
+}
+
+seed_demo() { # extra demo options; prints the number of feedback the demo sent
+  local output
+  output=$(compose run --rm --no-deps api node --import tsx services/api/src/demo/main.ts \
+    --api http://api:3000 --state /tmp/demo.json --no-trickle "$@" 2>&1) \
+    || { grep -v -i key <<< "$output" >&2; fail "the demo run failed"; }
+  sed -n 's/^ *history *\([0-9]*\) feedback.*/\1/p' <<< "$output"
+}
+
+wait_counted() { # expected minimum of stored feedback
+  local row
+  for _ in $(seq 1 120); do
+    row=$(sql "select count(*), count(analysed_at), count(aggregated_at), count(distinct org_id),
+                 (select count(*) from score_current where scope = 'enterprise') from feedback")
+    IFS='|' read -r stored analysed counted organisations scored <<< "$row"
+    if [ "$stored" -ge "$1" ] && [ "$analysed" = "$stored" ] && [ "$counted" = "$stored" ] \
+      && [ "$scored" = "$organisations" ]; then
+      return 0
+    fi
+    sleep 2
+  done
+  fail "after 240 s: stored $stored, analysed $analysed, counted $counted, enterprise scores $scored for $organisations organisations (want >= $1 stored, all analysed and counted, a score each)"
+}
+
+started=$(date +%s)
+compose up -d "${workers[@]}" > /dev/null 2>&1
+wait_ready
+log "stack up in $(seconds_since "$started") s: $(compose ps --services | tr '\n' ' ')"
+
+[ "$(compose exec -T api id -u | tr -d '\r')" != 0 ] || fail "the API runs as root"
+[ "$(compose exec -T redis redis-cli config get appendonly | tail -n 1 | tr -d '\r')" = yes ] \
+  || fail "Redis runs without AOF"
+[ "$(docker ps --filter "label=com.docker.compose.project=$project" --filter "label=com.docker.compose.service=analysis" -q | wc -l)" = 2 ] \
+  || fail "expected two analysis workers"
+
+started=$(date +%s)
+sent=$(seed_demo --days 3)
+[ -n "$sent" ] && [ "$sent" -gt 0 ] || fail "the demo reported no feedback"
+wait_counted "$sent"
+first_score=$(sql "select round(total::numeric, 1) || ' (' || stage || ')' from score_current where scope = 'enterprise'")
+log "demo: $stored stored of $sent sent, $analysed analysed, $counted counted in $(seconds_since "$started") s; $(sql 'select count(*) from cases') cases; enterprise $first_score"
+[ "$stored" = "$sent" ] || fail "stored $stored feedback, the demo sent $sent"
+
+marker=$(openssl rand -hex 8)
+compose exec -T redis redis-cli set cxcheck:marker "$marker" > /dev/null
+started=$(date +%s)
+compose stop > /dev/null 2>&1
+compose up -d "${workers[@]}" > /dev/null 2>&1
+wait_ready
+log "stopped and restarted on the same volumes in $(seconds_since "$started") s"
+[ "$(compose exec -T redis redis-cli get cxcheck:marker | tr -d '\r')" = "$marker" ] || fail "Redis lost its data across the restart"
+[ "$(sql 'select count(*) from feedback')" = "$stored" ] || fail "feedback count changed across the restart"
+
+before=$stored
+started=$(date +%s)
+more=$(seed_demo --days 1 --seed 7)
+wait_counted $((before + 1))
+log "after the restart: $more more sent (a second demo organisation), $stored stored, $analysed analysed, $counted counted in $(seconds_since "$started") s"
+log "passed"
