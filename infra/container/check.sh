@@ -76,6 +76,7 @@ wait_ready
 log "stack up in $(seconds_since "$started") s: $(compose ps --services | tr '\n' ' ')"
 
 [ "$(compose exec -T api id -u | tr -d '\r')" != 0 ] || fail "the API runs as root"
+curl -fsS "http://127.0.0.1:$API_PORT/" | grep -q '<script type="module"' || fail "the API does not serve the dashboard"
 [ "$(compose exec -T redis redis-cli config get appendonly | tail -n 1 | tr -d '\r')" = yes ] \
   || fail "Redis runs without AOF"
 [ "$(docker ps --filter "label=com.docker.compose.project=$project" --filter "label=com.docker.compose.service=analysis" -q | wc -l)" = 2 ] \
