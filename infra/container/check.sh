@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# `pnpm test:containers`: builds the image, starts compose.yaml with two analysis and two aggregation
-# workers, seeds the demo organisation through the containerised API and checks that every stored feedback
+# `pnpm test:containers`: builds the image, starts compose.yaml with two API replicas behind the load
+# balancer and two analysis and two aggregation workers, seeds the demo organisation through the containerised API and checks that every stored feedback
 # is analysed and counted and that a score is computed; then stops and restarts the stack on the same volumes
 # and checks that nothing was lost and new feedback still flows. Needs a Docker engine (ensure-engine.sh).
 # Without Docker Hub in reach it builds on local stand-ins for the base images (offline/build-base-images.sh).
@@ -18,7 +18,7 @@ CXLOOP_SECRET_KEY=$(openssl rand -hex 32)
 API_PORT=$(node -e 'const s=require("node:net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
 compose() { "${compose_cmd[@]}" -p "$project" -f infra/container/compose.yaml "$@"; }
 sql() { compose exec -T postgres psql -U cxloop -d cxloop -At -c "$1"; }
-workers=(--scale analysis=2 --scale aggregation=2)
+replicas=(--scale api=2 --scale analysis=2 --scale aggregation=2)
 
 cleanup() {
   local status=$?
@@ -50,7 +50,7 @@ wait_ready() {
 seed_demo() { # extra demo options; prints the number of feedback the demo sent
   local output
   output=$(compose run --rm --no-deps api node --import tsx services/api/src/demo/main.ts \
-    --api http://api:3000 --state /tmp/demo.json --no-trickle "$@" 2>&1) \
+    --api http://lb:3000 --state /tmp/demo.json --no-trickle "$@" 2>&1) \
     || { grep -v -i key <<< "$output" >&2; fail "the demo run failed"; }
   sed -n 's/^ *history *\([0-9]*\) feedback.*/\1/p' <<< "$output"
 }
@@ -71,7 +71,7 @@ wait_counted() { # expected minimum of stored feedback
 }
 
 started=$(date +%s)
-compose up -d "${workers[@]}" > /dev/null 2>&1
+compose up -d "${replicas[@]}" > /dev/null 2>&1
 wait_ready
 log "stack up in $(seconds_since "$started") s: $(compose ps --services | tr '\n' ' ')"
 
@@ -79,8 +79,10 @@ log "stack up in $(seconds_since "$started") s: $(compose ps --services | tr '\n
 curl -fsS "http://127.0.0.1:$API_PORT/" | grep -q '<script type="module"' || fail "the API does not serve the dashboard"
 [ "$(compose exec -T redis redis-cli config get appendonly | tail -n 1 | tr -d '\r')" = yes ] \
   || fail "Redis runs without AOF"
-[ "$(docker ps --filter "label=com.docker.compose.project=$project" --filter "label=com.docker.compose.service=analysis" -q | wc -l)" = 2 ] \
-  || fail "expected two analysis workers"
+containers_of() { docker ps -q --filter "label=com.docker.compose.project=$project" --filter "label=com.docker.compose.service=$1"; }
+for service in api analysis aggregation; do
+  [ "$(containers_of "$service" | wc -l)" = 2 ] || fail "expected two $service containers"
+done
 
 started=$(date +%s)
 sent=$(seed_demo --days 3)
@@ -89,12 +91,19 @@ wait_counted "$sent"
 first_score=$(sql "select round(total::numeric, 1) || ' (' || stage || ')' from score_current where scope = 'enterprise'")
 log "demo: $stored stored of $sent sent, $analysed analysed, $counted counted in $(seconds_since "$started") s; $(sql 'select count(*) from cases') cases; enterprise $first_score"
 [ "$stored" = "$sent" ] || fail "stored $stored feedback, the demo sent $sent"
+# Each replica logs the requests it served: the load balancer must have used both.
+served=()
+for container in $(containers_of api); do
+  served+=("$(docker logs "$container" 2>&1 | grep -c '"method":"POST"' || true)")
+done
+log "POST requests served per API replica: ${served[*]}"
+for count in "${served[@]}"; do [ "$count" -gt 0 ] || fail "an API replica served no request"; done
 
 marker=$(openssl rand -hex 8)
 compose exec -T redis redis-cli set cxcheck:marker "$marker" > /dev/null
 started=$(date +%s)
 compose stop > /dev/null 2>&1
-compose up -d "${workers[@]}" > /dev/null 2>&1
+compose up -d "${replicas[@]}" > /dev/null 2>&1
 wait_ready
 log "stopped and restarted on the same volumes in $(seconds_since "$started") s"
 [ "$(compose exec -T redis redis-cli get cxcheck:marker | tr -d '\r')" = "$marker" ] || fail "Redis lost its data across the restart"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Builds local stand-ins for the public images compose.yaml starts from (node, postgres, redis) out of
-# Debian's archive, for machines that reach Debian and npm but not Docker Hub (our development and CI
+# Builds local stand-ins for the public images compose.yaml starts from (node, postgres, redis, haproxy)
+# out of Debian's archive, for machines that reach Debian and npm but not Docker Hub (our development and CI
 # machines), and prints the variables that point compose.yaml at them. With Docker Hub in reach, skip this.
 # Needs root, debootstrap, a running Docker engine and, for the node image, this machine's Node.js 20.
 set -euo pipefail
@@ -28,7 +28,7 @@ node_prefix=$(dirname "$(dirname "$(readlink -f "$(command -v node)")")")
 tar -C "$node_prefix" -cf "$work/node.tar" bin/node lib/node_modules/npm
 cp ./*.Dockerfile ./*-entrypoint.sh /etc/ssl/certs/ca-certificates.crt "$work"/
 
-for image in node:20-bookworm-slim postgres:15-bookworm redis:7-bookworm; do
+for image in node:20-bookworm-slim postgres:15-bookworm redis:7-bookworm haproxy:3.0-bookworm; do
   log "building cxloop-standin/$image"
   # The legacy builder warns on every build; show its output only when the build fails.
   docker build --build-arg "DEBIAN_IMAGE=$debian_image" -t "cxloop-standin/$image" \
@@ -38,3 +38,4 @@ done
 echo "NODE_IMAGE=cxloop-standin/node:20-bookworm-slim"
 echo "POSTGRES_IMAGE=cxloop-standin/postgres:15-bookworm"
 echo "REDIS_IMAGE=cxloop-standin/redis:7-bookworm"
+echo "HAPROXY_IMAGE=cxloop-standin/haproxy:3.0-bookworm"
