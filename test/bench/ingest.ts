@@ -34,6 +34,12 @@ const CONNECTIONS = (process.env.BENCH_CONNECTIONS ?? '32,256').split(',').map(N
 const CPU_RATE = Number(process.env.BENCH_CPU_RATE ?? 2_000);
 /** Events per request, one scenario each: single webhooks, and batches as an importer would send them. */
 const EVENTS_PER_REQUEST = (process.env.BENCH_EVENTS_PER_REQUEST ?? '1,50').split(',').map(Number);
+/**
+ * Rounds per scenario, each a window of the bare route and one of the API, in alternating order. Neighbours on
+ * the shared machine come and go within minutes (one window's ratio moved from 27 % to 37 % within an hour
+ * on the same code), so a scenario reports the round whose ratio is the median, and every round's ratio.
+ */
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const runId = `${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
 const children: RunningProcess[] = [];
 
@@ -119,17 +125,38 @@ try {
   await load(bareUrl, secret, 1, CONNECTIONS[0]!, 2);
   await load(apiUrl, secret, 1, CONNECTIONS[0]!, 2);
 
+  /** Runs `measure` for the bare route and the API in alternating order, round by round. */
+  const alternate = async <T>(measure: (url: string) => Promise<T>) => {
+    const rounds: { ceiling: T; cxloop: T }[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      if (round % 2 === 0) {
+        const ceiling = await measure(bareUrl);
+        rounds.push({ ceiling, cxloop: await measure(apiUrl) });
+      } else {
+        const cxloop = await measure(apiUrl);
+        rounds.push({ ceiling: await measure(bareUrl), cxloop });
+      }
+    }
+    return rounds;
+  };
+  /** The round whose `figure` is the median (the upper middle for an even number of rounds). */
+  const medianRound = <T>(rounds: T[], figure: (round: T) => number) =>
+    [...rounds].sort((a, b) => figure(a) - figure(b))[Math.floor(rounds.length / 2)]!;
+
   const scenarios = [];
   for (const eventsPerRequest of EVENTS_PER_REQUEST) {
     for (const connections of CONNECTIONS) {
-      const ceiling = await load(bareUrl, secret, eventsPerRequest, connections);
-      const cxloop = await load(apiUrl, secret, eventsPerRequest, connections);
+      const rounds = (await alternate((url) => load(url, secret, eventsPerRequest, connections))).map(
+        (round) => ({
+          ...round,
+          ratioToCeiling: round.cxloop.eventsPerSecond / round.ceiling.eventsPerSecond,
+        }),
+      );
       scenarios.push({
         eventsPerRequest,
         connections,
-        ceiling,
-        cxloop,
-        ratioToCeiling: cxloop.eventsPerSecond / ceiling.eventsPerSecond,
+        ...medianRound(rounds, (round) => round.ratioToCeiling),
+        roundRatios: rounds.map((round) => round.ratioToCeiling),
       });
     }
   }
@@ -145,13 +172,24 @@ try {
     );
     return { eventsPerSecond: result.eventsPerSecond, events, microsPerEvent };
   };
+  const totalMicros = (cost: { microsPerEvent: Record<string, number> }) =>
+    Object.values(cost.microsPerEvent).reduce((sum, micros) => sum + micros, 0);
+  const cpuRounds = await alternate((url) =>
+    url === bareUrl
+      ? cpuCost(url, { server: [bare.child.pid!] })
+      : cpuCost(url, { api: [api.child.pid!], postgres: 'postgres', redis: 'redis-server' }),
+  );
   const cpu = {
     requestsPerSecond: CPU_RATE,
     connections: CONNECTIONS[0]!,
-    bare: await cpuCost(bareUrl, { server: [bare.child.pid!] }),
-    cxloop: await cpuCost(apiUrl, { api: [api.child.pid!], postgres: 'postgres', redis: 'redis-server' }),
+    bare: medianRound(cpuRounds, (round) => totalMicros(round.ceiling)).ceiling,
+    cxloop: medianRound(cpuRounds, (round) => totalMicros(round.cxloop)).cxloop,
+    roundMicrosPerEvent: cpuRounds.map((round) => ({
+      bare: totalMicros(round.ceiling),
+      cxloop: totalMicros(round.cxloop),
+    })),
   };
-  const cxloopMicros = Object.values(cpu.cxloop.microsPerEvent).reduce((sum, micros) => sum + micros, 0);
+  const cxloopMicros = totalMicros(cpu.cxloop);
 
   const stored = await db
     .selectFrom('feedback')
@@ -164,6 +202,7 @@ try {
     machine,
     tool: 'autocannon',
     durationSeconds: DURATION_SECONDS,
+    rounds: ROUNDS,
     scenarios,
     cpu: { ...cpu, cxloopMicrosPerEvent: cxloopMicros },
     // Every 2xx must be a committed row: accepted events across the measured and warm-up runs.
@@ -175,7 +214,7 @@ try {
       `${s.eventsPerRequest === 1 ? 'single event' : `batch of ${s.eventsPerRequest}`}, ${s.connections} connections: ` +
         `cxloop ${s.cxloop.eventsPerSecond.toFixed(0)} events/s (p50 ${s.cxloop.latencyMs.p50} ms, p99 ${s.cxloop.latencyMs.p99} ms, non-2xx ${s.cxloop.non2xx}) | ` +
         `bare route ${s.ceiling.eventsPerSecond.toFixed(0)} events/s (p50 ${s.ceiling.latencyMs.p50} ms, p99 ${s.ceiling.latencyMs.p99} ms) | ` +
-        `ratio ${(s.ratioToCeiling * 100).toFixed(1)} %`,
+        `ratio ${(s.ratioToCeiling * 100).toFixed(1)} % (median round; rounds ${s.roundRatios.map((r) => (r * 100).toFixed(1)).join(' / ')} %)`,
     );
   }
   const micros = (figures: Record<string, number>) =>
@@ -184,7 +223,8 @@ try {
       .join(', ');
   console.log(
     `CPU per event at ${CPU_RATE} events/s: cxloop ${cxloopMicros.toFixed(0)} µs (${micros(cpu.cxloop.microsPerEvent)}) | ` +
-      `bare route ${micros(cpu.bare.microsPerEvent)}`,
+      `bare route ${micros(cpu.bare.microsPerEvent)} (median rounds; cxloop rounds ` +
+      `${cpu.roundMicrosPerEvent.map((round) => round.cxloop.toFixed(0)).join(' / ')} µs)`,
   );
   console.log(`events accepted by the API: ${report.acceptedEvents}, rows stored: ${report.storedRows}`);
   mkdirSync('test/bench/results', { recursive: true });
