@@ -1,9 +1,9 @@
 import { execSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createDb, createOrganisation, createSource, type Db } from '@cxloop/db';
-import { generateSigningSecret, SecretBox } from '@cxloop/runtime';
+import { createDb, createOrganisation, type Db } from '@cxloop/db';
+import { SecretBox } from '@cxloop/runtime';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { eventually } from '../support/fixtures.js';
+import { createSignedSource, eventually } from '../support/fixtures.js';
 import { entries, freePort, type RunningProcess, startProcess, waitForHttp } from '../support/processes.js';
 import { startSignedLoad } from './load.js';
 
@@ -44,18 +44,11 @@ beforeAll(async () => {
   const secretKey = randomBytes(32).toString('hex');
   const org = await createOrganisation(db, 'Faults org');
   orgId = org.id;
-  secret = generateSigningSecret();
-  sourceId = (
-    await createSource(db, {
-      orgId: org.id,
-      name: 'faults',
-      channel: 'web',
-      adapter: 'generic',
-      secretCiphertext: new SecretBox(secretKey).seal(secret),
-      // The suite measures faults, not the per-source rate limit.
-      rateLimitPerMinute: 1_000_000,
-    })
-  ).id;
+  // The suite measures faults, not the per-source rate limit.
+  ({ sourceId, secret } = await createSignedSource(db, new SecretBox(secretKey), org.id, {
+    name: 'faults',
+    rateLimitPerMinute: 1_000_000,
+  }));
   apiPort = await freePort();
   env = {
     DATABASE_URL: inject('databaseUrl'),

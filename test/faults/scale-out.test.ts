@@ -1,9 +1,9 @@
 import { execSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { createDb, createOrganisation, createSource, type Db } from '@cxloop/db';
-import { generateSigningSecret, SecretBox, signWebhook } from '@cxloop/runtime';
+import { createDb, createOrganisation, type Db } from '@cxloop/db';
+import { SecretBox, signWebhook } from '@cxloop/runtime';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { eventually } from '../support/fixtures.js';
+import { createSignedSource, eventually } from '../support/fixtures.js';
 import { entries, freePort, type RunningProcess, startProcess, waitForHttp } from '../support/processes.js';
 import { startSignedLoad } from './load.js';
 
@@ -24,17 +24,10 @@ beforeAll(async () => {
   db = createDb(inject('databaseUrl'), { maxConnections: 2 });
   const secretKey = randomBytes(32).toString('hex');
   orgId = (await createOrganisation(db, 'Scale-out org')).id;
-  secret = generateSigningSecret();
-  sourceId = (
-    await createSource(db, {
-      orgId,
-      name: 'scale-out',
-      channel: 'web',
-      adapter: 'generic',
-      secretCiphertext: new SecretBox(secretKey).seal(secret),
-      rateLimitPerMinute: 1_000_000,
-    })
-  ).id;
+  ({ sourceId, secret } = await createSignedSource(db, new SecretBox(secretKey), orgId, {
+    name: 'scale-out',
+    rateLimitPerMinute: 1_000_000,
+  }));
   apiPorts = [await freePort(), await freePort()];
   const env = {
     DATABASE_URL: inject('databaseUrl'),

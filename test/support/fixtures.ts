@@ -46,17 +46,29 @@ export interface TestTenant {
   apiKeys: Record<Role, string>;
 }
 
-/** An organisation with one generic JSON source and an API key per role. */
-export async function createTenant(db: Db, secretBox: SecretBox, name = 'Test org'): Promise<TestTenant> {
-  const org = await createOrganisation(db, name);
+/** A generic JSON source with a new signing secret, sealed as the API stores it; the secret signs deliveries. */
+export async function createSignedSource(
+  db: Db,
+  secretBox: SecretBox,
+  orgId: string,
+  options: { name?: string; rateLimitPerMinute?: number } = {},
+): Promise<{ sourceId: string; secret: string }> {
   const secret = generateSigningSecret();
   const source = await createSource(db, {
-    orgId: org.id,
-    name: 'Web feedback',
+    orgId,
+    name: options.name ?? 'Web feedback',
     channel: 'web',
     adapter: 'generic',
     secretCiphertext: secretBox.seal(secret),
+    ...(options.rateLimitPerMinute === undefined ? {} : { rateLimitPerMinute: options.rateLimitPerMinute }),
   });
+  return { sourceId: source.id, secret };
+}
+
+/** An organisation with one generic JSON source and an API key per role. */
+export async function createTenant(db: Db, secretBox: SecretBox, name = 'Test org'): Promise<TestTenant> {
+  const org = await createOrganisation(db, name);
+  const { sourceId, secret } = await createSignedSource(db, secretBox, org.id);
   const apiKeys = {} as Record<Role, string>;
   for (const role of ['admin', 'manager', 'responder'] as const) {
     const issued = issueApiKey();
@@ -69,7 +81,7 @@ export async function createTenant(db: Db, secretBox: SecretBox, name = 'Test or
     });
     apiKeys[role] = issued.plaintext;
   }
-  return { orgId: org.id, sourceId: source.id, secret, apiKeys };
+  return { orgId: org.id, sourceId, secret, apiKeys };
 }
 
 /** The public URL test apps believe they are reached at (Twilio signs it). */

@@ -94,6 +94,8 @@ export interface AppDeps {
   /** The process's Prometheus registry; a fresh one when omitted (tests). */
   metrics?: Registry;
   metricsToken?: string | undefined;
+  /** True once the process is shutting down: readiness fails so load balancers stop sending requests. */
+  isDraining?: () => boolean;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createDb } from '@cxloop/db';
 import {
   closeQueue,
@@ -13,7 +14,8 @@ import { Redis } from 'ioredis';
 import { buildApp } from './app.js';
 import { loadApiConfig, publicBaseUrl } from './config.js';
 
-// The API process: parse config, open pools, listen; on SIGTERM stop accepting, drain, close pools.
+// The API process: parse config, open pools, listen; on SIGTERM fail readiness for SHUTDOWN_DRAIN_SECONDS
+// while still serving, then stop accepting, finish what is in flight, close pools.
 const config = loadApiConfig();
 const logger = createLogger('api', config.LOG_LEVEL);
 const db = createDb(config.DATABASE_URL, { applicationName: 'cxloop-api' });
@@ -56,14 +58,18 @@ const app = await buildApp({
   publicBaseUrl: publicBaseUrl(config),
   metrics: createMetricsRegistry('api'),
   metricsToken: config.METRICS_TOKEN,
+  isDraining: () => shuttingDown,
 });
 
 let shuttingDown = false;
 async function shutdown(signal: string) {
   if (shuttingDown) return;
   shuttingDown = true;
-  logger.info({ signal }, 'shutting down');
+  logger.info({ signal, drainSeconds: config.SHUTDOWN_DRAIN_SECONDS }, 'shutting down');
   try {
+    // Closing at once would answer requests a load balancer still routes here with 503 (Fastify refuses
+    // new requests on kept-alive connections while closing); failing readiness first lets it stop first.
+    await sleep(config.SHUTDOWN_DRAIN_SECONDS * 1000);
     await app.close();
     await Promise.all([analyzeQueue, scoreQueue, outboundQueue].map((queue) => closeQueue(queue)));
     redis.disconnect();

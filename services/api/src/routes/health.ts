@@ -16,7 +16,10 @@ async function check(probe: () => Promise<unknown>): Promise<'ok' | 'unavailable
   }
 }
 
-export async function healthRoutes(app: FastifyInstance, deps: { db: Db; analyzeQueue: AnalyzeQueue }) {
+export async function healthRoutes(
+  app: FastifyInstance,
+  deps: { db: Db; analyzeQueue: AnalyzeQueue; isDraining?: () => boolean },
+) {
   /** The process is up; a load balancer's liveness probe. */
   app.get(
     '/healthz',
@@ -30,9 +33,12 @@ export async function healthRoutes(app: FastifyInstance, deps: { db: Db; analyze
     async () => ({ status: 'ok' as const }),
   );
 
-  /** Postgres and Redis answer; a readiness probe takes the replica out of rotation when they do not. */
+  /**
+   * Postgres and Redis answer and the process is not shutting down; a readiness probe takes the replica out
+   * of rotation when either fails.
+   */
   const Readiness = z.object({
-    status: z.enum(['ok', 'unavailable']),
+    status: z.enum(['ok', 'unavailable', 'draining']),
     postgres: z.enum(['ok', 'unavailable']),
     redis: z.enum(['ok', 'unavailable']),
   });
@@ -50,9 +56,11 @@ export async function healthRoutes(app: FastifyInstance, deps: { db: Db; analyze
         check(() => sql`select 1`.execute(deps.db)),
         check(() => deps.analyzeQueue.getJobCounts('waiting')),
       ]);
-      const ready = postgres === 'ok' && redis === 'ok';
+      const draining = deps.isDraining?.() ?? false;
+      const ready = postgres === 'ok' && redis === 'ok' && !draining;
       if (!ready) reply.header('retry-after', '5');
-      return reply.status(ready ? 200 : 503).send({ status: ready ? 'ok' : 'unavailable', postgres, redis });
+      const status = draining ? 'draining' : ready ? 'ok' : 'unavailable';
+      return reply.status(ready ? 200 : 503).send({ status, postgres, redis });
     },
   );
 }
