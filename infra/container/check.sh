@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `pnpm test:containers`: builds the image, starts compose.yaml with two API replicas behind the load
 # balancer and two analysis and two aggregation workers, seeds the demo organisation through the containerised API and checks that every stored feedback
-# is analysed and counted and that a score is computed; then stops and restarts the stack on the same volumes
+# is analysed and counted and that a score is computed; restarts each API replica in turn under signed load
+# (every 2xx stored); then stops and restarts the stack on the same volumes
 # and checks that nothing was lost and new feedback still flows. Needs a Docker engine (ensure-engine.sh).
 # Without Docker Hub in reach it builds on local stand-ins for the base images (offline/build-base-images.sh).
 set -euo pipefail
@@ -16,6 +17,7 @@ project="cxcheck$$"
 export CXLOOP_SECRET_KEY API_PORT
 CXLOOP_SECRET_KEY=$(openssl rand -hex 32)
 API_PORT=$(node -e 'const s=require("node:net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
+work=$(mktemp -d)
 compose() { "${compose_cmd[@]}" -p "$project" -f infra/container/compose.yaml "$@"; }
 sql() { compose exec -T postgres psql -U cxloop -d cxloop -At -c "$1"; }
 replicas=(--scale api=2 --scale analysis=2 --scale aggregation=2)
@@ -24,6 +26,7 @@ cleanup() {
   local status=$?
   if [ "$status" -ne 0 ]; then compose logs --tail 40 api analysis aggregation migrate >&2 || true; fi
   [ "${KEEP_STACK:-}" = 1 ] || compose down -v --remove-orphans > /dev/null 2>&1 || true
+  rm -rf "$work"
 }
 trap cleanup EXIT
 
@@ -47,12 +50,12 @@ wait_ready() {
   fail "the API did not answer /readyz within 90 s"
 }
 
+# The demo's output names its API keys: kept in a file, never printed.
 seed_demo() { # extra demo options; prints the number of feedback the demo sent
-  local output
-  output=$(compose run --rm --no-deps api node --import tsx services/api/src/demo/main.ts \
-    --api http://lb:3000 --state /tmp/demo.json --no-trickle "$@" 2>&1) \
-    || { grep -v -i key <<< "$output" >&2; fail "the demo run failed"; }
-  sed -n 's/^ *history *\([0-9]*\) feedback.*/\1/p' <<< "$output"
+  compose run --rm --no-deps api node --import tsx services/api/src/demo/main.ts \
+    --api http://lb:3000 --state /tmp/demo.json --no-trickle "$@" > "$work/demo.out" 2>&1 \
+    || { grep -v -i key "$work/demo.out" >&2; fail "the demo run failed"; }
+  sed -n 's/^ *history *\([0-9]*\) feedback.*/\1/p' "$work/demo.out"
 }
 
 wait_counted() { # expected minimum of stored feedback
@@ -99,6 +102,38 @@ done
 log "POST requests served per API replica: ${served[*]}"
 for count in "${served[@]}"; do [ "$count" -gt 0 ] || fail "an API replica served no request"; done
 
+# A rolling restart under signed load: each API replica in turn is stopped (SIGTERM: it drains) and started
+# again while the load balancer sends deliveries to the other. Every 2xx must be a stored row.
+admin_key=$(sed -n 's/^ *admin key *\([^ ]*\).*/\1/p' "$work/demo.out")
+curl -fsS -X POST "http://127.0.0.1:$API_PORT/v1/sources" -H "authorization: Bearer $admin_key" \
+  -H 'content-type: application/json' \
+  -d '{"name":"rolling restart","adapter":"generic","rateLimitPerMinute":1000000}' > "$work/source.json"
+source_id=$(node -p 'require(process.argv[1]).id' "$work/source.json")
+node --import tsx test/bench/load.ts "http://127.0.0.1:$API_PORT/v1/sources/$source_id/events" \
+  "$(node -p 'require(process.argv[1]).signingSecret' "$work/source.json")" 30 16 1 200 > "$work/load.out" &
+load_pid=$!
+sleep 5
+for container in $(containers_of api); do
+  docker stop -t 20 "$container" > /dev/null
+  docker start "$container" > /dev/null
+  for _ in $(seq 1 60); do
+    [ "$(docker inspect --format '{{.State.Health.Status}}' "$container")" = healthy ] && break
+    sleep 1
+  done
+done
+wait "$load_pid" || fail "the load generator failed: $(cat "$work/load.out")"
+IFS=' ' read -r requests accepted refused failed <<< "$(node -e '
+  const r = JSON.parse(require("node:fs").readFileSync(process.argv[1], "utf8").trim().split("\n").at(-1));
+  console.log(r.requests, r.accepted, r.non2xx, r.errors);' "$work/load.out")"
+stored_for_source=$(sql "select count(*) from feedback where source_id = '$source_id'")
+log "rolling restart of both API replicas under load: $requests deliveries, $accepted accepted, $refused refused, $failed connection errors; $stored_for_source stored"
+[ "$stored_for_source" -ge "$accepted" ] || fail "accepted $accepted deliveries but stored $stored_for_source"
+# The replicas drain (SHUTDOWN_DRAIN_SECONDS) before they close, so the load balancer never routes to a closing one.
+[ "$refused" = 0 ] && [ "$failed" = 0 ] || fail "$refused deliveries refused and $failed failed during the rolling restart"
+# Beyond the 2xx, only requests whose outcome the sender never learned (errors, the last in flight) may be stored.
+[ "$stored_for_source" -le $((accepted + failed + 16)) ] || fail "stored $stored_for_source, more than were accepted or unanswered"
+
+stored=$(sql 'select count(*) from feedback')
 marker=$(openssl rand -hex 8)
 compose exec -T redis redis-cli set cxcheck:marker "$marker" > /dev/null
 started=$(date +%s)
