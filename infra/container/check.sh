@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# `pnpm test:containers`: builds the image, starts compose.yaml with two API replicas behind the load
-# balancer and two analysis and two aggregation workers, seeds the demo organisation through the containerised API and checks that every stored feedback
-# is analysed and counted and that a score is computed; restarts each API replica in turn under signed load
-# (every 2xx stored); then stops and restarts the stack on the same volumes
-# and checks that nothing was lost and new feedback still flows. Needs a Docker engine (ensure-engine.sh).
-# Without Docker Hub in reach it builds on local stand-ins for the base images (offline/build-base-images.sh).
+# `pnpm test:containers`: builds the image and starts compose.yaml with two API replicas behind the load
+# balancer and two analysis and two aggregation workers; seeds the demo organisation through the load
+# balancer and checks that every stored feedback is analysed and counted and that a score is computed;
+# restarts each API replica in turn under signed load (nothing refused, every 2xx stored); stops and
+# restarts the stack on the same volumes and checks that nothing was lost and new feedback still flows.
+# Needs a Docker engine (ensure-engine.sh). Without Docker Hub in reach it builds on local stand-ins for
+# the base images (offline/build-base-images.sh).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -113,6 +114,7 @@ node --import tsx test/bench/load.ts "http://127.0.0.1:$API_PORT/v1/sources/$sou
   "$(node -p 'require(process.argv[1]).signingSecret' "$work/source.json")" 30 16 1 200 > "$work/load.out" &
 load_pid=$!
 sleep 5
+started=$(date +%s)
 for container in $(containers_of api); do
   docker stop -t 20 "$container" > /dev/null
   docker start "$container" > /dev/null
@@ -121,12 +123,14 @@ for container in $(containers_of api); do
     sleep 1
   done
 done
+restart_seconds=$(seconds_since "$started")
+kill -0 "$load_pid" 2> /dev/null || fail "the load ended before the rolling restart did; lengthen it"
 wait "$load_pid" || fail "the load generator failed: $(cat "$work/load.out")"
 IFS=' ' read -r requests accepted refused failed <<< "$(node -e '
   const r = JSON.parse(require("node:fs").readFileSync(process.argv[1], "utf8").trim().split("\n").at(-1));
   console.log(r.requests, r.accepted, r.non2xx, r.errors);' "$work/load.out")"
 stored_for_source=$(sql "select count(*) from feedback where source_id = '$source_id'")
-log "rolling restart of both API replicas under load: $requests deliveries, $accepted accepted, $refused refused, $failed connection errors; $stored_for_source stored"
+log "rolling restart of both API replicas ($restart_seconds s) under load: $requests deliveries, $accepted accepted, $refused refused, $failed connection errors; $stored_for_source stored"
 [ "$stored_for_source" -ge "$accepted" ] || fail "accepted $accepted deliveries but stored $stored_for_source"
 # The replicas drain (SHUTDOWN_DRAIN_SECONDS) before they close, so the load balancer never routes to a closing one.
 [ "$refused" = 0 ] && [ "$failed" = 0 ] || fail "$refused deliveries refused and $failed failed during the rolling restart"
