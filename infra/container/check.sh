@@ -111,7 +111,7 @@ curl -fsS -X POST "http://127.0.0.1:$API_PORT/v1/sources" -H "authorization: Bea
   -d '{"name":"rolling restart","adapter":"generic","rateLimitPerMinute":1000000}' > "$work/source.json"
 source_id=$(node -p 'require(process.argv[1]).id' "$work/source.json")
 node --import tsx test/bench/load.ts "http://127.0.0.1:$API_PORT/v1/sources/$source_id/events" \
-  "$(node -p 'require(process.argv[1]).signingSecret' "$work/source.json")" 30 16 1 200 > "$work/load.out" &
+  "$(node -p 'require(process.argv[1]).signingSecret' "$work/source.json")" 90 16 1 200 > "$work/load.out" &
 load_pid=$!
 sleep 5
 started=$(date +%s)
