@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { RateLimits } from '@cxloop/api';
+import { leaseSize, RateLimits } from '@cxloop/api';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTenant, startTestApi, type TestApi, type TestTenant } from '../support/fixtures.js';
@@ -74,6 +74,50 @@ describe('RateLimits', () => {
         limits.take(subject, 10, now),
       ]);
       expect(other).toMatchObject({ allowed: true, count: 1 });
+    } finally {
+      redis.disconnect();
+    }
+  });
+
+  it('reserves a lease per round trip for busy subjects and hands its positions out locally, in order', async () => {
+    expect([10, 199, 600, 1_200, 1_000_000].map(leaseSize)).toEqual([1, 1, 6, 12, 64]);
+    const redis = new Redis(redisUrl);
+    try {
+      const limits = new RateLimits(redis, api.prefix);
+      const subject = `test:${randomUUID()}`;
+      const now = Date.now();
+      const counts: number[] = [];
+      for (let request = 0; request < 65; request++)
+        counts.push((await limits.take(subject, 6_400, now)).count);
+      expect(counts).toEqual(Array.from({ length: 65 }, (_, index) => index + 1));
+      // Two round trips of 64 positions each served the 65 requests.
+      const [key] = await redis.keys(`${api.prefix}:ratelimit:${subject}:*`);
+      expect(await redis.get(key!)).toBe('128');
+    } finally {
+      redis.disconnect();
+    }
+  });
+
+  it('never admits more than the limit across replicas holding leases, and no position twice', async () => {
+    const redis = new Redis(redisUrl);
+    try {
+      const replicas = [new RateLimits(redis, api.prefix), new RateLimits(redis, api.prefix)];
+      const subject = `test:${randomUUID()}`;
+      const now = Date.now();
+      const decisions = [];
+      // Bursts of concurrent requests alternating between the replicas, 400 against a limit of 300 (leases of 3).
+      for (let burst = 0; burst < 40; burst++)
+        decisions.push(
+          ...(await Promise.all(
+            Array.from({ length: 10 }, () => replicas[burst % 2]!.take(subject, 300, now)),
+          )),
+        );
+      const counts = decisions.map((decision) => decision.count);
+      expect(new Set(counts).size).toBe(400);
+      const admitted = decisions.filter((decision) => decision.allowed).length;
+      expect(admitted).toBeLessThanOrEqual(300);
+      // What a replica reserved and did not hand out is at most a lease minus one each.
+      expect(admitted).toBeGreaterThanOrEqual(300 - 2 * (leaseSize(300) - 1));
     } finally {
       redis.disconnect();
     }

@@ -2,4 +2,4 @@ export { type AppDeps, buildApp } from './app.js';
 export { issueApiKey } from './auth/api-keys.js';
 export { ApiConfig } from './config.js';
 export { type ImportReport, importFeedback } from './imports/feedback-import.js';
-export { type RateLimitDecision, RateLimits } from './rate-limit.js';
+export { leaseSize, type RateLimitDecision, RateLimits } from './rate-limit.js';

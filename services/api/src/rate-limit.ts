@@ -10,51 +10,105 @@ export interface RateLimitDecision {
 }
 
 const WINDOW_SECONDS = 60;
+/** The most positions one round trip reserves beyond the requests waiting for it. */
+const MAX_LEASE = 64;
+
+/**
+ * Positions a replica reserves per round trip: one (every request counted in Redis) up to 199 a minute, then a
+ * hundredth of the limit, at most MAX_LEASE. A replica holds at most that many minus one unused at a window's
+ * end, so the limit is never exceeded and at most 1 % of it per replica goes unused.
+ */
+export function leaseSize(limitPerMinute: number): number {
+  return Math.min(MAX_LEASE, Math.max(1, Math.floor(limitPerMinute / 100)));
+}
+
+interface CountRequest {
+  /** Subject and window. */
+  key: string;
+  lease: number;
+}
+
+/** Positions of a window's count that this replica reserved and has not handed out yet. */
+interface Lease {
+  next: number;
+  last: number;
+}
 
 /**
  * Fixed one-minute windows per subject (a source's deliveries, an API key's requests), counted in Redis so
- * every API replica shares them. Requests that arrive while a count is in flight are counted together in
- * the next round trip (one INCRBY per subject, whatever the number of requests), and each learns its own
- * position in the window from the total. INCRBY and the first EXPIRE run in one MULTI, so a crash between
- * them cannot leave a counter that never expires.
+ * every API replica shares them. Each request gets its own position in the window. A round trip reserves the
+ * positions of the requests waiting for it plus a lease (`leaseSize`), from which later requests of this
+ * replica take theirs without one: a busy source costs one INCRBY per lease instead of one per delivery.
+ * Requests that arrive while a round trip is in flight share the next (one INCRBY per subject). INCRBY and
+ * the first EXPIRE run in one MULTI, so a crash between them cannot leave a counter that never expires.
  *
  * @example const decision = await limits.take(`source:${source.id}`, source.rate_limit_per_minute, Date.now());
  */
 export class RateLimits {
-  readonly #counts: GroupCommit<string, number>;
+  readonly #counts: GroupCommit<CountRequest, number>;
+  readonly #leases = new Map<string, Lease>();
+  #window = -1;
 
   constructor(redis: Redis, prefix: string) {
-    this.#counts = new GroupCommit<string, number>({
+    this.#counts = new GroupCommit<CountRequest, number>({
       maxBatch: 1_000,
       maxInFlight: 1,
-      commit: async (keys) => {
-        const requests = new Map<string, number>();
-        for (const key of keys) requests.set(key, (requests.get(key) ?? 0) + 1);
-        const multi = redis.multi();
-        for (const [key, n] of requests)
-          multi
-            .incrby(`${prefix}:ratelimit:${key}`, n)
-            .expire(`${prefix}:ratelimit:${key}`, WINDOW_SECONDS * 2, 'NX');
-        const replies = (await multi.exec()) ?? [];
-        // Each subject's first position in this batch: its new total minus what the batch added, plus one.
-        const next = new Map<string, number>();
-        for (const [index, [key, added]] of [...requests].entries()) {
-          const [error, total] = replies[index * 2] ?? [new Error('no reply')];
-          if (error) throw error;
-          next.set(key, Number(total) - added + 1);
+      commit: async (requests) => {
+        const waiting = new Map<string, { requests: number; lease: number }>();
+        for (const { key, lease } of requests) {
+          const entry = waiting.get(key) ?? { requests: 0, lease: 1 };
+          waiting.set(key, { requests: entry.requests + 1, lease: Math.max(entry.lease, lease) });
         }
-        return keys.map((key) => {
-          const count = next.get(key)!;
-          next.set(key, count + 1);
-          return { status: 'fulfilled' as const, value: count };
-        });
+        // Positions each key's requests get, in order: what is left of its lease first (a lease taken by the
+        // round trip before this one, after these requests were queued), then the new reservation.
+        const positions = new Map<string, number[]>();
+        const reservations: { key: string; positions: number; lease: number }[] = [];
+        for (const [key, entry] of waiting) {
+          const taken: number[] = [];
+          const held = this.#leases.get(key);
+          while (held && held.next <= held.last && taken.length < entry.requests) taken.push(held.next++);
+          positions.set(key, taken);
+          const missing = entry.requests - taken.length;
+          if (missing > 0) reservations.push({ key, positions: missing, lease: entry.lease - 1 });
+        }
+        if (reservations.length > 0) {
+          const multi = redis.multi();
+          for (const { key, positions: wanted, lease } of reservations)
+            multi
+              .incrby(`${prefix}:ratelimit:${key}`, wanted + lease)
+              .expire(`${prefix}:ratelimit:${key}`, WINDOW_SECONDS * 2, 'NX');
+          const replies = (await multi.exec()) ?? [];
+          for (const [index, { key, positions: wanted, lease }] of reservations.entries()) {
+            const [error, reply] = replies[index * 2] ?? [new Error('no reply')];
+            if (error) throw error;
+            const total = Number(reply);
+            const first = total - wanted - lease + 1;
+            const taken = positions.get(key)!;
+            for (let position = first; position < first + wanted; position++) taken.push(position);
+            if (lease > 0) this.#leases.set(key, { next: first + wanted, last: total });
+          }
+        }
+        return requests.map(({ key }) => ({
+          status: 'fulfilled' as const,
+          value: positions.get(key)!.shift()!,
+        }));
       },
     });
   }
 
   async take(subject: string, limitPerMinute: number, nowMs: number): Promise<RateLimitDecision> {
     const window = Math.floor(nowMs / 1000 / WINDOW_SECONDS);
-    const count = await this.#counts.submit(`${subject}:${window}`);
+    if (window !== this.#window) {
+      // Leases of an earlier window are worthless now.
+      this.#window = window;
+      this.#leases.clear();
+    }
+    const key = `${subject}:${window}`;
+    const held = this.#leases.get(key);
+    const count =
+      held && held.next <= held.last
+        ? held.next++
+        : await this.#counts.submit({ key, lease: leaseSize(limitPerMinute) });
     const retryAfterSeconds = Math.max(1, (window + 1) * WINDOW_SECONDS - Math.floor(nowMs / 1000));
     return { allowed: count <= limitPerMinute, count, retryAfterSeconds };
   }
