@@ -16,8 +16,11 @@ export const queueNames = {
 export const ReceivedBetween = z.tuple([z.iso.datetime({ offset: true }), z.iso.datetime({ offset: true })]);
 export type ReceivedBetween = z.infer<typeof ReceivedBetween>;
 
+/** Two instants, both included: where a set of feedback was received, say. */
+export type TimeSpan = readonly [from: Date, to: Date];
+
 /** The earliest and the latest of `times`; undefined when any of them is unknown, or there are none. */
-export function spanOf(times: Iterable<Date | undefined>): readonly [Date, Date] | undefined {
+export function spanOf(times: Iterable<Date | undefined>): TimeSpan | undefined {
   let from: Date | undefined;
   let to: Date | undefined;
   for (const time of times) {

@@ -1,3 +1,4 @@
+import type { TimeSpan } from '@cxloop/contracts';
 import { type ExpressionBuilder, sql } from 'kysely';
 import { type Db, type PreparedStatement, queryPrepared } from './connection.js';
 import type { Database, Feedback, FeedbackAnalysis } from './schema.js';
@@ -150,13 +151,12 @@ export async function findFeedback(
   return { ...feedback, analysis: analysis ?? null };
 }
 
-/** Loads what analysis needs; the job carries ids only, the row is the system of record. */
 /**
  * Receipt times a batch of feedback lies between, both included. Feedback is partitioned by month of receipt
  * and keyed (id, received_at): a look-up by id that names the range reads only those months, where one by id
  * alone probes every month (40 monthly partitions, 300,000 rows: 73 ms against 1.4 ms for 100 ids).
  */
-export type ReceivedRange = readonly [from: Date, to: Date];
+export type ReceivedRange = TimeSpan;
 
 /**
  * Runs a look-up of feedback by id within `range`, then by id alone for the ids it did not return: a row
@@ -187,6 +187,7 @@ export function receivedWithin(
   return range ? eb.between('received_at', range[0], range[1]) : eb.lit(true);
 }
 
+/** Loads what analysis needs; the job carries ids and a receipt range only, the row is the system of record. */
 export async function findFeedbackForAnalysis(
   db: Db,
   orgId: string,

@@ -1,4 +1,4 @@
-import { type FeedbackRef, type ReceivedBetween, spanOf } from '@cxloop/contracts';
+import { type FeedbackRef, type ReceivedBetween, spanOf, type TimeSpan } from '@cxloop/contracts';
 
 /**
  * Group commit for work items that each wait for their own outcome: an item submitted while a commit is in
@@ -89,7 +89,7 @@ export function refsByOrganisation(refs: readonly FeedbackRef[]): Map<string, Fe
 }
 
 /** The receipt times that cover every ref's range, or undefined when any ref's is unknown. */
-export function receivedSpanOf(refs: readonly FeedbackRef[]): readonly [Date, Date] | undefined {
+export function receivedSpanOf(refs: readonly FeedbackRef[]): TimeSpan | undefined {
   return spanOf(
     refs.flatMap(({ receivedBetween }) =>
       receivedBetween ? [new Date(receivedBetween[0]), new Date(receivedBetween[1])] : [undefined],
@@ -119,7 +119,7 @@ export async function perOrganisation<Outcome>(
   commitOrganisation: (
     orgId: string,
     feedbackIds: string[],
-    received: readonly [Date, Date] | undefined,
+    received: TimeSpan | undefined,
   ) => Promise<readonly Outcome[]>,
 ): Promise<Outcome[]> {
   const outcomes = new Map<string, Outcome>();
