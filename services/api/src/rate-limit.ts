@@ -54,38 +54,41 @@ export class RateLimits {
       maxBatch: 1_000,
       maxInFlight: 1,
       commit: async (requests) => {
-        const waiting = new Map<string, { requests: number; lease: number }>();
+        const waiting = new Map<string, { count: number; lease: number }>();
         for (const { key, lease } of requests) {
-          const entry = waiting.get(key) ?? { requests: 0, lease: 1 };
-          waiting.set(key, { requests: entry.requests + 1, lease: Math.max(entry.lease, lease) });
+          const entry = waiting.get(key) ?? { count: 0, lease: 1 };
+          waiting.set(key, { count: entry.count + 1, lease: Math.max(entry.lease, lease) });
         }
         // Positions each key's requests get, in order: what is left of its lease first (a lease taken by the
         // round trip before this one, after these requests were queued), then the new reservation.
         const positions = new Map<string, number[]>();
-        const reservations: { key: string; positions: number; lease: number }[] = [];
-        for (const [key, entry] of waiting) {
+        const reservations: { key: string; wanted: number; spare: number }[] = [];
+        for (const [key, { count, lease }] of waiting) {
           const taken: number[] = [];
-          const held = this.#leases.get(key);
-          while (held && held.next <= held.last && taken.length < entry.requests) taken.push(held.next++);
+          while (taken.length < count) {
+            const position = this.#fromLease(key);
+            if (position === undefined) break;
+            taken.push(position);
+          }
           positions.set(key, taken);
-          const missing = entry.requests - taken.length;
-          if (missing > 0) reservations.push({ key, positions: missing, lease: entry.lease - 1 });
+          if (taken.length < count)
+            reservations.push({ key, wanted: count - taken.length, spare: lease - 1 });
         }
         if (reservations.length > 0) {
           const multi = redis.multi();
-          for (const { key, positions: wanted, lease } of reservations)
+          for (const { key, wanted, spare } of reservations)
             multi
-              .incrby(`${prefix}:ratelimit:${key}`, wanted + lease)
+              .incrby(`${prefix}:ratelimit:${key}`, wanted + spare)
               .expire(`${prefix}:ratelimit:${key}`, WINDOW_SECONDS * 2, 'NX');
           const replies = (await multi.exec()) ?? [];
-          for (const [index, { key, positions: wanted, lease }] of reservations.entries()) {
+          for (const [index, { key, wanted, spare }] of reservations.entries()) {
             const [error, reply] = replies[index * 2] ?? [new Error('no reply')];
             if (error) throw error;
             const total = Number(reply);
-            const first = total - wanted - lease + 1;
+            const first = total - wanted - spare + 1;
             const taken = positions.get(key)!;
             for (let position = first; position < first + wanted; position++) taken.push(position);
-            if (lease > 0) this.#leases.set(key, { next: first + wanted, last: total });
+            if (spare > 0) this.#leases.set(key, { next: first + wanted, last: total });
           }
         }
         return requests.map(({ key }) => ({
@@ -96,6 +99,12 @@ export class RateLimits {
     });
   }
 
+  /** The next unused position of this replica's lease of `key`, if it holds one. */
+  #fromLease(key: string): number | undefined {
+    const held = this.#leases.get(key);
+    return held && held.next <= held.last ? held.next++ : undefined;
+  }
+
   async take(subject: string, limitPerMinute: number, nowMs: number): Promise<RateLimitDecision> {
     const window = Math.floor(nowMs / 1000 / WINDOW_SECONDS);
     if (window !== this.#window) {
@@ -104,11 +113,8 @@ export class RateLimits {
       this.#leases.clear();
     }
     const key = `${subject}:${window}`;
-    const held = this.#leases.get(key);
     const count =
-      held && held.next <= held.last
-        ? held.next++
-        : await this.#counts.submit({ key, lease: leaseSize(limitPerMinute) });
+      this.#fromLease(key) ?? (await this.#counts.submit({ key, lease: leaseSize(limitPerMinute) }));
     const retryAfterSeconds = Math.max(1, (window + 1) * WINDOW_SECONDS - Math.floor(nowMs / 1000));
     return { allowed: count <= limitPerMinute, count, retryAfterSeconds };
   }
