@@ -103,6 +103,15 @@ try {
     rateLimitPerMinute: 1_000_000,
   });
 
+  // The durable-commit ceiling writes through a source of its own, so the API's rows can be counted alone.
+  const ceilingSource = await createSource(db, {
+    orgId: org.id,
+    name: 'bench commit ceiling',
+    channel: 'web',
+    adapter: 'generic',
+    secretCiphertext: new SecretBox(secretKey).seal(generateSigningSecret()),
+  });
+
   const bare = start('bare', 'test/bench/bare-server.ts', {}, { args: [String(barePort)] });
   const api = start(
     'api',
@@ -143,6 +152,35 @@ try {
   const medianRound = <T>(rounds: T[], figure: (round: T) => number) =>
     [...rounds].sort((a, b) => figure(a) - figure(b))[Math.floor(rounds.length / 2)]!;
 
+  /**
+   * PostgreSQL alone: the API's commit path without HTTP (commit-ceiling.ts), one window per scenario. The
+   * API cannot exceed it; set beside the bare route it says how much of the goal the commit alone leaves.
+   */
+  const commitCeiling = async (eventsPerRequest: number, connections: number) => {
+    const writer = start(
+      'commit-ceiling',
+      'test/bench/commit-ceiling.ts',
+      {},
+      {
+        args: [
+          database.url,
+          ceilingSource.id,
+          String(DURATION_SECONDS),
+          String(connections),
+          String(eventsPerRequest),
+        ],
+      },
+    );
+    const code = await writer.exited;
+    if (code !== 0) throw new Error(`commit ceiling exited with ${code}: ${writer.output()}`);
+    return JSON.parse(writer.output().trim().split('\n').at(-1)!) as {
+      committed: number;
+      eventsPerSecond: number;
+      latencyMs: { p50: number; p99: number };
+    };
+  };
+  const medianOf = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
   const scenarios = [];
   for (const eventsPerRequest of EVENTS_PER_REQUEST) {
     for (const connections of CONNECTIONS) {
@@ -152,11 +190,17 @@ try {
           ratioToCeiling: round.cxloop.eventsPerSecond / round.ceiling.eventsPerSecond,
         }),
       );
+      const commitAlone = await commitCeiling(eventsPerRequest, connections);
       scenarios.push({
         eventsPerRequest,
         connections,
         ...medianRound(rounds, (round) => round.ratioToCeiling),
         roundRatios: rounds.map((round) => round.ratioToCeiling),
+        commitAlone: {
+          ...commitAlone,
+          ratioToCeiling:
+            commitAlone.eventsPerSecond / medianOf(rounds.map((round) => round.ceiling.eventsPerSecond)),
+        },
       });
     }
   }
@@ -193,6 +237,7 @@ try {
 
   const stored = await db
     .selectFrom('feedback')
+    .where('source_id', '=', source.id)
     .select((eb) => eb.fn.countAll<string>().as('n'))
     .executeTakeFirstOrThrow();
 
@@ -214,7 +259,8 @@ try {
       `${s.eventsPerRequest === 1 ? 'single event' : `batch of ${s.eventsPerRequest}`}, ${s.connections} connections: ` +
         `cxloop ${s.cxloop.eventsPerSecond.toFixed(0)} events/s (p50 ${s.cxloop.latencyMs.p50} ms, p99 ${s.cxloop.latencyMs.p99} ms, non-2xx ${s.cxloop.non2xx}) | ` +
         `bare route ${s.ceiling.eventsPerSecond.toFixed(0)} events/s (p50 ${s.ceiling.latencyMs.p50} ms, p99 ${s.ceiling.latencyMs.p99} ms) | ` +
-        `ratio ${(s.ratioToCeiling * 100).toFixed(1)} % (median round; rounds ${s.roundRatios.map((r) => (r * 100).toFixed(1)).join(' / ')} %)`,
+        `ratio ${(s.ratioToCeiling * 100).toFixed(1)} % (median round; rounds ${s.roundRatios.map((r) => (r * 100).toFixed(1)).join(' / ')} %) | ` +
+        `PostgreSQL alone ${s.commitAlone.eventsPerSecond.toFixed(0)} events/s (${(s.commitAlone.ratioToCeiling * 100).toFixed(1)} % of the median bare route)`,
     );
   }
   const micros = (figures: Record<string, number>) =>

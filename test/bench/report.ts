@@ -37,6 +37,8 @@ interface IngestReport {
     ratioToCeiling: number;
     /** Every round's ratio; absent from runs of one window per scenario. */
     roundRatios?: number[];
+    /** The API's commit path driven without HTTP (commit-ceiling.ts); absent from earlier runs. */
+    commitAlone?: { eventsPerSecond: number; ratioToCeiling: number };
   }[];
   /** Alternating rounds per scenario; absent from runs of one window per scenario. */
   rounds?: number;
@@ -163,7 +165,8 @@ if (ingest) {
   for (const s of ingest.scenarios) {
     out(
       `| Ingest, ${s.eventsPerRequest === 1 ? 'one event per request' : `${s.eventsPerRequest} events per request`}, ${s.connections} connections | ` +
-        `${n(s.cxloop.eventsPerSecond)} events/s | bare Fastify route ${n(s.ceiling.eventsPerSecond)} events/s | ` +
+        `${n(s.cxloop.eventsPerSecond)} events/s | bare Fastify route ${n(s.ceiling.eventsPerSecond)} events/s` +
+        `${s.commitAlone ? ` (PostgreSQL alone: ${n(s.commitAlone.eventsPerSecond)} events/s, ${pct(s.commitAlone.ratioToCeiling)} of it)` : ''} | ` +
         `${pct(s.ratioToCeiling)}${s.roundRatios ? ` (median of ${s.roundRatios.length} rounds: ${s.roundRatios.map(pct).join(', ')})` : ''} | ` +
         `≥ 30 % | ${met(s.ratioToCeiling >= 0.3)} |`,
     );
@@ -228,13 +231,20 @@ if (ingest) {
     'else runs on this shared machine (load average above); CPU per event, below, counts only the processes',
     'that do the work.',
     '',
-    '| Events per request | Connections | cxloop events/s | p50 / p99 ms | non-2xx | bare route events/s | p50 / p99 ms | ratio | rounds |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    '"PostgreSQL alone" is the API\'s own commit path (the same feedback rows, grouped into statements by the',
+    'same FeedbackWriter) driven by as many concurrent senders as the scenario has connections, with no HTTP,',
+    'signature, validation or enqueue (test/bench/commit-ceiling.ts, one window per scenario, its own process):',
+    'no API that commits a row per event before answering can accept more. Its ratio is to the median of the',
+    "scenario's bare-route windows.",
+    '',
+    '| Events per request | Connections | cxloop events/s | p50 / p99 ms | non-2xx | bare route events/s | p50 / p99 ms | ratio | rounds | PostgreSQL alone events/s | its ratio |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
     ...ingest.scenarios.map(
       (s) =>
         `| ${s.eventsPerRequest} | ${s.connections} | ${n(s.cxloop.eventsPerSecond)} | ${s.cxloop.latencyMs.p50} / ${s.cxloop.latencyMs.p99} | ${s.cxloop.non2xx} | ` +
         `${n(s.ceiling.eventsPerSecond)} | ${s.ceiling.latencyMs.p50} / ${s.ceiling.latencyMs.p99} | ${pct(s.ratioToCeiling)} | ` +
-        `${s.roundRatios ? s.roundRatios.map(pct).join(', ') : ''} |`,
+        `${s.roundRatios ? s.roundRatios.map(pct).join(', ') : ''} | ` +
+        `${s.commitAlone ? `${n(s.commitAlone.eventsPerSecond)} | ${pct(s.commitAlone.ratioToCeiling)}` : ' | '} |`,
     ),
     '',
     ...(ingest.cpu

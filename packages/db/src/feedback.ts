@@ -14,13 +14,6 @@ export interface StoredFeedback {
 
 const keyOf = (row: { source_id: string; external_id: string }) => `${row.source_id} ${row.external_id}`;
 
-/**
- * Stores a batch of feedback (of one source or several) in a single statement. Rows whose (source,
- * external id) is already stored are left untouched and reported with their existing id, so a redelivered
- * webhook changes nothing; when the batch itself names the same (source, external id) twice, the first
- * occurrence is the one created. Concurrent deliveries of the same id wait on the key's unique index (in
- * `feedback_keys`, claimed by the insert trigger) and then see the winner.
- */
 /** Feedback as the ingestion paths store it: the database assigns its id, status and (unless given) receipt time. */
 export interface FeedbackToStore {
   org_id: string;
@@ -75,6 +68,13 @@ const insertFeedback: PreparedStatement = {
     returning id, source_id, external_id, received_at`,
 };
 
+/**
+ * Stores a batch of feedback (of one source or several) in a single statement. Rows whose (source,
+ * external id) is already stored are left untouched and reported with their existing id, so a redelivered
+ * webhook changes nothing; when the batch itself names the same (source, external id) twice, the first
+ * occurrence is the one created. Concurrent deliveries of the same id wait on the key's unique index (in
+ * `feedback_keys`, claimed by the insert trigger) and then see the winner.
+ */
 export async function storeFeedbackBatch(
   db: Db,
   rows: readonly FeedbackToStore[],
