@@ -3,6 +3,7 @@ import { FeedbackWriter } from '@cxloop/api/feedback-writer';
 import { feedbackRowOf } from '@cxloop/api/store-events';
 import { FeedbackEvent } from '@cxloop/contracts';
 import { createDb, findSourceForDelivery } from '@cxloop/db';
+import { ingestBenchEvent } from './ingest-events.js';
 
 /**
  * The durable-commit ceiling: the API's own commit path (canonical events → feedback rows → FeedbackWriter's
@@ -20,14 +21,6 @@ const seconds = Number(durationArg ?? 10);
 const connections = Number(connectionsArg ?? 32);
 const eventsPerRequest = Number(batchArg ?? 1);
 
-// The same texts and ratings as the HTTP load generator, so rows are the same size.
-const texts = [
-  'Delivery was two days late and nobody called back.',
-  'Lovely staff at the Leeds store, quick and friendly.',
-  'The app keeps logging me out when I try to pay.',
-  'Refund still not processed after three weeks, very frustrating!',
-];
-
 // The API's pool size (createDb's default), so the writer has the connections it has there.
 const db = createDb(databaseUrl, { applicationName: 'cxloop-bench-commit' });
 const source = await findSourceForDelivery(db, sourceId);
@@ -40,10 +33,7 @@ function delivery() {
   const receivedAt = new Date();
   return Array.from({ length: eventsPerRequest }, () => {
     sequence += 1;
-    const event = FeedbackEvent.parse({
-      text: texts[sequence % texts.length],
-      ratings: { nps: sequence % 11 },
-    });
+    const event = FeedbackEvent.parse(ingestBenchEvent(sequence));
     return feedbackRowOf(source!, event, randomUUID(), noUnits, receivedAt);
   });
 }

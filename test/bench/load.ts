@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { signWebhook } from '@cxloop/runtime';
 import autocannon from 'autocannon';
+import { ingestBenchEvent } from './ingest-events.js';
 
 /**
  * The load generator, run as its own process so its CPU is not the server's. Posts signed events with
@@ -16,15 +17,8 @@ if (!url || !secret) {
 }
 const eventsPerRequest = Number(batchArg ?? 1);
 
-const texts = [
-  'Delivery was two days late and nobody called back.',
-  'Lovely staff at the Leeds store, quick and friendly.',
-  'The app keeps logging me out when I try to pay.',
-  'Refund still not processed after three weeks, very frustrating!',
-];
-
 function makeEvent(i: number) {
-  return { externalId: randomUUID(), text: texts[i % texts.length], ratings: { nps: i % 11 } };
+  return { externalId: randomUUID(), ...ingestBenchEvent(i) };
 }
 
 let sequence = 0;
