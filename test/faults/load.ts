@@ -3,6 +3,11 @@ import { signWebhook } from '@cxloop/runtime';
 
 export type Outcome = number | 'network-error';
 
+/** The external ids the sender got a 202 for so far. */
+export function acceptedIds(outcomes: ReadonlyMap<string, Outcome>): string[] {
+  return [...outcomes].filter(([, outcome]) => outcome === 202).map(([externalId]) => externalId);
+}
+
 /**
  * Keeps `concurrency` signed single-event deliveries in flight until stopped, recording for each external id
  * the status the sender saw. Bounded: stops by itself after `maxSeconds`.

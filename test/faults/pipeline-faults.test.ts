@@ -2,10 +2,11 @@ import { execSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createDb, createOrganisation, type Db } from '@cxloop/db';
 import { SecretBox } from '@cxloop/runtime';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createSignedSource, eventually } from '../support/fixtures.js';
 import { entries, freePort, type RunningProcess, startProcess, waitForHttp } from '../support/processes.js';
-import { startSignedLoad } from './load.js';
+import { acceptedIds, startSignedLoad } from './load.js';
 
 /**
  * The suite has a Redis database of its own, so wiping it (FLUSHDB, atomic like a real FLUSHALL) touches no
@@ -16,7 +17,9 @@ const faultsRedisUrl = process.env.FAULTS_REDIS_URL ?? 'redis://127.0.0.1:6379/1
 /**
  * Under sustained signed-webhook load: kill -9 the analysis worker, wipe Redis, restart PostgreSQL and
  * Redis (when FAULTS_RESTART_SERVICES=1, as CI does; a shared developer machine only wipes this run's
- * keys), stop and restart the API. Afterwards every event that got a 2xx must be stored once and analysed.
+ * keys), stop and restart the API. After each fault, while the load goes on, every event that got a 2xx
+ * so far must be stored once, analysed, counted once in the rollups and reflected in the organisation's
+ * score; after the last, with the load stopped, exactly so.
  */
 const restartServices = process.env.FAULTS_RESTART_SERVICES === '1';
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -84,13 +87,79 @@ function restart(service: 'postgresql' | 'redis') {
   }
 }
 
+/** The metric whose sample size is every feedback of the last 90 days counted into the rollups. */
+const COUNTED_METRIC = 'identified_feedback_share_90d';
+
+interface PipelineState {
+  rows: { external_id: string; status: string; aggregated_at: Date | null }[];
+  /** Rows carrying the "counted" marker and the rollups' feedback total, read in one snapshot. */
+  aggregated: number;
+  counted: number;
+  /** Feedback the enterprise score had counted when it was last computed (0 before the first). */
+  scored: number;
+}
+
+const isFinished = (row: { status: string; aggregated_at: Date | null } | undefined) =>
+  row?.status === 'analysed' && row.aggregated_at !== null;
+
+async function pipelineState(): Promise<PipelineState> {
+  const rows = await db
+    .selectFrom('feedback')
+    .select(['external_id', 'status', 'aggregated_at'])
+    .where('source_id', '=', sourceId)
+    .execute();
+  // One statement, one snapshot: the marker and the increments are committed together, so under load the
+  // two totals must match at every instant, not only once the pipeline is idle.
+  const { rows: totals } = await sql<{ aggregated: string; counted: string; scored: number | null }>`
+    select
+      (select count(*) from feedback where source_id = ${sourceId} and aggregated_at is not null) as aggregated,
+      (select coalesce(sum(feedback_count), 0) from rollup_daily where org_id = ${orgId}) as counted,
+      (select (metric->>'sampleSize')::int from score_current, jsonb_array_elements(metrics) as metric
+        where org_id = ${orgId} and scope = 'enterprise' and metric->>'metric' = ${COUNTED_METRIC}) as scored
+  `.execute(db);
+  const [total] = totals;
+  return {
+    rows,
+    aggregated: Number(total?.aggregated ?? 0),
+    counted: Number(total?.counted ?? 0),
+    scored: total?.scored ?? 0,
+  };
+}
+
+/**
+ * Waits (while the load goes on) until every event accepted so far is stored, analysed, counted and
+ * reflected in the score, then checks and prints it; `after` names the fault just survived.
+ */
+async function expectAcceptedSoFarSettled(after: string, accepted: readonly string[]) {
+  const settled = (state: PipelineState) => {
+    const finished = new Set(state.rows.filter(isFinished).map((row) => row.external_id));
+    return accepted.every((externalId) => finished.has(externalId)) && state.scored >= accepted.length;
+  };
+  const state = await eventually(async () => {
+    const current = await pipelineState();
+    return settled(current) ? current : undefined;
+  }, 60_000).catch(pipelineState);
+  const stored = new Set(state.rows.map((row) => row.external_id));
+  const finished = new Set(state.rows.filter(isFinished).map((row) => row.external_id));
+  console.log(
+    `after ${after}: accepted so far ${accepted.length}, of them stored ${accepted.filter((id) => stored.has(id)).length}, ` +
+      `analysed and counted ${accepted.filter((id) => finished.has(id)).length}; ` +
+      `rollups ${state.counted} = marked ${state.aggregated}; score counted ${state.scored}`,
+  );
+  expect(accepted.filter((externalId) => !finished.has(externalId))).toEqual([]);
+  expect(state.rows.length).toBe(stored.size);
+  expect(state.counted).toBe(state.aggregated);
+  expect(state.scored).toBeGreaterThanOrEqual(accepted.length);
+  expect(state.scored).toBeLessThanOrEqual(state.counted);
+}
+
 describe('faults under load', () => {
   it('loses nothing that was accepted and duplicates nothing', async () => {
     const load = startSignedLoad({
       url: () => `http://127.0.0.1:${apiPort}/v1/sources/${sourceId}/events`,
       secret,
       concurrency: 8,
-      maxSeconds: 120,
+      maxSeconds: 300,
     });
     await pause(2_000);
 
@@ -99,6 +168,7 @@ describe('faults under load', () => {
     await pause(1_500);
     start('analysis');
     await pause(2_000);
+    await expectAcceptedSoFarSettled('kill -9 of the analysis worker', acceptedIds(load.outcomes));
 
     // 2. Redis loses everything (jobs included).
     if (restartServices) {
@@ -108,11 +178,16 @@ describe('faults under load', () => {
       execSync(`redis-cli -u ${faultsRedisUrl} flushdb`);
     }
     await pause(3_000);
+    await expectAcceptedSoFarSettled(
+      restartServices ? 'FLUSHALL and a Redis restart' : "a wipe of the suite's Redis database",
+      acceptedIds(load.outcomes),
+    );
 
     // 3. PostgreSQL restarts: the API must answer 503, never 2xx for what it could not commit.
     if (restartServices) {
       restart('postgresql');
       await pause(3_000);
+      await expectAcceptedSoFarSettled('a PostgreSQL restart', acceptedIds(load.outcomes));
     }
 
     // 4. The API stops gracefully and starts again.
@@ -123,36 +198,28 @@ describe('faults under load', () => {
     await pause(2_000);
 
     const outcomes = await load.stop();
-    const accepted = [...outcomes].filter(([, outcome]) => outcome === 202).map(([externalId]) => externalId);
+    const accepted = acceptedIds(outcomes);
     const rejected = [...outcomes].filter(([, outcome]) => outcome !== 202);
 
-    const stored = async () =>
-      db
-        .selectFrom('feedback')
-        .select(['external_id', 'status', 'aggregated_at'])
-        .where('source_id', '=', sourceId)
-        .execute();
-    const isFinished = (row: { status: string; aggregated_at: Date | null }) =>
-      row.status === 'analysed' && row.aggregated_at !== null;
+    // With the load stopped, everything stored must finish, and the score must count exactly that.
     const settled = await eventually(async () => {
-      const rows = await stored();
-      return rows.length >= accepted.length && rows.every(isFinished) ? rows : undefined;
-    }, 90_000).catch(async () => stored());
+      const state = await pipelineState();
+      return state.rows.length >= accepted.length &&
+        state.rows.every(isFinished) &&
+        state.scored === state.rows.length
+        ? state
+        : undefined;
+    }, 90_000).catch(pipelineState);
 
-    const storedIds = new Set(settled.map((row) => row.external_id));
-    const analysed = settled.filter((row) => row.status === 'analysed').length;
-    const aggregated = settled.filter((row) => row.aggregated_at !== null).length;
-    const rollup = await db
-      .selectFrom('rollup_daily')
-      .select((eb) => eb.fn.sum<string>('feedback_count').as('counted'))
-      .where('org_id', '=', orgId)
-      .executeTakeFirstOrThrow();
-    const counted = Number(rollup.counted ?? 0);
+    const storedIds = new Set(settled.rows.map((row) => row.external_id));
+    const analysed = settled.rows.filter((row) => row.status === 'analysed').length;
+    const aggregated = settled.rows.filter((row) => row.aggregated_at !== null).length;
     const rejectedButStored = rejected.filter(([externalId]) => storedIds.has(externalId));
     const reasons = [...new Set(rejected.map(([, outcome]) => outcome))].join(', ') || 'none';
     console.log(
       `faults: sent ${outcomes.size}, accepted ${accepted.length}, rejected ${rejected.length} (${reasons}), ` +
-        `stored ${settled.length}, analysed ${analysed}, aggregated ${aggregated}, counted in rollups ${counted}, ` +
+        `stored ${settled.rows.length}, analysed ${analysed}, aggregated ${aggregated}, counted in rollups ${settled.counted}, ` +
+        `counted by the score ${settled.scored}, ` +
         `rejected but stored (commit outcome unknown to the sender) ${rejectedButStored.length}` +
         (restartServices ? '' : ' [PostgreSQL/Redis restarts skipped: set FAULTS_RESTART_SERVICES=1]'),
     );
@@ -165,11 +232,13 @@ describe('faults under load', () => {
 
     expect(accepted.length).toBeGreaterThan(100);
     expect(accepted.filter((externalId) => !storedIds.has(externalId))).toEqual([]);
-    expect(settled.length).toBe(storedIds.size);
-    expect(analysed).toBe(settled.length);
+    expect(settled.rows.length).toBe(storedIds.size);
+    expect(analysed).toBe(settled.rows.length);
     // Counted exactly once: every row carries the marker and the rollups hold exactly that many.
-    expect(aggregated).toBe(settled.length);
-    expect(counted).toBe(settled.length);
+    expect(aggregated).toBe(settled.rows.length);
+    expect(settled.counted).toBe(settled.rows.length);
+    // Reflected in the score: its last recompute counted every stored feedback, no more.
+    expect(settled.scored).toBe(settled.rows.length);
     // A 2xx was never sent for an uncommitted row; the only stored rejections are network errors, where the
     // sender cannot know whether the commit happened (it retries with the same external id, harmlessly).
     expect(rejectedButStored.every(([, outcome]) => outcome === 'network-error' || outcome === 503)).toBe(

@@ -5,7 +5,7 @@ import { SecretBox, signWebhook } from '@cxloop/runtime';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createSignedSource, eventually } from '../support/fixtures.js';
 import { entries, freePort, type RunningProcess, startProcess, waitForHttp } from '../support/processes.js';
-import { startSignedLoad } from './load.js';
+import { acceptedIds, startSignedLoad } from './load.js';
 
 /**
  * Scale-out: two API replicas, two analysis and two aggregation workers on one PostgreSQL and one Redis.
@@ -91,7 +91,7 @@ describe('two of every process', () => {
         1,
       );
     }
-    const accepted = [...outcomes].filter(([, outcome]) => outcome === 202).map(([externalId]) => externalId);
+    const accepted = acceptedIds(outcomes);
     const expected = accepted.length + raced.length;
     const rows = await eventually(async () => {
       const stored = await db
