@@ -244,5 +244,17 @@ describe('faults under load', () => {
     expect(rejectedButStored.every(([, outcome]) => outcome === 'network-error' || outcome === 503)).toBe(
       true,
     );
+
+    // 5. Redis is lost at a quiet moment with the score not yet recomputed for the counted feedback (the
+    // score is removed, as if its recompute request had been lost): with no new feedback to ask again, the
+    // sweep's score refresh must have it recomputed.
+    await db.deleteFrom('score_current').where('org_id', '=', orgId).execute();
+    execSync(`redis-cli -u ${faultsRedisUrl} flushdb`);
+    const rescored = await eventually(async () => {
+      const state = await pipelineState();
+      return state.scored === settled.rows.length ? state : undefined;
+    }, 30_000).catch(pipelineState);
+    console.log(`after a lost recompute request: score counted ${rescored.scored} of ${settled.rows.length}`);
+    expect(rescored.scored).toBe(settled.rows.length);
   });
 });

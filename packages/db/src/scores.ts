@@ -22,6 +22,43 @@ export async function findCurrentScore(
     .executeTakeFirst();
 }
 
+/**
+ * Organisations whose enterprise score was last computed before `computedBefore`, or which have feedback
+ * counted into the rollups and no score yet, least recently scored first.
+ */
+export async function listOrganisationsScoredBefore(
+  db: Db,
+  computedBefore: Date,
+  limit: number,
+): Promise<string[]> {
+  const rows = await db
+    .selectFrom('organisations')
+    .leftJoin('score_current', (join) =>
+      join
+        .onRef('score_current.org_id', '=', 'organisations.id')
+        .on('score_current.scope', '=', ENTERPRISE_SCOPE),
+    )
+    .where((eb) =>
+      eb.or([
+        eb('score_current.computed_at', '<', computedBefore),
+        eb.and([
+          eb('score_current.computed_at', 'is', null),
+          eb.exists(
+            eb
+              .selectFrom('rollup_daily')
+              .select(eb.lit(1).as('one'))
+              .whereRef('rollup_daily.org_id', '=', 'organisations.id'),
+          ),
+        ]),
+      ]),
+    )
+    .select('organisations.id')
+    .orderBy('score_current.computed_at', (order) => order.asc().nullsFirst())
+    .limit(limit)
+    .execute();
+  return rows.map((row) => row.id);
+}
+
 /** Every current score of an organisation: the enterprise first, then its units. */
 export async function listCurrentScores(db: Db, orgId: string): Promise<CurrentScore[]> {
   const rows = await db.selectFrom('score_current').selectAll().where('org_id', '=', orgId).execute();

@@ -19,6 +19,11 @@ export const AggregationWorkerConfig = z.object({
   SCORE_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
   /** Pause after an organisation's recompute that coalesces the requests arriving meanwhile into one. */
   SCORE_COOLDOWN_MS: z.coerce.number().int().min(0).max(60_000).default(400),
+  /**
+   * How old a score may grow before the sweep recomputes it unasked: the bound on how long a recompute
+   * request lost with Redis can leave a score behind, and how often windowed evidence rolls forward.
+   */
+  SCORE_MAX_AGE_SECONDS: z.coerce.number().int().min(60).default(3_600),
   METRICS_PORT: metricsPortShape(9466),
 });
 export type AggregationWorkerConfig = z.infer<typeof AggregationWorkerConfig>;

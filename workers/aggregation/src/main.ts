@@ -13,13 +13,14 @@ import {
 } from '@cxloop/runtime';
 import { Redis } from 'ioredis';
 import { loadAggregationWorkerConfig } from './config.js';
+import { refreshStaleScores } from './score-refresh.js';
 import { sweepUnfinishedFeedback } from './sweeper.js';
 import { loadTriageWorkerConfig } from './triage-config.js';
 import { startTriageWork } from './triage-work.js';
 import { startAggregationWorkers } from './workers.js';
 
-// The sweeper runs on a timer in this process, not as a repeatable BullMQ job: a Redis flush would erase
-// a repeatable job together with the work it exists to recover.
+// The sweeper and the score refresh run on a timer in this process, not as repeatable BullMQ jobs: a Redis
+// flush would erase a repeatable job together with the work it exists to recover.
 const config = loadAggregationWorkerConfig();
 const logger = createLogger('aggregation-worker', config.LOG_LEVEL);
 const db = createDb(config.DATABASE_URL, {
@@ -70,19 +71,36 @@ const metricsServer =
       )
     : undefined;
 
+/** How many organisations one refresh requests at most; the oldest scores go first. */
+const SCORE_REFRESH_BATCH = 500;
+
 let sweeping: Promise<unknown> = Promise.resolve();
 function sweep() {
   sweeping = sweepUnfinishedFeedback(
     { db, analyzeQueue, aggregateQueue },
     { graceSeconds: config.SWEEP_GRACE_SECONDS, pageSize: config.SWEEP_PAGE_SIZE },
-  ).then(
-    (outcome) => {
-      if (outcome.ran && outcome.analysis + outcome.aggregation > 0) {
-        logger.info(outcome, 'sweeper re-enqueued unfinished feedback');
-      }
-    },
-    (error: unknown) => logger.error({ err: error }, 'sweep failed'),
-  );
+  )
+    .then(
+      (outcome) => {
+        if (outcome.ran && outcome.analysis + outcome.aggregation > 0) {
+          logger.info(outcome, 'sweeper re-enqueued unfinished feedback');
+        }
+      },
+      (error: unknown) => logger.error({ err: error }, 'sweep failed'),
+    )
+    .then(() =>
+      refreshStaleScores(
+        { db, scoreQueue },
+        { now: new Date(), maxAgeSeconds: config.SCORE_MAX_AGE_SECONDS, batchSize: SCORE_REFRESH_BATCH },
+      ),
+    )
+    .then(
+      (outcome) => {
+        if (outcome.ran && outcome.requested > 0)
+          logger.info(outcome, 'recomputes requested for stale scores');
+      },
+      (error: unknown) => logger.error({ err: error }, 'score refresh failed'),
+    );
 }
 const timer = setInterval(() => void sweeping.then(sweep), config.SWEEP_INTERVAL_SECONDS * 1000);
 sweep();
