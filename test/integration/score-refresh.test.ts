@@ -44,7 +44,7 @@ async function requestedOrganisations(): Promise<Set<string>> {
 }
 
 describe('score refresh', () => {
-  it('requests a recompute for scores older than the maximum age and for counted feedback without a score', async () => {
+  it('requests a recompute for scores older than the maximum age and for evidence without a score', async () => {
     const now = new Date();
     const stale = await scoredOrganisation('Stale score', new Date(now.getTime() - 2 * HOUR_MS));
     const fresh = await scoredOrganisation('Fresh score', new Date(now.getTime() - HOUR_MS / 2));
@@ -53,6 +53,17 @@ describe('score refresh', () => {
     await api.db
       .insertInto('rollup_daily')
       .values({ org_id: unscored, day: now.toISOString().slice(0, 10), channel: 'web', feedback_count: 3 })
+      .execute();
+    // Staff survey answers recorded, and the same lost request.
+    const surveyed = (await createOrganisation(api.db, 'Surveyed, never scored')).id;
+    const survey = await api.db
+      .insertInto('surveys')
+      .values({ org_id: surveyed, name: 'Pulse', series: 'pulse', wave: 1, template: JSON.stringify({}) })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await api.db
+      .insertInto('survey_responses')
+      .values({ org_id: surveyed, survey_id: survey.id, origin: 'invitation' })
       .execute();
     // Nothing counted and never scored: nothing to recompute yet (the dashboard shows it as new).
     const empty = (await createOrganisation(api.db, 'No evidence yet')).id;
@@ -67,6 +78,7 @@ describe('score refresh', () => {
     const requested = await requestedOrganisations();
     expect(requested.has(stale)).toBe(true);
     expect(requested.has(unscored)).toBe(true);
+    expect(requested.has(surveyed)).toBe(true);
     expect(requested.has(fresh)).toBe(false);
     expect(requested.has(empty)).toBe(false);
     expect(outcome.ran && outcome.requested).toBe(requested.size);

@@ -23,8 +23,8 @@ export async function findCurrentScore(
 }
 
 /**
- * Organisations whose enterprise score was last computed before `computedBefore`, or which have feedback
- * counted into the rollups and no score yet, least recently scored first.
+ * Organisations whose enterprise score was last computed before `computedBefore`, or which have evidence
+ * (feedback counted into the rollups, staff survey responses) and no score yet, least recently scored first.
  */
 export async function listOrganisationsScoredBefore(
   db: Db,
@@ -43,12 +43,22 @@ export async function listOrganisationsScoredBefore(
         eb('score_current.computed_at', '<', computedBefore),
         eb.and([
           eb('score_current.computed_at', 'is', null),
-          eb.exists(
-            eb
-              .selectFrom('rollup_daily')
-              .select(eb.lit(1).as('one'))
-              .whereRef('rollup_daily.org_id', '=', 'organisations.id'),
-          ),
+          eb.or([
+            eb.exists(
+              eb
+                .selectFrom('rollup_daily')
+                .select(eb.lit(1).as('one'))
+                .whereRef('rollup_daily.org_id', '=', 'organisations.id'),
+            ),
+            // Through the organisation's surveys: responses are indexed by survey, not organisation.
+            eb.exists(
+              eb
+                .selectFrom('surveys')
+                .innerJoin('survey_responses', 'survey_responses.survey_id', 'surveys.id')
+                .select(eb.lit(1).as('one'))
+                .whereRef('surveys.org_id', '=', 'organisations.id'),
+            ),
+          ]),
         ]),
       ]),
     )
