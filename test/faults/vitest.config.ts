@@ -9,7 +9,7 @@ export default defineConfig({
     include: ['test/faults/**/*.test.ts'],
     globalSetup: ['test/support/global-setup.ts'],
     env: { DOTENV_CONFIG_QUIET: 'true', LOG_LEVEL: 'silent' },
-    testTimeout: 420_000,
+    testTimeout: 720_000,
     hookTimeout: 60_000,
     pool: 'forks',
     fileParallelism: false,
