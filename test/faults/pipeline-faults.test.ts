@@ -135,6 +135,7 @@ async function expectAcceptedSoFarSettled(after: string, accepted: readonly stri
     const finished = new Set(state.rows.filter(isFinished).map((row) => row.external_id));
     return accepted.every((externalId) => finished.has(externalId)) && state.scored >= accepted.length;
   };
+  const started = Date.now();
   // A batch the killed worker held comes back when BullMQ finds it stalled: its lock (30 s) must expire and
   // the stalled check (every 30 s) run, up to a minute; the sweeper's copy of it has the same job id.
   const state = await eventually(async () => {
@@ -146,7 +147,8 @@ async function expectAcceptedSoFarSettled(after: string, accepted: readonly stri
   console.log(
     `after ${after}: accepted so far ${accepted.length}, of them stored ${accepted.filter((id) => stored.has(id)).length}, ` +
       `analysed and counted ${accepted.filter((id) => finished.has(id)).length}; ` +
-      `rollups ${state.counted} = marked ${state.aggregated}; score counted ${state.scored}`,
+      `rollups ${state.counted} = marked ${state.aggregated}; score counted ${state.scored}; ` +
+      `settled in ${((Date.now() - started) / 1000).toFixed(1)} s`,
   );
   expect(accepted.filter((externalId) => !finished.has(externalId))).toEqual([]);
   expect(state.rows.length).toBe(stored.size);
