@@ -123,6 +123,47 @@ describe('RateLimits', () => {
     }
   });
 
+  it("flags each replica's first refusal of a window, though position limit + 1 sits in another's lease", async () => {
+    const redis = new Redis(redisUrl);
+    try {
+      const [replicaA, replicaB] = [new RateLimits(redis, api.prefix), new RateLimits(redis, api.prefix)];
+      const subject = `test:${randomUUID()}`;
+      const now = Date.now();
+      // Leases of 3: after 301 requests replica A has used positions 1-301 and holds 302 and 303.
+      const limit = 301;
+      expect(leaseSize(limit)).toBe(3);
+      for (let request = 0; request < limit; request++) {
+        expect(await replicaA!.take(subject, limit, now)).toMatchObject({
+          allowed: true,
+          firstRefusalHere: false,
+        });
+      }
+      expect(await replicaB!.take(subject, limit, now)).toMatchObject({
+        allowed: false,
+        count: 304,
+        firstRefusalHere: true,
+      });
+      expect(await replicaB!.take(subject, limit, now)).toMatchObject({
+        count: 305,
+        firstRefusalHere: false,
+      });
+      expect(await replicaA!.take(subject, limit, now)).toMatchObject({
+        allowed: false,
+        count: 302,
+        firstRefusalHere: true,
+      });
+      expect(await replicaA!.take(subject, limit, now)).toMatchObject({
+        count: 303,
+        firstRefusalHere: false,
+      });
+      // A new window starts over.
+      const nextWindow = now + 60_000;
+      expect(await replicaB!.take(subject, limit, nextWindow)).toMatchObject({ allowed: true, count: 1 });
+    } finally {
+      redis.disconnect();
+    }
+  });
+
   it('gives every counter an expiry when it is created, and keeps it as the window fills', async () => {
     const redis = new Redis(redisUrl);
     try {

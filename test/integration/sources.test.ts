@@ -221,11 +221,12 @@ describe('per-source rate limit', () => {
       expect(refused.headers['retry-after']).toBe('50');
       expect((await send(replicaA)).statusCode).toBe(429);
       expect(await countFeedback(api.db, source.id)).toBe(3);
-      // Only the first refusal of the window is logged. Replicas write their log entries on their own
-      // schedule; closing them writes what they hold.
+      expect((await send(replicaB)).statusCode).toBe(429);
+      // Only each replica's first refusal of the window is logged. Replicas write their log entries on their
+      // own schedule; closing them writes what they hold.
       await Promise.all([replicaA.close(), replicaB.close()]);
       const { deliveries } = (await asAdmin('GET', `/v1/sources/${source.id}/deliveries`)).json();
-      expect(deliveries.filter((d: { status: number }) => d.status === 429)).toHaveLength(1);
+      expect(deliveries.filter((d: { status: number }) => d.status === 429)).toHaveLength(2);
     } finally {
       await replicaA.close();
       await replicaB.close();

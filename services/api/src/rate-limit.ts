@@ -7,6 +7,11 @@ export interface RateLimitDecision {
   count: number;
   /** Seconds until the window resets: the Retry-After of a refusal. */
   retryAfterSeconds: number;
+  /**
+   * This replica's first refusal of the subject in this window: the one worth a log line. Not "position
+   * limit + 1": that position may sit unused in another replica's lease, and its refusal would never be seen.
+   */
+  firstRefusalHere: boolean;
 }
 
 const WINDOW_SECONDS = 60;
@@ -47,6 +52,8 @@ interface Lease {
 export class RateLimits {
   readonly #counts: GroupCommit<CountRequest, number>;
   readonly #leases = new Map<string, Lease>();
+  /** Subjects (with their window) this replica has refused in the current window. */
+  readonly #refused = new Set<string>();
   #window = -1;
 
   constructor(redis: Redis, prefix: string) {
@@ -108,14 +115,18 @@ export class RateLimits {
   async take(subject: string, limitPerMinute: number, nowMs: number): Promise<RateLimitDecision> {
     const window = Math.floor(nowMs / 1000 / WINDOW_SECONDS);
     if (window !== this.#window) {
-      // Leases of an earlier window are worthless now.
+      // Leases and refusals of an earlier window are worthless now.
       this.#window = window;
       this.#leases.clear();
+      this.#refused.clear();
     }
     const key = `${subject}:${window}`;
     const count =
       this.#fromLease(key) ?? (await this.#counts.submit({ key, lease: leaseSize(limitPerMinute) }));
     const retryAfterSeconds = Math.max(1, (window + 1) * WINDOW_SECONDS - Math.floor(nowMs / 1000));
-    return { allowed: count <= limitPerMinute, count, retryAfterSeconds };
+    const allowed = count <= limitPerMinute;
+    const firstRefusalHere = !allowed && !this.#refused.has(key);
+    if (firstRefusalHere) this.#refused.add(key);
+    return { allowed, count, retryAfterSeconds, firstRefusalHere };
   }
 }

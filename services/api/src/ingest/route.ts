@@ -105,8 +105,8 @@ async function enforceRateLimit(deps: IngestDeps, request: FastifyRequest, sourc
     decision.retryAfterSeconds,
     `this source accepts ${source.rate_limit_per_minute} deliveries per minute`,
   );
-  // Only the first refusal of a window is logged, so a flood cannot turn into a flood of log writes.
-  throw Object.assign(problem, { firstInWindow: decision.count === source.rate_limit_per_minute + 1 });
+  // Only a replica's first refusal of a window is logged, so a flood cannot turn into a flood of log writes.
+  throw Object.assign(problem, { firstInWindow: decision.firstRefusalHere });
 }
 
 /**
