@@ -136,8 +136,8 @@ async function expectAcceptedSoFarSettled(after: string, accepted: readonly stri
     return accepted.every((externalId) => finished.has(externalId)) && state.scored >= accepted.length;
   };
   const started = Date.now();
-  // A batch the killed worker held comes back when BullMQ finds it stalled: its lock (30 s) must expire and
-  // the stalled check (every 30 s) run, up to a minute; the sweeper's copy of it has the same job id.
+  // A batch the killed worker held comes back when BullMQ finds it stalled (10 s, batchWorkerLocks); the
+  // sweeper's copy of it has the same job id. Generous, as a slow shared machine can stretch that.
   const state = await eventually(async () => {
     const current = await pipelineState();
     return settled(current) ? current : undefined;

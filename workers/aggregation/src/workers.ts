@@ -1,7 +1,7 @@
 import { setTimeout } from 'node:timers/promises';
 import { type FeedbackBatchJob, queueNames, type ScoreJob } from '@cxloop/contracts';
 import type { Db } from '@cxloop/db';
-import type { Logger, ScoreQueue } from '@cxloop/runtime';
+import { batchWorkerLocks, type Logger, type ScoreQueue } from '@cxloop/runtime';
 import { Worker } from 'bullmq';
 import type { Redis, RedisOptions } from 'ioredis';
 import { type AggregateResult, createAggregateProcessor } from './aggregate-processor.js';
@@ -38,7 +38,12 @@ export function startAggregationWorkers(options: AggregationWorkerOptions): Aggr
   const aggregate = new Worker<FeedbackBatchJob, AggregateResult>(
     queueNames.aggregate,
     createAggregateProcessor(options),
-    { connection: options.connection, prefix: options.prefix, concurrency: options.aggregateConcurrency },
+    {
+      connection: options.connection,
+      prefix: options.prefix,
+      concurrency: options.aggregateConcurrency,
+      ...batchWorkerLocks,
+    },
   );
   const recompute = createScoreProcessor({
     db: options.db,

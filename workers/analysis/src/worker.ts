@@ -1,6 +1,6 @@
 import { type FeedbackBatchJob, FeedbackJobPayload, queueNames } from '@cxloop/contracts';
 import { type Db, markFeedbackFailed } from '@cxloop/db';
-import type { AggregateQueue, Logger } from '@cxloop/runtime';
+import { type AggregateQueue, batchWorkerLocks, type Logger } from '@cxloop/runtime';
 import { Worker } from 'bullmq';
 import type { RedisOptions } from 'ioredis';
 import { type AnalyzeResult, createAnalyzeProcessor } from './processor.js';
@@ -28,6 +28,7 @@ export function startAnalysisWorker(options: AnalysisWorkerOptions): Worker<Feed
       connection: options.connection,
       prefix: options.prefix,
       concurrency: options.concurrency,
+      ...batchWorkerLocks,
     },
   );
   worker.on('failed', (job, error) => {
