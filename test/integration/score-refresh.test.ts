@@ -1,4 +1,4 @@
-import { refreshStaleScores, SCORE_REFRESH_TASK } from '@cxloop/aggregation-worker';
+import { refreshStaleScores, SCORE_REFRESH } from '@cxloop/aggregation-worker';
 import { createOrganisation, ENTERPRISE_SCOPE, saveScore } from '@cxloop/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { flushRedisPrefix, startTestApi, type TestApi } from '../support/fixtures.js';
@@ -85,7 +85,7 @@ describe('score refresh', () => {
     const run = await api.db
       .selectFrom('maintenance_runs')
       .select('last_result')
-      .where('task', '=', SCORE_REFRESH_TASK)
+      .where('task', '=', SCORE_REFRESH.name)
       .executeTakeFirstOrThrow();
     expect(run.last_result).toEqual({ requested: requested.size });
   });

@@ -1,31 +1,42 @@
 import { sql } from 'kysely';
 import type { Db } from './connection.js';
 
-/** Records when a periodic task (sweeper, SLA sweep) last ran and what it did, for `doctor` and /readyz. */
-export async function recordMaintenanceRun(db: Db, task: string, result: Record<string, unknown>) {
-  await db
-    .insertInto('maintenance_runs')
-    .values({ task, last_run_at: sql<Date>`now()`, last_result: JSON.stringify(result) })
-    .onConflict((oc) =>
-      oc.column('task').doUpdateSet({ last_run_at: sql<Date>`now()`, last_result: JSON.stringify(result) }),
-    )
-    .execute();
+/** A periodic task that runs in one worker replica at a time: its advisory lock and its name in `maintenance_runs`. */
+export interface MaintenanceTask {
+  lockKey: number;
+  name: string;
 }
 
 /**
- * Runs `task` only if no other process holds the same advisory lock right now, so several worker replicas
- * can all schedule a sweep while one does it.
+ * Runs a periodic task (sweeper, SLA sweep, score refresh) only if no other process holds its advisory lock
+ * right now, so several worker replicas can all schedule it while one does it, and records when it ran and
+ * what it did, for `doctor` and /readyz. Returns that result, or `{ ran: false }` when another replica held
+ * the lock.
  */
-export async function withExclusiveLock<T>(db: Db, lockKey: number, task: () => Promise<T>) {
+export async function runMaintenanceTask<Result extends Record<string, unknown>>(
+  db: Db,
+  task: MaintenanceTask,
+  work: () => Promise<Result>,
+): Promise<({ ran: true } & Result) | { ran: false }> {
   return db.connection().execute(async (conn) => {
     const { rows } = await sql<{
       locked: boolean;
-    }>`select pg_try_advisory_lock(${lockKey}) as locked`.execute(conn);
+    }>`select pg_try_advisory_lock(${task.lockKey}) as locked`.execute(conn);
     if (!rows[0]?.locked) return { ran: false as const };
     try {
-      return { ran: true as const, value: await task() };
+      const result = await work();
+      await db
+        .insertInto('maintenance_runs')
+        .values({ task: task.name, last_run_at: sql<Date>`now()`, last_result: JSON.stringify(result) })
+        .onConflict((oc) =>
+          oc
+            .column('task')
+            .doUpdateSet({ last_run_at: sql<Date>`now()`, last_result: JSON.stringify(result) }),
+        )
+        .execute();
+      return { ran: true as const, ...result };
     } finally {
-      await sql`select pg_advisory_unlock(${lockKey})`.execute(conn);
+      await sql`select pg_advisory_unlock(${task.lockKey})`.execute(conn);
     }
   });
 }

@@ -1,9 +1,8 @@
-import { type Db, listOrganisationsScoredBefore, recordMaintenanceRun, withExclusiveLock } from '@cxloop/db';
+import { type Db, listOrganisationsScoredBefore, type MaintenanceTask, runMaintenanceTask } from '@cxloop/db';
 import { requestScoreRecompute, type ScoreQueue } from '@cxloop/runtime';
 
-/** Advisory lock id shared by every replica, so one refreshes while the others skip. */
-const SCORE_REFRESH_LOCK = 0x6378_0003;
-export const SCORE_REFRESH_TASK = 'score-refresh';
+/** The lock id is shared by every replica, so one refreshes while the others skip. */
+export const SCORE_REFRESH: MaintenanceTask = { lockKey: 0x6378_0003, name: 'score-refresh' };
 
 export interface ScoreRefreshOptions {
   now: Date;
@@ -17,7 +16,7 @@ export type ScoreRefreshOutcome = { ran: false } | { ran: true; requested: numbe
 
 /**
  * Requests a recompute of every organisation whose score is older than `maxAgeSeconds`, and of every one
- * with counted feedback and no score. A recompute request is a Redis job, so a Redis loss between counting
+ * with evidence (counted feedback, staff survey responses) and no score. A recompute request is a Redis job, so a Redis loss between counting
  * feedback and its recompute would otherwise leave the score behind its evidence until the organisation's
  * next feedback, which a quiet one may not get for days; and evidence over the last 30 or 90 days moves with
  * the calendar, not only with new feedback. Timer and advisory lock, as the other sweeps, so a Redis flush
@@ -27,13 +26,10 @@ export async function refreshStaleScores(
   deps: { db: Db; scoreQueue: ScoreQueue },
   options: ScoreRefreshOptions,
 ): Promise<ScoreRefreshOutcome> {
-  const outcome = await withExclusiveLock(deps.db, SCORE_REFRESH_LOCK, async () => {
+  return runMaintenanceTask(deps.db, SCORE_REFRESH, async () => {
     const computedBefore = new Date(options.now.getTime() - options.maxAgeSeconds * 1000);
     const orgIds = await listOrganisationsScoredBefore(deps.db, computedBefore, options.batchSize);
     for (const orgId of orgIds) await requestScoreRecompute(deps.scoreQueue, orgId);
-    const result = { requested: orgIds.length };
-    await recordMaintenanceRun(deps.db, SCORE_REFRESH_TASK, result);
-    return result;
+    return { requested: orgIds.length };
   });
-  return outcome.ran ? { ran: true, ...outcome.value } : { ran: false };
 }

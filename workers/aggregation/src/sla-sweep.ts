@@ -2,14 +2,13 @@ import {
   type Db,
   escalateSlaBreaches,
   listStalledOutboundMessages,
-  recordMaintenanceRun,
-  withExclusiveLock,
+  type MaintenanceTask,
+  runMaintenanceTask,
 } from '@cxloop/db';
 import { enqueueOutbound, type OutboundQueue, requestScoreRecompute, type ScoreQueue } from '@cxloop/runtime';
 
-/** Advisory lock id shared by every replica, so one sweeps while the others skip. */
-const SLA_SWEEP_LOCK = 0x6378_0002;
-export const SLA_SWEEP_TASK = 'sla-sweep';
+/** The lock id is shared by every replica, so one sweeps while the others skip. */
+export const SLA_SWEEP: MaintenanceTask = { lockKey: 0x6378_0002, name: 'sla-sweep' };
 
 export interface SlaSweepDeps {
   db: Db;
@@ -39,7 +38,7 @@ export async function sweepSlaBreaches(
   deps: SlaSweepDeps,
   options: SlaSweepOptions,
 ): Promise<SlaSweepOutcome> {
-  const outcome = await withExclusiveLock(deps.db, SLA_SWEEP_LOCK, async () => {
+  return runMaintenanceTask(deps.db, SLA_SWEEP, async () => {
     let escalated = 0;
     let notices = 0;
     const orgIds = new Set<string>();
@@ -72,9 +71,6 @@ export async function sweepSlaBreaches(
       if (!last || page.length < options.batchSize) break;
       after = { createdAt: last.created_at, id: last.id };
     }
-    const result = { escalated, notices, outboundRequeued };
-    await recordMaintenanceRun(deps.db, SLA_SWEEP_TASK, result);
-    return result;
+    return { escalated, notices, outboundRequeued };
   });
-  return outcome.ran ? { ran: true, ...outcome.value } : { ran: false };
 }

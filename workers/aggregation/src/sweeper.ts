@@ -3,10 +3,10 @@ import {
   type Db,
   ensureFeedbackPartitions,
   listFeedbackAwaiting,
+  type MaintenanceTask,
   type PipelineStage,
-  recordMaintenanceRun,
+  runMaintenanceTask,
   type StageCursor,
-  withExclusiveLock,
 } from '@cxloop/db';
 import {
   type AggregateQueue,
@@ -17,9 +17,8 @@ import {
   reviveFailedBatches,
 } from '@cxloop/runtime';
 
-/** Advisory lock id shared by every replica, so one sweeps while the others skip. */
-const SWEEPER_LOCK = 0x6378_0001;
-export const SWEEPER_TASK = 'analysis-sweeper';
+/** The lock id is shared by every replica, so one sweeps while the others skip. */
+export const SWEEPER: MaintenanceTask = { lockKey: 0x6378_0001, name: 'analysis-sweeper' };
 
 export interface SweepOptions {
   /** How old an unfinished row must be before it is assumed lost from Redis rather than still queued. */
@@ -69,7 +68,7 @@ export async function sweepUnfinishedFeedback(
   deps: { db: Db; analyzeQueue: AnalyzeQueue; aggregateQueue: AggregateQueue },
   options: SweepOptions,
 ): Promise<SweepOutcome> {
-  const outcome = await withExclusiveLock(deps.db, SWEEPER_LOCK, async () => {
+  const outcome = await runMaintenanceTask(deps.db, SWEEPER, async () => {
     const analysis = await drain(deps.db, 'analysis', options, async (refs) => {
       await reviveFailedBatches(deps.analyzeQueue, refs);
       await enqueueAnalysis(deps.analyzeQueue, refs);
@@ -79,8 +78,8 @@ export async function sweepUnfinishedFeedback(
       await enqueueAggregation(deps.aggregateQueue, refs);
     });
     const partitionsCreated = await ensureFeedbackPartitions(deps.db);
-    await recordMaintenanceRun(deps.db, SWEEPER_TASK, { analysis, aggregation, partitionsCreated });
-    return { analysis, aggregation };
+    return { analysis, aggregation, partitionsCreated };
   });
-  return outcome.ran ? { ran: true, ...outcome.value } : { ran: false };
+  // Partitions are recorded with the run; callers want what was re-enqueued.
+  return outcome.ran ? { ran: true, analysis: outcome.analysis, aggregation: outcome.aggregation } : outcome;
 }
