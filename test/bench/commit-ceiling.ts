@@ -4,6 +4,7 @@ import { feedbackRowOf } from '@cxloop/api/store-events';
 import { FeedbackEvent } from '@cxloop/contracts';
 import { createDb, findSourceForDelivery } from '@cxloop/db';
 import { ingestBenchEvent } from './ingest-events.js';
+import { percentile } from './machine.js';
 
 /**
  * The durable-commit ceiling: the API's own commit path (canonical events → feedback rows → FeedbackWriter's
@@ -55,11 +56,12 @@ async function window(durationSeconds: number) {
   const until = Date.now() + durationSeconds * 1000;
   const counts = await Promise.all(Array.from({ length: connections }, () => sender(until, latencies)));
   const elapsed = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
-  const at = (q: number) =>
-    Math.round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!);
   const committed = counts.reduce((sum, count) => sum + count, 0);
-  return { committed, eventsPerSecond: committed / elapsed, latencyMs: { p50: at(0.5), p99: at(0.99) } };
+  const latencyMs = {
+    p50: Math.round(percentile(latencies, 50)),
+    p99: Math.round(percentile(latencies, 99)),
+  };
+  return { committed, eventsPerSecond: committed / elapsed, latencyMs };
 }
 
 try {

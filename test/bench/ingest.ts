@@ -12,7 +12,7 @@ import {
 } from '../support/processes.js';
 import { flushRedisPrefix } from '../support/redis.js';
 import { createTestDatabase, dropTestDatabase } from '../support/test-database.js';
-import { describeMachine } from './machine.js';
+import { describeMachine, median } from './machine.js';
 import { cpuDuring } from './process-cpu.js';
 
 /**
@@ -179,7 +179,6 @@ try {
       latencyMs: { p50: number; p99: number };
     };
   };
-  const medianOf = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
   const scenarios = [];
   for (const eventsPerRequest of EVENTS_PER_REQUEST) {
@@ -199,7 +198,7 @@ try {
         commitAlone: {
           ...commitAlone,
           ratioToCeiling:
-            commitAlone.eventsPerSecond / medianOf(rounds.map((round) => round.ceiling.eventsPerSecond)),
+            commitAlone.eventsPerSecond / median(rounds.map((round) => round.ceiling.eventsPerSecond)),
         },
       });
     }

@@ -4,6 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { batchWorkerLocks, redisOptions } from '@cxloop/runtime';
 import { Queue, Worker, type WorkerOptions } from 'bullmq';
 import { flushRedisPrefix, redisUrl } from '../support/redis.js';
+import { median } from './machine.js';
 
 /**
  * `node --import tsx test/bench/stalled-recovery.ts`: how long a job held by a worker that is killed with
@@ -34,7 +35,6 @@ if (process.argv[2] === 'hold') {
       console.log(`${name}: round ${round + 1} ${results[name].at(-1)!.toFixed(1)} s`);
     }
   }
-  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
   const report = {
     benchmark: 'stalled-recovery',
     at: new Date().toISOString(),
