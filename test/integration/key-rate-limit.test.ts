@@ -132,30 +132,20 @@ describe('RateLimits', () => {
       // Leases of 3: after 301 requests replica A has used positions 1-301 and holds 302 and 303.
       const limit = 301;
       expect(leaseSize(limit)).toBe(3);
+      const take = (replica: RateLimits) => replica.take(subject, limit, now);
       for (let request = 0; request < limit; request++) {
-        expect(await replicaA!.take(subject, limit, now)).toMatchObject({
-          allowed: true,
-          firstRefusalHere: false,
-        });
+        expect(await take(replicaA!)).toMatchObject({ allowed: true, firstRefusalHere: false });
       }
-      expect(await replicaB!.take(subject, limit, now)).toMatchObject({
-        allowed: false,
-        count: 304,
-        firstRefusalHere: true,
-      });
-      expect(await replicaB!.take(subject, limit, now)).toMatchObject({
-        count: 305,
-        firstRefusalHere: false,
-      });
-      expect(await replicaA!.take(subject, limit, now)).toMatchObject({
-        allowed: false,
-        count: 302,
-        firstRefusalHere: true,
-      });
-      expect(await replicaA!.take(subject, limit, now)).toMatchObject({
-        count: 303,
-        firstRefusalHere: false,
-      });
+      // Refused in turn: B's first (304) and second, then A's first (302, from its lease) and second.
+      const refusals: [RateLimits, number, boolean][] = [
+        [replicaB!, 304, true],
+        [replicaB!, 305, false],
+        [replicaA!, 302, true],
+        [replicaA!, 303, false],
+      ];
+      for (const [replica, count, firstRefusalHere] of refusals) {
+        expect(await take(replica)).toMatchObject({ allowed: false, count, firstRefusalHere });
+      }
       // A new window starts over.
       const nextWindow = now + 60_000;
       expect(await replicaB!.take(subject, limit, nextWindow)).toMatchObject({ allowed: true, count: 1 });
