@@ -38,30 +38,27 @@ export async function listOrganisationsScoredBefore(
         .onRef('score_current.org_id', '=', 'organisations.id')
         .on('score_current.scope', '=', ENTERPRISE_SCOPE),
     )
-    .where((eb) =>
-      eb.or([
+    .where((eb) => {
+      const counted = eb.exists(
+        eb
+          .selectFrom('rollup_daily')
+          .select(eb.lit(1).as('one'))
+          .whereRef('rollup_daily.org_id', '=', 'organisations.id'),
+      );
+      // Through the organisation's surveys: responses are indexed by survey, not organisation.
+      const surveyed = eb.exists(
+        eb
+          .selectFrom('surveys')
+          .innerJoin('survey_responses', 'survey_responses.survey_id', 'surveys.id')
+          .select(eb.lit(1).as('one'))
+          .whereRef('surveys.org_id', '=', 'organisations.id'),
+      );
+      const neverScored = eb('score_current.computed_at', 'is', null);
+      return eb.or([
         eb('score_current.computed_at', '<', computedBefore),
-        eb.and([
-          eb('score_current.computed_at', 'is', null),
-          eb.or([
-            eb.exists(
-              eb
-                .selectFrom('rollup_daily')
-                .select(eb.lit(1).as('one'))
-                .whereRef('rollup_daily.org_id', '=', 'organisations.id'),
-            ),
-            // Through the organisation's surveys: responses are indexed by survey, not organisation.
-            eb.exists(
-              eb
-                .selectFrom('surveys')
-                .innerJoin('survey_responses', 'survey_responses.survey_id', 'surveys.id')
-                .select(eb.lit(1).as('one'))
-                .whereRef('surveys.org_id', '=', 'organisations.id'),
-            ),
-          ]),
-        ]),
-      ]),
-    )
+        eb.and([neverScored, eb.or([counted, surveyed])]),
+      ]);
+    })
     .select('organisations.id')
     .orderBy('score_current.computed_at', (order) => order.asc().nullsFirst())
     .limit(limit)
