@@ -131,8 +131,10 @@ async function pipelineState(): Promise<PipelineState> {
  * reflected in the score, then checks and prints it; `after` names the fault just survived.
  */
 async function expectAcceptedSoFarSettled(after: string, accepted: readonly string[]) {
+  const finishedIds = (state: PipelineState) =>
+    new Set(state.rows.filter(isFinished).map((row) => row.external_id));
   const settled = (state: PipelineState) => {
-    const finished = new Set(state.rows.filter(isFinished).map((row) => row.external_id));
+    const finished = finishedIds(state);
     return accepted.every((externalId) => finished.has(externalId)) && state.scored >= accepted.length;
   };
   const started = Date.now();
@@ -143,7 +145,7 @@ async function expectAcceptedSoFarSettled(after: string, accepted: readonly stri
     return settled(current) ? current : undefined;
   }, 120_000).catch(pipelineState);
   const stored = new Set(state.rows.map((row) => row.external_id));
-  const finished = new Set(state.rows.filter(isFinished).map((row) => row.external_id));
+  const finished = finishedIds(state);
   console.log(
     `after ${after}: accepted so far ${accepted.length}, of them stored ${accepted.filter((id) => stored.has(id)).length}, ` +
       `analysed and counted ${accepted.filter((id) => finished.has(id)).length}; ` +

@@ -30,9 +30,10 @@ export const analyzeJobOptions = {
  * Lock settings of the analysis and aggregate workers. A worker killed mid-batch leaves its job active until
  * the job's lock expires and a stalled check moves it back; the sweeper cannot hurry it, since it enqueues
  * the same feedback under the same job id. With BullMQ's defaults (30 s lock, checked every 30 s) such a batch
- * came back after 60 s, with these after 10 s (`node --import tsx test/bench/stalled-recovery.ts`; the fault
- * suite's first checkpoint in CI had taken 30 and 59.6 s). A batch takes milliseconds and the lock is renewed
- * every 5 s, so only a worker that stops renewing (killed, or its event loop blocked for 10 s) loses one.
+ * came back after 60 s, with these after 10 s (`node --import tsx test/bench/stalled-recovery.ts`; in CI the
+ * fault suite's first checkpoint had waited 59.6 s, and about 30 s judged by the rows counted meanwhile).
+ * A batch takes milliseconds and the lock is renewed every 5 s, so only a worker that stops renewing (killed,
+ * or its event loop blocked for 10 s) loses one.
  */
 export const batchWorkerLocks = { lockDuration: 10_000, stalledInterval: 5_000 } as const;
 
