@@ -91,26 +91,24 @@ const db = createDb(database.url, { maxConnections: 2 });
 try {
   const machine = await describeMachine(db);
   const org = await createOrganisation(db, 'Bench org');
-  const secret = generateSigningSecret();
-  const source = await createSource(db, {
-    orgId: org.id,
-    name: 'bench',
-    channel: 'web',
-    adapter: 'generic',
-    secretCiphertext: new SecretBox(secretKey).seal(secret),
-    // The per-source limit (600/min by default) guards against one noisy sender; measuring the ingestion
-    // path means being that sender, so the limit must not be what is measured.
-    rateLimitPerMinute: 1_000_000,
-  });
-
+  const secretBox = new SecretBox(secretKey);
+  const signedSource = async (name: string) => {
+    const secret = generateSigningSecret();
+    const source = await createSource(db, {
+      orgId: org.id,
+      name,
+      channel: 'web',
+      adapter: 'generic',
+      secretCiphertext: secretBox.seal(secret),
+      // The per-source limit (600/min by default) guards against one noisy sender; measuring the ingestion
+      // path means being that sender, so the limit must not be what is measured.
+      rateLimitPerMinute: 1_000_000,
+    });
+    return { source, secret };
+  };
+  const { source, secret } = await signedSource('bench');
   // The durable-commit ceiling writes through a source of its own, so the API's rows can be counted alone.
-  const ceilingSource = await createSource(db, {
-    orgId: org.id,
-    name: 'bench commit ceiling',
-    channel: 'web',
-    adapter: 'generic',
-    secretCiphertext: new SecretBox(secretKey).seal(generateSigningSecret()),
-  });
+  const { source: ceilingSource } = await signedSource('bench commit ceiling');
 
   const bare = start('bare', 'test/bench/bare-server.ts', {}, { args: [String(barePort)] });
   const api = start(
