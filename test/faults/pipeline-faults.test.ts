@@ -7,12 +7,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createSignedSource, eventually } from '../support/fixtures.js';
 import { entries, freePort, type RunningProcess, startProcess, waitForHttp } from '../support/processes.js';
 import { acceptedIds, startSignedLoad } from './load.js';
-
-/**
- * The suite has a Redis database of its own, so wiping it (FLUSHDB, atomic like a real FLUSHALL) touches no
- * other test run on a shared machine.
- */
-const faultsRedisUrl = process.env.FAULTS_REDIS_URL ?? 'redis://127.0.0.1:6379/13';
+import { faultsRedisUrl } from './redis-url.js';
 
 /**
  * Under sustained signed-webhook load: kill -9 the analysis worker, wipe Redis, restart PostgreSQL and

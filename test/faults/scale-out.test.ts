@@ -6,13 +6,14 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createSignedSource, eventually } from '../support/fixtures.js';
 import { entries, freePort, type RunningProcess, startProcess, waitForHttp } from '../support/processes.js';
 import { acceptedIds, startSignedLoad } from './load.js';
+import { faultsRedisUrl } from './redis-url.js';
 
 /**
  * Scale-out: two API replicas, two analysis and two aggregation workers on one PostgreSQL and one Redis.
  * Load is spread over both APIs and the same deliveries are sent to both at once; the invariants must
  * hold as with one of each: every accepted event stored once, analysed, counted once.
  */
-const redisUrl = process.env.FAULTS_REDIS_URL ?? 'redis://127.0.0.1:6379/13';
+const redisUrl = faultsRedisUrl;
 const processes: RunningProcess[] = [];
 let db: Db;
 let sourceId: string;

@@ -2,15 +2,16 @@ import type { FeedbackBatchJob } from '@cxloop/contracts';
 import type { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { expect } from 'vitest';
+import { testRedisUrl } from './service-addresses.js';
 
-export const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+export const redisUrl = testRedisUrl();
 
 /**
  * Deletes every key under `prefix`: what a FLUSHALL does to one deployment, without touching the keys of
  * other test runs sharing the server.
  */
-export async function flushRedisPrefix(prefix: string): Promise<number> {
-  const redis = new Redis(redisUrl);
+export async function flushRedisPrefix(prefix: string, url = redisUrl): Promise<number> {
+  const redis = new Redis(url);
   try {
     let deleted = 0;
     let cursor = '0';

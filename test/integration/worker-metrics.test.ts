@@ -1,13 +1,18 @@
-import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import {
+  createJobMetrics,
+  createMetricsRegistry,
+  observeJobDurations,
+  redisOptions,
+  serveMetrics,
+} from '@cxloop/runtime';
 import { Queue, Worker } from 'bullmq';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createJobMetrics, createMetricsRegistry, observeJobDurations, serveMetrics } from './metrics.js';
-import { redisOptions } from './redis.js';
+import { uniquePrefix } from '../support/fixtures.js';
+import { redisUrl } from '../support/redis.js';
 
-const connection = redisOptions(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
-// A prefix of this file's own: the run's shared prefix is declared by the cross-package suites in test/.
-const prefix = `cxtest:metrics:${randomBytes(4).toString('hex')}`;
+const connection = redisOptions(redisUrl);
+const prefix = uniquePrefix();
 const queue = new Queue('metrics-test', { connection, prefix });
 
 afterAll(async () => {
