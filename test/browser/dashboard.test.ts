@@ -247,8 +247,13 @@ describe.skipIf(!haveChromium)('dashboard in a browser', { timeout: 90_000 }, ()
     await page.getByLabel('API key').fill(tenant.apiKeys.admin);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('heading', { name: 'Staff surveys' }).waitFor();
-    // Give a stale redirect time to land before looking again.
-    await page.waitForTimeout(500);
+    // A stale redirect would come from an effect of the first signed-in render, and Preact runs effects
+    // after the next paint: once two more frames have been painted, any such effect has run.
+    await page.evaluate(async () => {
+      for (let frame = 0; frame < 2; frame++) {
+        await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve)));
+      }
+    });
     expect(new URL(page.url()).hash).toBe('#/surveys');
     expect(await page.getByRole('heading', { name: 'Staff surveys' }).isVisible()).toBe(true);
     await context.close();

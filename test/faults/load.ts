@@ -50,8 +50,25 @@ export function startSignedLoad(options: {
   }
 
   const lanes = Array.from({ length: options.concurrency }, (_, lane) => sender(lane));
+  const answered = (outcome: Outcome) => [...outcomes.values()].filter((seen) => seen === outcome).length;
   return {
     outcomes,
+    /**
+     * Lets the load run on until `count` more deliveries have been answered with `outcome` (202: accepted):
+     * a phase of a fault test measured in traffic that crossed it, not in seconds.
+     */
+    async untilMore(count: number, outcome: Outcome, timeoutMs = 120_000) {
+      const target = answered(outcome) + count;
+      const deadline = Date.now() + timeoutMs;
+      while (answered(outcome) < target) {
+        if (!running || Date.now() > deadline) {
+          throw new Error(
+            `the load got ${count} more ${outcome} answers in neither its time nor ${timeoutMs} ms`,
+          );
+        }
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    },
     async stop() {
       running = false;
       await Promise.all(lanes);

@@ -17,7 +17,6 @@ import { faultsRedisUrl } from './redis-url.js';
  * score; after the last, with the load stopped, exactly so.
  */
 const restartServices = process.env.FAULTS_RESTART_SERVICES === '1';
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 let db: Db;
 let env: Record<string, string>;
@@ -162,13 +161,13 @@ describe('faults under load', () => {
       concurrency: 8,
       maxSeconds: 480,
     });
-    await pause(2_000);
+    await load.untilMore(1_000, 202);
 
     // 1. The analysis worker dies mid-batch, then comes back.
     processes.analysis!.child.kill('SIGKILL');
-    await pause(1_500);
+    await load.untilMore(500, 202); // accepted while no worker analyses
     start('analysis');
-    await pause(2_000);
+    await load.untilMore(1_000, 202);
     await expectAcceptedSoFarSettled('kill -9 of the analysis worker', acceptedIds(load.outcomes));
 
     // 2. Redis loses everything (jobs included).
@@ -178,7 +177,7 @@ describe('faults under load', () => {
     } else {
       execSync(`redis-cli -u ${faultsRedisUrl} flushdb`);
     }
-    await pause(3_000);
+    await load.untilMore(1_500, 202);
     await expectAcceptedSoFarSettled(
       restartServices ? 'FLUSHALL and a Redis restart' : "a wipe of the suite's Redis database",
       acceptedIds(load.outcomes),
@@ -187,16 +186,16 @@ describe('faults under load', () => {
     // 3. PostgreSQL restarts: the API must answer 503, never 2xx for what it could not commit.
     if (restartServices) {
       restart('postgresql');
-      await pause(3_000);
+      await load.untilMore(1_500, 202);
       await expectAcceptedSoFarSettled('a PostgreSQL restart', acceptedIds(load.outcomes));
     }
 
     // 4. The API stops gracefully and starts again.
     await processes.api!.stop('SIGTERM');
-    await pause(1_000);
+    await load.untilMore(50, 'network-error'); // deliveries meet the stopped API
     start('api');
     await apiUp();
-    await pause(2_000);
+    await load.untilMore(1_000, 202);
 
     const outcomes = await load.stop();
     const accepted = acceptedIds(outcomes);

@@ -72,7 +72,7 @@ describe('two of every process', () => {
       url: () => `http://127.0.0.1:${apiPorts[turn++ % 2]}/v1/sources/${sourceId}/events`,
       secret,
       concurrency: 8,
-      maxSeconds: 8,
+      maxSeconds: 120,
     });
     // The same delivery to both replicas at the same moment: one row, the same id for both senders.
     const raced = await Promise.all(
@@ -82,7 +82,7 @@ describe('two of every process', () => {
         return Promise.all(apiPorts.map((port) => deliver(port, body, webhookId)));
       }),
     );
-    await new Promise((resolve) => setTimeout(resolve, 6_000)); // let the spread load run
+    await load.untilMore(1_500, 202); // the spread load, beyond the races
     const outcomes = await load.stop();
 
     for (const [first, second] of raced) {

@@ -285,11 +285,12 @@ describe('score recompute', () => {
     expect(waiting).toHaveLength(1);
   });
 
-  it('recomputes an organisation at most once per recompute + cooldown under a stream of requests', async () => {
+  it('parks every request made during a recompute and its cooldown as one next recompute', async () => {
     const own = await createTenant(api.db, api.secretBox, 'Cooldown org');
     const [id] = await analysedFeedback(api.db, own, [{ nps: 9 }]);
     await countFeedbackIntoRollups(api.db, own.orgId, id!, new Date());
-    // A queue and workers of their own, so no other test's jobs are counted.
+    // A queue and workers of their own, so no other test's jobs are counted. The cooldown only has to
+    // outlast the burst of requests below (a few Redis round trips).
     const prefix = `${api.prefix}:cooldown`;
     const queue = createScoreQueue({ connection: redisOptions(redisUrl), prefix });
     const workers = startAggregationWorkers({
@@ -300,7 +301,7 @@ describe('score recompute', () => {
       prefix,
       aggregateConcurrency: 1,
       scoreConcurrency: 1,
-      scoreCooldownMs: 1_000,
+      scoreCooldownMs: 3_000,
       logger: createLogger('cooldown-test', 'silent'),
     });
     try {
@@ -308,17 +309,24 @@ describe('score recompute', () => {
       workers.score.on('completed', () => {
         completed += 1;
       });
-      // 40 requests over 2 s: back to back, each (tens of ms) would run; with a 1 s cooldown, 2 to 4 do.
-      for (let request = 0; request < 40; request++) {
-        await requestScoreRecompute(queue, own.orgId);
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
+      await requestScoreRecompute(queue, own.orgId);
+      // The first recompute has written its score and now holds the organisation's slot (its cooldown).
       await eventually(async () => {
-        const counts = await queue.getJobCounts('waiting', 'active');
-        return counts.waiting === 0 && counts.active === 0 ? true : undefined;
+        const written = await findCurrentScore(api.db, own.orgId, ENTERPRISE_SCOPE);
+        const { active } = await queue.getJobCounts('active');
+        return written && active === 1 ? true : undefined;
       });
-      expect(completed).toBeGreaterThanOrEqual(2);
-      expect(completed).toBeLessThanOrEqual(4);
+      for (let request = 0; request < 20; request++) await requestScoreRecompute(queue, own.orgId);
+
+      // None ran meanwhile: BullMQ keeps the last request aside until the active recompute finishes.
+      expect(completed).toBe(0);
+      await eventually(async () => {
+        const counts = await queue.getJobCounts('waiting', 'active', 'delayed');
+        const idle = Object.values(counts).every((count) => count === 0);
+        return idle && completed >= 2 ? true : undefined;
+      });
+      // The twenty requests were one recompute.
+      expect(completed).toBe(2);
     } finally {
       await workers.close();
       await queue.obliterate({ force: true });

@@ -100,9 +100,14 @@ describe('FeedbackWriter (group commit of concurrent deliveries)', () => {
 
   it('writes what waited for company after a few milliseconds, while the statement before is still in flight', async () => {
     const statements: number[] = [];
+    // The first statement stays in flight until the test lets it go.
+    let releaseFirst!: () => void;
+    const firstHeld = new Promise<void>((resolve) => {
+      releaseFirst = resolve;
+    });
     const slowFirstStore = async (db: Db, rows: readonly FeedbackToStore[]) => {
       statements.push(rows.length);
-      if (statements.length === 1) await new Promise((resolve) => setTimeout(resolve, 300));
+      if (statements.length === 1) await firstHeld;
       return storeFeedbackBatch(db, rows);
     };
     const writer = new FeedbackWriter(api.db, slowFirstStore);
@@ -113,6 +118,7 @@ describe('FeedbackWriter (group commit of concurrent deliveries)', () => {
     await Promise.all(Array.from({ length: 3 }, () => writer.store([row(`wait-${randomUUID()}`)])));
     expect(statements).toEqual([1, 3]);
     expect(firstDone).toBe(false);
+    releaseFirst();
     await first;
   });
 });

@@ -117,7 +117,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.addHook('onRoute', requireRouteSchema);
   const rateLimits = new RateLimits(deps.redis, deps.redisPrefix);
   const keyRateLimit = perKeyRateLimit({ ...deps, rateLimits });
-  const sourceCache = new SourceCache(deps.db);
+  const now = deps.now ?? (() => new Date());
+  // Cached sources age on the app's clock too, so a test can step past their lifetime instead of waiting.
+  const sourceCache = new SourceCache(deps.db, undefined, undefined, () => now().getTime());
   const deliveryLog = new DeliveryLog(deps.db, deps.logger);
   app.addHook('onClose', () => deliveryLog.flush());
   app.addHook('onRoute', (route) => authenticateFirst(route, keyRateLimit));
@@ -150,7 +152,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     rateLimits,
     recordStaffResponse:
       deps.recordStaffResponse ?? staffResponseRecorder({ scoreQueue: deps.scoreQueue, log: deps.logger }),
-    now: deps.now ?? (() => new Date()),
+    now,
   });
   return app;
 }
