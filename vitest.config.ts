@@ -26,6 +26,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // After the summary: a suite this machine could not run, and the command that prepares it.
+    reporters: ['default', './test/support/skipped-suites-reporter.ts'],
     projects: [
       {
         extends: true,

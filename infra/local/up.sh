@@ -1,17 +1,22 @@
 #!/usr/bin/env bash
-# One command from a fresh clone to a running cxloop: install, local services, configuration, database,
+# One command from a fresh clone to a running cxloop: install, system packages (PostgreSQL, Redis: installed
+# with apt on Debian/Ubuntu when missing), local services, configuration, database login, database,
 # migrations, then the API and the workers in the foreground (Ctrl-C stops them all).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 bash infra/local/install.sh
+bash infra/local/system-packages.sh
 bash infra/local/ensure-services.sh
 
-if [ ! -f .env ]; then
+if [ ! -f .env ] || ! grep -q '^CXLOOP_SECRET_KEY=' .env; then
   # A per-machine key for encrypting source secrets at rest; never committed (.env is ignored).
-  echo "CXLOOP_SECRET_KEY=$(node -e 'console.log(require("node:crypto").randomBytes(32).toString("hex"))')" > .env
+  touch .env
+  chmod 600 .env
+  echo "CXLOOP_SECRET_KEY=$(node -e 'console.log(require("node:crypto").randomBytes(32).toString("hex"))')" >> .env
   echo "wrote .env with a new CXLOOP_SECRET_KEY"
 fi
+bash infra/local/database-access.sh
 
 pnpm --silent db:create
 pnpm --silent db:migrate

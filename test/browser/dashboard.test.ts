@@ -1,6 +1,6 @@
 /// <reference lib="dom" />
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -29,6 +29,7 @@ import { Redis } from 'ioredis';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM, haveChromium, PREPARE_BROWSER } from '../support/browser-prerequisite.js';
 import {
   createTenant,
   eventually,
@@ -40,11 +41,13 @@ import { redisUrl } from '../support/redis.js';
 
 /**
  * The dashboard in a real browser (Debian's chromium, driven by playwright-core) against a real API on
- * PostgreSQL and Redis. CI installs chromium; elsewhere the suite is skipped when it is missing.
+ * PostgreSQL and Redis. CI installs chromium; elsewhere the suite is skipped when it is missing, and the
+ * test summary says so (test/support/skipped-suites-reporter.ts).
  */
-const CHROMIUM = '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium && process.env.CI) throw new Error(`${CHROMIUM} is missing: .ci/run installs it`);
+const chromiumInstalled = haveChromium();
+if (!chromiumInstalled && process.env.CI) {
+  throw new Error(`${CHROMIUM} is missing: .ci/run installs it (${PREPARE_BROWSER})`);
+}
 
 /** A common phone's CSS width. */
 const PHONE_WIDTH = 390;
@@ -53,7 +56,7 @@ const screenshots = join(root, 'test-results/screenshots');
 
 // A browser, the API and the pipeline share this process and the machine's two cores with the other test
 // files, so each test gets 90 s.
-describe.skipIf(!haveChromium)('dashboard in a browser', { timeout: 90_000 }, () => {
+describe.skipIf(!chromiumInstalled)('dashboard in a browser', { timeout: 90_000 }, () => {
   let api: TestApi;
   let tenant: TestTenant;
   let baseUrl: string;

@@ -3,6 +3,7 @@
 # out of Debian's archive, for machines that reach Debian and npm but not Docker Hub (our development and CI
 # machines), and prints the variables that point compose.yaml at them. With Docker Hub in reach, skip this.
 # Needs root, debootstrap, a running Docker engine and, for the node image, this machine's Node.js 20.
+# Arguments name the images to build (node postgres redis haproxy); none builds all four.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -28,14 +29,14 @@ node_prefix=$(dirname "$(dirname "$(readlink -f "$(command -v node)")")")
 tar -C "$node_prefix" -cf "$work/node.tar" bin/node lib/node_modules/npm
 cp ./*.Dockerfile ./*-entrypoint.sh /etc/ssl/certs/ca-certificates.crt "$work"/
 
-for image in node:20-bookworm-slim postgres:15-bookworm redis:7-bookworm haproxy:3.0-bookworm; do
+images=(node:20-bookworm-slim postgres:15-bookworm redis:7-bookworm haproxy:3.0-bookworm)
+wanted=" ${*:-node postgres redis haproxy} "
+for image in "${images[@]}"; do
+  name=${image%%:*}
+  [[ "$wanted" == *" $name "* ]] || continue
   log "building cxloop-standin/$image"
   # The legacy builder warns on every build; show its output only when the build fails.
   docker build --build-arg "DEBIAN_IMAGE=$debian_image" -t "cxloop-standin/$image" \
-    -f "$work/${image%%:*}.Dockerfile" "$work" > "$work/build.log" 2>&1 || { cat "$work/build.log" >&2; exit 1; }
+    -f "$work/$name.Dockerfile" "$work" > "$work/build.log" 2>&1 || { cat "$work/build.log" >&2; exit 1; }
+  echo "${name^^}_IMAGE=cxloop-standin/$image"
 done
-
-echo "NODE_IMAGE=cxloop-standin/node:20-bookworm-slim"
-echo "POSTGRES_IMAGE=cxloop-standin/postgres:15-bookworm"
-echo "REDIS_IMAGE=cxloop-standin/redis:7-bookworm"
-echo "HAPROXY_IMAGE=cxloop-standin/haproxy:3.0-bookworm"
