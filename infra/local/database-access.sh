@@ -11,9 +11,11 @@ source infra/local/service-address.sh
 [ "$DATABASE_URL_CONFIGURED" = 1 ] && exit 0
 psql -w -q -At -d "postgres://postgres@$PG_HOST:$PG_PORT/postgres" -c 'select 1' > /dev/null 2>&1 && exit 0
 
-as_postgres=()
-if [ "$(id -u)" -eq 0 ]; then as_postgres=(runuser -u postgres --); else as_postgres=(sudo -u postgres); fi
-if ! is_local "$PG_HOST" || ! "${as_postgres[@]}" psql -w -q -At -c 'select 1' > /dev/null 2>&1; then
+# As the postgres system user (peer login on the local socket), from a directory it may enter.
+as_postgres() {
+  if [ "$(id -u)" -eq 0 ]; then (cd / && runuser -u postgres -- "$@"); else (cd / && sudo -u postgres "$@"); fi
+}
+if ! is_local "$PG_HOST" || ! as_postgres psql -w -q -At -c 'select 1' > /dev/null 2>&1; then
   echo "cannot log in to PostgreSQL on $PG_HOST:$PG_PORT: set DATABASE_URL (in .env) to a login that may create databases" >&2
   exit 1
 fi
@@ -27,7 +29,7 @@ select format('create role cxloop login createdb password %L', :'password')
   where not exists (select from pg_roles where rolname = 'cxloop') \gexec
 alter role cxloop login createdb password :'password';
 SQL
-} | "${as_postgres[@]}" psql -q -v ON_ERROR_STOP=1 > /dev/null
+} | as_postgres psql -q -v ON_ERROR_STOP=1 > /dev/null
 touch .env
 chmod 600 .env
 echo "DATABASE_URL=postgres://cxloop:$password@$PG_HOST:$PG_PORT/cxloop" >> .env
