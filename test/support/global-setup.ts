@@ -14,6 +14,7 @@ export default async function setup(project: TestProject) {
 /** `redisUrls`: every Redis the run's processes write to under its prefix. */
 export async function setUpTestRun(project: TestProject, redisUrls: readonly string[]) {
   const run = await startTestRun(redisUrls);
+  console.log(`test run ${run.id}: database ${run.database.name}, Redis keys under ${run.redisPrefix}:`);
   if (run.swept.databases.length > 0 || run.swept.redisKeys > 0) {
     console.log(
       `removed earlier test runs' leftovers: ${run.swept.databases.length} databases, ${run.swept.redisKeys} Redis keys`,
