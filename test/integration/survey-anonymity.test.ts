@@ -1,4 +1,10 @@
-import { createUnit, loadSurveyEvidence } from '@cxloop/db';
+import {
+  bufferResponse,
+  createUnit,
+  findSurvey,
+  flushWaitingResponseBatches,
+  loadSurveyEvidence,
+} from '@cxloop/db';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTenant, startTestApi, type TestApi, type TestTenant } from '../support/fixtures.js';
@@ -170,6 +176,35 @@ describe('accepted answers are never lost', () => {
       from survey_responses r join survey_answers a on a.response_id = r.id
       where r.survey_id = ${surveyId}`.execute(api.db);
     expect(stored.rows[0]).toEqual({ n: 3, answers: 3 });
+  });
+
+  it('writes a batch a crash left waiting when the sweep runs', async () => {
+    const tenant = await organisation('Crashed');
+    const surveyId = await openSurvey(tenant, 'Crashed');
+    const survey = (await findSurvey(api.db, tenant.orgId, surveyId))!;
+    const questionId = (
+      await api.db
+        .selectFrom('survey_questions')
+        .select('id')
+        .where('survey_id', '=', surveyId)
+        .executeTakeFirstOrThrow()
+    ).id;
+    // k answers committed with their claims, and the process gone before it wrote their batch.
+    for (let i = 0; i < K; i++) {
+      await bufferResponse(api.db, survey, {
+        unitId: null,
+        departmentId: null,
+        staffRoleId: null,
+        answers: [{ questionId, likert: 3, dontKnow: false, objective: null }],
+      });
+    }
+    expect(await flushWaitingResponseBatches(api.db)).toBeGreaterThanOrEqual(K);
+    const stored = await api.db
+      .selectFrom('survey_responses')
+      .select('id')
+      .where('survey_id', '=', surveyId)
+      .execute();
+    expect(stored).toHaveLength(K);
   });
 });
 

@@ -165,3 +165,27 @@ export async function writeResponseBatch(trx: Db, survey: Survey, options: { clo
 export function flushResponseBuffer(db: Db, survey: Survey): Promise<number> {
   return db.transaction().execute((trx) => writeResponseBatch(trx, survey, { closing: false }));
 }
+
+/**
+ * Writes the batches a crash left waiting (an answer committed, the process gone before its batch was
+ * written), for every open survey with answers in the buffer; the aggregation worker's sweep calls it.
+ * Returns how many responses were written.
+ */
+export async function flushWaitingResponseBatches(db: Db): Promise<number> {
+  const surveys = await db
+    .selectFrom('surveys')
+    .selectAll()
+    .where('status', '=', 'open')
+    .where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('survey_response_buffer as b')
+          .select('b.id')
+          .whereRef('b.survey_id', '=', 'surveys.id'),
+      ),
+    )
+    .execute();
+  let written = 0;
+  for (const survey of surveys) written += await flushResponseBuffer(db, survey);
+  return written;
+}
