@@ -25,6 +25,19 @@ export interface ResponseToBuffer {
   answers: BufferedAnswer[];
 }
 
+/** One response's answers as `survey_answers` rows. */
+export function answerRows(survey: Survey, responseId: string, answers: readonly BufferedAnswer[]) {
+  return answers.map((answer) => ({
+    response_id: responseId,
+    question_id: answer.questionId,
+    org_id: survey.org_id,
+    survey_id: survey.id,
+    likert: answer.likert,
+    dont_know: answer.dontKnow,
+    objective: answer.objective,
+  }));
+}
+
 /** Stores an accepted response until its batch is written; call it in the transaction that claims the link. */
 export async function bufferResponse(trx: Db, survey: Survey, response: ResponseToBuffer): Promise<void> {
   await trx
@@ -146,17 +159,7 @@ export async function writeResponseBatch(trx: Db, survey: Survey, options: { clo
       })),
     )
     .execute();
-  const answers = rows.flatMap((row) =>
-    row.answers.map((answer) => ({
-      response_id: row.id,
-      question_id: answer.questionId,
-      org_id: survey.org_id,
-      survey_id: survey.id,
-      likert: answer.likert,
-      dont_know: answer.dontKnow,
-      objective: answer.objective,
-    })),
-  );
+  const answers = rows.flatMap((row) => answerRows(survey, row.id, row.answers));
   if (answers.length > 0) await trx.insertInto('survey_answers').values(answers).execute();
   return rows.length;
 }

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from './connection.js';
 import { DEFAULT_MIN_GROUP_SIZE, minGroupSizeOf } from './survey-group-size.js';
-import { bufferResponse, writeResponseBatch } from './survey-response-batches.js';
+import { answerRows, bufferResponse, writeResponseBatch } from './survey-response-batches.js';
 import type {
   BufferedAnswer,
   ObjectiveLevelAnswer,
@@ -587,17 +587,7 @@ async function insertResponse(
   if (!response) return undefined;
   await db
     .insertInto('survey_answers')
-    .values(
-      bufferedAnswers(valid).map((answer) => ({
-        response_id: response.id,
-        question_id: answer.questionId,
-        org_id: survey.org_id,
-        survey_id: survey.id,
-        likert: answer.likert,
-        dont_know: answer.dontKnow,
-        objective: answer.objective,
-      })),
-    )
+    .values(answerRows(survey, response.id, bufferedAnswers(valid)))
     .execute();
   return response.id;
 }
