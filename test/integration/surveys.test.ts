@@ -138,8 +138,9 @@ describe('survey lifecycle and invitations', () => {
     const statuses = replies.map((reply) => reply.statusCode).sort();
     expect(statuses.filter((status) => status === 201)).toHaveLength(1);
     expect(statuses.filter((status) => status === 409)).toHaveLength(19);
+    // Accepted once: it waits in the buffer for a batch of the minimum size.
     const rows = await api.db
-      .selectFrom('survey_responses')
+      .selectFrom('survey_response_buffer')
       .select('id')
       .where('survey_id', '=', surveyId)
       .execute();
@@ -188,6 +189,8 @@ describe('survey lifecycle and invitations', () => {
     expect((await api.app.inject({ method: 'GET', url: `/s/${token}` })).statusCode).toBe(409);
     expect((await api.app.inject({ method: 'GET', url: `/s/${'x'.repeat(32)}` })).statusCode).toBe(404);
 
+    // Closing writes the one waiting answer (a batch of everyone who answered).
+    await api.app.inject({ method: 'POST', url: `/v1/surveys/${surveyId}/close`, headers: as('admin') });
     const answers = await api.db
       .selectFrom('survey_answers')
       .select(['likert', 'dont_know', 'objective'])
@@ -247,6 +250,8 @@ describe('k-anonymity', () => {
       });
       expect(reply.statusCode).toBe(201);
     }
+    // Closing writes the answers still waiting for a batch (13 = 5 + 5 + 3 waiting).
+    await api.app.inject({ method: 'POST', url: `/v1/surveys/${surveyId}/close`, headers: as('admin') });
   });
 
   it('returns no group under the minimum size, and never a derivable remainder, for every breakdown', async () => {
@@ -283,7 +288,8 @@ describe('k-anonymity', () => {
       expect((await respond(token, { answers: [{ question: 'D5.3.1', answer: 2 }] })).statusCode).toBe(201);
     }
     const results = await api.app.inject({ url: `/v1/surveys/${small}/results`, headers: as('manager') });
-    expect(results.json()).toMatchObject({ respondents: 3, overall: null });
+    // Accepted, not yet stored: they wait for a batch of the minimum size.
+    expect(results.json()).toMatchObject({ respondents: 0, awaitingBatch: 3, overall: null });
     const comparison = await api.app.inject({
       url: `/v1/surveys/${small}/comparison`,
       headers: as('manager'),
@@ -334,6 +340,8 @@ describe('waves and survey evidence', () => {
       (await respond(tokens[5]!, { answers: [{ question: indicators[0]!, answer: 'dont_know' }] }))
         .statusCode,
     ).toBe(201);
+    // The sixth answer waits for a batch; closing the wave writes it with the last batch.
+    await api.app.inject({ method: 'POST', url: `/v1/surveys/${second}/close`, headers: as('admin') });
 
     const evidence = await loadSurveyEvidence(api.db, tenant.orgId);
     const fresh = evidence.survey.filter((result) => indicators.includes(result.indicatorId));

@@ -1,14 +1,21 @@
-import type { LikertDistribution, ObjectiveRatings, SurveyResult } from '@cxloop/scoring';
+import type { LikertDistribution } from '@cxloop/scoring';
 import { type RawBuilder, sql } from 'kysely';
 import type { Db } from './connection.js';
-import { findSurvey, listSurveyQuestions, minGroupSizeOf } from './surveys.js';
+import {
+  type BreakdownDimension,
+  type DisclosurePlan,
+  planDisclosure,
+  respondentCells,
+} from './survey-disclosure.js';
+import { waveMinGroupSize } from './survey-group-size.js';
+import { findSurvey, listSurveyQuestions } from './surveys.js';
 import type { Survey, SurveyQuestion, SurveyQuestionKind } from './surveys.tables.js';
 
-// Privacy rule of this module: answers leave the database only for groups of at least the organisation's
-// minimum size (k). The SQL drops smaller groups itself, so no caller can show what it never receives.
+// Privacy rule of this module: answers leave the database only for the groups a survey's disclosure plan
+// allows (survey-disclosure.ts: every group, and every difference of groups, covers at least the wave's
+// minimum group size). The queries ask only for those groups, so no caller can show what it never receives.
 
-/** What results can be broken down by: the respondent attributes a response carries. */
-export type BreakdownDimension = 'unit' | 'department' | 'role';
+export type { BreakdownDimension } from './survey-disclosure.js';
 
 const groupColumns: Record<BreakdownDimension, RawBuilder<unknown>> = {
   unit: sql.raw('r.unit_id'),
@@ -50,31 +57,24 @@ interface GroupAnswerRow {
   not_yet: number;
 }
 
-/**
- * Answer counts per group and question, for groups of at least `k` respondents only. When the groups held
- * back add up to fewer than `k` (but more than none), the smallest shown group is held back too: otherwise
- * the total minus the shown groups would give away the small group's answers.
- */
-function visibleGroupAnswers(db: Db, survey: Survey, group: RawBuilder<unknown>, k: number) {
+/** Answer counts per group and question, for the given groups only (`null` in `groups`: did not say). */
+function groupAnswers(
+  db: Db,
+  survey: Survey,
+  group: RawBuilder<unknown>,
+  groups: ReadonlySet<string | null>,
+) {
+  const ids = [...groups].filter((id): id is string => id !== null);
   const scope = sql`r.org_id = ${survey.org_id} and r.survey_id = ${survey.id}`;
+  const wanted = groups.has(null)
+    ? sql`(${group} = any(${ids}::uuid[]) or ${group} is null)`
+    : sql`${group} = any(${ids}::uuid[])`;
   return sql<GroupAnswerRow>`
-    with sizes as (
-      select ${group} as group_id, count(*)::int as respondents
-      from survey_responses r where ${scope} group by 1
+    with chosen as (
+      select r.id, ${group} as group_id from survey_responses r where ${scope} and ${wanted}
     ),
-    ranked as (
-      select group_id, respondents, respondents < ${k} as small,
-             row_number() over (
-               partition by respondents < ${k} order by respondents, group_id::text nulls first
-             ) as size_rank
-      from sizes
-    ),
-    held_back as (select coalesce(sum(respondents) filter (where small), 0) as n from ranked),
-    visible as (
-      select ranked.group_id, ranked.respondents from ranked cross join held_back
-      where not ranked.small and not (held_back.n > 0 and held_back.n < ${k} and ranked.size_rank = 1)
-    )
-    select v.group_id, v.respondents, a.question_id,
+    sizes as (select group_id, count(*)::int as respondents from chosen group by 1)
+    select c.group_id, sizes.respondents, a.question_id,
            count(a.likert)::int + count(a.objective)::int as answered,
            coalesce(sum(a.likert), 0)::int as likert_sum,
            count(*) filter (where a.likert = 1)::int as likert_1,
@@ -86,10 +86,10 @@ function visibleGroupAnswers(db: Db, survey: Survey, group: RawBuilder<unknown>,
            count(*) filter (where a.objective = 'fully')::int as fully,
            count(*) filter (where a.objective = 'partially')::int as partially,
            count(*) filter (where a.objective = 'not_yet')::int as not_yet
-    from visible v
-    join survey_responses r on ${scope} and ${group} is not distinct from v.group_id
-    left join survey_answers a on a.response_id = r.id and a.org_id = ${survey.org_id}
-    group by v.group_id, v.respondents, a.question_id
+    from chosen c
+    join sizes on sizes.group_id is not distinct from c.group_id
+    left join survey_answers a on a.response_id = c.id and a.org_id = ${survey.org_id}
+    group by c.group_id, sizes.respondents, a.question_id
   `.execute(db);
 }
 
@@ -128,8 +128,39 @@ function groupResults(questions: readonly SurveyQuestion[], rows: readonly Group
   );
 }
 
-async function overallResult(db: Db, survey: Survey, questions: readonly SurveyQuestion[], k: number) {
-  const { rows } = await visibleGroupAnswers(db, survey, sql`null::uuid`, k);
+interface SurveyDisclosure {
+  /** The wave's minimum group size (waveMinGroupSize). */
+  k: number;
+  plan: DisclosurePlan;
+  /** Stored responses (answers still waiting for their batch are not in any figure yet). */
+  respondents: number;
+  /** Groups per dimension, shown or not. */
+  groupCounts: Record<BreakdownDimension, number>;
+}
+
+/** The one disclosure plan every figure of this survey is read through. */
+async function surveyDisclosure(db: Db, survey: Survey): Promise<SurveyDisclosure> {
+  const [k, cells] = await Promise.all([
+    waveMinGroupSize(db, survey),
+    respondentCells(db, survey.org_id, [survey.id]).then((bySurvey) => bySurvey.get(survey.id) ?? []),
+  ]);
+  const distinct = (dimension: BreakdownDimension) => new Set(cells.map((cell) => cell[dimension])).size;
+  return {
+    k,
+    plan: planDisclosure(cells, k),
+    respondents: cells.reduce((sum, cell) => sum + cell.respondents, 0),
+    groupCounts: { unit: distinct('unit'), department: distinct('department'), role: distinct('role') },
+  };
+}
+
+async function overallResult(
+  db: Db,
+  survey: Survey,
+  questions: readonly SurveyQuestion[],
+  disclosure: SurveyDisclosure,
+) {
+  if (!disclosure.plan.overall) return null;
+  const { rows } = await groupAnswers(db, survey, sql`null::uuid`, new Set([null]));
   return groupResults(questions, rows).get(null) ?? null;
 }
 
@@ -140,15 +171,18 @@ export interface BreakdownGroup extends GroupResult {
 
 export interface SurveyResults {
   survey: Survey;
+  /** The wave's: the one in force when it opened, or the current setting if larger. */
   minGroupSize: number;
-  /** Everyone who answered; a count alone identifies nobody. */
+  /** Responses stored; a count alone identifies nobody. */
   respondents: number;
+  /** Accepted answers not yet in any figure: they are stored in batches of at least the minimum size. */
+  awaitingBatch: number;
   /** All respondents together; null while fewer than the minimum group size have answered. */
   overall: GroupResult | null;
   breakdown?: {
     by: BreakdownDimension;
     groups: BreakdownGroup[];
-    /** Groups held back because they (or what could be derived from them) are under the minimum size. */
+    /** Groups held back because they, or what could be derived from them and other shown groups, are small. */
     suppressedGroups: number;
   };
 }
@@ -165,10 +199,20 @@ async function groupLabels(db: Db, orgId: string, by: BreakdownDimension, ids: r
   return new Map(rows.map((row) => [row.id, { key: row.key, name: row.name }]));
 }
 
+async function awaitingBatch(db: Db, survey: Survey): Promise<number> {
+  const row = await db
+    .selectFrom('survey_response_buffer')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('org_id', '=', survey.org_id)
+    .where('survey_id', '=', survey.id)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
 /**
- * A survey's results with the organisation's minimum group size applied: the overall answers once enough
- * people answered, and optionally a breakdown by unit, department or role that holds back every group too
- * small to be anonymous. Undefined when the survey is not the organisation's.
+ * A survey's results through its disclosure plan: the overall answers once the wave's minimum group size
+ * answered, and optionally a breakdown by unit, department or role showing only the groups the plan allows
+ * (the same groups the score evidence may use). Undefined when the survey is not the organisation's.
  */
 export async function surveyResults(
   db: Db,
@@ -178,31 +222,31 @@ export async function surveyResults(
 ): Promise<SurveyResults | undefined> {
   const survey = await findSurvey(db, orgId, surveyId);
   if (!survey) return undefined;
-  const [k, questions, totals] = await Promise.all([
-    minGroupSizeOf(db, orgId),
+  const [disclosure, questions, waiting] = await Promise.all([
+    surveyDisclosure(db, survey),
     listSurveyQuestions(db, orgId, surveyId),
-    options.by
-      ? sql<{ respondents: number; groups: number }>`
-          select count(*)::int as respondents, count(distinct ${groupColumns[options.by]})::int
-                 + (count(*) filter (where ${groupColumns[options.by]} is null) > 0)::int as groups
-          from survey_responses r where r.org_id = ${orgId} and r.survey_id = ${surveyId}`.execute(db)
-      : sql<{ respondents: number; groups: number }>`
-          select count(*)::int as respondents, 1 as groups
-          from survey_responses r where r.org_id = ${orgId} and r.survey_id = ${surveyId}`.execute(db),
+    awaitingBatch(db, survey),
   ]);
-  const { respondents, groups: groupCount } = totals.rows[0] ?? { respondents: 0, groups: 0 };
-  const overall = await overallResult(db, survey, questions, k);
-  const results: SurveyResults = { survey, minGroupSize: k, respondents, overall };
+  const results: SurveyResults = {
+    survey,
+    minGroupSize: disclosure.k,
+    respondents: disclosure.respondents,
+    awaitingBatch: waiting,
+    overall: await overallResult(db, survey, questions, disclosure),
+  };
   if (!options.by) return results;
 
-  const { rows } = await visibleGroupAnswers(db, survey, groupColumns[options.by], k);
+  const shown = disclosure.plan.shown[options.by];
+  const { rows } =
+    shown.size > 0 ? await groupAnswers(db, survey, groupColumns[options.by], shown) : { rows: [] };
   const visible = groupResults(questions, rows);
   const ids = [...visible.keys()].filter((id): id is string => id !== null);
   const labels = await groupLabels(db, orgId, options.by, ids);
   const groups: BreakdownGroup[] = [...visible]
     .map(([id, result]) => ({ group: id === null ? null : (labels.get(id) ?? null), ...result }))
     .sort((a, b) => (a.group?.name ?? '\uffff').localeCompare(b.group?.name ?? '\uffff'));
-  return { ...results, breakdown: { by: options.by, groups, suppressedGroups: groupCount - groups.length } };
+  const suppressedGroups = disclosure.groupCounts[options.by] - groups.length;
+  return { ...results, breakdown: { by: options.by, groups, suppressedGroups } };
 }
 
 export interface WaveQuestionComparison {
@@ -236,19 +280,9 @@ function changeBetween(current: QuestionResult | null, previous: QuestionResult 
   return now === null || before === null ? null : now - before;
 }
 
-async function respondentCount(db: Db, survey: Survey): Promise<number> {
-  const row = await db
-    .selectFrom('survey_responses')
-    .select((eb) => eb.fn.countAll<string>().as('n'))
-    .where('org_id', '=', survey.org_id)
-    .where('survey_id', '=', survey.id)
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
-}
-
 /**
  * A wave beside the previous wave of its series, question by question (matched by key), each wave's
- * answers shown only when it reached the minimum group size.
+ * answers shown only when it reached its minimum group size.
  */
 export async function compareSurveyWaves(
   db: Db,
@@ -266,13 +300,14 @@ export async function compareSurveyWaves(
     .orderBy('wave', 'desc')
     .limit(1)
     .executeTakeFirst();
-  const k = await minGroupSizeOf(db, orgId);
+  // Each wave under its own minimum group size.
   const wave = async (of: Survey) => {
-    const questions = await listSurveyQuestions(db, orgId, of.id);
-    const [overall, respondents] = await Promise.all([
-      overallResult(db, of, questions, k),
-      respondentCount(db, of),
+    const [questions, disclosure] = await Promise.all([
+      listSurveyQuestions(db, orgId, of.id),
+      surveyDisclosure(db, of),
     ]);
+    const overall = await overallResult(db, of, questions, disclosure);
+    const respondents = disclosure.respondents;
     const byKey = new Map((overall?.questions ?? []).map((result) => [result.questionKey, result]));
     return { survey: of, questions, respondents, shown: overall !== null, byKey };
   };
@@ -298,156 +333,5 @@ export async function compareSurveyWaves(
         change: changeBetween(now, before),
       };
     }),
-  };
-}
-
-// ───────────────────────── evidence for scoring ─────────────────────────
-
-/** scoring's SurveyResult with what the score trail also shows: "don't know" answers and the wave used. */
-export interface StaffSurveyResult extends SurveyResult {
-  readonly distribution: LikertDistribution;
-  readonly dontKnow: number;
-  /** dontKnow ÷ (respondents + dontKnow). */
-  readonly dontKnowShare: number;
-  readonly surveyId: string;
-  readonly wave: number;
-}
-
-export interface StaffObjectiveRatings extends ObjectiveRatings {
-  readonly surveyId: string;
-  readonly wave: number;
-}
-
-export interface StaffSurveyEvidence {
-  readonly survey: StaffSurveyResult[];
-  readonly objectives: StaffObjectiveRatings[];
-}
-
-interface IndicatorEvidenceRow {
-  indicator_id: string;
-  survey_id: string;
-  wave: number;
-  likert_sum: number;
-  likert_1: number;
-  likert_2: number;
-  likert_3: number;
-  likert_4: number;
-  likert_5: number;
-  dont_know: number;
-}
-
-interface ObjectiveEvidenceRow {
-  element_id: string;
-  survey_id: string;
-  wave: number;
-  fully: number;
-  partially: number;
-  not_yet: number;
-}
-
-/** Responses that count for a scope, restricted to open or closed surveys with at least k of them. */
-function scopedResponses(orgId: string, unitId: string | undefined, k: number) {
-  // The organisation as a whole is assessed by its organisation-wide surveys; a unit by its own surveys and
-  // by what its staff answered in organisation-wide ones.
-  const unitScope =
-    unitId === undefined
-      ? sql`s.unit_id is null`
-      : sql`(s.unit_id is null or s.unit_id = ${unitId}) and r.unit_id = ${unitId}`;
-  return sql`
-    scoped as (
-      select r.id, r.survey_id, s.opened_at, s.wave
-      from survey_responses r
-      join surveys s on s.id = r.survey_id and s.org_id = r.org_id
-      where r.org_id = ${orgId} and s.status in ('open', 'closed') and ${unitScope}
-    ),
-    eligible as (
-      select scoped.* from scoped
-      where scoped.survey_id in (select survey_id from scoped group by survey_id having count(*) >= ${k})
-    )`;
-}
-
-/**
- * The staff-survey evidence scoring reads for an organisation (or one of its units): per indicator the
- * answers of the latest open or closed wave that asked about it (mean, respondents, distribution, "don't
- * know" share), and per element the latest wave's objective ratings. A wave counts only once at least the
- * organisation's minimum group size answered in the scope, so the score trail cannot expose a small group.
- * Indicators nobody rated 1–5 (only "don't know") are left out: missing evidence, not a low score.
- *
- * @example
- * const staff = await loadSurveyEvidence(db, orgId);
- * scoreFramework({ metrics, survey: staff.survey, objectives: staff.objectives });
- */
-export async function loadSurveyEvidence(
-  db: Db,
-  orgId: string,
-  scope: { unitId?: string } = {},
-): Promise<StaffSurveyEvidence> {
-  const k = await minGroupSizeOf(db, orgId);
-  const responses = scopedResponses(orgId, scope.unitId, k);
-  const [indicators, objectives] = await Promise.all([
-    sql<IndicatorEvidenceRow>`
-      with ${responses},
-      per_wave as (
-        select informed.indicator_id, e.survey_id, e.wave, e.opened_at,
-               coalesce(sum(a.likert), 0)::int as likert_sum,
-               count(*) filter (where a.likert = 1)::int as likert_1,
-               count(*) filter (where a.likert = 2)::int as likert_2,
-               count(*) filter (where a.likert = 3)::int as likert_3,
-               count(*) filter (where a.likert = 4)::int as likert_4,
-               count(*) filter (where a.likert = 5)::int as likert_5,
-               count(*) filter (where a.dont_know)::int as dont_know
-        from eligible e
-        join survey_answers a on a.response_id = e.id and a.org_id = ${orgId}
-        join survey_questions q on q.id = a.question_id and q.kind = 'likert'
-        cross join lateral unnest(q.informs) as informed(indicator_id)
-        group by informed.indicator_id, e.survey_id, e.wave, e.opened_at
-        having count(a.likert) > 0
-      )
-      select distinct on (indicator_id) * from per_wave
-      order by indicator_id, opened_at desc, survey_id`.execute(db),
-    sql<ObjectiveEvidenceRow>`
-      with ${responses},
-      per_wave as (
-        select q.element_id, e.survey_id, e.wave, e.opened_at,
-               count(*) filter (where a.objective = 'fully')::int as fully,
-               count(*) filter (where a.objective = 'partially')::int as partially,
-               count(*) filter (where a.objective = 'not_yet')::int as not_yet
-        from eligible e
-        join survey_answers a on a.response_id = e.id and a.org_id = ${orgId}
-        join survey_questions q on q.id = a.question_id and q.kind = 'objective'
-        group by q.element_id, e.survey_id, e.wave, e.opened_at
-      )
-      select distinct on (element_id) * from per_wave
-      order by element_id, opened_at desc, survey_id`.execute(db),
-  ]);
-  return {
-    survey: indicators.rows.map((row) => {
-      const distribution: LikertDistribution = [
-        row.likert_1,
-        row.likert_2,
-        row.likert_3,
-        row.likert_4,
-        row.likert_5,
-      ];
-      const respondents = distribution.reduce((sum, count) => sum + count, 0);
-      return {
-        indicatorId: row.indicator_id,
-        mean: row.likert_sum / respondents,
-        respondents,
-        distribution,
-        dontKnow: row.dont_know,
-        dontKnowShare: row.dont_know / (respondents + row.dont_know),
-        surveyId: row.survey_id,
-        wave: row.wave,
-      };
-    }),
-    objectives: objectives.rows.map((row) => ({
-      elementId: row.element_id,
-      fully: row.fully,
-      partially: row.partially,
-      notYet: row.not_yet,
-      surveyId: row.survey_id,
-      wave: row.wave,
-    })),
   };
 }

@@ -36,6 +36,8 @@ export interface SurveyTable {
   created_at: CreatedAt;
   opened_at: NullableTimestamp;
   closed_at: NullableTimestamp;
+  /** The organisation's minimum group size when the wave opened; null while a draft. */
+  min_group_size: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 export interface SurveyQuestionTable {
@@ -57,7 +59,8 @@ export interface SurveyInvitationTable {
   survey_id: string;
   token_hash: string;
   created_at: CreatedAt;
-  used_at: NullableTimestamp;
+  /** Whether the link was answered; when is deliberately not kept (it would match the response). */
+  used: Generated<boolean>;
 }
 
 export interface SurveyResponseTable {
@@ -70,6 +73,26 @@ export interface SurveyResponseTable {
   origin: string;
   external_id: string | null;
   submitted_on: ColumnType<Date, undefined, never>;
+  /** Which batch of invited responses wrote it (≥ the minimum group size each); null for survey tools. */
+  batch: number | null;
+}
+
+/** One accepted invited response waiting for its batch. */
+export interface SurveyResponseBufferTable {
+  id: Generated<string>;
+  org_id: string;
+  survey_id: string;
+  unit_id: string | null;
+  department_id: string | null;
+  staff_role_id: string | null;
+  answers: JSONColumnType<BufferedAnswer[]>;
+}
+
+export interface BufferedAnswer {
+  questionId: string;
+  likert: number | null;
+  dontKnow: boolean;
+  objective: ObjectiveLevelAnswer | null;
 }
 
 export interface SurveyAnswerTable {
@@ -90,6 +113,7 @@ export interface SurveysTables {
   survey_questions: SurveyQuestionTable;
   survey_invitations: SurveyInvitationTable;
   survey_responses: SurveyResponseTable;
+  survey_response_buffer: SurveyResponseBufferTable;
   survey_answers: SurveyAnswerTable;
 }
 

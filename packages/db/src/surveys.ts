@@ -1,6 +1,9 @@
 import { sql } from 'kysely';
 import type { Db } from './connection.js';
+import { DEFAULT_MIN_GROUP_SIZE, minGroupSizeOf } from './survey-group-size.js';
+import { answerRows, bufferResponse, writeResponseBatch } from './survey-response-batches.js';
 import type {
+  BufferedAnswer,
   ObjectiveLevelAnswer,
   RespondentAttribute,
   Survey,
@@ -8,9 +11,6 @@ import type {
   SurveyQuestionKind,
   SurveyStatus,
 } from './surveys.tables.js';
-
-/** Smallest group whose answers are shown on their own, unless the organisation sets another. */
-export const DEFAULT_MIN_GROUP_SIZE = 5;
 
 // ───────────────────────── settings: k and the respondent's lists ─────────────────────────
 
@@ -40,16 +40,6 @@ async function activeOptions(
     .orderBy('position')
     .orderBy('name')
     .execute();
-}
-
-/** The minimum group size the query layer applies to every result of this organisation. */
-export async function minGroupSizeOf(db: Db, orgId: string): Promise<number> {
-  const row = await db
-    .selectFrom('survey_settings')
-    .select('min_group_size')
-    .where('org_id', '=', orgId)
-    .executeTakeFirst();
-  return row?.min_group_size ?? DEFAULT_MIN_GROUP_SIZE;
 }
 
 export async function getSurveySettings(db: Db, orgId: string): Promise<SurveySettings> {
@@ -234,16 +224,22 @@ export async function listSurveys(db: Db, orgId: string): Promise<SurveySummary[
         .select(eb.fn.countAll<number>().as('n'))
         .whereRef('r.survey_id', '=', 's.id')
         .as('response_count'),
+      eb
+        .selectFrom('survey_response_buffer as b')
+        .select(eb.fn.countAll<number>().as('n'))
+        .whereRef('b.survey_id', '=', 's.id')
+        .as('waiting_count'),
     ])
     .where('s.org_id', '=', orgId)
     .orderBy('s.created_at', 'desc')
     .orderBy('s.id')
     .execute();
-  return rows.map(({ question_count, invitation_count, response_count, ...survey }) => ({
+  return rows.map(({ question_count, invitation_count, response_count, waiting_count, ...survey }) => ({
     ...survey,
     questionCount: Number(question_count ?? 0),
     invitationCount: Number(invitation_count ?? 0),
-    responseCount: Number(response_count ?? 0),
+    // Answers waiting for their batch count too: a count says nothing about who answered what.
+    responseCount: Number(response_count ?? 0) + Number(waiting_count ?? 0),
   }));
 }
 
@@ -279,10 +275,18 @@ async function transitionSurvey(
   to: keyof typeof transitions,
 ): Promise<SurveyTransition> {
   const { from, stamp } = transitions[to];
+  // A wave keeps the minimum group size it opened under (waveMinGroupSize).
+  const groupSize =
+    to === 'open'
+      ? {
+          min_group_size: sql<number>`coalesce(
+            (select min_group_size from survey_settings where org_id = ${orgId}), ${DEFAULT_MIN_GROUP_SIZE})`,
+        }
+      : {};
   // Conditional on the current status, so of two concurrent requests one changes it and the other sees a conflict.
   const changed = await db
     .updateTable('surveys')
-    .set({ status: to, [stamp]: new Date() })
+    .set({ status: to, [stamp]: new Date(), ...groupSize })
     .where('org_id', '=', orgId)
     .where('id', '=', surveyId)
     .where('status', '=', from)
@@ -298,9 +302,16 @@ export function openSurvey(db: Db, orgId: string, surveyId: string): Promise<Sur
   return transitionSurvey(db, orgId, surveyId, 'open');
 }
 
-/** open → closed: no response is accepted after this commits (responses hold a share lock on the survey). */
+/**
+ * open → closed: no response is accepted after this commits (responses hold a share lock on the survey),
+ * and the answers still waiting for a batch are written in the same transaction (writeResponseBatch).
+ */
 export function closeSurvey(db: Db, orgId: string, surveyId: string): Promise<SurveyTransition> {
-  return transitionSurvey(db, orgId, surveyId, 'closed');
+  return db.transaction().execute(async (trx) => {
+    const transition = await transitionSurvey(trx, orgId, surveyId, 'closed');
+    if (transition.outcome === 'changed') await writeResponseBatch(trx, transition.survey, { closing: true });
+    return transition;
+  });
 }
 
 // ───────────────────────── invitations ─────────────────────────
@@ -381,13 +392,13 @@ export async function findInvitation(db: Db, tokenHash: string): Promise<Invitat
       join.onRef('s.id', '=', 'i.survey_id').onRef('s.org_id', '=', 'i.org_id'),
     )
     .selectAll('s')
-    .select('i.used_at as invitation_used_at')
+    .select('i.used as invitation_used')
     .where('i.token_hash', '=', tokenHash)
     .executeTakeFirst();
   if (!invitation) return { state: 'unknown' };
-  const { invitation_used_at, ...survey } = invitation;
+  const { invitation_used, ...survey } = invitation;
   const form = await surveyForm(db, survey);
-  return { state: answerability(survey.status, invitation_used_at !== null), form };
+  return { state: answerability(survey.status, invitation_used), form };
 }
 
 function answerability(status: SurveyStatus, used: boolean): 'used' | 'not_open' | 'closed' | 'answerable' {
@@ -424,15 +435,27 @@ export interface SubmissionProblem {
   message: string;
 }
 
-export type StaffResponseOutcome =
-  | { outcome: 'recorded'; orgId: string; surveyId: string; responseId: string }
-  /** A survey tool redelivered a response already stored under the same external id. */
-  | { outcome: 'duplicate'; orgId: string; surveyId: string; responseId: string }
+/** Why a response was not accepted. */
+export type StaffResponseRefusal =
   | { outcome: 'invalid'; problems: SubmissionProblem[] }
   | { outcome: 'not_found' }
   | { outcome: 'used' }
   | { outcome: 'not_open' }
   | { outcome: 'closed' };
+
+export type StaffResponseOutcome =
+  | { outcome: 'recorded'; orgId: string; surveyId: string; responseId: string }
+  /** A survey tool redelivered a response already stored under the same external id. */
+  | { outcome: 'duplicate'; orgId: string; surveyId: string; responseId: string }
+  | StaffResponseRefusal;
+
+/**
+ * An invited response is accepted (durably) before it is stored as a response: it has no id yet, and its
+ * batch is written once enough wait (survey-response-batches.ts). `survey` is for `flushResponseBuffer`.
+ */
+export type InvitedResponseOutcome =
+  | { outcome: 'accepted'; orgId: string; survey: Survey }
+  | StaffResponseRefusal;
 
 interface ValidatedSubmission {
   unitId: string | null;
@@ -531,6 +554,16 @@ async function lockOpenSurvey(db: Db, survey: Survey): Promise<'open' | 'not_ope
   return current.status === 'draft' ? 'not_open' : 'closed';
 }
 
+/** A submission's answers as the columns that store them. */
+function bufferedAnswers(valid: ValidatedSubmission): BufferedAnswer[] {
+  return valid.answers.map(({ questionId, value }) => ({
+    questionId,
+    likert: typeof value === 'number' ? value : null,
+    dontKnow: value === 'dont_know',
+    objective: value === 'fully' || value === 'partially' || value === 'not_yet' ? value : null,
+  }));
+}
+
 async function insertResponse(
   db: Db,
   survey: Survey,
@@ -554,52 +587,43 @@ async function insertResponse(
   if (!response) return undefined;
   await db
     .insertInto('survey_answers')
-    .values(
-      valid.answers.map(({ questionId, value }) => ({
-        response_id: response.id,
-        question_id: questionId,
-        org_id: survey.org_id,
-        survey_id: survey.id,
-        likert: typeof value === 'number' ? value : null,
-        dont_know: value === 'dont_know',
-        objective: value === 'fully' || value === 'partially' || value === 'not_yet' ? value : null,
-      })),
-    )
+    .values(answerRows(survey, response.id, bufferedAnswers(valid)))
     .execute();
   return response.id;
 }
 
 /**
- * Stores a respondent's answers through their invitation link. Claiming the token (a conditional UPDATE on
- * `used_at IS NULL`) and storing the answers are one transaction: of any number of concurrent submissions
- * of one token exactly one is recorded, the others get `used`; a failed insert leaves the token unused.
+ * Accepts a respondent's answers through their invitation link. Claiming the token (a conditional UPDATE on
+ * `used = false`) and buffering the answers are one transaction: of any number of concurrent submissions of
+ * one token exactly one is accepted, the others get `used`; a failure leaves the token unused and nothing
+ * buffered, and once committed the answers are durable. The caller then calls `flushResponseBuffer`, which
+ * writes them as a response in a later transaction, with at least the minimum group size of others.
  */
 export async function submitInvitedResponse(
   db: Db,
   tokenHash: string,
   submission: StaffSubmission,
-): Promise<StaffResponseOutcome> {
+): Promise<InvitedResponseOutcome> {
   const lookup = await findInvitation(db, tokenHash);
   if (lookup.state === 'unknown') return { outcome: 'not_found' };
   if (lookup.state !== 'answerable') return { outcome: lookup.state };
   const { survey } = lookup.form;
   const valid = await validateSubmission(db, survey, submission);
   if (Array.isArray(valid)) return { outcome: 'invalid', problems: valid };
-  return db.transaction().execute(async (trx): Promise<StaffResponseOutcome> => {
+  return db.transaction().execute(async (trx): Promise<InvitedResponseOutcome> => {
     const status = await lockOpenSurvey(trx, survey);
     if (status !== 'open') return { outcome: status };
     const claimed = await trx
       .updateTable('survey_invitations')
-      .set({ used_at: new Date() })
+      .set({ used: true })
       .where('token_hash', '=', tokenHash)
       .where('org_id', '=', survey.org_id)
-      .where('used_at', 'is', null)
+      .where('used', '=', false)
       .returning('id')
       .executeTakeFirst();
     if (!claimed) return { outcome: 'used' };
-    const responseId = await insertResponse(trx, survey, valid, { name: 'invitation', externalId: null });
-    if (!responseId) throw new Error('an invitation response conflicted on a null external id');
-    return { outcome: 'recorded', orgId: survey.org_id, surveyId: survey.id, responseId };
+    await bufferResponse(trx, survey, { ...valid, answers: bufferedAnswers(valid) });
+    return { outcome: 'accepted', orgId: survey.org_id, survey };
   });
 }
 

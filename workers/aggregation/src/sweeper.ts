@@ -2,6 +2,7 @@ import type { FeedbackRef } from '@cxloop/contracts';
 import {
   type Db,
   ensureFeedbackPartitions,
+  flushWaitingResponseBatches,
   listFeedbackAwaiting,
   type MaintenanceTask,
   type PipelineStage,
@@ -62,7 +63,7 @@ async function drain(
  * older than `graceSeconds`. A page enqueued again while its job still waits is left alone by BullMQ (the
  * job id derives from the ids), so sweeping a healthy system only costs the two index scans; a job that
  * failed for good under the same id is retried instead (`reviveFailedBatches`). Each pass also makes sure
- * feedback has its partitions for this month and the next two.
+ * feedback has its partitions for this month and the next two, and writes staff-survey batches left waiting.
  */
 export async function sweepUnfinishedFeedback(
   deps: { db: Db; analyzeQueue: AnalyzeQueue; aggregateQueue: AggregateQueue },
@@ -78,7 +79,9 @@ export async function sweepUnfinishedFeedback(
       await enqueueAggregation(deps.aggregateQueue, refs);
     });
     const partitionsCreated = await ensureFeedbackPartitions(deps.db);
-    return { analysis, aggregation, partitionsCreated };
+    // Staff answers a crash left in the buffer with k or more waiting; the stale-score sweep scores them.
+    const staffResponsesWritten = await flushWaitingResponseBatches(deps.db);
+    return { analysis, aggregation, partitionsCreated, staffResponsesWritten };
   });
   // Partitions are recorded with the run; callers want what was re-enqueued.
   return outcome.ran ? { ran: true, analysis: outcome.analysis, aggregation: outcome.aggregation } : outcome;

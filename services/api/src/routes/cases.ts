@@ -33,6 +33,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { type Principal, principalOf, requireRole } from '../auth/plugin.js';
+import { type CustomerDataPolicy, customerDataPolicyOf, type Pseudonymiser } from '../customer-data/index.js';
 import { Problem, problems } from '../problems.js';
 import { problemResponses, security } from './schemas.js';
 
@@ -40,6 +41,7 @@ export interface CaseRouteDeps {
   db: Db;
   outboundQueue: OutboundQueue;
   scoreQueue: ScoreQueue;
+  secretBox: Pseudonymiser;
   now?: () => Date;
 }
 
@@ -112,15 +114,16 @@ const CaseEventView = z.object({
 
 const iso = (date: Date | null) => date?.toISOString() ?? null;
 
-function presentCase(row: Case): z.infer<typeof CaseView> {
+/** A case as `policy` lets its reader see it: the customer reference and dismiss reason are customer data. */
+function presentCase(row: Case, policy: CustomerDataPolicy): z.infer<typeof CaseView> {
   return {
     id: row.id,
     feedbackId: row.feedback_id,
     sourceId: row.source_id,
     channel: row.channel,
-    customerRef: row.customer_ref,
+    customerRef: policy.reference(row.customer_ref),
     status: row.status,
-    dismissReason: row.dismiss_reason,
+    dismissReason: policy.freeText(row.dismiss_reason),
     severity: row.severity,
     urgency: row.urgency,
     priority: row.priority,
@@ -146,13 +149,14 @@ function presentCase(row: Case): z.infer<typeof CaseView> {
   };
 }
 
-function presentCaseDetail(detail: CaseDetail): z.infer<typeof CaseDetailView> {
+function presentCaseDetail(detail: CaseDetail, policy: CustomerDataPolicy): z.infer<typeof CaseDetailView> {
   return {
-    ...presentCase(detail.case),
+    ...presentCase(detail.case, policy),
     feedback: detail.feedback.map((link) => ({ ...link, linkedAt: link.linkedAt.toISOString() })),
     notes: detail.notes.map((note) => ({
       id: note.id,
-      body: note.body,
+      // Responders write what the customer told them into notes; it is customer text.
+      body: policy.freeText(note.body),
       authorMemberId: note.author_member_id,
       createdAt: note.created_at.toISOString(),
     })),
@@ -169,7 +173,9 @@ function presentCaseDetail(detail: CaseDetail): z.infer<typeof CaseDetailView> {
   };
 }
 
-function presentEvent(event: CaseEvent): z.infer<typeof CaseEventView> {
+/** An audit event; its details may quote a dismiss or reopen reason, which is customer text. */
+function presentEvent(event: CaseEvent, policy: CustomerDataPolicy): z.infer<typeof CaseEventView> {
+  const { reason, ...details } = event.details;
   return {
     id: String(event.id),
     action: event.action,
@@ -177,7 +183,7 @@ function presentEvent(event: CaseEvent): z.infer<typeof CaseEventView> {
     actorApiKeyId: event.actor_api_key_id,
     fromStatus: event.from_status,
     toStatus: event.to_status,
-    details: event.details,
+    details: typeof reason === 'string' ? { ...details, reason: policy.freeText(reason) } : event.details,
     at: event.at.toISOString(),
   };
 }
@@ -302,10 +308,11 @@ export async function caseRoutes(app: FastifyInstance, deps: CaseRouteDeps) {
     }
   }
 
-  function sendChange(reply: FastifyReply, change: CaseChange<unknown>) {
+  const policyOf = (request: FastifyRequest) => customerDataPolicyOf(request, deps.secretBox);
+  function sendChange(request: FastifyRequest, reply: FastifyReply, change: CaseChange<unknown>) {
     if (!change.ok) throw refusalProblem(change);
     reply.header('etag', etagOf(change.case));
-    return presentCase(change.case);
+    return presentCase(change.case, policyOf(request));
   }
 
   route.get(
@@ -352,7 +359,8 @@ export async function caseRoutes(app: FastifyInstance, deps: CaseRouteDeps) {
         offset: query.offset,
         now: now(),
       });
-      return { items: page.items.map(presentCase), total: page.total };
+      const policy = policyOf(request);
+      return { items: page.items.map((row) => presentCase(row, policy)), total: page.total };
     },
   );
 
@@ -428,7 +436,7 @@ export async function caseRoutes(app: FastifyInstance, deps: CaseRouteDeps) {
       if (!claimed) return reply.status(204).send(null);
       await afterChange(request, principal.orgId);
       reply.header('etag', etagOf(claimed));
-      return presentCase(claimed);
+      return presentCase(claimed, policyOf(request));
     },
   );
 
@@ -449,7 +457,7 @@ export async function caseRoutes(app: FastifyInstance, deps: CaseRouteDeps) {
       const detail = isUuid(id) ? await findCaseDetail(deps.db, principalOf(request).orgId, id) : undefined;
       if (!detail) throw problems.notFound('Case');
       reply.header('etag', etagOf(detail.case));
-      return presentCaseDetail(detail);
+      return presentCaseDetail(detail, policyOf(request));
     },
   );
 
@@ -473,7 +481,10 @@ export async function caseRoutes(app: FastifyInstance, deps: CaseRouteDeps) {
       const { orgId } = principalOf(request);
       const detail = isUuid(id) ? await findCaseDetail(deps.db, orgId, id) : undefined;
       if (!detail) throw problems.notFound('Case');
-      return { events: (await listCaseEvents(deps.db, orgId, id)).map(presentEvent) };
+      const policy = policyOf(request);
+      return {
+        events: (await listCaseEvents(deps.db, orgId, id)).map((event) => presentEvent(event, policy)),
+      };
     },
   );
 
@@ -513,7 +524,7 @@ export async function caseRoutes(app: FastifyInstance, deps: CaseRouteDeps) {
         actor: actorOf(principal),
         now: now(),
       });
-      const view = sendChange(reply, change);
+      const view = sendChange(request, reply, change);
       await afterChange(request, principal.orgId);
       return view;
     },
@@ -558,7 +569,7 @@ export async function caseRoutes(app: FastifyInstance, deps: CaseRouteDeps) {
         { ...(teamId !== undefined ? { teamId } : {}), ...(assigneeId !== undefined ? { assigneeId } : {}) },
         { expectedVersion: expectedVersion(request), actor: actorOf(principal), now: now() },
       );
-      const view = sendChange(reply, change);
+      const view = sendChange(request, reply, change);
       await afterChange(request, principal.orgId);
       return view;
     },
@@ -592,7 +603,9 @@ export async function caseRoutes(app: FastifyInstance, deps: CaseRouteDeps) {
       if (!change.ok) throw refusalProblem(change);
       await afterChange(request, principal.orgId, [change.value]);
       reply.header('etag', etagOf(change.case));
-      return reply.status(202).send({ messageId: change.value, case: presentCase(change.case) });
+      return reply
+        .status(202)
+        .send({ messageId: change.value, case: presentCase(change.case, policyOf(request)) });
     },
   );
 
@@ -630,7 +643,7 @@ export async function caseRoutes(app: FastifyInstance, deps: CaseRouteDeps) {
       if (!note) throw problems.notFound('Case');
       return reply.status(201).send({
         id: note.id,
-        body: note.body,
+        body: policyOf(request).freeText(note.body),
         authorMemberId: note.author_member_id,
         createdAt: note.created_at.toISOString(),
       });

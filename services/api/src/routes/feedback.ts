@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { principalOf, requireRole } from '../auth/plugin.js';
+import { type CustomerDataPolicy, customerDataPolicyOf, type Pseudonymiser } from '../customer-data/index.js';
 import { Problem, problems } from '../problems.js';
 import { problemResponses, security } from './schemas.js';
 
@@ -19,6 +20,8 @@ const FeedbackView = z.object({
   touchpoint: z.string().nullable(),
   locale: z.string().nullable(),
   metadata: z.record(z.string(), z.unknown()),
+  /** True when text, references and metadata are shown redacted (the caller's role, docs/security.md). */
+  redacted: z.boolean(),
   occurredAt: z.string(),
   receivedAt: z.string(),
   status: z.enum(feedbackStatuses),
@@ -36,21 +39,27 @@ const FeedbackView = z.object({
     .nullable(),
 });
 
-/** The API's view of a feedback row: camelCase, ratings grouped, analysis nested. */
-export function presentFeedback(row: FeedbackWithAnalysis): z.infer<typeof FeedbackView> {
+/**
+ * The API's view of a feedback row (camelCase, ratings grouped, analysis nested) as `policy` lets its
+ * reader see it.
+ */
+export function presentFeedback(
+  row: FeedbackWithAnalysis,
+  policy: CustomerDataPolicy,
+): z.infer<typeof FeedbackView> {
   const analysis = row.analysis;
   return {
     id: row.id,
     sourceId: row.source_id,
     unitId: row.unit_id,
     channel: row.channel,
-    externalId: row.external_id,
-    customerRef: row.customer_ref,
-    text: row.text,
+    externalId: policy.reference(row.external_id),
+    customerRef: policy.reference(row.customer_ref),
+    ...policy.feedbackText(row.text, analysis?.redacted_text),
     ratings: { nps: row.nps, csat: row.csat, ces: row.ces },
     touchpoint: row.touchpoint,
     locale: row.locale,
-    metadata: row.metadata,
+    metadata: policy.metadata(row.metadata),
     occurredAt: row.occurred_at.toISOString(),
     receivedAt: row.received_at.toISOString(),
     status: row.status,
@@ -62,7 +71,7 @@ export function presentFeedback(row: FeedbackWithAnalysis): z.infer<typeof Feedb
       severity: analysis.severity,
       urgency: analysis.urgency,
       redactedText: analysis.redacted_text,
-      details: analysis.details,
+      details: policy.analysisDetails(analysis.details),
     },
   };
 }
@@ -101,16 +110,7 @@ function decodeCursor(cursor: string): { occurredAt: Date; id: string } {
   return { occurredAt, id };
 }
 
-/**
- * Managers look at feedback in aggregate and drill down to it; they see the text with personal data
- * redacted. Responders and admins, who answer customers, see it as sent.
- */
-function textFor(role: string, row: FeedbackWithAnalysis): { text: string; redacted: boolean } {
-  if (role !== 'manager') return { text: row.text, redacted: false };
-  return { text: row.analysis?.redacted_text ?? '', redacted: true };
-}
-
-export async function feedbackRoutes(app: FastifyInstance, deps: { db: Db }) {
+export async function feedbackRoutes(app: FastifyInstance, deps: { db: Db; secretBox: Pseudonymiser }) {
   app.withTypeProvider<ZodTypeProvider>().get(
     '/v1/feedback',
     {
@@ -119,14 +119,14 @@ export async function feedbackRoutes(app: FastifyInstance, deps: { db: Db }) {
         summary: 'Search feedback: newest first, filtered by channel, unit, topic, sentiment, flag and date',
         description:
           "Drill-down behind the dashboard charts. Pages with `cursor` = the previous answer's `next`. " +
-          'Managers get the text with personal data redacted (`redacted: true`; empty until analysed), ' +
-          'and `q` searches that redacted text for them.',
+          'Managers (every role but admin and responder) get text, references and metadata redacted ' +
+          '(`redacted: true`; text empty until analysed), and `q` searches that redacted text for them.',
         tags: ['feedback'],
         security,
         querystring: FeedbackSearch,
         response: {
           200: z.object({
-            items: z.array(FeedbackView.extend({ redacted: z.boolean() })),
+            items: z.array(FeedbackView),
             next: z.string().nullable(),
           }),
           ...problemResponses(400, 401),
@@ -134,7 +134,8 @@ export async function feedbackRoutes(app: FastifyInstance, deps: { db: Db }) {
       },
     },
     async (request) => {
-      const { orgId, role } = principalOf(request);
+      const { orgId } = principalOf(request);
+      const policy = customerDataPolicyOf(request, deps.secretBox);
       const query = request.query;
       const after = query.cursor ? decodeCursor(query.cursor) : undefined;
       const unit = query.unit === undefined ? undefined : await findUnitByKey(deps.db, orgId, query.unit);
@@ -153,13 +154,13 @@ export async function feedbackRoutes(app: FastifyInstance, deps: { db: Db }) {
           from: query.from ? new Date(query.from) : undefined,
           to: query.to ? new Date(query.to) : undefined,
           text: query.q,
-          textScope: role === 'manager' ? 'redacted' : 'original',
+          textScope: policy.searchScope,
         },
         { limit: query.limit, after },
       );
       const last = rows.at(-1);
       return {
-        items: rows.map((row) => ({ ...presentFeedback(row), ...textFor(role, row) })),
+        items: rows.map((row) => presentFeedback(row, policy)),
         next: rows.length === query.limit && last ? encodeCursor(last) : null,
       };
     },
@@ -171,6 +172,7 @@ export async function feedbackRoutes(app: FastifyInstance, deps: { db: Db }) {
       preHandler: requireRole(deps.db, 'admin', 'manager', 'responder'),
       schema: {
         summary: 'One feedback with its analysis',
+        description: 'Redacted for managers exactly as in the search (`redacted: true`).',
         tags: ['feedback'],
         security,
         // Any string: a malformed id is as unknown as another organisation's id, both 404.
@@ -184,7 +186,7 @@ export async function feedbackRoutes(app: FastifyInstance, deps: { db: Db }) {
         ? await findFeedback(deps.db, principalOf(request).orgId, id)
         : undefined;
       if (!row) throw problems.notFound('Feedback');
-      return presentFeedback(row);
+      return presentFeedback(row, customerDataPolicyOf(request, deps.secretBox));
     },
   );
 }

@@ -16,6 +16,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { principalOf, requireRole } from '../auth/plugin.js';
+import { customerDataPolicyOf } from '../customer-data/index.js';
 import { channelAdapters } from '../ingest/adapters/index.js';
 import type { DeliveryLog } from '../ingest/delivery-log.js';
 import type { SourceCache } from '../ingest/source-cache.js';
@@ -386,6 +387,7 @@ export async function sourceRoutes(app: FastifyInstance, deps: SourceRouteDeps) 
       const { orgId } = principalOf(request);
       const source = await ownSource(orgId, request.params.sourceId);
       const rows = await listSourceDeliveries(deps.db, orgId, source.id, request.query.limit);
+      const policy = customerDataPolicyOf(request, deps.secretBox);
       return {
         deliveries: rows.map((row) => ({
           id: row.seq,
@@ -395,7 +397,7 @@ export async function sourceRoutes(app: FastifyInstance, deps: SourceRouteDeps) 
           reason: row.reason,
           sizeBytes: row.size_bytes,
           acceptedEvents: row.accepted_events,
-          redactedBody: row.redacted_body,
+          redactedBody: policy.deliveryBody(row.redacted_body),
         })),
       };
     },

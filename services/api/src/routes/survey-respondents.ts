@@ -14,7 +14,7 @@ import { z } from 'zod';
 import { Problem, problems } from '../problems.js';
 import { hashInvitationToken, isInvitationToken } from '../surveys/invitation-tokens.js';
 import { answerField, type FormState, renderNotice, renderSurveyForm } from '../surveys/respondent-page.js';
-import { requestRecomputeAfterResponse, responseProblem } from '../surveys/responses.js';
+import { afterInvitedResponse, responseProblem } from '../surveys/responses.js';
 import { problemResponses } from './schemas.js';
 
 export interface RespondentRouteDeps {
@@ -203,9 +203,8 @@ export async function surveyRespondentRoutes(app: FastifyInstance, deps: Respond
       const { token } = request.params;
       if (!isInvitationToken(token)) throw problems.notFound('Invitation');
       const outcome = await submitInvitedResponse(deps.db, hashInvitationToken(token), request.body);
-      if (outcome.outcome === 'duplicate') throw new Error('an invitation response reported a duplicate');
-      if (outcome.outcome !== 'recorded') throw responseProblem(outcome, 'Invitation', 410);
-      await requestRecomputeAfterResponse(deps.scoreQueue, outcome.orgId, request.log);
+      if (outcome.outcome !== 'accepted') throw responseProblem(outcome, 'Invitation', 410);
+      await afterInvitedResponse(deps, outcome.survey, request.log);
       reply.status(201);
       return { recorded: true as const };
     },
@@ -226,8 +225,8 @@ export async function surveyRespondentRoutes(app: FastifyInstance, deps: Respond
     const { submission, fieldOfPath } = submissionFromForm(lookup.form, fields.data);
     const outcome = await submitInvitedResponse(deps.db, hashInvitationToken(token), submission);
     switch (outcome.outcome) {
-      case 'recorded':
-        await requestRecomputeAfterResponse(deps.scoreQueue, outcome.orgId, request.log);
+      case 'accepted':
+        await afterInvitedResponse(deps, outcome.survey, request.log);
         return htmlReply(
           reply,
           200,
@@ -242,8 +241,6 @@ export async function surveyRespondentRoutes(app: FastifyInstance, deps: Respond
       }
       case 'not_found':
         return renderState(reply, 'unknown');
-      case 'duplicate':
-        throw new Error('an invitation response reported a duplicate');
       default:
         return renderState(reply, outcome.outcome);
     }

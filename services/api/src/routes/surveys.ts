@@ -378,9 +378,11 @@ export async function surveyRoutes(app: FastifyInstance, deps: SurveyRouteDeps) 
       schema: {
         summary: 'Results of a survey, optionally broken down by unit, department or role',
         description:
-          'Answers of a group with fewer respondents than the minimum group size are never returned: the ' +
-          'overall result is null until enough people answered, and a breakdown leaves out small groups (and ' +
-          'the next smallest when the groups left out add up to fewer than the minimum).',
+          "Answers of a group with fewer respondents than the wave's minimum group size are never returned, " +
+          'directly or as a difference of groups shown here, in other breakdowns or in the score trail: the ' +
+          'overall result is null until enough people answered, and a breakdown shows only groups that keep ' +
+          'every combination of shown groups at the minimum (docs/surveys.md). `awaitingBatch`: answers ' +
+          'accepted but not yet stored, which happens in batches of at least the minimum.',
         tags,
         security,
         params: SurveyId,
@@ -390,6 +392,7 @@ export async function surveyRoutes(app: FastifyInstance, deps: SurveyRouteDeps) 
             surveyId: z.uuid(),
             minGroupSize: z.number().int(),
             respondents: z.number().int(),
+            awaitingBatch: z.number().int(),
             overall: GroupResultView.nullable(),
             breakdown: z
               .object({
@@ -418,6 +421,7 @@ export async function surveyRoutes(app: FastifyInstance, deps: SurveyRouteDeps) 
         surveyId: results.survey.id,
         minGroupSize: results.minGroupSize,
         respondents: results.respondents,
+        awaitingBatch: results.awaitingBatch,
         overall: results.overall && presentGroup(results.overall),
         ...(results.breakdown && {
           breakdown: {

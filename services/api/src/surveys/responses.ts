@@ -1,4 +1,11 @@
-import { recordStaffResponse, type StaffAnswerValue, type StaffResponseOutcome } from '@cxloop/db';
+import {
+  type Db,
+  flushResponseBuffer,
+  recordStaffResponse,
+  type StaffAnswerValue,
+  type StaffResponseRefusal,
+  type Survey,
+} from '@cxloop/db';
 import { requestScoreRecompute, type ScoreQueue, withTimeout } from '@cxloop/runtime';
 import type { FastifyBaseLogger } from 'fastify';
 import type { RecordStaffResponse } from '../ingest/staff-responses.js';
@@ -29,11 +36,31 @@ export async function requestRecomputeAfterResponse(
 }
 
 /**
+ * After an invited response was accepted (and committed with its claim): write a batch if enough answers
+ * wait, in a transaction of its own so the response shares nothing with its claim, and ask for a recompute
+ * when one was written. A failure here loses nothing: the answers stay buffered, and the next response or
+ * the survey's close writes them.
+ */
+export async function afterInvitedResponse(
+  deps: { db: Db; scoreQueue: ScoreQueue },
+  survey: Survey,
+  log: FastifyBaseLogger,
+): Promise<void> {
+  let written = 0;
+  try {
+    written = await flushResponseBuffer(deps.db, survey);
+  } catch (error) {
+    log.warn({ err: error, surveyId: survey.id }, 'staff response accepted; its batch is written later');
+  }
+  if (written > 0) await requestRecomputeAfterResponse(deps.scoreQueue, survey.org_id, log);
+}
+
+/**
  * The problem a response outcome other than recorded/duplicate is answered with. `closedStatus` is 410 for
  * an invitation link (the link is gone for good) and 409 where the caller addresses the survey itself.
  */
 export function responseProblem(
-  outcome: Exclude<StaffResponseOutcome, { outcome: 'recorded' | 'duplicate' }>,
+  outcome: StaffResponseRefusal,
   what: 'Invitation' | 'Survey',
   closedStatus: 409 | 410,
 ): Problem {

@@ -28,6 +28,8 @@ interface QuestionResult {
 interface Results {
   minGroupSize: number;
   respondents: number;
+  /** Answers accepted but stored only with a batch of at least minGroupSize others. */
+  awaitingBatch: number;
   overall: { respondents: number; questions: QuestionResult[] } | null;
 }
 
@@ -230,8 +232,9 @@ function SurveyDetail({ surveyId, canEdit }: { surveyId: string; canEdit: boolea
                 <h2>Results</h2>
                 {results.overall === null ? (
                   <Empty>
-                    {results.respondents} of at least {results.minGroupSize} respondents so far. Results stay
-                    hidden until enough people have answered, so no one's answers can be singled out.
+                    {results.respondents + results.awaitingBatch} of at least {results.minGroupSize}{' '}
+                    respondents so far. Results stay hidden until enough people have answered, so no one's
+                    answers can be singled out.
                   </Empty>
                 ) : (
                   <div class="table-wrap">
