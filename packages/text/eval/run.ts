@@ -8,6 +8,7 @@ import { makeAfinnScorer, vaderScore } from './baselines.js';
 import { loadAllCorpora, sentimentDataDir } from './corpora.js';
 import { HELD_OUT_FIXTURE, loadLabelledFeedback, TUNING_FIXTURE } from './labelled-feedback.js';
 import { type ClassScores, classScores, type SentimentMetrics, sentimentMetrics } from './metrics.js';
+import { evaluatePii, PII_FIXTURE, PII_HELD_OUT_FIXTURE, printPii } from './pii-check.js';
 
 const FLAG_CODES = [
   'churn_threat',
@@ -111,6 +112,11 @@ function main(): void {
   const heldOut = evaluateLabels(HELD_OUT_FIXTURE);
   printLabels(`tuning set (in-sample: the rules were refined on it), ${tuning.sentences} sentences`, tuning);
   printLabels(`held-out set (never used to change the rules), ${heldOut.sentences} sentences`, heldOut);
+  const withMistakes = process.argv.includes('--mistakes');
+  const pii = evaluatePii(PII_FIXTURE);
+  const piiHeldOut = evaluatePii(PII_HELD_OUT_FIXTURE);
+  printPii('tuning set (in-sample: the rules were refined on it)', pii, withMistakes);
+  printPii('held-out set (never used to change the rules)', piiHeldOut, withMistakes);
   const output = join(import.meta.dirname, 'results.json');
   writeFileSync(
     output,
@@ -120,6 +126,8 @@ function main(): void {
         sentiment,
         labels: { ...tuning, mistakes: tuning.mistakes.length },
         heldOutLabels: { ...heldOut, mistakes: heldOut.mistakes.length },
+        pii: { ...pii, mistakes: pii.mistakes.length },
+        piiHeldOut: { ...piiHeldOut, mistakes: piiHeldOut.mistakes.length },
       },
       null,
       2,

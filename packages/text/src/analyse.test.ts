@@ -26,6 +26,14 @@ describe('analyseFeedback', () => {
     expect(analysis.keywords.some((keyword) => keyword.term.includes('example'))).toBe(false);
   });
 
+  it("reads phone numbers in the organisation's region and keeps its own handles readable", () => {
+    const text = '@AcmeRail ask @sam_k, or call me on 030 12345678.';
+    const spans = (options: { defaultRegion?: 'DE' | 'GB'; brandHandles?: string[] }) =>
+      analyseFeedback({ text }, options).pii.spans.map((span) => text.slice(span.start, span.end));
+    expect(spans({ defaultRegion: 'DE', brandHandles: ['AcmeRail'] })).toEqual(['@sam_k', '030 12345678']);
+    expect(spans({ defaultRegion: 'GB' })).toEqual(['@AcmeRail', '@sam_k']);
+  });
+
   it('is deterministic', () => {
     const input = { text: complaint, nps: 2, ces: 2, priorContactCount: 2 };
     expect(JSON.stringify(analyseFeedback(input))).toBe(JSON.stringify(analyseFeedback(input)));

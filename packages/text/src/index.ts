@@ -21,6 +21,14 @@ export {
   tfIdf,
 } from './keywords.js';
 export type { DetectedLanguage } from './language.js';
-export { isValidIban, type PiiRedaction, type PiiSpan, type PiiType, passesLuhn, redactPii } from './pii.js';
+export {
+  isValidIban,
+  type PiiOptions,
+  type PiiRedaction,
+  type PiiSpan,
+  type PiiType,
+  passesLuhn,
+  redactPii,
+} from './pii.js';
 export { type SentimentLabel, sentimentLabel, sentimentScore } from './sentiment.js';
 export { type CustomTopic, DEFAULT_TOPICS, type TopicDefinition } from './topics.js';

@@ -1,0 +1,46 @@
+/**
+ * Phone numbers by libphonenumber-js (Google's numbering-plan metadata, kept current upstream): a number counts
+ * when it is valid in the organisation's region or dialled with its country code, or, right after "call me on",
+ * "mobile:" and the like, when it merely has a possible length (customers mistype, plans change). Business lines
+ * (freephone, shared-cost, premium, "0345" numbers) are the organisation's or a shop's, not the customer's.
+ */
+import type { CountryCode, NumberType } from 'libphonenumber-js';
+import { findPhoneNumbersInText, parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import type { FoundSpan } from './pii-context.js';
+
+// Seven digits, possibly spaced or bracketed: below that nothing is a phone number, so most texts skip the parser.
+const DIGIT_RUN = /\d(?:[\s()./-]{0,3}\d){6}/;
+const FALLBACK_REGIONS: readonly CountryCode[] = ['GB', 'US'];
+const BUSINESS_LINES: ReadonlySet<NumberType> = new Set(['TOLL_FREE', 'SHARED_COST', 'PREMIUM_RATE', 'UAN']);
+const AFTER_PHONE_CUE =
+  /\b(?:call|ring|phone|mobile|mob|cell|tel|telephone|text|whatsapp|sms|contact)(?:\s+(?:me|us|number|no\.?))?(?:\s+(?:on|at|is))?\s*:?\s*(?<number>\+?\(?\d[\d\s().-]{5,18}\d)/gi;
+
+function isPersonal(type: NumberType | undefined): boolean {
+  return type === undefined || !BUSINESS_LINES.has(type);
+}
+
+/** The regions whose national numbers are read: the organisation's, or GB and US when it has none. */
+export function phoneRegions(defaultRegion: CountryCode | undefined): readonly CountryCode[] {
+  return defaultRegion === undefined ? FALLBACK_REGIONS : [defaultRegion];
+}
+
+export function findPhoneNumbers(text: string, regions: readonly CountryCode[]): FoundSpan[] {
+  if (!DIGIT_RUN.test(text)) return [];
+  const found: FoundSpan[] = [];
+  for (const region of regions) {
+    for (const number of findPhoneNumbersInText(text, { defaultCountry: region })) {
+      if (isPersonal(number.number.getType())) found.push({ start: number.startsAt, end: number.endsAt });
+    }
+  }
+  AFTER_PHONE_CUE.lastIndex = 0;
+  for (let match = AFTER_PHONE_CUE.exec(text); match !== null; match = AFTER_PHONE_CUE.exec(text)) {
+    const candidate = match.groups!.number!.trim();
+    const possible = regions.some((region) => {
+      const number = parsePhoneNumberFromString(candidate, region);
+      return number?.isPossible() === true && isPersonal(number.getType());
+    });
+    const end = match.index + match[0].trimEnd().length;
+    if (possible) found.push({ start: end - candidate.length, end });
+  }
+  return found;
+}
