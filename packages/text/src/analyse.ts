@@ -11,7 +11,7 @@ import { splitSentences } from './sentences.js';
 import {
   documentValence,
   type SentimentLabel,
-  sentenceValence,
+  sentenceValences,
   sentimentLabel,
   squashValence,
 } from './sentiment.js';
@@ -178,13 +178,13 @@ export function analyseFeedback(input: FeedbackInput, options: AnalyseOptions = 
     };
   }
 
-  const sentenceValences = sentenceTokens.map((tokens) => sentenceValence(tokens));
-  const score = roundScore(squashValence(documentValence(sentenceTokens, sentenceValences)));
+  const valences = sentenceValences(sentenceTokens);
+  const score = roundScore(squashValence(documentValence(sentenceTokens, valences)));
   const sentences = spans.map(({ start, end }, index) => {
-    const sentenceScore = roundScore(squashValence(sentenceValences[index]!));
+    const sentenceScore = roundScore(squashValence(valences[index]!));
     return { start, end, score: sentenceScore, label: sentimentLabel(sentenceScore) };
   });
-  const topics = analyseTopics(taxonomyFor(options.customTopics), sentenceTokens, sentenceValences);
+  const topics = analyseTopics(taxonomyFor(options.customTopics), sentenceTokens, valences);
   const keywords = rankKeywords(countCandidateTerms(sentenceTokens), options.corpus);
   const effort = assessEffort(normalised, priorContactCount, input.ces);
   const flagged = raiseFlags({
