@@ -7,6 +7,7 @@ import { ANALYSER_VERSION, analyseFeedback, DEFAULT_TOPICS, sentimentScore } fro
 import { makeAfinnScorer, vaderScore } from './baselines.js';
 import { loadAllCorpora, sentimentDataDir } from './corpora.js';
 import { HELD_OUT_FIXTURE, loadLabelledFeedback, TUNING_FIXTURE } from './labelled-feedback.js';
+import { evaluateLanguage, printLanguage } from './language-check.js';
 import { type ClassScores, classScores, type SentimentMetrics, sentimentMetrics } from './metrics.js';
 import { evaluatePii, PII_FIXTURE, PII_HELD_OUT_FIXTURE, printPii } from './pii-check.js';
 
@@ -117,6 +118,8 @@ function main(): void {
   const piiHeldOut = evaluatePii(PII_HELD_OUT_FIXTURE);
   printPii('tuning set (in-sample: the rules were refined on it)', pii, withMistakes);
   printPii('held-out set (never used to change the rules)', piiHeldOut, withMistakes);
+  const language = evaluateLanguage(loadAllCorpora());
+  printLanguage(language, withMistakes);
   const output = join(import.meta.dirname, 'results.json');
   writeFileSync(
     output,
@@ -128,6 +131,14 @@ function main(): void {
         heldOutLabels: { ...heldOut, mistakes: heldOut.mistakes.length },
         pii: { ...pii, mistakes: pii.mistakes.length },
         piiHeldOut: { ...piiHeldOut, mistakes: piiHeldOut.mistakes.length },
+        language: {
+          corpusMisreads: language.corpusMisreads.map(({ corpus, texts, misread }) => ({
+            corpus,
+            texts,
+            misread: misread.length,
+          })),
+          labelled: { ...language.labelled, mistakes: language.labelled.mistakes.length },
+        },
       },
       null,
       2,

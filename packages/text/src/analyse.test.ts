@@ -34,6 +34,16 @@ describe('analyseFeedback', () => {
     expect(spans({ defaultRegion: 'GB' })).toEqual(['@AcmeRail', '@sam_k']);
   });
 
+  it('analyses short English that shares words with Portuguese, so a detractor is flagged', () => {
+    const analysis = analyseFeedback({
+      text: 'as soon as I call customer service I am disconnected',
+      nps: 1,
+    });
+    expect(analysis.language.code).toBe('en');
+    expect(analysis.sentiment.label).toBe('negative');
+    expect(analysis.flags.map((flag) => flag.code)).toContain('nps_detractor_complaint');
+  });
+
   it('is deterministic', () => {
     const input = { text: complaint, nps: 2, ces: 2, priorContactCount: 2 };
     expect(JSON.stringify(analyseFeedback(input))).toBe(JSON.stringify(analyseFeedback(input)));

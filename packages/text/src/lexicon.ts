@@ -177,6 +177,8 @@ const OWN_WORD_VALENCE: Readonly<Record<string, number>> = {
   rubbish: -2.2,
   junk: -2,
   flimsy: -1.8,
+  // A call dropped by the service: "as soon as I call customer service I am disconnected".
+  disconnected: -1.5,
   leaky: -1.5,
   mouldy: -2,
   moldy: -2,
