@@ -10,6 +10,7 @@ import { HELD_OUT_FIXTURE, loadLabelledFeedback, TUNING_FIXTURE } from './labell
 import { evaluateLanguage, printLanguage } from './language-check.js';
 import { type ClassScores, classScores, type SentimentMetrics, sentimentMetrics } from './metrics.js';
 import { evaluatePii, PII_FIXTURE, PII_HELD_OUT_FIXTURE, printPii } from './pii-check.js';
+import { printTopicCheck, runTopicCheck } from './topic-check.js';
 
 const FLAG_CODES = [
   'churn_threat',
@@ -120,6 +121,8 @@ function main(): void {
   printPii('held-out set (never used to change the rules)', piiHeldOut, withMistakes);
   const language = evaluateLanguage(loadAllCorpora());
   printLanguage(language, withMistakes);
+  const organisationTopics = runTopicCheck();
+  printTopicCheck(organisationTopics);
   const output = join(import.meta.dirname, 'results.json');
   writeFileSync(
     output,
@@ -131,6 +134,7 @@ function main(): void {
         heldOutLabels: { ...heldOut, mistakes: heldOut.mistakes.length },
         pii: { ...pii, mistakes: pii.mistakes.length },
         piiHeldOut: { ...piiHeldOut, mistakes: piiHeldOut.mistakes.length },
+        organisationTopics,
         language: {
           corpusMisreads: language.corpusMisreads.map(({ corpus, texts, misread }) => ({
             corpus,

@@ -31,4 +31,5 @@ export {
   redactPii,
 } from './pii.js';
 export { type SentimentLabel, sentimentLabel, sentimentScore } from './sentiment.js';
+export { expandCustomTopics, type TopicExpansionOptions } from './topic-expansion.js';
 export { type CustomTopic, DEFAULT_TOPICS, type TopicDefinition } from './topics.js';
