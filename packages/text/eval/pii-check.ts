@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CountryCode } from 'libphonenumber-js';
 import { type PiiSpan, type PiiType, redactPii } from '../src/index.js';
-import { type ClassScores, classScores } from './metrics.js';
+import { type ClassScores, scoreLabelCounts } from './metrics.js';
 
 /** The set the PII rules were refined against: its figures are in-sample. */
 export const PII_FIXTURE = join(import.meta.dirname, 'fixtures', 'pii-labelled.tsv');
@@ -99,17 +99,8 @@ export function evaluatePii(path: string): PiiEvaluation {
     }
     if (missed.length > 0 || spurious.length > 0) mistakes.push({ text: row.text, missed, spurious });
   }
-  const perKind: Record<string, ClassScores> = {};
-  let tp = 0;
-  let predicted = 0;
-  let actual = 0;
-  for (const [type, count] of counts) {
-    perKind[type] = classScores(count.tp, count.predicted, count.actual);
-    tp += count.tp;
-    predicted += count.predicted;
-    actual += count.actual;
-  }
-  return { texts: rows.length, perKind, micro: classScores(tp, predicted, actual), leaked, mistakes };
+  const { perLabel: perKind, micro } = scoreLabelCounts(counts);
+  return { texts: rows.length, perKind, micro, leaked, mistakes };
 }
 
 const fixed = (value: number) => value.toFixed(3);

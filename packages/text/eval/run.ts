@@ -8,7 +8,7 @@ import { makeAfinnScorer, vaderScore } from './baselines.js';
 import { loadAllCorpora, sentimentDataDir } from './corpora.js';
 import { HELD_OUT_FIXTURE, loadLabelledFeedback, TUNING_FIXTURE } from './labelled-feedback.js';
 import { evaluateLanguage, printLanguage } from './language-check.js';
-import { type ClassScores, classScores, type SentimentMetrics, sentimentMetrics } from './metrics.js';
+import { type SentimentMetrics, scoreLabelCounts, sentimentMetrics } from './metrics.js';
 import { evaluatePii, PII_FIXTURE, PII_HELD_OUT_FIXTURE, printPii } from './pii-check.js';
 import { printTopicCheck, runTopicCheck } from './topic-check.js';
 
@@ -59,17 +59,8 @@ function evaluateLabels(fixture: string) {
     const spurious = [...predicted].filter((label) => !actual.has(label));
     if (missed.length > 0 || spurious.length > 0) mistakes.push({ text: row.text, missed, spurious });
   }
-  const perLabel: Record<string, ClassScores> = {};
-  let tp = 0;
-  let predictedTotal = 0;
-  let actualTotal = 0;
-  for (const [label, count] of counts) {
-    perLabel[label] = classScores(count.tp, count.predicted, count.actual);
-    tp += count.tp;
-    predictedTotal += count.predicted;
-    actualTotal += count.actual;
-  }
-  return { sentences: rows.length, perLabel, micro: classScores(tp, predictedTotal, actualTotal), mistakes };
+  const { perLabel, micro } = scoreLabelCounts(counts);
+  return { sentences: rows.length, perLabel, micro, mistakes };
 }
 
 const fixed = (value: number) => value.toFixed(3);
