@@ -26,6 +26,7 @@ export * from './sources.js';
 export * from './survey-results.js';
 export * from './surveys.js';
 export type * from './surveys.tables.js';
+export * from './text-settings.js';
 export type * from './triage.tables.js';
 export * from './triage-metrics.js';
 export * from './triage-rules.js';

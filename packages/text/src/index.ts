@@ -30,6 +30,7 @@ export {
   passesLuhn,
   redactPii,
 } from './pii.js';
+export { isPhoneRegion } from './pii-phone.js';
 export { type SentimentLabel, sentimentLabel, sentimentScore } from './sentiment.js';
 export { expandCustomTopics, type TopicExpansionOptions } from './topic-expansion.js';
 export { type CustomTopic, DEFAULT_TOPICS, type TopicDefinition } from './topics.js';

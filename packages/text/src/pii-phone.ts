@@ -5,7 +5,11 @@
  * (freephone, shared-cost, premium, "0345" numbers) are the organisation's or a shop's, not the customer's.
  */
 import type { CountryCode, NumberType } from 'libphonenumber-js';
-import { findPhoneNumbersInText, parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import {
+  findPhoneNumbersInText,
+  isSupportedCountry,
+  parsePhoneNumberFromString,
+} from 'libphonenumber-js/max';
 import type { FoundSpan } from './pii-context.js';
 
 // Seven digits, possibly spaced or bracketed: below that nothing is a phone number, so most texts skip the parser.
@@ -17,6 +21,11 @@ const AFTER_PHONE_CUE =
 
 function isPersonal(type: NumberType | undefined): boolean {
   return type === undefined || !BUSINESS_LINES.has(type);
+}
+
+/** Whether a region code (ISO 3166-1 alpha-2, "GB") has a numbering plan we can read numbers in. */
+export function isPhoneRegion(value: string): value is CountryCode {
+  return isSupportedCountry(value);
 }
 
 /** The regions whose national numbers are read: the organisation's, or GB and US when it has none. */
