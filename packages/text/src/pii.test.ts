@@ -46,6 +46,8 @@ describe('redactPii', () => {
       ['phone', '030 12345678'],
     ]);
     expect(found('Please call 030 12345678 by Friday', { defaultRegion: 'US' })).toEqual([]);
+    // Outside the numbering plan (a drama number), but written in full international form.
+    expect(found('From=+447700900123&Body=late')).toEqual([['phone', '+447700900123']]);
   });
 
   it('leaves percentages, business lines, aircraft and order numbers readable', () => {
