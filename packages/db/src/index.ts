@@ -30,6 +30,7 @@ export * from './survey-response-batches.js';
 export * from './survey-results.js';
 export * from './surveys.js';
 export type * from './surveys.tables.js';
+export * from './text-settings.js';
 export type * from './triage.tables.js';
 export * from './triage-metrics.js';
 export * from './triage-rules.js';

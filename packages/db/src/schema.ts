@@ -3,6 +3,7 @@ import type { AggregationTables } from './rollups.tables.js';
 import type { SessionTables } from './sessions.tables.js';
 import type { SourceDeliveryTables } from './source-deliveries.tables.js';
 import type { SurveysTables } from './surveys.tables.js';
+import type { TextSettingsTables } from './text-settings.tables.js';
 import type { TriageTables } from './triage.tables.js';
 
 /** A timestamp column Postgres fills by default and pg returns as a Date. */
@@ -144,7 +145,8 @@ export interface Database
     TriageTables,
     SurveysTables,
     AggregationTables,
-    SessionTables {}
+    SessionTables,
+    TextSettingsTables {}
 
 export type Organisation = Selectable<OrganisationTable>;
 export type Source = Selectable<SourceTable>;

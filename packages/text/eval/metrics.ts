@@ -80,3 +80,28 @@ export function sentimentMetrics(predicted: readonly number[], gold: readonly nu
     macroF1: f1Sum / classes.length,
   };
 }
+
+/** Per-label counts of one check: labels predicted, labels given, and both. */
+export interface LabelCount {
+  tp: number;
+  predicted: number;
+  actual: number;
+}
+
+/** Precision, recall and F1 per label, and micro-averaged over all labels. */
+export function scoreLabelCounts(counts: ReadonlyMap<string, LabelCount>): {
+  perLabel: Record<string, ClassScores>;
+  micro: ClassScores;
+} {
+  const perLabel: Record<string, ClassScores> = {};
+  let tp = 0;
+  let predicted = 0;
+  let actual = 0;
+  for (const [label, count] of counts) {
+    perLabel[label] = classScores(count.tp, count.predicted, count.actual);
+    tp += count.tp;
+    predicted += count.predicted;
+    actual += count.actual;
+  }
+  return { perLabel, micro: classScores(tp, predicted, actual) };
+}

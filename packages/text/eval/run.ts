@@ -7,7 +7,10 @@ import { ANALYSER_VERSION, analyseFeedback, DEFAULT_TOPICS, sentimentScore } fro
 import { makeAfinnScorer, vaderScore } from './baselines.js';
 import { loadAllCorpora, sentimentDataDir } from './corpora.js';
 import { HELD_OUT_FIXTURE, loadLabelledFeedback, TUNING_FIXTURE } from './labelled-feedback.js';
-import { type ClassScores, classScores, type SentimentMetrics, sentimentMetrics } from './metrics.js';
+import { evaluateLanguage, printLanguage } from './language-check.js';
+import { type SentimentMetrics, scoreLabelCounts, sentimentMetrics } from './metrics.js';
+import { evaluatePii, PII_FIXTURE, PII_HELD_OUT_FIXTURE, printPii } from './pii-check.js';
+import { printTopicCheck, runTopicCheck } from './topic-check.js';
 
 const FLAG_CODES = [
   'churn_threat',
@@ -56,17 +59,8 @@ function evaluateLabels(fixture: string) {
     const spurious = [...predicted].filter((label) => !actual.has(label));
     if (missed.length > 0 || spurious.length > 0) mistakes.push({ text: row.text, missed, spurious });
   }
-  const perLabel: Record<string, ClassScores> = {};
-  let tp = 0;
-  let predictedTotal = 0;
-  let actualTotal = 0;
-  for (const [label, count] of counts) {
-    perLabel[label] = classScores(count.tp, count.predicted, count.actual);
-    tp += count.tp;
-    predictedTotal += count.predicted;
-    actualTotal += count.actual;
-  }
-  return { sentences: rows.length, perLabel, micro: classScores(tp, predictedTotal, actualTotal), mistakes };
+  const { perLabel, micro } = scoreLabelCounts(counts);
+  return { sentences: rows.length, perLabel, micro, mistakes };
 }
 
 const fixed = (value: number) => value.toFixed(3);
@@ -111,6 +105,15 @@ function main(): void {
   const heldOut = evaluateLabels(HELD_OUT_FIXTURE);
   printLabels(`tuning set (in-sample: the rules were refined on it), ${tuning.sentences} sentences`, tuning);
   printLabels(`held-out set (never used to change the rules), ${heldOut.sentences} sentences`, heldOut);
+  const withMistakes = process.argv.includes('--mistakes');
+  const pii = evaluatePii(PII_FIXTURE);
+  const piiHeldOut = evaluatePii(PII_HELD_OUT_FIXTURE);
+  printPii('tuning set (in-sample: the rules were refined on it)', pii, withMistakes);
+  printPii('held-out set (never used to change the rules)', piiHeldOut, withMistakes);
+  const language = evaluateLanguage(loadAllCorpora());
+  printLanguage(language, withMistakes);
+  const organisationTopics = runTopicCheck();
+  printTopicCheck(organisationTopics);
   const output = join(import.meta.dirname, 'results.json');
   writeFileSync(
     output,
@@ -120,6 +123,17 @@ function main(): void {
         sentiment,
         labels: { ...tuning, mistakes: tuning.mistakes.length },
         heldOutLabels: { ...heldOut, mistakes: heldOut.mistakes.length },
+        pii: { ...pii, mistakes: pii.mistakes.length },
+        piiHeldOut: { ...piiHeldOut, mistakes: piiHeldOut.mistakes.length },
+        organisationTopics,
+        language: {
+          corpusMisreads: language.corpusMisreads.map(({ corpus, texts, misread }) => ({
+            corpus,
+            texts,
+            misread: misread.length,
+          })),
+          labelled: { ...language.labelled, mistakes: language.labelled.mistakes.length },
+        },
       },
       null,
       2,

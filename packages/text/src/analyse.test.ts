@@ -26,6 +26,24 @@ describe('analyseFeedback', () => {
     expect(analysis.keywords.some((keyword) => keyword.term.includes('example'))).toBe(false);
   });
 
+  it("reads phone numbers in the organisation's region and keeps its own handles readable", () => {
+    const text = '@AcmeRail ask @sam_k, or call me on 030 12345678.';
+    const spans = (options: { defaultRegion?: 'DE' | 'GB'; brandHandles?: string[] }) =>
+      analyseFeedback({ text }, options).pii.spans.map((span) => text.slice(span.start, span.end));
+    expect(spans({ defaultRegion: 'DE', brandHandles: ['AcmeRail'] })).toEqual(['@sam_k', '030 12345678']);
+    expect(spans({ defaultRegion: 'GB' })).toEqual(['@AcmeRail', '@sam_k']);
+  });
+
+  it('analyses short English that shares words with Portuguese, so a detractor is flagged', () => {
+    const analysis = analyseFeedback({
+      text: 'as soon as I call customer service I am disconnected',
+      nps: 1,
+    });
+    expect(analysis.language.code).toBe('en');
+    expect(analysis.sentiment.label).toBe('negative');
+    expect(analysis.flags.map((flag) => flag.code)).toContain('nps_detractor_complaint');
+  });
+
   it('is deterministic', () => {
     const input = { text: complaint, nps: 2, ces: 2, priorContactCount: 2 };
     expect(JSON.stringify(analyseFeedback(input))).toBe(JSON.stringify(analyseFeedback(input)));

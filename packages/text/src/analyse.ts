@@ -6,12 +6,12 @@ import { type Flag, raiseFlags, type Severity } from './flags.js';
 import { type CorpusStats, countCandidateTerms, type Keyword, rankKeywords } from './keywords.js';
 import { type DetectedLanguage, detectLanguage } from './language.js';
 import { normaliseText } from './normalise.js';
-import { type PiiRedaction, redactPii } from './pii.js';
+import { type PiiOptions, type PiiRedaction, redactPii } from './pii.js';
 import { splitSentences } from './sentences.js';
 import {
   documentValence,
   type SentimentLabel,
-  sentenceValence,
+  sentenceValences,
   sentimentLabel,
   squashValence,
 } from './sentiment.js';
@@ -25,7 +25,7 @@ import {
 } from './topics.js';
 
 /** Bumped whenever a change can alter any result, so stored analyses say which analyser made them. */
-export const ANALYSER_VERSION = 'cxloop-text/1.14.0';
+export const ANALYSER_VERSION = 'cxloop-text/1.15.0';
 
 export interface FeedbackInput {
   text: string;
@@ -39,7 +39,8 @@ export interface FeedbackInput {
   priorContactCount?: number;
 }
 
-export interface AnalyseOptions {
+/** `defaultRegion` and `brandHandles` (PiiOptions) are the organisation's: its phone region, its own @handles. */
+export interface AnalyseOptions extends PiiOptions {
   customTopics?: readonly CustomTopic[];
   corpus?: CorpusStats;
 }
@@ -145,7 +146,7 @@ function withoutPersonalData(text: string, pii: PiiRedaction): string {
  */
 export function analyseFeedback(input: FeedbackInput, options: AnalyseOptions = {}): TextAnalysis {
   const { text } = input;
-  const pii = redactPii(text);
+  const pii = redactPii(text, options);
   const normalised = withoutPersonalData(normaliseText(text).text, pii);
   const spans = splitSentences(normalised);
   const sentenceTokens = spans.map((span) => tokenise(normalised, span.start, span.end));
@@ -177,13 +178,13 @@ export function analyseFeedback(input: FeedbackInput, options: AnalyseOptions = 
     };
   }
 
-  const sentenceValences = sentenceTokens.map((tokens) => sentenceValence(tokens));
-  const score = roundScore(squashValence(documentValence(sentenceTokens, sentenceValences)));
+  const valences = sentenceValences(sentenceTokens);
+  const score = roundScore(squashValence(documentValence(sentenceTokens, valences)));
   const sentences = spans.map(({ start, end }, index) => {
-    const sentenceScore = roundScore(squashValence(sentenceValences[index]!));
+    const sentenceScore = roundScore(squashValence(valences[index]!));
     return { start, end, score: sentenceScore, label: sentimentLabel(sentenceScore) };
   });
-  const topics = analyseTopics(taxonomyFor(options.customTopics), sentenceTokens, sentenceValences);
+  const topics = analyseTopics(taxonomyFor(options.customTopics), sentenceTokens, valences);
   const keywords = rankKeywords(countCandidateTerms(sentenceTokens), options.corpus);
   const effort = assessEffort(normalised, priorContactCount, input.ces);
   const flagged = raiseFlags({

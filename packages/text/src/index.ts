@@ -21,6 +21,16 @@ export {
   tfIdf,
 } from './keywords.js';
 export type { DetectedLanguage } from './language.js';
-export { isValidIban, type PiiRedaction, type PiiSpan, type PiiType, passesLuhn, redactPii } from './pii.js';
+export {
+  isValidIban,
+  type PiiOptions,
+  type PiiRedaction,
+  type PiiSpan,
+  type PiiType,
+  passesLuhn,
+  redactPii,
+} from './pii.js';
+export { isPhoneRegion } from './pii-phone.js';
 export { type SentimentLabel, sentimentLabel, sentimentScore } from './sentiment.js';
+export { expandCustomTopics, type TopicExpansionOptions } from './topic-expansion.js';
 export { type CustomTopic, DEFAULT_TOPICS, type TopicDefinition } from './topics.js';

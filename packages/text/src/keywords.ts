@@ -75,7 +75,7 @@ const PHRASE_BONUS = 0.25;
 const DEFAULT_KEYWORD_LIMIT = 8;
 const NUMERIC = /^\d+(?:[.,]\d+)?$/;
 
-function isContentWord(token: Token): boolean {
+export function isContentWord(token: Token): boolean {
   return (
     token.kind === 'word' &&
     token.lower.length > 1 &&

@@ -29,6 +29,25 @@ describe('detectLanguage', () => {
     });
   });
 
+  it('does not take short English with words other languages share for Portuguese or Polish', () => {
+    for (const text of [
+      'as soon as I call customer service I am disconnected',
+      "As steamy as last week's pork dumplings.",
+      'A picture as erratic as its central character.',
+      'Me and my son waited an hour',
+    ]) {
+      expect(detect(text), text).toMatchObject({ code: 'en', analysed: true });
+    }
+  });
+
+  it('still tells short feedback in other languages by their letters and little words', () => {
+    expect(detect('Paczka nie dotarła do tej pory')).toMatchObject({ code: 'pl', analysed: false });
+    expect(detect('Pakken er ikke kommet endnu')).toMatchObject({ code: 'da', analysed: false });
+    expect(detect('Não recebi o reembolso até agora')).toMatchObject({ code: 'pt', analysed: false });
+    // No function word at all: the letters only Polish writes.
+    expect(detect('Obsługa fatalna, pieniądze przepadły')).toMatchObject({ code: 'pl', analysed: false });
+  });
+
   it('identifies non-Latin scripts', () => {
     expect(detect('Очень плохой сервис')).toMatchObject({ code: 'ru', analysed: false });
     expect(detect('サービスがとても悪かった')).toMatchObject({ code: 'ja', analysed: false });

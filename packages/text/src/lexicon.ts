@@ -177,6 +177,8 @@ const OWN_WORD_VALENCE: Readonly<Record<string, number>> = {
   rubbish: -2.2,
   junk: -2,
   flimsy: -1.8,
+  // A call dropped by the service: "as soon as I call customer service I am disconnected".
+  disconnected: -1.5,
   leaky: -1.5,
   mouldy: -2,
   moldy: -2,
@@ -485,6 +487,11 @@ export const PHRASE_VALENCE: ReadonlyMap<string, number> = new Map(
     'on hold': -1.6,
     'still waiting': -2,
     'still not': -1,
+    // "low" and "cheap" only describe and "quality" alone praises, so the pair needs its own entry.
+    'low quality': -2,
+    'cheap quality': -2,
+    'low standard': -2,
+    'low standards': -2,
     // "the food was fine, the service not so much": the contrast is the judgement.
     'not so much': -1.2,
     'no one called back': -2.2,

@@ -1,9 +1,34 @@
 /**
- * Personal data redaction: analysts read the redacted text; the spans are kept for audit. Numbers are only
- * treated as payment cards or IBANs when their check digits are valid, so order numbers stay readable.
+ * Personal data redaction: analysts read the redacted text; the spans are kept for audit. Numbers count as
+ * payment cards or IBANs only when their check digits are valid, and as phone numbers only when
+ * libphonenumber-js finds them valid for the organisation's region (or dialled internationally), so order
+ * numbers, ticket numbers, percentages and aircraft registrations stay readable.
  */
+import type { CountryCode } from 'libphonenumber-js';
+import { isValidIban, passesLuhn } from './pii-checks.js';
+import {
+  brandHandleSet,
+  type FoundSpan,
+  findLabelledNames,
+  findLocatorsNearNames,
+  findPersonalHandles,
+  findReferencesAfterKeyword,
+} from './pii-context.js';
+import { findPhoneNumbers, phoneRegions } from './pii-phone.js';
 
-export type PiiType = 'email' | 'phone' | 'payment_card' | 'iban' | 'street_address' | 'postcode';
+export { isValidIban, passesLuhn };
+
+export type PiiType =
+  | 'email'
+  | 'phone'
+  | 'payment_card'
+  | 'iban'
+  | 'street_address'
+  | 'postcode'
+  | 'booking_reference'
+  | 'person_name'
+  | 'handle'
+  | 'ip_address';
 
 export interface PiiSpan {
   type: PiiType;
@@ -16,47 +41,38 @@ export interface PiiRedaction {
   spans: PiiSpan[];
 }
 
+export interface PiiOptions {
+  /**
+   * The organisation's region (ISO 3166-1 alpha-2), whose national numbers customers write without a country
+   * code ("07911 123456" in GB). Unset: GB and US national numbers, and any number dialled with its country code.
+   */
+  defaultRegion?: CountryCode;
+  /** The organisation's own @handles: customers address them, so they are not personal data. */
+  brandHandles?: readonly string[];
+}
+
 const EMAIL = /\b[\w.%+-]+@[a-z0-9.-]+\.[a-z]{2,}\b/gi;
 const CARD_CANDIDATE = /(?<![\d-])\d(?:[ -]?\d){12,18}(?![\d-])/g;
 // Upper case only, as IBANs are printed: with /i a following word ("… 32 now") would join the candidate.
 const IBAN_CANDIDATE = /\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]){11,30}\b/g;
-const PHONE_CANDIDATE = /(?<![\w+])(?:\+\d{1,3}[\s.-]?)?(?:\(\d{1,5}\)[\s.-]?)?\d[\d\s.-]{6,16}\d(?![\w])/g;
+// An address is personal data; not a version number ("version 4.2.1.0").
+const IPV4 = /(?<![\d.])(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)(?![\d.]*\d)/g;
+const VERSION_BEFORE = /\b(?:version|ver|v)\.?\s*$/i;
+// Private, loopback and link-local addresses (a home router's 192.168.1.1) identify nobody.
+const PRIVATE_IPV4 = /^(?:10\.|127\.|0\.|169\.254\.|192\.168\.|172\.(?:1[6-9]|2\d|3[01])\.)/;
+// Role addresses (complaints@, support@) belong to a department, not a person.
+const ROLE_MAILBOX =
+  /^(?:complaints?|support|help|helpdesk|info|contact|customerservices?|customercare|care|service|sales|enquiries|inquiries|hello|admin|billing|accounts|noreply|no-reply|feedback|press|bookings|reservations)@/i;
+// Card numbers are printed in fours (the last group shorter on 19-digit cards) or 4-6-5 (American Express).
+const CARD_GROUPING = /^(?:(?:4,)+[1-4]|4,6,[45])$/;
 const STREET_ADDRESS =
   /\b\d{1,5}[A-Za-z]?,?\s+(?:[A-Z][a-z]+\s+){1,3}(?:Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Drive|Dr|Boulevard|Blvd|Court|Ct|Close|Way|Place|Pl|Terrace|Crescent|Square|Sq|Highway|Hwy|Gardens|Grove|Mews|Parkway)\b\.?/g;
-// UK postcodes ("SW1A 1AA"): the common written form of an address here, and unambiguous enough to redact.
-const UK_POSTCODE = /\b[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}\b/g;
+// UK postcodes as written in addresses, with their space ("SW1A 1AA"). Without the space only after the word
+// "postcode": run together, the shape is also an aircraft registration ("N763AN") or a part number.
+const UK_POSTCODE = /\b[A-Z]{1,2}\d[A-Z\d]?\s\d[A-Z]{2}\b/g;
+const UK_POSTCODE_AFTER_KEYWORD =
+  /\b(?:post\s?code|postal\s+code)\s*(?:is\s+|:\s*)?([A-Z]{1,2}\d[A-Z\d]?\d[A-Z]{2})\b/gi;
 const SEPARATORS = /[\s.-]/g;
-
-/** Luhn (mod 10) check used by all payment card numbers. */
-export function passesLuhn(digits: string): boolean {
-  let sum = 0;
-  let double = false;
-  for (let i = digits.length - 1; i >= 0; i--) {
-    let digit = digits.charCodeAt(i) - 48;
-    if (double) {
-      digit *= 2;
-      if (digit > 9) digit -= 9;
-    }
-    sum += digit;
-    double = !double;
-  }
-  return sum % 10 === 0;
-}
-
-/** ISO 13616 check: move the first four characters to the end, letters to numbers, the whole mod 97 must be 1. */
-export function isValidIban(candidate: string): boolean {
-  const compact = candidate.replace(/\s/g, '').toUpperCase();
-  if (compact.length < 15 || compact.length > 34) return false;
-  const rearranged = compact.slice(4) + compact.slice(0, 4);
-  let remainder = 0;
-  for (const char of rearranged) {
-    const code = char.charCodeAt(0);
-    const value = code >= 65 ? code - 55 : code - 48;
-    // Letters are two digits (A = 10): fold them in one digit at a time to stay within safe integers.
-    remainder = value >= 10 ? (remainder * 100 + value) % 97 : (remainder * 10 + value) % 97;
-  }
-  return remainder === 1;
-}
 
 const REDACTION_LABEL: Readonly<Record<PiiType, string>> = {
   email: '[EMAIL]',
@@ -65,54 +81,94 @@ const REDACTION_LABEL: Readonly<Record<PiiType, string>> = {
   iban: '[IBAN]',
   street_address: '[ADDRESS]',
   postcode: '[POSTCODE]',
+  booking_reference: '[BOOKING REF]',
+  person_name: '[NAME]',
+  handle: '[HANDLE]',
+  ip_address: '[IP ADDRESS]',
 };
 
-function collect(
-  text: string,
-  pattern: RegExp,
-  type: PiiType,
-  accept: (match: string) => boolean,
-  into: PiiSpan[],
-) {
-  pattern.lastIndex = 0;
-  for (let match = pattern.exec(text); match !== null; match = pattern.exec(text)) {
-    const start = match.index;
-    const end = start + match[0].length;
-    const overlaps = into.some((span) => span.start < end && start < span.end);
-    if (!overlaps && accept(match[0])) into.push({ type, start, end });
+function isCardNumber(candidate: string): boolean {
+  const groups = candidate.split(/[ -]/);
+  if (groups.length > 1 && !CARD_GROUPING.test(groups.map((group) => group.length).join(','))) return false;
+  return passesLuhn(candidate.replace(SEPARATORS, ''));
+}
+
+/** Spans claimed so far; the first finder to claim a stretch of text keeps it. */
+class Claims {
+  readonly spans: PiiSpan[] = [];
+
+  add(type: PiiType, found: readonly FoundSpan[]): void {
+    for (const { start, end } of found) {
+      if (!this.spans.some((span) => span.start < end && start < span.end))
+        this.spans.push({ type, start, end });
+    }
   }
 }
 
-function digitCount(value: string): number {
-  return value.replace(/\D/g, '').length;
+function matches(text: string, pattern: RegExp, accept: (match: RegExpExecArray) => boolean = () => true) {
+  const found: FoundSpan[] = [];
+  pattern.lastIndex = 0;
+  for (let match = pattern.exec(text); match !== null; match = pattern.exec(text)) {
+    if (accept(match)) found.push({ start: match.index, end: match.index + match[0].length });
+  }
+  return found;
+}
+
+function postcodes(text: string): FoundSpan[] {
+  const found = matches(text, UK_POSTCODE);
+  UK_POSTCODE_AFTER_KEYWORD.lastIndex = 0;
+  for (
+    let match = UK_POSTCODE_AFTER_KEYWORD.exec(text);
+    match !== null;
+    match = UK_POSTCODE_AFTER_KEYWORD.exec(text)
+  ) {
+    const code = match[1]!;
+    if (code !== code.toUpperCase()) continue;
+    const end = match.index + match[0].length;
+    found.push({ start: end - code.length, end });
+  }
+  return found;
 }
 
 /**
  * Finds personal data and returns the text with each item replaced by its type in brackets.
  * @example redactPii('Mail me at jo@example.com').redactedText === 'Mail me at [EMAIL]'
  */
-export function redactPii(text: string): PiiRedaction {
-  const spans: PiiSpan[] = [];
-  // The most specific patterns claim their text first, so a card number is never also reported as a phone.
-  collect(text, EMAIL, 'email', () => true, spans);
-  collect(text, IBAN_CANDIDATE, 'iban', isValidIban, spans);
-  collect(text, CARD_CANDIDATE, 'payment_card', (match) => passesLuhn(match.replace(SEPARATORS, '')), spans);
-  collect(
-    text,
-    PHONE_CANDIDATE,
-    'phone',
-    (match) => {
-      const digits = digitCount(match);
-      // Between a short national number and the E.164 maximum; a bare run of digits (an order number) must
-      // look like a dialled number: international prefix or trunk zero.
-      if (digits < 9 || digits > 15) return false;
-      return /[\s.()-]/.test(match.trim()) || /^\+|^0/.test(match);
-    },
-    spans,
+export function redactPii(text: string, options: PiiOptions = {}): PiiRedaction {
+  const claims = new Claims();
+  // The most specific patterns claim their text first, so a card number is never also reported as a phone, and
+  // a ticket number after "e-ticket" is a booking reference, not a phone number.
+  claims.add(
+    'email',
+    matches(text, EMAIL, (match) => !ROLE_MAILBOX.test(match[0])),
   );
-  collect(text, STREET_ADDRESS, 'street_address', () => true, spans);
-  collect(text, UK_POSTCODE, 'postcode', () => true, spans);
-  spans.sort((a, b) => a.start - b.start);
+  claims.add('handle', findPersonalHandles(text, brandHandleSet(options.brandHandles)));
+  claims.add(
+    'iban',
+    matches(text, IBAN_CANDIDATE, (match) => isValidIban(match[0])),
+  );
+  claims.add('booking_reference', findReferencesAfterKeyword(text));
+  claims.add(
+    'ip_address',
+    matches(
+      text,
+      IPV4,
+      (match) =>
+        !PRIVATE_IPV4.test(match[0]) &&
+        !VERSION_BEFORE.test(text.slice(Math.max(0, match.index - 10), match.index)),
+    ),
+  );
+  claims.add(
+    'payment_card',
+    matches(text, CARD_CANDIDATE, (match) => isCardNumber(match[0])),
+  );
+  claims.add('phone', findPhoneNumbers(text, phoneRegions(options.defaultRegion)));
+  const names = findLabelledNames(text);
+  claims.add('person_name', names);
+  claims.add('booking_reference', findLocatorsNearNames(text, names));
+  claims.add('street_address', matches(text, STREET_ADDRESS));
+  claims.add('postcode', postcodes(text));
+  const spans = claims.spans.sort((a, b) => a.start - b.start);
   let redactedText = '';
   let cursor = 0;
   for (const span of spans) {

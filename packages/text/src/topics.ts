@@ -23,6 +23,8 @@ export interface CustomTopic {
   id: string;
   label: string;
   seedTerms: readonly string[];
+  /** Phrases that contain a seed term but are not about the topic ("thanks to the crew" for a crew topic). */
+  excludes?: readonly string[];
 }
 
 export interface TopicMention {
@@ -460,6 +462,9 @@ export const DEFAULT_TOPICS: readonly TopicDefinition[] = [
   },
 ];
 
+/** How far apart the words of an organisation's phrase may stand: "missing bag" in "my bag has been missing". */
+const LOOSE_PHRASE_REACH = 4;
+
 type WordMatcher = { kind: 'exact' | 'prefix' | 'stem'; value: string };
 
 interface CompiledTerm {
@@ -473,6 +478,8 @@ export interface CompiledTaxonomy {
   byExactWord: ReadonlyMap<string, readonly CompiledTerm[]>;
   byPrefix: ReadonlyMap<string, readonly CompiledTerm[]>;
   byStem: ReadonlyMap<string, readonly CompiledTerm[]>;
+  /** Organisation phrases of several words, by each of their stems: they also match with words between. */
+  looseByStem: ReadonlyMap<string, readonly CompiledTerm[]>;
   longestPrefix: number;
 }
 
@@ -481,7 +488,7 @@ function defaultWordMatcher(word: string): WordMatcher {
 }
 
 function seedWordMatcher(word: string): WordMatcher {
-  return { kind: 'stem', value: stem(word) };
+  return { kind: 'stem', value: stem(word.replace(/\*$/, '')) };
 }
 
 function addTo(index: Map<string, CompiledTerm[]>, key: string, term: CompiledTerm): void {
@@ -527,13 +534,14 @@ export function compileTaxonomy(
       id: topic.id,
       label: topic.label,
       terms: topic.seedTerms.map(splitTerm),
-      excludes: [],
+      excludes: (topic.excludes ?? []).map(splitTerm),
       toMatcher: seedWordMatcher,
     })),
   ];
   const byExactWord = new Map<string, CompiledTerm[]>();
   const byPrefix = new Map<string, CompiledTerm[]>();
   const byStem = new Map<string, CompiledTerm[]>();
+  const looseByStem = new Map<string, CompiledTerm[]>();
   let longestPrefix = 0;
   entries.forEach((entry, topicIndex) => {
     const compile = (words: string[], isExclusion: boolean) => {
@@ -541,6 +549,9 @@ export function compileTaxonomy(
       const matchers = words.map(entry.toMatcher);
       const compiled: CompiledTerm = { topicIndex, words: matchers, isExclusion };
       const first = matchers[0]!;
+      if (first.kind === 'stem' && matchers.length > 1 && !isExclusion) {
+        for (const matcher of new Set(matchers.map((m) => m.value))) addTo(looseByStem, matcher, compiled);
+      }
       if (first.kind === 'exact') addTo(byExactWord, first.value, compiled);
       else if (first.kind === 'stem') addTo(byStem, first.value, compiled);
       else {
@@ -556,6 +567,7 @@ export function compileTaxonomy(
     byExactWord,
     byPrefix,
     byStem,
+    looseByStem,
     longestPrefix,
   };
 }
@@ -595,9 +607,33 @@ export function findTopicMentions(
       if (ok) found.push({ term, from: index, to: index + term.words.length - 1 });
     }
   };
+  // "missing bag" also in "my bag has been missing", "lost bag" in "lost my golf bag": an organisation's phrase
+  // matches when its words stand within a few words of each other, in any order, in one sentence.
+  const considerLoosely = (candidates: readonly CompiledTerm[] | undefined, index: number) => {
+    if (candidates === undefined) return;
+    for (const term of candidates) {
+      const from = Math.max(0, index - LOOSE_PHRASE_REACH);
+      const to = Math.min(tokens.length - 1, index + LOOSE_PHRASE_REACH);
+      let last = index;
+      let first = index;
+      const all = term.words.every((matcher) => {
+        for (let k = from; k <= to; k++) {
+          if (tokens[k]!.kind === 'word' && stemOf(tokens[k]!) === matcher.value) {
+            last = Math.max(last, k);
+            first = Math.min(first, k);
+            return true;
+          }
+        }
+        return false;
+      });
+      const strict = found.some((hit) => hit.term === term && hit.from === first && hit.to === last);
+      if (all && first === index && !strict) found.push({ term, from: first, to: last });
+    }
+  };
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i]!;
     if (token.kind !== 'word') continue;
+    if (taxonomy.looseByStem.size > 0) considerLoosely(taxonomy.looseByStem.get(stemOf(token)), i);
     consider(taxonomy.byExactWord.get(token.lower), i);
     const maxPrefix = Math.min(token.lower.length, taxonomy.longestPrefix);
     for (let length = 2; length <= maxPrefix; length++)

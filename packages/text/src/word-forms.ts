@@ -3,7 +3,8 @@
  * "woes" → "woe", "pleasantly" → "pleasant", "loved" → "love"), informal spellings ("lovin", "hahahah", "lolol")
  * and elongations ("soooo goood"). The lexicons list base forms unevenly, and customers write informally.
  */
-import { ADJECTIVE_ONLY, INTERJECTIONS, WORD_VALENCE } from './lexicon.js';
+import { DIMENSION_NOUNS } from './dimensions.js';
+import { ADJECTIVE_ONLY, BOOSTER_INCREMENT, INTERJECTIONS, PHRASE_VALENCE, WORD_VALENCE } from './lexicon.js';
 import { rememberAnswers } from './remember.js';
 
 export interface WordLookup {
@@ -25,6 +26,8 @@ const LOL = /^l(?:o+l)+z?$/;
 const DENYING_PREFIXES: ReadonlySet<string> = new Set(['non', 'anti', 'no', 'un']);
 /** An absent or denied quality keeps part of its strength, reversed (as negation does in the sentence rules). */
 const ABSENCE_SCALAR = 0.74;
+/** A compound's head under a descriptive modifier counts half ("someone-awesome" is not "awesome"). */
+const COMPOUND_HEAD_SCALAR = 0.5;
 /** "un" + at least four letters: "unwell", "unresolved", but not "under" or "unit". */
 const MIN_PREFIXED_LENGTH = 6;
 /** A quality needs this much valence for its "un" form to count: weak entries are too often other senses. */
@@ -152,8 +155,19 @@ function compoundLookup(lower: string): WordLookup | undefined {
       : NO_VALENCE;
   }
   const found = lookUpWord(head);
-  if (found === undefined || !DENYING_PREFIXES.has(lower.slice(0, lower.indexOf('-')))) return found;
-  return { ...found, valence: found.valence * -ABSENCE_SCALAR };
+  if (found === undefined) return undefined;
+  if (DENYING_PREFIXES.has(lower.slice(0, lower.indexOf('-')))) {
+    return { ...found, valence: found.valence * -ABSENCE_SCALAR };
+  }
+  // "low-quality", "poor-quality": the pair as a phrase, or the modifier's verdict on a judged dimension.
+  const phrase = PHRASE_VALENCE.get(`${modifier} ${head}`);
+  if (phrase !== undefined) return { valence: phrase, elongated: false, interjection: false };
+  const judge = lookUpWord(modifier);
+  if (DIMENSION_NOUNS.has(head) && judge !== undefined) return { ...judge, elongated: false };
+  // The modifier grades or judges the head ("super-friendly", "God-awful"): the head's full valence.
+  if (BOOSTER_INCREMENT.has(modifier) || judge !== undefined) return found;
+  // Otherwise the head describes part of something ("user-friendly", "someone-awesome"): half its weight.
+  return { ...found, valence: found.valence * COMPOUND_HEAD_SCALAR };
 }
 
 /**

@@ -40,6 +40,7 @@ import { sourceRoutes } from './routes/sources.js';
 import { surveyRespondentRoutes } from './routes/survey-respondents.js';
 import { surveyRoutes } from './routes/surveys.js';
 import { teamRoutes } from './routes/teams.js';
+import { textSettingsRoutes } from './routes/text-settings.js';
 import { triageSettingsRoutes } from './routes/triage-settings.js';
 import { staffResponseRecorder } from './surveys/responses.js';
 
@@ -145,6 +146,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(teamRoutes, deps);
   await app.register(caseRoutes, deps);
   await app.register(triageSettingsRoutes, deps);
+  await app.register(textSettingsRoutes, deps);
   await app.register(ingestRoutes, {
     ...deps,
     sourceCache,

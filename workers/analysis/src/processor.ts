@@ -19,6 +19,7 @@ import {
 } from '@cxloop/runtime';
 import { analyseFeedback, type TextAnalysis } from '@cxloop/text';
 import { type Job, UnrecoverableError } from 'bullmq';
+import { analyseOptionsFor } from './text-options.js';
 
 /** The outcome of one feedback of an `analyze` job. */
 export interface FeedbackAnalysed {
@@ -80,14 +81,13 @@ async function analyseOrganisationBatch(
     (await findFeedbackForAnalysis(deps.db, orgId, feedbackIds, received)).map((row) => [row.id, row]),
   );
   const analysed = new Map<string, Analysed>();
+  const options = await analyseOptionsFor(deps.db, orgId);
   for (const feedback of rows.values()) {
     if (feedback.status === 'analysed') continue;
-    const analysis = analyseFeedback({
-      text: feedback.text,
-      nps: feedback.nps,
-      csat: feedback.csat,
-      ces: feedback.ces,
-    });
+    const analysis = analyseFeedback(
+      { text: feedback.text, nps: feedback.nps, csat: feedback.csat, ces: feedback.ces },
+      options,
+    );
     analysed.set(feedback.id, {
       row: storedAnalysis(orgId, feedback, analysis),
       analysis,

@@ -14,6 +14,7 @@ import * as channelRollup from './20261123T1530_channel_rollup.js';
 import * as settledRollupRevision from './20261123T1700_settled_rollup_revision.js';
 import * as feedbackByMonth from './20261124T0900_feedback_by_month.js';
 import * as surveyAnonymity from './20261207T2230_survey_anonymity.js';
+import * as textSettings from './20261207T2250_text_settings.js';
 
 /**
  * Every migration, keyed by a timestamped name that sorts in the order they must run. Listed statically
@@ -36,4 +37,5 @@ export const migrations: Record<string, Migration> = {
   '20261123T1700_settled_rollup_revision': settledRollupRevision,
   '20261124T0900_feedback_by_month': feedbackByMonth,
   '20261207T2230_survey_anonymity': surveyAnonymity,
+  '20261207T2250_text_settings': textSettings,
 };
