@@ -14,6 +14,7 @@ import { type CreatedSource, createSourceVia, multipartBody } from '../support/s
 import {
   intercomPing,
   intercomRatingAdded,
+  intercomUserCreatedV1,
   mailgunInboundFields,
   twilioInboundSms,
   typeformFormResponse,
@@ -465,8 +466,22 @@ describe('Intercom', () => {
     const body = JSON.stringify(intercomPing);
     const response = await post(body, sign(body));
     expect(response.statusCode).toBe(200);
-    expect(response.json()).toEqual({ results: [], ignored: 'topic ping names no conversation' });
+    expect(response.json()).toEqual({
+      results: [],
+      ignored: 'the ping Intercom sends when a webhook is saved',
+    });
     expect((await latestDelivery(source.id)).outcome).toBe('ignored');
+  });
+
+  it('reads apps on API 1.x, whose conversations carry conversation_message and user', async () => {
+    const body = JSON.stringify(intercomUserCreatedV1);
+    const response = await post(body, sign(body));
+    expect(response.statusCode).toBe(200);
+    const row = await feedbackRow(source.id, 'conversation:5212');
+    expect(row).toMatchObject({
+      text: 'My parcel arrived damaged and nobody answers the phone.',
+      customer_ref: 'cust-91',
+    });
   });
 
   it('rejects missing and wrong signatures; a replay changes nothing', async () => {
