@@ -48,6 +48,8 @@ export interface AdapterOutput {
   batch: boolean;
   /** Why a verified delivery stored nothing (a vendor's ping, an event type cxloop does not read). */
   ignored?: string;
+  /** Answers kept in metadata because their question needs a mapping: the delivery log and source say which. */
+  needsMapping?: string;
   /** Answers mapped to staff survey questions (a survey source can receive staff responses). */
   staffResponse?: StaffSurveyResponse;
 }

@@ -251,6 +251,9 @@ async function deliver(
       status: adapter.successStatus,
       outcome: output.ignored && !staff ? 'ignored' : duplicate ? 'duplicate' : 'accepted',
       ...(output.ignored ? { reason: output.ignored } : {}),
+      ...(output.needsMapping
+        ? { reason: `needs_mapping: ${output.needsMapping}`, needsAttention: true }
+        : {}),
       acceptedEvents: created,
       redactedBody: redactedExcerpt(body, mediaType),
     });
