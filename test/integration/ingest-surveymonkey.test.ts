@@ -50,15 +50,33 @@ afterAll(async () => {
 
 const sign = (body: string, secret = clientSecret) =>
   createHmac('sha1', `${clientId}&${secret}`).update(body).digest('base64');
+/** The media type SurveyMonkey's callbacks carry (not application/json). */
+const SURVEYMONKEY_MEDIA_TYPE = 'application/vnd.surveymonkey.response.v1+json';
 const post = (body: string, headers: Record<string, string>) =>
   api.app.inject({
     method: 'POST',
     url: `/v1/sources/${source.id}/events`,
-    headers: { 'content-type': 'application/json', ...headers },
+    headers: { 'content-type': SURVEYMONKEY_MEDIA_TYPE, ...headers },
     payload: body,
   });
 
 describe('SurveyMonkey', () => {
+  it('answers the HEAD SurveyMonkey sends before it creates a webhook, and 404 for an unknown source', async () => {
+    const head = await api.app.inject({ method: 'HEAD', url: `/v1/sources/${source.id}/events` });
+    expect(head.statusCode).toBe(200);
+    const unknown = await api.app.inject({
+      method: 'HEAD',
+      url: '/v1/sources/00000000-0000-4000-8000-000000000000/events',
+    });
+    expect(unknown.statusCode).toBe(404);
+  });
+
+  it('accepts plain application/json as well as its own media type', async () => {
+    const body = JSON.stringify(surveyMonkeyResponseCompleted('5007154399'));
+    const response = await post(body, { 'sm-signature': sign(body), 'content-type': 'application/json' });
+    expect(response.statusCode).toBe(202);
+  });
+
   it('verifies Sm-Signature, fetches the response and maps it field by field', async () => {
     const body = JSON.stringify(surveyMonkeyResponseCompleted());
     const response = await post(body, { 'sm-signature': sign(body), 'sm-apikey': clientId });

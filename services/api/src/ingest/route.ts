@@ -40,7 +40,8 @@ const SourceParams = z.object({ sourceId: z.uuid() });
 
 const AcceptedEvent = z.object({ id: z.uuid(), externalId: z.string(), duplicate: z.boolean() });
 
-const RAW_MEDIA_TYPES = ['application/json', 'application/x-www-form-urlencoded', 'multipart/form-data'];
+/** Every media type some adapter reads; which one a source takes is its adapter's `mediaTypes`. */
+const RAW_MEDIA_TYPES = [...new Set(Object.values(channelAdapters).flatMap((adapter) => adapter.mediaTypes))];
 
 function mediaTypeOf(request: FastifyRequest): string {
   return (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
@@ -124,6 +125,25 @@ export async function ingestRoutes(app: FastifyInstance, deps: IngestDeps) {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser(RAW_MEDIA_TYPES, { parseAs: 'buffer' }, (_request, body, done) =>
     done(null, body),
+  );
+
+  // SurveyMonkey creates a webhook only after a HEAD of its subscription URL answers 200 (its webhooks docs).
+  app.head(
+    '/v1/sources/:sourceId/events',
+    {
+      schema: {
+        summary: 'Check that a source’s webhook URL exists (SurveyMonkey verifies a URL this way)',
+        tags: ['ingest'],
+        params: z.object({ sourceId: z.string() }),
+        response: { 200: z.null(), ...problemResponses(404) },
+      },
+    },
+    async (request, reply) => {
+      const params = SourceParams.safeParse(request.params);
+      const source = params.success ? await deps.sourceCache.get(params.data.sourceId) : undefined;
+      if (!source) throw problems.notFound('Source');
+      return reply.status(200).send();
+    },
   );
 
   app.post(

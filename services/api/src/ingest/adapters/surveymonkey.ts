@@ -84,7 +84,8 @@ function leadingNumber(text: string | undefined): number | string | undefined {
 
 export const surveyMonkeyAdapter: ChannelAdapter = {
   name: 'surveymonkey',
-  mediaTypes: ['application/json'],
+  // Callbacks carry SurveyMonkey's own JSON media type; plain JSON is what its docs' examples and tests send.
+  mediaTypes: ['application/vnd.surveymonkey.response.v1+json', 'application/json'],
   successStatus: 202,
   secretIssuedBy: 'vendor',
   validateConfig(config) {
