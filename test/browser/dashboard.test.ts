@@ -1,6 +1,6 @@
 /// <reference lib="dom" />
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -26,9 +26,10 @@ import {
 } from '@cxloop/runtime';
 import type { Worker } from 'bullmq';
 import { Redis } from 'ioredis';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { haveChromium, launchChromium } from '../support/browser.js';
 import {
   createTenant,
   eventually,
@@ -40,11 +41,8 @@ import { redisUrl } from '../support/redis.js';
 
 /**
  * The dashboard in a real browser (Debian's chromium, driven by playwright-core) against a real API on
- * PostgreSQL and Redis. CI installs chromium; elsewhere the suite is skipped when it is missing.
+ * PostgreSQL and Redis (test/support/browser.ts: skipped without chromium, except in CI).
  */
-const CHROMIUM = '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium && process.env.CI) throw new Error(`${CHROMIUM} is missing: .ci/run installs it`);
 
 /** A common phone's CSS width. */
 const PHONE_WIDTH = 390;
@@ -106,20 +104,7 @@ describe.skipIf(!haveChromium)('dashboard in a browser', { timeout: 90_000 }, ()
       concurrency: 1,
       logger,
     });
-    // Playwright gives every launch a fresh temporary profile (its own --user-data-dir).
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
   }, 120_000);
 
   afterAll(async () => {

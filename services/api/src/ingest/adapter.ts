@@ -64,8 +64,6 @@ export interface ChannelAdapter {
   mediaTypes: readonly string[];
   /** The status the vendor expects for "received, do not retry" (Mailgun and Intercom want exactly 200). */
   successStatus: 200 | 202;
-  /** `vendor`: the vendor issues the signing key (Twilio auth token …) and the admin pastes it into cxloop. */
-  secretIssuedBy: 'cxloop' | 'vendor';
   /** Non-secret settings the adapter needs, checked when a source is created or changed. */
   validateConfig?(config: Record<string, unknown>): string | undefined;
   verify(

@@ -18,7 +18,6 @@ export const intercomAdapter: ChannelAdapter = {
   name: 'intercom',
   mediaTypes: ['application/json'],
   successStatus: 200,
-  secretIssuedBy: 'vendor',
   async verify(delivery, secrets) {
     const header = headerValue(delivery.headers, SIGNATURE_HEADER);
     if (!header) return rejections.missing(`the ${SIGNATURE_HEADER} header`);

@@ -1,4 +1,9 @@
-import { type QuestionTarget, SurveyMonkeyResponseDetails, SurveyMonkeyWebhook } from '@cxloop/contracts';
+import {
+  type QuestionTarget,
+  SurveyMonkeyResponseDetails,
+  SurveyMonkeyWebhook,
+  surveyMonkeyRegions,
+} from '@cxloop/contracts';
 import { z } from 'zod';
 import { Problem, problems } from '../../problems.js';
 import {
@@ -18,17 +23,17 @@ const API_KEY_HEADER = 'Sm-Apikey';
 const FETCH_TIMEOUT_MS = 10_000;
 
 /** SurveyMonkey's API hosts by data centre; a source names its region, never a URL (no fetches elsewhere). */
-const apiHosts = {
+const apiHosts: Readonly<Record<(typeof surveyMonkeyRegions)[number], string>> = {
   us: 'https://api.surveymonkey.com',
   eu: 'https://api.eu.surveymonkey.com',
   ca: 'https://api.surveymonkey.ca',
-} as const;
+};
 
 export const SurveyMonkeyConfig = z
   .object({
     /** The app's client id (the "API key" SurveyMonkey sends as Sm-Apikey and signs with). */
     clientId: z.string().min(1),
-    region: z.enum(['us', 'eu', 'ca']).default('us'),
+    region: z.enum(surveyMonkeyRegions).default('us'),
   })
   .strict();
 
@@ -87,7 +92,6 @@ export const surveyMonkeyAdapter: ChannelAdapter = {
   // Callbacks carry SurveyMonkey's own JSON media type; plain JSON is what its docs' examples and tests send.
   mediaTypes: ['application/vnd.surveymonkey.response.v1+json', 'application/json'],
   successStatus: 202,
-  secretIssuedBy: 'vendor',
   validateConfig(config) {
     const parsed = SurveyMonkeyConfig.safeParse(config);
     return parsed.success

@@ -70,7 +70,6 @@ export const twilioAdapter: ChannelAdapter = {
   name: 'twilio',
   mediaTypes: ['application/x-www-form-urlencoded'],
   successStatus: 200,
-  secretIssuedBy: 'vendor',
   async verify(delivery, secrets) {
     const header = headerValue(delivery.headers, SIGNATURE_HEADER);
     if (!header) return rejections.missing(`the ${SIGNATURE_HEADER} header`);

@@ -68,7 +68,6 @@ export const typeformAdapter: ChannelAdapter = {
   name: 'typeform',
   mediaTypes: ['application/json'],
   successStatus: 202,
-  secretIssuedBy: 'cxloop',
   async verify(delivery, secrets) {
     const header = headerValue(delivery.headers, SIGNATURE_HEADER);
     if (!header) return rejections.missing(`the ${SIGNATURE_HEADER} header`);
