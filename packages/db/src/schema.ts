@@ -4,6 +4,7 @@ import type { SessionTables } from './sessions.tables.js';
 import type { SourceDeliveryTables } from './source-deliveries.tables.js';
 import type { SurveysTables } from './surveys.tables.js';
 import type { TriageTables } from './triage.tables.js';
+import type { VendorFetchTables } from './vendor-fetches.tables.js';
 
 /** A timestamp column Postgres fills by default and pg returns as a Date. */
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
@@ -144,7 +145,8 @@ export interface Database
     TriageTables,
     SurveysTables,
     AggregationTables,
-    SessionTables {}
+    SessionTables,
+    VendorFetchTables {}
 
 export type Organisation = Selectable<OrganisationTable>;
 export type Source = Selectable<SourceTable>;

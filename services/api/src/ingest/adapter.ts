@@ -48,6 +48,11 @@ export interface AdapterOutput {
   batch: boolean;
   /** Why a verified delivery stored nothing (a vendor's ping, an event type cxloop does not read). */
   ignored?: string;
+  /**
+   * What the webhook only names, to fetch from the vendor after the delivery is committed and answered
+   * (`ChannelAdapter.fetch` turns it into events), so the vendor's API being down loses nothing.
+   */
+  fetchLater?: { key: string; payload: Record<string, unknown> };
   /** Answers kept in metadata because their question needs a mapping: the delivery log and source say which. */
   needsMapping?: string;
   /** Answers mapped to staff survey questions (a survey source can receive staff responses). */
@@ -56,7 +61,7 @@ export interface AdapterOutput {
 
 /**
  * A vendor's webhook: how its signature is checked and how its payload maps onto canonical feedback.
- * Adapters are pure apart from `parse` of SurveyMonkey, which fetches the answers from the vendor.
+ * Adapters are pure apart from `fetch`, which reads from the vendor's API what a webhook only names.
  */
 export interface ChannelAdapter {
   name: Adapter;
@@ -72,6 +77,8 @@ export interface ChannelAdapter {
     settings: SourceSettings,
   ): Promise<Verification>;
   parse(delivery: InboundDelivery, settings: SourceSettings): Promise<AdapterOutput>;
+  /** Fetches what a delivery's `fetchLater` named, in the background; a Problem of status 4xx is final. */
+  fetch?(payload: Record<string, unknown>, settings: SourceSettings): Promise<AdapterOutput>;
   /** A reply body other than cxloop's JSON, when the vendor expects one (Twilio: TwiML). */
   reply?(reply: FastifyReply, stored: readonly StoredFeedback[]): FastifyReply;
 }

@@ -1,7 +1,7 @@
 import { adapterSettings } from '@cxloop/contracts';
 import { useState } from 'preact/hooks';
 import { type ApiError, api } from '../api';
-import { CopyButton, ErrorNotice } from '../ui';
+import { CopyButton, ErrorNotice, formatDateTime, useResource } from '../ui';
 import { SecretField, SecretOnce, type SourceView } from './channel-connect';
 
 /**
@@ -147,6 +147,59 @@ export function ReplyTarget({ source, onSaved }: { source: SourceView; onSaved: 
           <CopyButton text={saved.replySigningSecret} />
         </p>
       )}
+    </section>
+  );
+}
+
+interface VendorFetchView {
+  id: string;
+  key: string;
+  status: 'pending' | 'done' | 'failed';
+  attempts: number;
+  nextAttemptAt: string;
+  lastError: string | null;
+}
+
+/**
+ * Responses a webhook named that cxloop has yet to read from the vendor (SurveyMonkey): pending ones retry
+ * on their own; given-up ones wait for the admin to fix the cause (token, mapping) and retry here.
+ */
+export function PendingFetches({ sourceId }: { sourceId: string }) {
+  const { resource, reload } = useResource(
+    () => api.get<{ fetches: VendorFetchView[] }>(`/v1/sources/${sourceId}/fetches`),
+    [sourceId],
+  );
+  const [error, setError] = useState<ApiError>();
+  const fetches = resource.data?.fetches ?? [];
+  if (fetches.length === 0 && !error) return null;
+  return (
+    <section aria-labelledby="fetches-title">
+      <h2 id="fetches-title">Responses still to fetch from the vendor</h2>
+      {error && <ErrorNotice error={error} />}
+      <ul class="card-list" data-testid="vendor-fetches">
+        {fetches.map((fetch) => (
+          <li key={fetch.id}>
+            <strong>{fetch.key}</strong>{' '}
+            <span class="muted small">
+              {fetch.status === 'failed'
+                ? `given up after ${fetch.attempts} attempts`
+                : `attempt ${fetch.attempts}, next ${formatDateTime(fetch.nextAttemptAt)}`}
+              {fetch.lastError && ` · ${fetch.lastError}`}
+            </span>{' '}
+            {fetch.status === 'failed' && (
+              <button
+                type="button"
+                class="secondary small"
+                onClick={() =>
+                  api.post(`/v1/sources/${sourceId}/fetches/${fetch.id}/retry`).then(reload, setError)
+                }
+              >
+                Retry
+              </button>
+            )}
+          </li>
+        ))}
+      </ul>
     </section>
   );
 }

@@ -4,7 +4,7 @@ import { href, type Route } from '../router';
 import { CopyButton, Empty, ErrorNotice, formatDateTime, Show, useResource } from '../ui';
 import { vendorGuide } from '../vendors';
 import { ConnectChannel, SetupSteps, type SourceView } from './channel-connect';
-import { ReplyTarget, RotateSecret } from './channel-settings';
+import { PendingFetches, ReplyTarget, RotateSecret } from './channel-settings';
 
 interface Delivery {
   id: string;
@@ -148,6 +148,7 @@ function SourceDetail({ sourceId }: { sourceId: string }) {
             {tested && <TestDeliveryNotice result={tested} />}
             <RotateSecret source={view} onRotated={deliveries.reload} />
             <ReplyTarget source={view} onSaved={source.reload} />
+            {view.adapter === 'surveymonkey' && <PendingFetches sourceId={sourceId} />}
             <details>
               <summary>Set-up steps</summary>
               <SetupSteps steps={vendorGuide(view.adapter).steps(view)} />

@@ -29,6 +29,15 @@ const apiHosts: Readonly<Record<(typeof surveyMonkeyRegions)[number], string>> =
   ca: 'https://api.surveymonkey.ca',
 };
 
+/** The response a callback names: what the background fetch reads from SurveyMonkey. */
+const NamedResponse = z.object({
+  surveyId: z.string(),
+  responseId: z.string(),
+  eventId: z.string(),
+  collectorId: z.string().optional(),
+});
+type NamedResponse = z.infer<typeof NamedResponse>;
+
 export const SurveyMonkeyConfig = z
   .object({
     /** The app's client id (the "API key" SurveyMonkey sends as Sm-Apikey and signs with). */
@@ -111,7 +120,7 @@ export const surveyMonkeyAdapter: ChannelAdapter = {
     );
     return matched ? { ok: true } : rejections.bad(SIGNATURE_HEADER);
   },
-  async parse(delivery, settings): Promise<AdapterOutput> {
+  async parse(delivery): Promise<AdapterOutput> {
     const event = parseVendorPayload(SurveyMonkeyWebhook, parseJsonBody(delivery.body));
     if (
       event.object_type !== 'response' ||
@@ -129,7 +138,18 @@ export const surveyMonkeyAdapter: ChannelAdapter = {
         { path: '/resources/survey_id', message: 'the survey of the response is not named' },
       ]);
     }
-    const response = await fetchResponse(settings, surveyId, event.object_id);
+    // The answers are read from SurveyMonkey after this delivery is committed and answered.
+    const named: NamedResponse = {
+      surveyId,
+      responseId: event.object_id,
+      eventId: event.event_id,
+      ...(event.resources.collector_id ? { collectorId: event.resources.collector_id } : {}),
+    };
+    return { events: [], batch: false, fetchLater: { key: event.event_id, payload: named } };
+  },
+  async fetch(payload, settings): Promise<AdapterOutput> {
+    const { surveyId, responseId, eventId, collectorId } = NamedResponse.parse(payload);
+    const response = await fetchResponse(settings, surveyId, responseId);
     const answers: SurveyAnswer[] = [];
     const families = new Map<string, string | undefined>();
     response.pages.forEach((page, p) => {
@@ -160,7 +180,7 @@ export const surveyMonkeyAdapter: ChannelAdapter = {
       customerRef: customerField ? response.custom_variables?.[customerField] : undefined,
       occurredAt: occurredAt ? new Date(occurredAt).toISOString() : undefined,
       vendor: 'surveymonkey',
-      vendorMetadata: { surveyId, collectorId: event.resources.collector_id, eventId: event.event_id },
+      vendorMetadata: { surveyId, collectorId, eventId },
       answersPath: '/response/pages',
     });
   },
