@@ -17,7 +17,8 @@ export interface VendorSecretField {
 }
 
 /**
- * What connecting a source of one adapter needs, declared once: the API enforces it and the dashboard's
+ * What connecting a source of one adapter needs, declared once (zod-free, so the dashboard can import it
+ * as `@cxloop/contracts/adapter-settings` without zod, whose code generation a strict CSP refuses): the API enforces it and the dashboard's
  * Connect form is drawn from it, so a new adapter cannot be created in one and be impossible in the other.
  */
 export interface AdapterSettings {

@@ -1,9 +1,9 @@
+import type { Adapter } from '@cxloop/contracts';
 import {
-  type Adapter,
   type AdapterSettingField,
   type AdapterSettings,
   adapterSettings,
-} from '@cxloop/contracts';
+} from '@cxloop/contracts/adapter-settings';
 import type { JSX } from 'preact';
 import { useId, useState } from 'preact/hooks';
 import { type ApiError, api } from '../api';

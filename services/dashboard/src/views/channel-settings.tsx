@@ -1,4 +1,4 @@
-import { adapterSettings } from '@cxloop/contracts';
+import { adapterSettings } from '@cxloop/contracts/adapter-settings';
 import { useState } from 'preact/hooks';
 import { type ApiError, api } from '../api';
 import { CopyButton, ErrorNotice, formatDateTime, useResource } from '../ui';
