@@ -26,10 +26,10 @@ import {
 } from '@cxloop/runtime';
 import type { Worker } from 'bullmq';
 import { Redis } from 'ioredis';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM, haveChromium, PREPARE_BROWSER } from '../support/browser-prerequisite.js';
+import { chromiumInstalled, launchChromium } from '../support/browser.js';
 import {
   createTenant,
   eventually,
@@ -41,13 +41,9 @@ import { redisUrl } from '../support/redis.js';
 
 /**
  * The dashboard in a real browser (Debian's chromium, driven by playwright-core) against a real API on
- * PostgreSQL and Redis. CI installs chromium; elsewhere the suite is skipped when it is missing, and the
- * test summary says so (test/support/skipped-suites-reporter.ts).
+ * PostgreSQL and Redis (test/support/browser.ts: skipped without chromium and named in the test summary,
+ * except in CI, where a missing browser fails).
  */
-const chromiumInstalled = haveChromium();
-if (!chromiumInstalled && process.env.CI) {
-  throw new Error(`${CHROMIUM} is missing: .ci/run installs it (${PREPARE_BROWSER})`);
-}
 
 /** A common phone's CSS width. */
 const PHONE_WIDTH = 390;
@@ -109,20 +105,7 @@ describe.skipIf(!chromiumInstalled)('dashboard in a browser', { timeout: 90_000 
       concurrency: 1,
       logger,
     });
-    // Playwright gives every launch a fresh temporary profile (its own --user-data-dir).
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
   }, 120_000);
 
   afterAll(async () => {

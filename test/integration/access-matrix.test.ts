@@ -45,6 +45,8 @@ const policy: Record<string, Access> = {
   'GET /v1/sources/{sourceId}/deliveries': ADMIN,
   'POST /v1/sources/{sourceId}/imports': ADMIN,
   'POST /v1/sources/{id}/test-delivery': ADMIN,
+  'GET /v1/sources/{sourceId}/fetches': ADMIN,
+  'POST /v1/sources/{sourceId}/fetches/{fetchId}/retry': ADMIN,
   'PUT /v1/sources/{id}/reply-target': ADMIN,
   'GET /v1/survey-settings': READERS,
   'PUT /v1/survey-settings': ADMIN,

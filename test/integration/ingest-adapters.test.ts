@@ -14,6 +14,7 @@ import { type CreatedSource, createSourceVia, multipartBody } from '../support/s
 import {
   intercomPing,
   intercomRatingAdded,
+  intercomUserCreatedV1,
   mailgunInboundFields,
   twilioInboundSms,
   typeformFormResponse,
@@ -103,7 +104,7 @@ describe('Typeform', () => {
       org_id: tenant.orgId,
       channel: 'survey',
       nps: 9, // nps question, default mapping
-      csat: 2, // 5-step rating, default mapping
+      csat: null, // a rating whose steps the payload does not give is not guessed as 1–5
       ces: 6, // 5-step opinion scale mapped to CES: 4 of 1–5 → 6 of 1–7
       text: "It's cold right now! I'm freezing!", // long_text, default mapping
       customer_ref: 'cust-5001', // hidden field named by customerRefField
@@ -114,10 +115,13 @@ describe('Typeform', () => {
         formId: 'lT4Z3j',
         formTitle: 'Webhooks example',
         eventId: 'LtWXD3crgy',
-        otherAnswers: { readable_ref_short_text: 'Laura' },
+        otherAnswers: { rating_ref: 2, readable_ref_short_text: 'Laura' },
       },
     });
     await expectQueuedForAnalysis(api.analyzeQueue, row.id);
+    const logged = await latestDelivery(source.id);
+    expect(logged).toMatchObject({ status: 202, outcome: 'accepted' });
+    expect(logged.reason).toContain('question rating_ref is a rating of unknown steps');
   });
 
   it('answers a replayed delivery with the stored id and stores nothing new', async () => {
@@ -143,15 +147,26 @@ describe('Typeform', () => {
     expect(logged.reason).toContain('bad_signature');
   });
 
-  it('rejects an answer outside its mapped scale with 422 naming the answer', async () => {
+  it('keeps a response whose answer is outside its scale, and tells the admin which question to map', async () => {
+    // A 10-point rating answered 12 (or a 10-star rating read as 1–5) used to refuse the whole response with
+    // 422, and Typeform retried into the same refusal: the NPS-free rest of the response was lost.
     const body = JSON.stringify(typeformFormResponse({ token: 'bad-nps-1', npsScore: 12 }));
     const response = await post(body, sign(body));
-    expect(response.statusCode).toBe(422);
-    expect(response.json().errors[0].path).toBe('/form_response/answers/0');
+    expect(response.statusCode).toBe(202);
+    const row = await feedbackRow(source.id, 'bad-nps-1');
+    expect(row).toMatchObject({ nps: null, ces: 6, text: "It's cold right now! I'm freezing!" });
+    expect(row.metadata).toMatchObject({ typeform: { otherAnswers: { nps_ref: 12 } } });
     const logged = await latestDelivery(source.id);
-    expect(logged).toMatchObject({ status: 422, outcome: 'rejected' });
-    expect(logged.reason).toContain('/form_response/answers/0');
-    expect(logged.redactedBody).toContain('bad-nps-1');
+    expect(logged).toMatchObject({ status: 202, outcome: 'accepted' });
+    expect(logged.reason).toContain(
+      'question nps_ref (/form_response/answers/0): 12 is outside the nps scale 0–10',
+    );
+    const stats = await api.app.inject({
+      method: 'GET',
+      url: `/v1/sources/${source.id}`,
+      headers: { authorization: `Bearer ${tenant.apiKeys.admin}` },
+    });
+    expect(JSON.stringify(stats.json())).toContain('12 is outside the nps scale');
   });
 });
 
@@ -465,8 +480,22 @@ describe('Intercom', () => {
     const body = JSON.stringify(intercomPing);
     const response = await post(body, sign(body));
     expect(response.statusCode).toBe(200);
-    expect(response.json()).toEqual({ results: [], ignored: 'topic ping names no conversation' });
+    expect(response.json()).toEqual({
+      results: [],
+      ignored: 'the ping Intercom sends when a webhook is saved',
+    });
     expect((await latestDelivery(source.id)).outcome).toBe('ignored');
+  });
+
+  it('reads apps on API 1.x, whose conversations carry conversation_message and user', async () => {
+    const body = JSON.stringify(intercomUserCreatedV1);
+    const response = await post(body, sign(body));
+    expect(response.statusCode).toBe(200);
+    const row = await feedbackRow(source.id, 'conversation:5212');
+    expect(row).toMatchObject({
+      text: 'My parcel arrived damaged and nobody answers the phone.',
+      customer_ref: 'cust-91',
+    });
   });
 
   it('rejects missing and wrong signatures; a replay changes nothing', async () => {

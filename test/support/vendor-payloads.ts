@@ -215,13 +215,46 @@ export function intercomRatingAdded(rating = 4) {
   };
 }
 
-/** Intercom's `ping` notification, sent when a webhook is saved. */
+/**
+ * `conversation.user.created` from an app pinned to an Intercom API 1.x version (webhook models, API 1.4):
+ * the opening message is `conversation_message` and the customer `user`, both renamed in 2.0.
+ */
+export const intercomUserCreatedV1 = {
+  type: 'notification_event',
+  app_id: 'ecahpwf5',
+  data: {
+    type: 'notification_event_data',
+    item: {
+      type: 'conversation',
+      id: '5212',
+      created_at: 1763895600,
+      user: { type: 'user', id: '5a1e7e2b', user_id: 'cust-91' },
+      conversation_message: {
+        type: 'conversation_message',
+        subject: '',
+        body: '<p>My parcel arrived damaged and nobody answers the phone.</p>',
+        author: { type: 'user', id: '5a1e7e2b' },
+      },
+    },
+  },
+  links: {},
+  id: 'notif_8b1f0c52-0e2c-4a53-9f35-91d1c0f0a7d1',
+  topic: 'conversation.user.created',
+  delivery_status: 'pending',
+  delivery_attempts: 1,
+  delivered_at: 0,
+  first_sent_at: 1763895601,
+  created_at: 1763895601,
+  self: null,
+};
+
+/** Intercom's `ping` notification, sent when a webhook is saved: as in Intercom's docs, its `id` is null. */
 export const intercomPing = {
   type: 'notification_event',
   app_id: 'ecahpwf5',
   data: { type: 'notification_event_data', item: { type: 'ping', message: 'something something interzen' } },
   links: {},
-  id: 'notif_ping',
+  id: null,
   topic: 'ping',
   delivery_status: null,
   delivery_attempts: 1,

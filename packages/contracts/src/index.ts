@@ -1,3 +1,4 @@
+export * from './adapter-settings.js';
 export * from './feedback.js';
 export * from './jobs.js';
 export * from './roles.js';

@@ -36,3 +36,5 @@ export * from './triage-metrics.js';
 export * from './triage-rules.js';
 export * from './triage-settings.js';
 export * from './units.js';
+export * from './vendor-fetches.js';
+export type { VendorFetchStatus } from './vendor-fetches.tables.js';

@@ -5,6 +5,7 @@ import type { SourceDeliveryTables } from './source-deliveries.tables.js';
 import type { SurveysTables } from './surveys.tables.js';
 import type { TextSettingsTables } from './text-settings.tables.js';
 import type { TriageTables } from './triage.tables.js';
+import type { VendorFetchTables } from './vendor-fetches.tables.js';
 
 /** A timestamp column Postgres fills by default and pg returns as a Date. */
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
@@ -146,7 +147,8 @@ export interface Database
     SurveysTables,
     AggregationTables,
     SessionTables,
-    TextSettingsTables {}
+    TextSettingsTables,
+    VendorFetchTables {}
 
 export type Organisation = Selectable<OrganisationTable>;
 export type Source = Selectable<SourceTable>;

@@ -155,6 +155,8 @@ export interface DeliveryRecord {
   acceptedEvents?: number;
   redactedBody?: string | null;
   receivedAt: Date;
+  /** An accepted delivery the admin must act on (an answer whose question needs a mapping): the source's last error. */
+  needsAttention?: boolean;
 }
 
 type DeliveryEntry = Omit<DeliveryRecord, 'orgId' | 'sourceId'>;
@@ -187,6 +189,7 @@ export class SourceDeliveryTally {
       this.lastError = delivery;
     } else {
       this.acceptedEvents += delivery.acceptedEvents ?? 0;
+      if (delivery.needsAttention) this.lastError = delivery;
     }
     if (delivery.receivedAt > this.lastDeliveryAt) this.lastDeliveryAt = delivery.receivedAt;
     this.newest.push(delivery);

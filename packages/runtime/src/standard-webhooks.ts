@@ -4,6 +4,7 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
  * Standard Webhooks (standardwebhooks.com): `webhook-id`, `webhook-timestamp` (unix seconds) and
  * `webhook-signature: v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, the key being the base64 part of a
  * `whsec_…` secret. Several space-separated signatures may be sent (key rotation); one match is enough.
+ * The `svix-id`, `svix-timestamp` and `svix-signature` spelling of the same headers is accepted too.
  */
 const SECRET_PREFIX = 'whsec_';
 export const DEFAULT_TOLERANCE_SECONDS = 5 * 60;
@@ -61,6 +62,23 @@ function header(headers: Record<string, string | string[] | undefined>, name: st
 }
 
 /**
+ * The id, timestamp and signature headers of a delivery. Senders built on svix send the same scheme under
+ * `svix-*` names, which the Standard Webhooks spec treats as equivalent; the three are taken from one family
+ * so a delivery cannot mix a `webhook-id` with a `svix-signature`.
+ */
+function signedHeaders(headers: Record<string, string | string[] | undefined>) {
+  const family =
+    header(headers, 'webhook-id') === undefined && header(headers, 'svix-id') !== undefined
+      ? 'svix'
+      : 'webhook';
+  return {
+    id: header(headers, `${family}-id`),
+    timestamp: header(headers, `${family}-timestamp`),
+    signatures: header(headers, `${family}-signature`),
+  };
+}
+
+/**
  * Verifies a delivery against any of the source's current secrets, comparing in constant time.
  * `nowSeconds` is passed in so the check is testable without a clock.
  */
@@ -71,9 +89,7 @@ export function verifyWebhook(
   nowSeconds: number,
   toleranceSeconds = DEFAULT_TOLERANCE_SECONDS,
 ): WebhookVerification {
-  const id = header(headers, 'webhook-id');
-  const timestamp = header(headers, 'webhook-timestamp');
-  const signatures = header(headers, 'webhook-signature');
+  const { id, timestamp, signatures } = signedHeaders(headers);
   if (!id || !timestamp || !signatures) return { ok: false, reason: 'missing_headers' };
   if (!/^\d{1,12}$/.test(timestamp)) return { ok: false, reason: 'invalid_timestamp' };
   if (Math.abs(nowSeconds - Number(timestamp)) > toleranceSeconds)

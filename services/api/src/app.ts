@@ -24,6 +24,7 @@ import { DeliveryLog } from './ingest/delivery-log.js';
 import { ingestRoutes } from './ingest/route.js';
 import { SourceCache } from './ingest/source-cache.js';
 import type { RecordStaffResponse } from './ingest/staff-responses.js';
+import type { VendorFetchTiming } from './ingest/vendor-fetcher.js';
 import { observability } from './observability.js';
 import { openApi } from './openapi.js';
 import { RateLimits } from './rate-limit.js';
@@ -34,6 +35,7 @@ import { healthRoutes } from './routes/health.js';
 import { scoreRoutes } from './routes/scores.js';
 import { scoreStreamRoutes } from './routes/scores-stream.js';
 import { sessionRoutes } from './routes/session.js';
+import { sourceFetchRoutes } from './routes/source-fetches.js';
 import { sourceImportRoutes } from './routes/source-imports.js';
 import { sourceTestDeliveryRoutes } from './routes/source-test-delivery.js';
 import { sourceRoutes } from './routes/sources.js';
@@ -89,6 +91,8 @@ export interface AppDeps {
   publicBaseUrl: string;
   /** Overrides of vendor API base URLs (tests point SurveyMonkey at a stand-in); each vendor's own otherwise. */
   vendorApiUrls?: VendorApiUrls;
+  /** Pace of the background fetches of what webhooks only name (tests shorten the retries). */
+  vendorFetchTiming?: VendorFetchTiming;
   /** Stores staff survey answers arriving through survey sources (the staff surveys module's recorder). */
   recordStaffResponse?: RecordStaffResponse;
   now?: () => Date;
@@ -139,6 +143,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(sourceRoutes, { ...deps, sourceCache, deliveryLog });
   await app.register(sourceImportRoutes, deps);
   await app.register(sourceTestDeliveryRoutes, deps);
+  await app.register(sourceFetchRoutes, deps);
   await app.register(sessionRoutes, deps);
   await app.register(dashboard, deps);
   await app.register(surveyRoutes, deps);

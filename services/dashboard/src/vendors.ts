@@ -42,9 +42,10 @@ export const VENDORS: readonly VendorGuide[] = [
     label: 'SurveyMonkey',
     channel: 'survey',
     steps: ({ webhookUrl }) => [
-      'In SurveyMonkey create a webhook for the survey (API → Webhooks, event "response_completed").',
-      `Subscription URL: ${webhookUrl}`,
-      "SurveyMonkey signs with your app's API secret: enter it here when asked.",
+      'In the SurveyMonkey developer portal, give your app the "View responses details" and "Create/modify webhooks" scopes.',
+      `Create the webhook with POST /v3/webhooks: event_type "response_completed", object_type "survey", your survey ids, subscription_url ${webhookUrl}`,
+      'SurveyMonkey checks the URL with a HEAD request first; cxloop answers it.',
+      "cxloop verifies callbacks with the app's client ID and secret and reads the answers with the access token you entered.",
     ],
   },
   {
@@ -54,7 +55,7 @@ export const VENDORS: readonly VendorGuide[] = [
     steps: ({ webhookUrl }) => [
       'In the Twilio console open Phone Numbers → your number → Messaging configuration.',
       `"A message comes in": Webhook, HTTP POST, ${webhookUrl}`,
-      "Twilio signs with your account's Auth Token: enter it as the signing secret.",
+      "Twilio signs with your account's Auth Token (or a Webhook Rule's SharedKey secret), which you entered when connecting.",
     ],
   },
   {
@@ -64,18 +65,18 @@ export const VENDORS: readonly VendorGuide[] = [
     steps: ({ webhookUrl }) => [
       'In Mailgun open Receiving → Create route; match the address customers write to.',
       `Action: forward("${webhookUrl}")`,
-      'Mailgun signs with your HTTP webhook signing key: enter it as the signing secret.',
+      'Mailgun signs with your HTTP webhook signing key, which you entered when connecting.',
     ],
   },
   {
     adapter: 'zendesk',
     label: 'Zendesk',
     channel: 'helpdesk',
-    steps: ({ webhookUrl, signingSecret }) => [
+    steps: ({ webhookUrl }) => [
       'In Zendesk Admin Center open Apps and integrations → Webhooks → Create webhook.',
-      `Endpoint URL: ${webhookUrl} (POST, JSON)`,
-      secretStep(signingSecret),
-      'Connect it to a trigger on ticket comments or satisfaction ratings.',
+      `Endpoint URL: ${webhookUrl} (POST, JSON), subscribed to "Ticket created" events.`,
+      "cxloop verifies with the webhook's signing secret, which you entered when connecting.",
+      'For satisfaction ratings, add a trigger "Satisfaction is Bad/Good" that notifies this webhook with the JSON body in the README.',
     ],
   },
   {
@@ -84,8 +85,8 @@ export const VENDORS: readonly VendorGuide[] = [
     channel: 'chat',
     steps: ({ webhookUrl }) => [
       'In the Intercom Developer Hub open your app → Webhooks.',
-      `Endpoint URL: ${webhookUrl}; topics conversation.user.replied and conversation.rating.added.`,
-      "Intercom signs with your app's client secret: enter it as the signing secret.",
+      `Endpoint URL: ${webhookUrl}; topics conversation.user.created, conversation.user.replied and conversation.rating.added.`,
+      "Intercom signs with your app's client secret, which you entered when connecting.",
     ],
   },
 ];

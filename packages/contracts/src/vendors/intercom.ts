@@ -1,9 +1,22 @@
 import { z } from 'zod';
 
-/** Intercom webhook notification (developers.intercom.com/docs/webhooks): topic + the conversation. */
+/** A conversation's opening message: `source` since API 2.0, `conversation_message` in the 1.x versions. */
+const OpeningMessage = z
+  .looseObject({
+    body: z.string().nullish(),
+    subject: z.string().nullish(),
+    author: z.looseObject({ id: z.string().optional(), email: z.string().nullish() }).optional(),
+  })
+  .nullish();
+
+/**
+ * Intercom webhook notification (developers.intercom.com/docs/webhooks): topic + the conversation. The
+ * `ping` Intercom sends when a webhook is saved has `"id": null`, so the id is optional here and required
+ * only where a notification is stored.
+ */
 export const IntercomNotification = z.looseObject({
   type: z.literal('notification_event'),
-  id: z.string().min(1),
+  id: z.string().min(1).nullish(),
   topic: z.string(),
   app_id: z.string().optional(),
   created_at: z.number().int().optional(),
@@ -13,13 +26,10 @@ export const IntercomNotification = z.looseObject({
       type: z.string().optional(),
       id: z.union([z.string(), z.number()]).transform(String).optional(),
       created_at: z.number().int().optional(),
-      source: z
-        .looseObject({
-          body: z.string().nullish(),
-          subject: z.string().nullish(),
-          author: z.looseObject({ id: z.string().optional(), email: z.string().nullish() }).optional(),
-        })
-        .nullish(),
+      source: OpeningMessage,
+      conversation_message: OpeningMessage,
+      /** The 1.x versions name the customer here instead of `contacts`. */
+      user: z.looseObject({ id: z.string().optional(), user_id: z.string().nullish() }).nullish(),
       contacts: z
         .looseObject({
           contacts: z.array(z.looseObject({ id: z.string(), external_id: z.string().nullish() })),

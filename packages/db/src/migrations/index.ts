@@ -15,6 +15,7 @@ import * as settledRollupRevision from './20261123T1700_settled_rollup_revision.
 import * as feedbackByMonth from './20261124T0900_feedback_by_month.js';
 import * as surveyAnonymity from './20261207T2230_survey_anonymity.js';
 import * as textSettings from './20261207T2250_text_settings.js';
+import * as vendorFetches from './20261207T2330_vendor_fetches.js';
 
 /**
  * Every migration, keyed by a timestamped name that sorts in the order they must run. Listed statically
@@ -38,4 +39,5 @@ export const migrations: Record<string, Migration> = {
   '20261124T0900_feedback_by_month': feedbackByMonth,
   '20261207T2230_survey_anonymity': surveyAnonymity,
   '20261207T2250_text_settings': textSettings,
+  '20261207T2330_vendor_fetches': vendorFetches,
 };

@@ -11,7 +11,7 @@ import {
 import { issueApiKey } from '../auth/api-keys.js';
 import { type DemoChannel, demoUnits } from './feedback-plan.js';
 import type { DemoHttp } from './http.js';
-import { type DemoSource, TYPEFORM_CUSTOMER_FIELD } from './senders.js';
+import { type DemoSource, TYPEFORM_FIELD_MAPPING } from './senders.js';
 import type { DemoState } from './state.js';
 
 export const DEMO_ORGANISATION_NAME = 'Northwind Living (demo)';
@@ -177,9 +177,7 @@ export async function ensureSources(
           name: plan.name,
           adapter: plan.adapter,
           ...(vendorKey ? { secret: vendorKey } : {}),
-          ...(plan.adapter === 'typeform'
-            ? { fieldMapping: { customerRefField: TYPEFORM_CUSTOMER_FIELD } }
-            : {}),
+          ...(plan.adapter === 'typeform' ? { fieldMapping: TYPEFORM_FIELD_MAPPING } : {}),
           // The demo replays a quarter of history in a minute; real senders spread it out.
           rateLimitPerMinute: 20_000,
         },

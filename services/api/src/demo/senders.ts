@@ -28,13 +28,20 @@ const TYPEFORM_FIELDS = [
     ref: 'satisfaction',
     type: 'rating',
     title: 'How satisfied are you with your order?',
-    properties: { steps: 5 },
+    // As Typeform's webhooks send it: no steps, so the source maps this question itself.
+    properties: {},
   },
   { id: 'nwText01', ref: 'comment', type: 'long_text', title: 'What is the main reason for your score?' },
 ] as const;
 
 /** The hidden Typeform field carrying the customer's reference (the source's `customerRefField`). */
 export const TYPEFORM_CUSTOMER_FIELD = 'customer_id';
+
+/** The demo's Typeform field mapping: a webhook does not say how many stars the rating has. */
+export const TYPEFORM_FIELD_MAPPING = {
+  customerRefField: TYPEFORM_CUSTOMER_FIELD,
+  questions: { satisfaction: { as: 'csat', scale: { min: 1, max: 5 } } },
+} as const;
 
 function hexId(seed: string, length: number): string {
   return createHash('sha256').update(seed).digest('hex').slice(0, length);

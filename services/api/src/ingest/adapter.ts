@@ -48,13 +48,20 @@ export interface AdapterOutput {
   batch: boolean;
   /** Why a verified delivery stored nothing (a vendor's ping, an event type cxloop does not read). */
   ignored?: string;
+  /**
+   * What the webhook only names, to fetch from the vendor after the delivery is committed and answered
+   * (`ChannelAdapter.fetch` turns it into events), so the vendor's API being down loses nothing.
+   */
+  fetchLater?: { key: string; payload: Record<string, unknown> };
+  /** Answers kept in metadata because their question needs a mapping: the delivery log and source say which. */
+  needsMapping?: string;
   /** Answers mapped to staff survey questions (a survey source can receive staff responses). */
   staffResponse?: StaffSurveyResponse;
 }
 
 /**
  * A vendor's webhook: how its signature is checked and how its payload maps onto canonical feedback.
- * Adapters are pure apart from `parse` of SurveyMonkey, which fetches the answers from the vendor.
+ * Adapters are pure apart from `fetch`, which reads from the vendor's API what a webhook only names.
  */
 export interface ChannelAdapter {
   name: Adapter;
@@ -62,8 +69,6 @@ export interface ChannelAdapter {
   mediaTypes: readonly string[];
   /** The status the vendor expects for "received, do not retry" (Mailgun and Intercom want exactly 200). */
   successStatus: 200 | 202;
-  /** `vendor`: the vendor issues the signing key (Twilio auth token …) and the admin pastes it into cxloop. */
-  secretIssuedBy: 'cxloop' | 'vendor';
   /** Non-secret settings the adapter needs, checked when a source is created or changed. */
   validateConfig?(config: Record<string, unknown>): string | undefined;
   verify(
@@ -72,6 +77,8 @@ export interface ChannelAdapter {
     settings: SourceSettings,
   ): Promise<Verification>;
   parse(delivery: InboundDelivery, settings: SourceSettings): Promise<AdapterOutput>;
+  /** Fetches what a delivery's `fetchLater` named, in the background; a Problem of status 4xx is final. */
+  fetch?(payload: Record<string, unknown>, settings: SourceSettings): Promise<AdapterOutput>;
   /** A reply body other than cxloop's JSON, when the vendor expects one (Twilio: TwiML). */
   reply?(reply: FastifyReply, stored: readonly StoredFeedback[]): FastifyReply;
 }

@@ -38,6 +38,7 @@ export interface LoggedDelivery {
   reason?: string;
   acceptedEvents?: number;
   redactedBody?: string;
+  needsAttention?: boolean;
 }
 
 /**
@@ -78,6 +79,7 @@ export class DeliveryLog {
       acceptedEvents: entry.acceptedEvents ?? 0,
       redactedBody: entry.redactedBody ?? null,
       receivedAt,
+      ...(entry.needsAttention ? { needsAttention: true } : {}),
     });
     this.#flusher.schedule();
   }

@@ -1,5 +1,5 @@
 import { Adapter, FieldMapping } from '@cxloop/contracts';
-import type { Db, Source } from '@cxloop/db';
+import { type Db, recordVendorFetch, type Source } from '@cxloop/db';
 import { AnalysisHandOff, type AnalyzeQueue, type SecretBox } from '@cxloop/runtime';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
@@ -14,6 +14,8 @@ import { type FormFields, parseMultipart, parseUrlEncoded } from './form-body.js
 import type { SourceCache } from './source-cache.js';
 import type { RecordStaffResponse, StaffSurveyResponse } from './staff-responses.js';
 import { storeDelivery } from './store-events.js';
+import type { VendorFetcher, VendorFetchTiming } from './vendor-fetcher.js';
+import { startVendorFetcher } from './vendor-fetches.js';
 
 export interface IngestDeps {
   db: Db;
@@ -34,13 +36,27 @@ export interface IngestDeps {
   deliveryLog: DeliveryLog;
   /** Stores answers a survey source maps to staff survey questions; without it such deliveries get 501. */
   recordStaffResponse?: RecordStaffResponse | undefined;
+  /** How the background fetches of what webhooks only name are paced (tests shorten the retries). */
+  vendorFetchTiming?: VendorFetchTiming | undefined;
 }
 
 const SourceParams = z.object({ sourceId: z.uuid() });
 
 const AcceptedEvent = z.object({ id: z.uuid(), externalId: z.string(), duplicate: z.boolean() });
+const DeliveryAnswer = z.union([
+  AcceptedEvent,
+  z.object({
+    results: z.array(AcceptedEvent),
+    ignored: z.string().optional(),
+    /** The delivery named what cxloop reads from the vendor after answering (SurveyMonkey's answers). */
+    fetching: z.string().optional(),
+  }),
+]);
 
-const RAW_MEDIA_TYPES = ['application/json', 'application/x-www-form-urlencoded', 'multipart/form-data'];
+const FETCH_LATER_REASON = 'recorded; the answers are fetched from the vendor in the background';
+
+/** Every media type some adapter reads; which one a source takes is its adapter's `mediaTypes`. */
+const RAW_MEDIA_TYPES = [...new Set(Object.values(channelAdapters).flatMap((adapter) => adapter.mediaTypes))];
 
 function mediaTypeOf(request: FastifyRequest): string {
   return (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
@@ -57,7 +73,9 @@ interface OpenedSource {
  * Opens sources for this route: decrypted and parsed once per row object the SourceCache hands out (about
  * once a second per source under load) instead of once per delivery; a changed row is a new object.
  */
-function sourceOpener(deps: IngestDeps): (source: Source) => OpenedSource {
+export function sourceOpener(
+  deps: Pick<IngestDeps, 'secretBox' | 'vendorApiUrls'>,
+): (source: Source) => OpenedSource {
   const opened = new WeakMap<Source, OpenedSource>();
   return (source) => {
     let entry = opened.get(source);
@@ -119,11 +137,39 @@ export async function ingestRoutes(app: FastifyInstance, deps: IngestDeps) {
   // Bodies stay bytes until the signature checks out: signatures cover the exact bytes sent.
   const feedbackWriter = new FeedbackWriter(deps.db);
   const analysis = new AnalysisHandOff(deps.analyzeQueue, app.log);
-  app.addHook('onClose', () => analysis.flush());
   const openSource = sourceOpener(deps);
+  const fetcher = startVendorFetcher(app, deps, {
+    feedbackWriter,
+    analysis,
+    settingsOf: (source) => openSource(source).settings,
+    recordStaff: (source, response) => recordStaff(deps, source, response),
+  });
+  app.addHook('onClose', async () => {
+    await fetcher.close();
+    await analysis.flush();
+  });
   app.removeAllContentTypeParsers();
   app.addContentTypeParser(RAW_MEDIA_TYPES, { parseAs: 'buffer' }, (_request, body, done) =>
     done(null, body),
+  );
+
+  // SurveyMonkey creates a webhook only after a HEAD of its subscription URL answers 200 (its webhooks docs).
+  app.head(
+    '/v1/sources/:sourceId/events',
+    {
+      schema: {
+        summary: 'Check that a source’s webhook URL exists (SurveyMonkey verifies a URL this way)',
+        tags: ['ingest'],
+        params: z.object({ sourceId: z.string() }),
+        response: { 200: z.null(), ...problemResponses(404) },
+      },
+    },
+    async (request, reply) => {
+      const params = SourceParams.safeParse(request.params);
+      const source = params.success ? await deps.sourceCache.get(params.data.sourceId) : undefined;
+      if (!source) throw problems.notFound('Source');
+      return reply.status(200).send();
+    },
   );
 
   app.post(
@@ -143,14 +189,8 @@ export async function ingestRoutes(app: FastifyInstance, deps: IngestDeps) {
         tags: ['ingest'],
         params: z.object({ sourceId: z.string() }),
         response: {
-          200: z.union([
-            AcceptedEvent,
-            z.object({ results: z.array(AcceptedEvent), ignored: z.string().optional() }),
-          ]),
-          202: z.union([
-            AcceptedEvent,
-            z.object({ results: z.array(AcceptedEvent), ignored: z.string().optional() }),
-          ]),
+          200: DeliveryAnswer,
+          202: DeliveryAnswer,
           ...problemResponses(400, 401, 404, 409, 413, 415, 422, 501, 502, 503),
         },
       },
@@ -161,7 +201,7 @@ export async function ingestRoutes(app: FastifyInstance, deps: IngestDeps) {
       if (!source) throw problems.notFound('Source');
       return deliver(
         deps,
-        { deliveryLog: deps.deliveryLog, feedbackWriter, analysis, openSource },
+        { deliveryLog: deps.deliveryLog, feedbackWriter, analysis, openSource, fetcher },
         request,
         reply,
         source,
@@ -177,8 +217,10 @@ async function deliver(
     feedbackWriter,
     analysis,
     openSource,
+    fetcher,
   }: {
     deliveryLog: DeliveryLog;
+    fetcher: VendorFetcher;
     feedbackWriter: FeedbackWriter;
     analysis: AnalysisHandOff;
     openSource: (source: Source) => OpenedSource;
@@ -231,6 +273,21 @@ async function deliver(
     }
 
     const output = await adapter.parse(inbound, settings);
+    if (output.fetchLater) {
+      const { created } = await recordVendorFetch(deps.db, {
+        orgId: source.org_id,
+        sourceId: source.id,
+        ...output.fetchLater,
+      });
+      fetcher.nudge();
+      deliveryLog.record(source, body.length, receivedAt, {
+        status: adapter.successStatus,
+        outcome: created ? 'accepted' : 'duplicate',
+        reason: FETCH_LATER_REASON,
+        redactedBody: redactedExcerpt(body, mediaType),
+      });
+      return reply.status(adapter.successStatus).send({ results: [], fetching: FETCH_LATER_REASON });
+    }
     const stored =
       output.events.length > 0
         ? await storeDelivery(
@@ -251,6 +308,9 @@ async function deliver(
       status: adapter.successStatus,
       outcome: output.ignored && !staff ? 'ignored' : duplicate ? 'duplicate' : 'accepted',
       ...(output.ignored ? { reason: output.ignored } : {}),
+      ...(output.needsMapping
+        ? { reason: `needs_mapping: ${output.needsMapping}`, needsAttention: true }
+        : {}),
       acceptedEvents: created,
       redactedBody: redactedExcerpt(body, mediaType),
     });

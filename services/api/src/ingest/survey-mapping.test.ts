@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { Problem } from '../problems.js';
 import { typeformDefaultTarget } from './adapters/typeform.js';
 import { mapSurveyAnswers, type SurveyAnswer } from './survey-mapping.js';
 
@@ -33,6 +32,7 @@ describe('mapSurveyAnswers', () => {
       text: 'Too slow',
       staffAnswers: [{ questionKey: 'D5.2.1', value: 4 }],
       unmapped: { q4: 'Laura' },
+      needsMapping: [],
     });
   });
 
@@ -53,23 +53,34 @@ describe('mapSurveyAnswers', () => {
     });
   });
 
-  it('refuses a value outside the scale with a 422 naming the answer', () => {
-    try {
-      mapSurveyAnswers([answer('q1', 11)], { questions: { q1: { as: 'nps' } } }, () => undefined);
-      expect.unreachable();
-    } catch (error) {
-      expect(error).toBeInstanceOf(Problem);
-      expect((error as Problem).status).toBe(422);
-      expect((error as Problem).errors?.[0]?.path).toBe('/answers/q1');
-    }
+  it('keeps a value outside the scale in metadata and names its question, keeping the other answers', () => {
+    const mapped = mapSurveyAnswers(
+      [answer('q1', 11), answer('q2', 'The app crashed twice.')],
+      { questions: { q1: { as: 'nps' }, q2: { as: 'text' } } },
+      () => undefined,
+    );
+    expect(mapped.ratings).toEqual({});
+    expect(mapped.text).toBe('The app crashed twice.');
+    expect(mapped.unmapped).toEqual({ q1: 11 });
+    expect(mapped.needsMapping).toEqual([
+      'question q1 (/answers/q1): 11 is outside the nps scale 0–10; set its scale in the field mapping',
+    ]);
   });
 });
 
 describe('typeformDefaultTarget', () => {
   it('maps by question type as documented', () => {
     expect(typeformDefaultTarget({ id: 'a', type: 'nps' })).toEqual({ as: 'nps' });
-    expect(typeformDefaultTarget({ id: 'a', type: 'rating' })).toEqual({ as: 'csat' });
-    expect(typeformDefaultTarget({ id: 'a', type: 'rating', properties: { steps: 10 } })).toBeUndefined();
+    expect(typeformDefaultTarget({ id: 'a', type: 'rating', properties: { steps: 5 } })).toEqual({
+      as: 'csat',
+    });
+    // Steps the payload does not give are not guessed as 5.
+    expect(typeformDefaultTarget({ id: 'a', type: 'rating' })).toEqual({
+      needsMapping: 'question a is a rating of unknown steps; map it as nps, csat or ces with its scale',
+    });
+    expect(typeformDefaultTarget({ id: 'a', type: 'rating', properties: { steps: 10 } })).toEqual({
+      needsMapping: 'question a is a rating of 10 steps; map it as nps, csat or ces with its scale',
+    });
     expect(typeformDefaultTarget({ id: 'a', type: 'opinion_scale', properties: { steps: 5 } })).toEqual({
       as: 'csat',
       scale: { min: 0, max: 4 },
@@ -77,7 +88,10 @@ describe('typeformDefaultTarget', () => {
     expect(
       typeformDefaultTarget({ id: 'a', type: 'opinion_scale', properties: { steps: 5, start_at_one: true } }),
     ).toEqual({ as: 'csat', scale: { min: 1, max: 5 } });
-    expect(typeformDefaultTarget({ id: 'a', type: 'opinion_scale' })).toBeUndefined();
+    expect(typeformDefaultTarget({ id: 'a', type: 'opinion_scale' })).toEqual({
+      needsMapping:
+        'question a is an opinion scale of unknown steps; map it as nps, csat or ces with its scale',
+    });
     expect(typeformDefaultTarget({ id: 'a', type: 'long_text' })).toEqual({ as: 'text' });
     expect(typeformDefaultTarget({ id: 'a', type: 'short_text' })).toBeUndefined();
   });

@@ -1,5 +1,5 @@
 import type { FieldMapping, QuestionTarget, Ratings } from '@cxloop/contracts';
-import { type FieldProblem, problems } from '../problems.js';
+import { problems } from '../problems.js';
 import type { AdapterOutput } from './adapter.js';
 import { canonicalEvent } from './adapters/canonical.js';
 import type { StaffAnswer, StaffSurveyResponse } from './staff-responses.js';
@@ -22,7 +22,12 @@ export interface MappedSurvey {
   staffAnswers: StaffAnswer[];
   /** Answers no rule claimed, kept in metadata so nothing the customer said is silently dropped. */
   unmapped: Record<string, number | string>;
+  /** Why some answers could not be read as mapped: the admin is told which question needs a mapping. */
+  needsMapping: string[];
 }
+
+/** A default rule's verdict: a target, nothing to say (kept in metadata), or why the question needs a mapping. */
+export type DefaultTarget = QuestionTarget | { needsMapping: string } | undefined;
 
 function rescale(
   value: number,
@@ -36,23 +41,34 @@ function rescale(
 
 /**
  * Applies a source's field mapping (explicit rules first, then `defaultTarget` by question type) to a
- * response's answers. A rating outside its scale is a 422 naming the answer, never a silent clamp.
+ * response's answers. A rating outside its scale is never clamped, and never costs the response its other
+ * answers: it is kept in metadata and named in `needsMapping` (the vendor would only retry into the same
+ * refusal, and the response would be lost).
  */
 export function mapSurveyAnswers(
   answers: readonly SurveyAnswer[],
   mapping: FieldMapping,
-  defaultTarget: (answer: SurveyAnswer) => QuestionTarget | undefined,
+  defaultTarget: (answer: SurveyAnswer) => DefaultTarget,
 ): MappedSurvey {
   const ratings: Ratings = {};
   const texts: string[] = [];
   const staffAnswers: StaffAnswer[] = [];
   const unmapped: Record<string, number | string> = {};
-  const errors: FieldProblem[] = [];
+  const needsMapping: string[] = [];
+  const keep = (answer: SurveyAnswer, why?: string) => {
+    unmapped[answer.ref ?? answer.questionId] = answer.value;
+    if (why) needsMapping.push(why);
+  };
   for (const answer of answers) {
-    const target =
+    const rule =
       mapping.questions[answer.questionId] ??
       (answer.ref ? mapping.questions[answer.ref] : undefined) ??
       defaultTarget(answer);
+    if (rule !== undefined && 'needsMapping' in rule) {
+      keep(answer, rule.needsMapping);
+      continue;
+    }
+    const target = rule;
     switch (target?.as) {
       case 'nps':
       case 'csat':
@@ -61,10 +77,10 @@ export function mapSurveyAnswers(
         const rating = rescale(numeric, target);
         if (rating === undefined) {
           const scale = target.scale ?? { min: ratingRange[target.as][0], max: ratingRange[target.as][1] };
-          errors.push({
-            path: answer.path,
-            message: `${String(answer.value)} is outside the ${target.as} scale ${scale.min}–${scale.max} mapped for question ${answer.questionId}`,
-          });
+          keep(
+            answer,
+            `question ${answer.ref ?? answer.questionId} (${answer.path}): ${String(answer.value)} is outside the ${target.as} scale ${scale.min}–${scale.max}; set its scale in the field mapping`,
+          );
         } else ratings[target.as] = rating;
         break;
       }
@@ -77,11 +93,10 @@ export function mapSurveyAnswers(
       case 'ignore':
         break;
       case undefined:
-        unmapped[answer.ref ?? answer.questionId] = answer.value;
+        keep(answer);
     }
   }
-  if (errors.length > 0) throw problems.invalidBody(errors);
-  return { ratings, text: texts.join('\n\n'), staffAnswers, unmapped };
+  return { ratings, text: texts.join('\n\n'), staffAnswers, unmapped, needsMapping };
 }
 
 /** The staff part of a survey response; answers mapped to staff questions need the source's staff survey. */
@@ -152,5 +167,10 @@ export function surveyResponseOutput(response: SurveyResponseDelivery): AdapterO
         }),
       ]
     : [];
-  return { events, batch: false, ...(staffResponse ? { staffResponse } : {}) };
+  return {
+    events,
+    batch: false,
+    ...(staffResponse ? { staffResponse } : {}),
+    ...(mapped.needsMapping.length > 0 ? { needsMapping: mapped.needsMapping.join('; ') } : {}),
+  };
 }

@@ -48,6 +48,8 @@ const SourceView = z.object({
   unitId: z.uuid().nullable(),
   status: z.enum(['active', 'paused']),
   webhookUrl: z.string(),
+  /** Where responders' replies to this source's customers are sent (PUT /v1/sources/:id/reply-target). */
+  replyUrl: z.string().nullable(),
   fieldMapping: z.record(z.string(), z.unknown()),
   adapterConfig: z.record(z.string(), z.unknown()),
   rateLimitPerMinute: z.number().int(),
@@ -137,6 +139,7 @@ function present(source: Source, publicBaseUrl: string): z.infer<typeof SourceVi
     unitId: source.unit_id,
     status: source.status,
     webhookUrl: webhookUrlOf(publicBaseUrl, source),
+    replyUrl: source.reply_url,
     fieldMapping: source.field_mapping,
     adapterConfig: source.adapter_config,
     rateLimitPerMinute: source.rate_limit_per_minute,

@@ -1,7 +1,6 @@
-import type { Adapter } from '@cxloop/contracts';
+import { type Adapter, adapterSettings } from '@cxloop/contracts';
 import type { Source } from '@cxloop/db';
 import { generateSigningSecret } from '@cxloop/runtime';
-import { channelAdapters } from '../ingest/adapters/index.js';
 import { problems } from '../problems.js';
 
 /** How long a rotated-out secret keeps verifying unless the admin says otherwise: a day to switch senders. */
@@ -17,13 +16,13 @@ export function signingSecretFor(
   adapter: Adapter,
   offered: string | undefined,
 ): { secret: string; generated: boolean } {
-  const issuedBy = channelAdapters[adapter].secretIssuedBy;
+  const { secret } = adapterSettings[adapter];
   if (offered) return { secret: offered, generated: false };
-  if (issuedBy === 'vendor') {
+  if (secret.issuedBy === 'vendor') {
     throw problems.invalidBody([
       {
         path: '/secret',
-        message: `the ${adapter} adapter verifies with a key ${adapter} issues; paste it here`,
+        message: `the ${adapter} adapter verifies with a key ${adapter} issues (${secret.label}); paste it here`,
       },
     ]);
   }

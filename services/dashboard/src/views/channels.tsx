@@ -2,28 +2,9 @@ import { useState } from 'preact/hooks';
 import { type ApiError, api } from '../api';
 import { href, type Route } from '../router';
 import { CopyButton, Empty, ErrorNotice, formatDateTime, Show, useResource } from '../ui';
-import { VENDORS, vendorGuide } from '../vendors';
-
-interface SourceView {
-  id: string;
-  name: string;
-  channel: string;
-  adapter: string;
-  status: 'active' | 'paused';
-  webhookUrl: string;
-  createdAt: string;
-  stats: {
-    lastDeliveryAt: string | null;
-    acceptedCount: number;
-    rejectedCount: number;
-    lastError: string | null;
-  };
-}
-
-/** The answer to creating a source: the only time a generated secret is shown. */
-interface SourceWithSecret extends SourceView {
-  signingSecret?: string;
-}
+import { vendorGuide } from '../vendors';
+import { ConnectChannel, SetupSteps, type SourceView } from './channel-connect';
+import { PendingFetches, ReplyTarget, RotateSecret } from './channel-settings';
 
 interface Delivery {
   id: string;
@@ -90,107 +71,6 @@ function SourceList() {
   );
 }
 
-function ConnectChannel({ onCreated }: { onCreated: () => void }) {
-  const [adapter, setAdapter] = useState('generic');
-  const [name, setName] = useState('');
-  const [error, setError] = useState<ApiError>();
-  const [created, setCreated] = useState<SourceWithSecret>();
-  const [busy, setBusy] = useState(false);
-  return (
-    <div class="card">
-      <h2>Connect a channel</h2>
-      <form
-        class="row-form"
-        onSubmit={(event) => {
-          event.preventDefault();
-          setBusy(true);
-          setError(undefined);
-          api
-            .post<SourceWithSecret>('/v1/sources', { name: name.trim(), adapter })
-            .then((source) => {
-              setCreated(source);
-              setName('');
-              onCreated();
-            }, setError)
-            .finally(() => setBusy(false));
-        }}
-      >
-        <label>
-          Vendor
-          <select value={adapter} onChange={(e) => setAdapter(e.currentTarget.value)}>
-            {VENDORS.map((vendor) => (
-              <option key={vendor.adapter} value={vendor.adapter}>
-                {vendor.label}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Name
-          <input
-            required
-            value={name}
-            placeholder="e.g. Post-purchase survey"
-            onInput={(e) => setName(e.currentTarget.value)}
-          />
-        </label>
-        <button type="submit" disabled={busy || !name.trim()}>
-          Connect
-        </button>
-      </form>
-      {error && <ErrorNotice error={error} />}
-      {created && <SecretOnce source={created} />}
-    </div>
-  );
-}
-
-/** The webhook URL, the secret (this once) and the vendor's steps, each copyable. */
-function SecretOnce({ source }: { source: SourceWithSecret }) {
-  const steps = vendorGuide(source.adapter).steps(source);
-  return (
-    <div class="notice success" role="status">
-      <p>
-        <strong>{source.name}</strong> is ready. Copy the secret now: it is shown only once.
-      </p>
-      <dl class="kv">
-        <dt>Webhook URL</dt>
-        <dd>
-          <code data-testid="webhook-url">{source.webhookUrl}</code> <CopyButton text={source.webhookUrl} />
-        </dd>
-        <dt>Signing secret</dt>
-        <dd>
-          {source.signingSecret ? (
-            <>
-              <code data-testid="signing-secret">{source.signingSecret}</code>{' '}
-              <CopyButton text={source.signingSecret} />
-            </>
-          ) : (
-            'the key the vendor issued (kept encrypted; never shown again)'
-          )}
-        </dd>
-      </dl>
-      <SetupSteps steps={steps} />
-      <p>
-        <a href={href(`/channels/${source.id}`)}>Open the channel's delivery log →</a>
-      </p>
-    </div>
-  );
-}
-
-function SetupSteps({ steps }: { steps: string[] }) {
-  return (
-    <>
-      <h3 class="small">Set-up steps</h3>
-      <ol class="steps">
-        {steps.map((step) => (
-          <li key={step}>{step}</li>
-        ))}
-      </ol>
-      <CopyButton text={steps.map((step, index) => `${index + 1}. ${step}`).join('\n')} label="Copy steps" />
-    </>
-  );
-}
-
 function SourceDetail({ sourceId }: { sourceId: string }) {
   const source = useResource(() => api.get<SourceView>(`/v1/sources/${sourceId}`), [sourceId]);
   const deliveries = useResource(
@@ -198,7 +78,6 @@ function SourceDetail({ sourceId }: { sourceId: string }) {
     [sourceId],
   );
   const [error, setError] = useState<ApiError>();
-  const [rotated, setRotated] = useState<SourceWithSecret>();
   const [tested, setTested] = useState<TestDelivery>();
   const [busy, setBusy] = useState(false);
   const act = <T,>(run: () => Promise<T>, then?: (value: T) => void) => {
@@ -251,19 +130,7 @@ function SourceDetail({ sourceId }: { sourceId: string }) {
               >
                 {view.status === 'active' ? 'Pause' : 'Resume'}
               </button>
-              <button
-                type="button"
-                class="secondary"
-                disabled={busy}
-                onClick={() =>
-                  act(
-                    () => api.post<{ signingSecret?: string }>(`/v1/sources/${sourceId}/secret/rotate`),
-                    (answer) => setRotated({ ...view, ...answer }),
-                  )
-                }
-              >
-                Rotate secret
-              </button>
+
               {/* Only cxloop holds the generic channel's secret, so only the server can sign a test of it. */}
               {view.adapter === 'generic' && (
                 <button
@@ -279,7 +146,9 @@ function SourceDetail({ sourceId }: { sourceId: string }) {
               )}
             </div>
             {tested && <TestDeliveryNotice result={tested} />}
-            {rotated && <SecretOnce source={rotated} />}
+            <RotateSecret source={view} onRotated={deliveries.reload} />
+            <ReplyTarget source={view} onSaved={source.reload} />
+            {view.adapter === 'surveymonkey' && <PendingFetches sourceId={sourceId} />}
             <details>
               <summary>Set-up steps</summary>
               <SetupSteps steps={vendorGuide(view.adapter).steps(view)} />

@@ -35,7 +35,6 @@ export const genericAdapter: ChannelAdapter = {
   name: 'generic',
   mediaTypes: ['application/json'],
   successStatus: 202,
-  secretIssuedBy: 'cxloop',
   async verify(delivery, secrets) {
     const result = verifyWebhook(
       delivery.headers,

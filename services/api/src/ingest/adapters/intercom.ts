@@ -18,7 +18,6 @@ export const intercomAdapter: ChannelAdapter = {
   name: 'intercom',
   mediaTypes: ['application/json'],
   successStatus: 200,
-  secretIssuedBy: 'vendor',
   async verify(delivery, secrets) {
     const header = headerValue(delivery.headers, SIGNATURE_HEADER);
     if (!header) return rejections.missing(`the ${SIGNATURE_HEADER} header`);
@@ -29,18 +28,32 @@ export const intercomAdapter: ChannelAdapter = {
   },
   async parse(delivery) {
     const notification = parseVendorPayload(IntercomNotification, parseJsonBody(delivery.body));
+    if (notification.topic === 'ping') return ignored('the ping Intercom sends when a webhook is saved');
     const conversation = notification.data.item;
     const conversationId = conversation.id;
     if (!conversationId) return ignored(`topic ${notification.topic} names no conversation`);
     const contact = conversation.contacts?.contacts[0];
-    const customerRef = contact?.external_id ?? contact?.id ?? conversation.source?.author?.id;
+    // API 1.x apps (still sending `conversation_message` and `user`) are read like current ones.
+    const opening = conversation.source ?? conversation.conversation_message;
+    const customerRef =
+      contact?.external_id ??
+      contact?.id ??
+      conversation.user?.user_id ??
+      conversation.user?.id ??
+      opening?.author?.id;
     const common = {
       ...(customerRef ? { customerRef } : {}),
-      metadata: { intercom: { conversationId, topic: notification.topic, notificationId: notification.id } },
+      metadata: {
+        intercom: {
+          conversationId,
+          topic: notification.topic,
+          ...(notification.id ? { notificationId: notification.id } : {}),
+        },
+      },
     };
     switch (notification.topic) {
       case 'conversation.user.created': {
-        const text = [conversation.source?.subject, conversation.source?.body]
+        const text = [opening?.subject, opening?.body]
           .map((part) => htmlToText(part ?? ''))
           .filter(Boolean)
           .join('\n\n');

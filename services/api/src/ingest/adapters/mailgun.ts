@@ -15,7 +15,6 @@ export const mailgunAdapter: ChannelAdapter = {
   mediaTypes: ['application/x-www-form-urlencoded', 'multipart/form-data'],
   // Mailgun treats any status but 200 (and 406) as a failure and retries for hours.
   successStatus: 200,
-  secretIssuedBy: 'vendor',
   async verify(delivery, secrets) {
     const form = firstValues(await delivery.form());
     const { timestamp, token, signature } = form;

@@ -1,4 +1,9 @@
-import { type QuestionTarget, SurveyMonkeyResponseDetails, SurveyMonkeyWebhook } from '@cxloop/contracts';
+import {
+  type QuestionTarget,
+  SurveyMonkeyResponseDetails,
+  SurveyMonkeyWebhook,
+  surveyMonkeyRegions,
+} from '@cxloop/contracts';
 import { z } from 'zod';
 import { Problem, problems } from '../../problems.js';
 import {
@@ -18,17 +23,26 @@ const API_KEY_HEADER = 'Sm-Apikey';
 const FETCH_TIMEOUT_MS = 10_000;
 
 /** SurveyMonkey's API hosts by data centre; a source names its region, never a URL (no fetches elsewhere). */
-const apiHosts = {
+const apiHosts: Readonly<Record<(typeof surveyMonkeyRegions)[number], string>> = {
   us: 'https://api.surveymonkey.com',
   eu: 'https://api.eu.surveymonkey.com',
   ca: 'https://api.surveymonkey.ca',
-} as const;
+};
+
+/** The response a callback names: what the background fetch reads from SurveyMonkey. */
+const NamedResponse = z.object({
+  surveyId: z.string(),
+  responseId: z.string(),
+  eventId: z.string(),
+  collectorId: z.string().optional(),
+});
+type NamedResponse = z.infer<typeof NamedResponse>;
 
 export const SurveyMonkeyConfig = z
   .object({
     /** The app's client id (the "API key" SurveyMonkey sends as Sm-Apikey and signs with). */
     clientId: z.string().min(1),
-    region: z.enum(['us', 'eu', 'ca']).default('us'),
+    region: z.enum(surveyMonkeyRegions).default('us'),
   })
   .strict();
 
@@ -84,9 +98,9 @@ function leadingNumber(text: string | undefined): number | string | undefined {
 
 export const surveyMonkeyAdapter: ChannelAdapter = {
   name: 'surveymonkey',
-  mediaTypes: ['application/json'],
+  // Callbacks carry SurveyMonkey's own JSON media type; plain JSON is what its docs' examples and tests send.
+  mediaTypes: ['application/vnd.surveymonkey.response.v1+json', 'application/json'],
   successStatus: 202,
-  secretIssuedBy: 'vendor',
   validateConfig(config) {
     const parsed = SurveyMonkeyConfig.safeParse(config);
     return parsed.success
@@ -106,7 +120,7 @@ export const surveyMonkeyAdapter: ChannelAdapter = {
     );
     return matched ? { ok: true } : rejections.bad(SIGNATURE_HEADER);
   },
-  async parse(delivery, settings): Promise<AdapterOutput> {
+  async parse(delivery): Promise<AdapterOutput> {
     const event = parseVendorPayload(SurveyMonkeyWebhook, parseJsonBody(delivery.body));
     if (
       event.object_type !== 'response' ||
@@ -124,7 +138,18 @@ export const surveyMonkeyAdapter: ChannelAdapter = {
         { path: '/resources/survey_id', message: 'the survey of the response is not named' },
       ]);
     }
-    const response = await fetchResponse(settings, surveyId, event.object_id);
+    // The answers are read from SurveyMonkey after this delivery is committed and answered.
+    const named: NamedResponse = {
+      surveyId,
+      responseId: event.object_id,
+      eventId: event.event_id,
+      ...(event.resources.collector_id ? { collectorId: event.resources.collector_id } : {}),
+    };
+    return { events: [], batch: false, fetchLater: { key: event.event_id, payload: named } };
+  },
+  async fetch(payload, settings): Promise<AdapterOutput> {
+    const { surveyId, responseId, eventId, collectorId } = NamedResponse.parse(payload);
+    const response = await fetchResponse(settings, surveyId, responseId);
     const answers: SurveyAnswer[] = [];
     const families = new Map<string, string | undefined>();
     response.pages.forEach((page, p) => {
@@ -155,7 +180,7 @@ export const surveyMonkeyAdapter: ChannelAdapter = {
       customerRef: customerField ? response.custom_variables?.[customerField] : undefined,
       occurredAt: occurredAt ? new Date(occurredAt).toISOString() : undefined,
       vendor: 'surveymonkey',
-      vendorMetadata: { surveyId, collectorId: event.resources.collector_id, eventId: event.event_id },
+      vendorMetadata: { surveyId, collectorId, eventId },
       answersPath: '/response/pages',
     });
   },

@@ -5,17 +5,44 @@ import { canonicalEvent } from './canonical.js';
 import { parseVendorPayload } from './json.js';
 
 const SIGNATURE_HEADER = 'X-Twilio-Signature';
+/**
+ * Present when a Twilio Webhook Rule signs with a SharedKey instead of the auth token:
+ * `key=<shared key id>,algorithm=HMAC_SHA256` (twilio.com/docs/usage/webhooks/webhook-settings). Only the
+ * hash changes; the signed string is the same. The admin then pastes the SharedKey secret as the source's
+ * secret (during a rotation overlap the auth token and the SharedKey secret both verify).
+ */
+const SIGNATURE_SETTINGS_HEADER = 'X-Twilio-Webhooks-Signature-Settings';
+const HASH_OF_ALGORITHM: Readonly<Record<string, 'sha1' | 'sha256'>> = {
+  HMAC_SHA1: 'sha1',
+  HMAC_SHA256: 'sha256',
+};
+
+/** The hash the settings header names; no header (or no `algorithm=`) means the auth token's HMAC-SHA1. */
+function signatureHash(settingsHeader: string | undefined): 'sha1' | 'sha256' | undefined {
+  const named = (settingsHeader ?? '')
+    .split(',')
+    .map((part) => part.split('='))
+    .find(([name]) => name?.trim() === 'algorithm')?.[1]
+    ?.trim();
+  return named ? HASH_OF_ALGORITHM[named] : 'sha1';
+}
 const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>';
 
 /**
- * Twilio's request signature: base64 HMAC-SHA1, keyed with the account's auth token, of the full URL
+ * Twilio's request signature: base64 HMAC-SHA1 (or SHA-256 under a SharedKey), keyed with the account's
+ * auth token (or the SharedKey secret), of the full URL
  * Twilio called followed by every POST parameter sorted by name, name then value, no separators (a
  * repeated parameter contributes each of its values, sorted).
  *
  * @example
  * twilioSignature('12345', 'https://mycompany.com/myapp.php?foo=1&bar=2', params) // 'RSOYDt4T1cUTdK1PDd93/VVr8B8='
  */
-export function twilioSignature(authToken: string, url: string, params: FormFields): string {
+export function twilioSignature(
+  authToken: string,
+  url: string,
+  params: FormFields,
+  hash: 'sha1' | 'sha256' = 'sha1',
+): string {
   const names = [...params.keys()].sort();
   const data = names.map((name) =>
     [...(params.get(name) ?? [])]
@@ -23,7 +50,7 @@ export function twilioSignature(authToken: string, url: string, params: FormFiel
       .map((value) => name + value)
       .join(''),
   );
-  return hmac('sha1', authToken, url, data.join('')).toString('base64');
+  return hmac(hash, authToken, url, data.join('')).toString('base64');
 }
 
 /**
@@ -43,16 +70,18 @@ export const twilioAdapter: ChannelAdapter = {
   name: 'twilio',
   mediaTypes: ['application/x-www-form-urlencoded'],
   successStatus: 200,
-  secretIssuedBy: 'vendor',
   async verify(delivery, secrets) {
     const header = headerValue(delivery.headers, SIGNATURE_HEADER);
     if (!header) return rejections.missing(`the ${SIGNATURE_HEADER} header`);
+    const hash = signatureHash(headerValue(delivery.headers, SIGNATURE_SETTINGS_HEADER));
+    if (!hash)
+      return rejections.bad(`${SIGNATURE_HEADER} (${SIGNATURE_SETTINGS_HEADER} names an unknown algorithm)`);
     const params = await delivery.form();
     const offered = Buffer.from(header, 'base64');
     const urls = urlVariants(delivery.publicUrl);
     const matched = urls.some((url) =>
       anySecretMatches(secrets, offered, (token) =>
-        Buffer.from(twilioSignature(token, url, params), 'base64'),
+        Buffer.from(twilioSignature(token, url, params, hash), 'base64'),
       ),
     );
     return matched

@@ -1,7 +1,11 @@
-import type { QuestionTarget } from '@cxloop/contracts';
 import { type TypeformAnswer, type TypeformField, TypeformWebhook } from '@cxloop/contracts';
 import { anySecretMatches, type ChannelAdapter, headerValue, hmac, rejections } from '../adapter.js';
-import { mapSurveyAnswers, type SurveyAnswer, surveyResponseOutput } from '../survey-mapping.js';
+import {
+  type DefaultTarget,
+  mapSurveyAnswers,
+  type SurveyAnswer,
+  surveyResponseOutput,
+} from '../survey-mapping.js';
 import { parseJsonBody, parseVendorPayload } from './json.js';
 
 const SIGNATURE_HEADER = 'Typeform-Signature';
@@ -33,18 +37,23 @@ function answerValue(answer: TypeformAnswer): number | string | undefined {
 /**
  * Defaults by Typeform question type: `nps` → NPS; a 5-step `rating` or `opinion_scale` → CSAT (a rating
  * counts from 1, an opinion scale from 0 unless it starts at one); `long_text` → the feedback text.
- * Anything else needs an explicit mapping and is kept in metadata meanwhile.
+ * Anything else needs an explicit mapping and is kept in metadata meanwhile. A scale whose number of steps
+ * the payload does not give (a rating may have 3 to 10) is not guessed: an 8 of 10 stars read as CSAT 1–5
+ * would be wrong, so the admin is asked to map it.
  */
-export function typeformDefaultTarget(field: TypeformField | undefined): QuestionTarget | undefined {
+export function typeformDefaultTarget(field: TypeformField | undefined): DefaultTarget {
   if (!field) return undefined;
   const steps = field.properties?.steps;
+  const askForScale = (kind: string): DefaultTarget => ({
+    needsMapping: `question ${field.ref ?? field.id} is a${/^[aeiou]/.test(kind) ? 'n' : ''} ${kind} of ${steps ?? 'unknown'} steps; map it as nps, csat or ces with its scale`,
+  });
   switch (field.type) {
     case 'nps':
       return { as: 'nps' };
     case 'rating':
-      return (steps ?? 5) === 5 ? { as: 'csat' } : undefined;
+      return steps === 5 ? { as: 'csat' } : askForScale('rating');
     case 'opinion_scale': {
-      if (steps !== 5) return undefined;
+      if (steps !== 5) return askForScale('opinion scale');
       const from = field.properties?.start_at_one ? 1 : 0;
       return { as: 'csat', scale: { min: from, max: from + 4 } };
     }
@@ -59,7 +68,6 @@ export const typeformAdapter: ChannelAdapter = {
   name: 'typeform',
   mediaTypes: ['application/json'],
   successStatus: 202,
-  secretIssuedBy: 'cxloop',
   async verify(delivery, secrets) {
     const header = headerValue(delivery.headers, SIGNATURE_HEADER);
     if (!header) return rejections.missing(`the ${SIGNATURE_HEADER} header`);

@@ -54,7 +54,6 @@ export const zendeskAdapter: ChannelAdapter = {
   name: 'zendesk',
   mediaTypes: ['application/json'],
   successStatus: 202,
-  secretIssuedBy: 'vendor',
   async verify(delivery, secrets) {
     const signature = headerValue(delivery.headers, SIGNATURE_HEADER);
     const timestamp = headerValue(delivery.headers, TIMESTAMP_HEADER);

@@ -1,0 +1,153 @@
+/// <reference lib="dom" />
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+import twilio from 'twilio';
+import { build } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumInstalled, launchChromium, signIn } from '../support/browser.js';
+import { createTenant, startTestApi, type TestApi, type TestTenant } from '../support/fixtures.js';
+import { twilioInboundSms } from '../support/vendor-payloads.js';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const screenshots = join(root, 'test-results/screenshots');
+
+/** What the admin types into the Connect form for each vendor, by the form's own labels. */
+const CONNECTIONS: readonly { vendor: string; adapter: string; fill: Record<string, string> }[] = [
+  { vendor: 'Twilio SMS', adapter: 'twilio', fill: { 'Auth Token': 'twilio-auth-token-0123456789' } },
+  {
+    vendor: 'Mailgun inbound email',
+    adapter: 'mailgun',
+    fill: { 'HTTP webhook signing key': 'key-mailgun-0123456789abcdef' },
+  },
+  { vendor: 'Zendesk', adapter: 'zendesk', fill: { 'Webhook signing secret': 'zendesk-secret-0123456789' } },
+  { vendor: 'Intercom', adapter: 'intercom', fill: { 'App client secret': 'intercom-secret-0123456789' } },
+  {
+    vendor: 'SurveyMonkey',
+    adapter: 'surveymonkey',
+    fill: {
+      'App client secret': 'surveymonkey-secret-0123',
+      'App client ID': 'sm-client-id-42',
+      'Access token': 'surveymonkey-access-token-0123',
+    },
+  },
+  { vendor: 'Typeform', adapter: 'typeform', fill: {} },
+  { vendor: 'Our JSON webhook (any system)', adapter: 'generic', fill: {} },
+];
+
+describe.skipIf(!chromiumInstalled)('connecting channels from the dashboard', { timeout: 90_000 }, () => {
+  let api: TestApi;
+  let tenant: TestTenant;
+  let baseUrl: string;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    await build({ root: join(root, 'services/dashboard'), logLevel: 'warn' });
+    api = await startTestApi();
+    tenant = await createTenant(api.db, api.secretBox, 'Channels Co');
+    baseUrl = await api.app.listen({ port: 0, host: '127.0.0.1' });
+    mkdirSync(screenshots, { recursive: true });
+    browser = await launchChromium();
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await api?.close();
+  });
+
+  async function connect(page: Page, connection: (typeof CONNECTIONS)[number]) {
+    await page.goto(`${baseUrl}/#/channels`);
+    await page.getByLabel('Vendor').selectOption({ label: connection.vendor });
+    await page.getByLabel('Name').fill(`${connection.vendor} channel`);
+    for (const [label, value] of Object.entries(connection.fill)) {
+      await page.getByLabel(label, { exact: true }).fill(value);
+    }
+    await page.getByRole('button', { name: 'Connect' }).click();
+    await page.getByText(`${connection.vendor} channel is ready`).waitFor();
+  }
+
+  it('connects every vendor with the fields its adapter declares', async () => {
+    const page = await signIn(browser, baseUrl, tenant.apiKeys.admin);
+    for (const connection of CONNECTIONS) await connect(page, connection);
+    await page.screenshot({ path: join(screenshots, 'channels-connected-all.png'), fullPage: true });
+    const listed = await api.app.inject({
+      method: 'GET',
+      url: '/v1/sources',
+      headers: { authorization: `Bearer ${tenant.apiKeys.admin}` },
+    });
+    const connected = listed
+      .json()
+      .sources.filter((source: { name: string }) => source.name.endsWith(' channel'));
+    const adapters = connected.map((source: { adapter: string }) => source.adapter);
+    expect(adapters.sort()).toEqual(CONNECTIONS.map((connection) => connection.adapter).sort());
+    const surveyMonkey = connected.find((source: { adapter: string }) => source.adapter === 'surveymonkey');
+    expect(surveyMonkey.adapterConfig).toEqual({ clientId: 'sm-client-id-42', region: 'us' });
+    await page.context().close();
+  });
+
+  it('verifies Twilio with the key pasted into the form, and with the key a rotation pasted', async () => {
+    const page = await signIn(browser, baseUrl, tenant.apiKeys.admin);
+    const token = 'twilio-first-token-0123456789';
+    await connect(page, { vendor: 'Twilio SMS', adapter: 'twilio', fill: { 'Auth Token': token } });
+    const webhookUrl = (await page.getByTestId('webhook-url').textContent()) ?? '';
+    const deliver = async (key: string, sid: string) => {
+      const params = twilioInboundSms({ MessageSid: sid, SmsSid: sid });
+      return fetch(new URL(new URL(webhookUrl).pathname, baseUrl), {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          'x-twilio-signature': twilio.getExpectedTwilioSignature(key, webhookUrl, params),
+        },
+        body: new URLSearchParams(params).toString(),
+      });
+    };
+    expect((await deliver(token, `SM${'1'.repeat(32)}`)).status).toBe(200);
+
+    await page.getByRole('link', { name: /delivery log/ }).click();
+    await page.getByRole('button', { name: 'Rotate secret' }).click();
+    const rotated = 'twilio-second-token-0123456789';
+    await page.getByLabel('New Auth Token').fill(rotated);
+    await page.getByRole('button', { name: 'Rotate', exact: true }).click();
+    await page.getByText('The new key verifies now').waitFor();
+    expect((await deliver(rotated, `SM${'2'.repeat(32)}`)).status).toBe(200);
+    expect((await deliver('not-a-key-of-this-source', `SM${'3'.repeat(32)}`)).status).toBe(401);
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await expect.poll(() => page.getByTestId('delivery-log').locator('tbody tr').count()).toBe(3);
+    await page.screenshot({ path: join(screenshots, 'channel-rotated.png'), fullPage: true });
+    await page.context().close();
+  });
+
+  it('sets where replies to a channel’s customers go, showing their signing secret once', async () => {
+    const page = await signIn(browser, baseUrl, tenant.apiKeys.admin);
+    await connect(page, {
+      vendor: 'Intercom',
+      adapter: 'intercom',
+      fill: { 'App client secret': 'i'.repeat(16) },
+    });
+    await page.getByRole('link', { name: /delivery log/ }).click();
+    await page.getByText('No reply target').waitFor();
+    await page.getByLabel('Reply URL').fill('https://replies.example.com/cxloop');
+    await page.getByRole('button', { name: 'Save reply target' }).click();
+    const secret = (await page.getByTestId('reply-signing-secret').textContent()) ?? '';
+    expect(secret).toMatch(/^whsec_/);
+    await page.getByText("Responders' replies are sent to https://replies.example.com/cxloop").waitFor();
+    await page.screenshot({ path: join(screenshots, 'channel-reply-target.png'), fullPage: true });
+    await page.context().close();
+  });
+
+  it('refuses a vendor source without the vendor’s key, saying which field', async () => {
+    const page = await signIn(browser, baseUrl, tenant.apiKeys.admin);
+    await page.goto(`${baseUrl}/#/channels`);
+    await page.getByLabel('Vendor').selectOption({ label: 'Zendesk' });
+    await page.getByLabel('Name').fill('No key');
+    // The browser's own required check stops the form before the API is asked.
+    await page.getByRole('button', { name: 'Connect' }).click();
+    expect(
+      await page
+        .getByLabel('Webhook signing secret')
+        .evaluate((input) => (input as HTMLInputElement).validity.valid),
+    ).toBe(false);
+    await page.context().close();
+  });
+});
