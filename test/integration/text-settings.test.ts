@@ -34,7 +34,7 @@ afterAll(async () => {
   await api.close();
 });
 
-function settings(method: 'GET' | 'PUT', key: string, payload?: unknown) {
+function settings(method: 'GET' | 'PUT', key: string, payload?: object) {
   return api.app.inject({
     method,
     url: '/v1/text/settings',
