@@ -91,6 +91,8 @@ export interface ScoreCurrentTable {
   confidence: number;
   /** The FrameworkScore with its evidence trail. */
   score: JSONColumnType<Record<string, unknown>>;
+  /** The score as of the latest history entry, which the next entry's diff is taken against; null until then. */
+  recorded_score: JSONColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
   /** Every catalogue metric: measured with value, sample and window, or missing with the reason. */
   metrics: JSONColumnType<unknown[]>;
   insights: JSONColumnType<Record<string, unknown>>;

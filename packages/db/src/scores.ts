@@ -93,7 +93,10 @@ export interface ScoreToSave {
   metrics: unknown[];
   insights: Record<string, unknown>;
   elements: readonly ElementPoints[];
-  /** Set when the score moved: appended to the history with its explanation. */
+  /**
+   * Set when the score moved visibly: appended to the history with its explanation (the diff against the last
+   * recorded score), and `score` becomes the recorded score the next change is taken against.
+   */
   change: { diff: Record<string, unknown> | null } | null;
 }
 
@@ -121,6 +124,7 @@ export async function saveScore(
       insights: JSON.stringify(score.insights),
       computed_at: now,
       changed_at: now,
+      recorded_score: score.change ? JSON.stringify(score.score) : null,
     };
     await trx
       .insertInto('score_current')
@@ -134,7 +138,7 @@ export async function saveScore(
           metrics: row.metrics,
           insights: row.insights,
           computed_at: now,
-          ...(score.change ? { changed_at: now } : {}),
+          ...(score.change ? { changed_at: now, recorded_score: row.score } : {}),
         }),
       )
       .execute();

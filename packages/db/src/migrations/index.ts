@@ -14,6 +14,7 @@ import * as channelRollup from './20261123T1530_channel_rollup.js';
 import * as settledRollupRevision from './20261123T1700_settled_rollup_revision.js';
 import * as feedbackByMonth from './20261124T0900_feedback_by_month.js';
 import * as caseResolutionRollup from './20261207T2200_case_resolution_rollup.js';
+import * as scoreRecorded from './20261207T2201_score_recorded.js';
 
 /**
  * Every migration, keyed by a timestamped name that sorts in the order they must run. Listed statically
@@ -36,4 +37,5 @@ export const migrations: Record<string, Migration> = {
   '20261123T1700_settled_rollup_revision': settledRollupRevision,
   '20261124T0900_feedback_by_month': feedbackByMonth,
   '20261207T2200_case_resolution_rollup': caseResolutionRollup,
+  '20261207T2201_score_recorded': scoreRecorded,
 };
