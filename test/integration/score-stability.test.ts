@@ -103,6 +103,7 @@ async function scorer(orgName: string) {
     },
     history,
     events,
+    tenant,
   };
 }
 
@@ -140,5 +141,40 @@ describe('changes too small to show', () => {
     const diff = history[1]!.diff as unknown as ScoreDiff;
     expect(diff.total.before).toBeCloseTo(400, 9);
     expect(diff.total.delta).toBeCloseTo(0.06, 9);
+  });
+});
+
+describe('history and what moved', () => {
+  it('pages the history newest first and explains what moved between any two times', async () => {
+    const org = await scorer('History org');
+    for (const total of [400, 420, 430]) await org.recomputeAt(total);
+    const get = (url: string) =>
+      api.app.inject({ url, headers: { authorization: `Bearer ${org.tenant.apiKeys.manager}` } });
+    const base = `/v1/orgs/${org.tenant.orgId}/scores/enterprise`;
+
+    const first = (await get(`${base}/history?limit=2`)).json();
+    expect(first.entries.map((e: { total: number }) => Math.round(e.total))).toEqual([430, 420]);
+    expect(first.next).toEqual(expect.any(String));
+    const second = (await get(`${base}/history?limit=2&cursor=${first.next}`)).json();
+    expect(second.entries.map((e: { total: number }) => Math.round(e.total))).toEqual([400]);
+    expect(second.next).toBeNull();
+
+    // From the first score to now: both later changes folded into one explanation.
+    const since = second.entries[0].recordedAt;
+    const moved = (await get(`${base}/changes?from=${encodeURIComponent(since)}`)).json();
+    expect(moved.changes).toBe(2);
+    expect(moved.from.total).toBeCloseTo(400, 6);
+    expect(moved.to.total).toBeCloseTo(430, 6);
+    const diff = moved.diff as ScoreDiff;
+    expect(diff.total.delta).toBeCloseTo(30, 6);
+    expect(diff.elements.reduce((sum, element) => sum + element.delta, 0)).toBeCloseTo(30, 6);
+    const causes = diff.elements.flatMap((element) => element.causes);
+    expect(causes.reduce((sum, cause) => sum + cause.points, 0)).toBeCloseTo(30, 6);
+
+    const bad = await get(`${base}/history?cursor=nonsense`);
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().errors[0].path).toBe('/querystring/cursor');
+    const backwards = await get(`${base}/changes?from=2026-12-02T00:00:00Z&to=2026-12-01T00:00:00Z`);
+    expect(backwards.statusCode).toBe(400);
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { diffScores } from './diff.js';
+import { combineDiffs } from './diff-span.js';
 import type { Evidence } from './evidence.js';
 import { scoreFramework } from './score.js';
 import { observe, rate } from './testing/evidence-arbitraries.js';
@@ -79,5 +80,43 @@ describe('diffScores', () => {
     expect(same.elements).toEqual([]);
     expect(same.total.delta).toBe(0);
     expect(same.stageBefore).toBe(same.stageAfter);
+  });
+});
+
+describe('combineDiffs', () => {
+  it('folds consecutive diffs into the diff between the first and the last score', () => {
+    const a = scoreFramework(lastMonth);
+    const b = scoreFramework(thisMonth);
+    const c = scoreFramework({
+      ...thisMonth,
+      metrics: [observe('closed_loop_rate_30d', 0.5, 70), observe('active_channels_30d', 4, 400)],
+      objectives: [rate('D5.2', 'partially')],
+    });
+    const combined = combineDiffs([diffScores(a, b), diffScores(b, c)])!;
+    const direct = diffScores(a, c);
+    expect(combined.total.delta).toBeCloseTo(direct.total.delta, 9);
+    const pointsByCause = (diff: typeof direct) =>
+      Object.fromEntries(
+        diff.elements.flatMap((element) =>
+          element.causes.map((cause) => [
+            `${element.elementId}/${cause.kind === 'indicator' ? cause.indicatorId : cause.kind}`,
+            Math.round(cause.points * 1e9) / 1e9,
+          ]),
+        ),
+      );
+    expect(pointsByCause(combined)).toEqual(pointsByCause(direct));
+    const d525 = combined.elements
+      .find((element) => element.elementId === 'D5.2')!
+      .causes.find((cause) => cause.kind === 'indicator' && cause.indicatorId === 'D5.2.5');
+    expect(d525).toMatchObject({
+      evidence: [
+        {
+          source: 'closed_loop_rate_30d',
+          before: { value: 0.3, sampleSize: 40 },
+          after: { value: 0.5, sampleSize: 70 },
+        },
+      ],
+    });
+    expect(combineDiffs([])).toBeUndefined();
   });
 });
