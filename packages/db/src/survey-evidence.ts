@@ -1,4 +1,4 @@
-import type { LikertDistribution, ObjectiveRatings, SurveyResult } from '@cxloop/scoring';
+import type { LikertDistribution, StaffObjectiveView, SurveyResult } from '@cxloop/scoring';
 import { sql } from 'kysely';
 import type { Db } from './connection.js';
 import { planDisclosure, respondentCells } from './survey-disclosure.js';
@@ -12,6 +12,7 @@ import { minGroupSizeOf } from './survey-group-size.js';
 /** scoring's SurveyResult with what the score trail also shows: "don't know" answers and the wave used. */
 export interface StaffSurveyResult extends SurveyResult {
   readonly distribution: LikertDistribution;
+  readonly minRespondents: number;
   readonly dontKnow: number;
   /** dontKnow ÷ (respondents + dontKnow). */
   readonly dontKnowShare: number;
@@ -19,14 +20,15 @@ export interface StaffSurveyResult extends SurveyResult {
   readonly wave: number;
 }
 
-export interface StaffObjectiveRatings extends ObjectiveRatings {
+/** Staff's answers to an element's objective question: their view, shown beside the assessor's rating. */
+export interface StaffObjectiveAnswers extends StaffObjectiveView {
   readonly surveyId: string;
   readonly wave: number;
 }
 
 export interface StaffSurveyEvidence {
   readonly survey: StaffSurveyResult[];
-  readonly objectives: StaffObjectiveRatings[];
+  readonly staffObjectiveViews: StaffObjectiveAnswers[];
 }
 
 interface IndicatorEvidenceRow {
@@ -56,7 +58,11 @@ interface ObjectiveEvidenceRow {
  * plan shows their overall figures, or for a unit, its own surveys likewise and the organisation-wide ones
  * whose plan shows that unit's group. Each wave under its own minimum group size.
  */
-async function disclosableSurveys(db: Db, orgId: string, unitId: string | undefined): Promise<string[]> {
+async function disclosableSurveys(
+  db: Db,
+  orgId: string,
+  unitId: string | undefined,
+): Promise<Map<string, number>> {
   let query = db
     .selectFrom('surveys')
     .select(['id', 'unit_id', 'min_group_size'])
@@ -72,15 +78,15 @@ async function disclosableSurveys(db: Db, orgId: string, unitId: string | undefi
     orgId,
     surveys.map((survey) => survey.id),
   );
-  return surveys
-    .filter((survey) => {
-      const plan = planDisclosure(
-        cells.get(survey.id) ?? [],
-        Math.max(current, survey.min_group_size ?? current),
-      );
-      return unitId === undefined || survey.unit_id !== null ? plan.overall : plan.shown.unit.has(unitId);
-    })
-    .map((survey) => survey.id);
+  const disclosable = new Map<string, number>();
+  for (const survey of surveys) {
+    const minimum = Math.max(current, survey.min_group_size ?? current);
+    const plan = planDisclosure(cells.get(survey.id) ?? [], minimum);
+    if (unitId === undefined || survey.unit_id !== null ? plan.overall : plan.shown.unit.has(unitId)) {
+      disclosable.set(survey.id, minimum);
+    }
+  }
+  return disclosable;
 }
 
 /** Responses that count for a scope: those of the disclosable surveys, and for a unit only its staff's. */
@@ -98,21 +104,23 @@ function scopedResponses(orgId: string, unitId: string | undefined, surveyIds: r
 /**
  * The staff-survey evidence scoring reads for an organisation (or one of its units): per indicator the
  * answers of the latest open or closed wave that asked about it (mean, respondents, distribution, "don't
- * know" share), and per element the latest wave's objective ratings. A wave counts for the scope only when
+ * know" share, the wave's minimum group as `minRespondents`), and per element staff's answers to the
+ * objective question (their view, never the assessor's rating). A wave counts for the scope only when
  * its disclosure plan shows the scope's group, so the score trail cannot expose a small group, alone or by
  * difference with results or another scope.
  * Indicators nobody rated 1–5 (only "don't know") are left out: missing evidence, not a low score.
  *
  * @example
  * const staff = await loadSurveyEvidence(db, orgId);
- * scoreFramework({ metrics, survey: staff.survey, objectives: staff.objectives });
+ * scoreFramework({ metrics, survey: staff.survey, staffObjectiveViews: staff.staffObjectiveViews });
  */
 export async function loadSurveyEvidence(
   db: Db,
   orgId: string,
   scope: { unitId?: string } = {},
 ): Promise<StaffSurveyEvidence> {
-  const responses = scopedResponses(orgId, scope.unitId, await disclosableSurveys(db, orgId, scope.unitId));
+  const minimums = await disclosableSurveys(db, orgId, scope.unitId);
+  const responses = scopedResponses(orgId, scope.unitId, [...minimums.keys()]);
   const [indicators, objectives] = await Promise.all([
     sql<IndicatorEvidenceRow>`
       with ${responses},
@@ -166,11 +174,13 @@ export async function loadSurveyEvidence(
         distribution,
         dontKnow: row.dont_know,
         dontKnowShare: row.dont_know / (respondents + row.dont_know),
+        // An item fewer staff rated 1–5 than the wave's minimum group contributes nothing (scoring).
+        minRespondents: minimums.get(row.survey_id) ?? 0,
         surveyId: row.survey_id,
         wave: row.wave,
       };
     }),
-    objectives: objectives.rows.map((row) => ({
+    staffObjectiveViews: objectives.rows.map((row) => ({
       elementId: row.element_id,
       fully: row.fully,
       partially: row.partially,

@@ -1,12 +1,39 @@
 import { type ElementScore, INDICATOR_SHARE, OBJECTIVE_SHARE } from './element.js';
-import type { EvidenceUsed } from './indicator.js';
+import type { EvidenceListed, EvidenceUsed } from './indicator.js';
 import type { DimensionId, ElementId, IndicatorId } from './model.js';
-import type { ObjectiveLevel } from './objective.js';
+import type { ObjectiveLevel, ObjectiveScore } from './objective.js';
 import type { FrameworkScore } from './score.js';
 import type { StageId } from './stages.js';
 
 /** Changes smaller than this are floating-point noise, not movement. */
 const MOVEMENT = 1e-9;
+
+/** Points are shown to one decimal (e.g. 512.3); a change that does not show at that precision is no change. */
+export const SHOWN_POINTS_DECIMALS = 1;
+
+const shown = (points: number) => Math.round(points * 10 ** SHOWN_POINTS_DECIMALS);
+
+/**
+ * Whether `after` differs from `before` in anything a reader sees: the total, a dimension's or an element's
+ * points at the precision shown, or a stage. A recompute that changes nothing visible writes no history entry
+ * and sends no event; the next visible change is then explained against `before`, so small drifts add up
+ * instead of vanishing.
+ *
+ * @example movedVisibly(scoreAt500_00, scoreAt500_04) // false: both show 500
+ */
+export function movedVisibly(before: FrameworkScore, after: FrameworkScore): boolean {
+  if (before.stage !== after.stage || shown(before.total) !== shown(after.total)) return true;
+  const earlier = new Map<string, { points: number; stage: StageId }>();
+  for (const dimension of before.dimensions) {
+    earlier.set(dimension.id, dimension);
+    for (const element of dimension.elements) earlier.set(element.id, element);
+  }
+  const differs = (part: { id: string; points: number; stage: StageId }) => {
+    const was = earlier.get(part.id);
+    return was === undefined || was.stage !== part.stage || shown(was.points) !== shown(part.points);
+  };
+  return after.dimensions.some((dimension) => differs(dimension) || dimension.elements.some(differs));
+}
 
 export interface Movement {
   readonly before: number;
@@ -36,7 +63,7 @@ export type Cause =
       readonly kind: 'objective';
       readonly levelBefore: ObjectiveLevel | null;
       readonly levelAfter: ObjectiveLevel | null;
-      readonly sourceAfter: 'assessors' | 'indicators' | 'missing';
+      readonly sourceAfter: ObjectiveScore['source'];
       readonly points: number;
     }
   | {
@@ -153,13 +180,25 @@ function causesOf(before: ElementScore, after: ElementScore, delta: number): Cau
   return causes.sort((a, b) => Math.abs(b.points) - Math.abs(a.points));
 }
 
-function evidenceChanges(before: readonly EvidenceUsed[], after: readonly EvidenceUsed[]): EvidenceChange[] {
+/** The evidence that carried weight; a survey item held back (too few respondents) has no reading to show. */
+function readings(listed: readonly EvidenceListed[]) {
   const reading = (used: EvidenceUsed) =>
     used.source === 'metric'
       ? { key: used.metric, value: used.value, sampleSize: used.sampleSize }
       : { key: 'staff_survey', value: used.mean, sampleSize: used.respondents };
-  const previous = new Map(before.map((used) => [reading(used).key, reading(used)]));
-  const current = new Map(after.map((used) => [reading(used).key, reading(used)]));
+  return new Map(
+    listed
+      .filter((entry): entry is EvidenceUsed => entry.source !== 'survey_held_back')
+      .map((used) => [reading(used).key, reading(used)]),
+  );
+}
+
+function evidenceChanges(
+  before: readonly EvidenceListed[],
+  after: readonly EvidenceListed[],
+): EvidenceChange[] {
+  const previous = readings(before);
+  const current = readings(after);
   const changes: EvidenceChange[] = [];
   for (const key of new Set([...previous.keys(), ...current.keys()])) {
     const was = previous.get(key);

@@ -16,10 +16,11 @@ import { publishScoreChange } from '@cxloop/runtime';
 import {
   type Cause,
   diffScores,
+  type Evidence,
   type FrameworkScore,
-  type ObjectiveRatings,
+  heldStagesOf,
+  movedVisibly,
   type ScoreDiff,
-  type SurveyResult,
   scoreFramework,
 } from '@cxloop/scoring';
 import { type Job, UnrecoverableError } from 'bullmq';
@@ -28,11 +29,8 @@ import { daysBefore, detectRisingTopics, loyaltyDrivers, topicConvergence } from
 import { computeMetrics, MetricSources, metricObservations } from './metric-catalogue.js';
 import { SettledSums } from './settled-sums.js';
 
-/** Staff survey and assessor evidence of a scope. */
-export type StaffEvidence = (
-  db: Db,
-  scope: ScoreScope,
-) => Promise<{ survey?: readonly SurveyResult[]; objectives?: readonly ObjectiveRatings[] }>;
+/** Staff survey evidence of a scope, and (once assessors exist) their ratings, overrides and targets. */
+export type StaffEvidence = (db: Db, scope: ScoreScope) => Promise<Omit<Evidence, 'metrics'>>;
 
 /** The surveys area's evidence: latest eligible wave per indicator and element, small groups withheld. */
 export const staffSurveyEvidence: StaffEvidence = (db, scope) =>
@@ -187,15 +185,18 @@ export function createScoreProcessor(deps: ScoreProcessorDeps) {
       const insights = await gatherInsights(deps.db, sources);
       const metrics = await computeMetrics(sources);
       const staff = await (deps.staffEvidence ?? staffSurveyEvidence)(deps.db, scope);
-      const score = scoreFramework({ metrics: metricObservations(metrics), ...staff });
       const previousRow: CurrentScore | undefined = await findCurrentScore(deps.db, orgId, key);
       const previous = previousRow?.score as unknown as FrameworkScore | undefined;
-      const diff = previous ? diffScores(previous, score) : undefined;
-      const moved =
-        !diff ||
-        diff.elements.length > 0 ||
-        diff.stageBefore !== diff.stageAfter ||
-        Math.abs(diff.total.delta) > 1e-9;
+      // Stages keep their hysteresis across recomputes: each starts from the stages the scope held.
+      const score = scoreFramework(
+        { metrics: metricObservations(metrics), ...staff },
+        previous === undefined ? {} : { heldStages: heldStagesOf(previous) },
+      );
+      // A change is recorded (history, event) only when it shows, and explained against the last recorded
+      // score, so drifts too small to show add up until they do.
+      const recorded = (previousRow?.recorded_score ?? previous) as unknown as FrameworkScore | undefined;
+      const moved = recorded === undefined || movedVisibly(recorded, score);
+      const diff = recorded !== undefined && moved ? diffScores(recorded, score) : undefined;
       const historyId = await saveScore(
         deps.db,
         orgId,
@@ -227,7 +228,7 @@ export function createScoreProcessor(deps: ScoreProcessorDeps) {
         await publishScoreChange(
           deps.redis,
           deps.prefix,
-          changeEvent(orgId, scope, key, historyId, now, previous, score, diff),
+          changeEvent(orgId, scope, key, historyId, now, recorded, score, diff),
         );
       }
     }

@@ -13,6 +13,8 @@ import * as topicRollupWithoutChannel from './20261123T1520_topic_rollup_without
 import * as channelRollup from './20261123T1530_channel_rollup.js';
 import * as settledRollupRevision from './20261123T1700_settled_rollup_revision.js';
 import * as feedbackByMonth from './20261124T0900_feedback_by_month.js';
+import * as caseResolutionRollup from './20261207T2200_case_resolution_rollup.js';
+import * as scoreRecorded from './20261207T2201_score_recorded.js';
 import * as surveyAnonymity from './20261207T2230_survey_anonymity.js';
 import * as textSettings from './20261207T2250_text_settings.js';
 import * as vendorFetches from './20261207T2330_vendor_fetches.js';
@@ -40,4 +42,6 @@ export const migrations: Record<string, Migration> = {
   '20261207T2230_survey_anonymity': surveyAnonymity,
   '20261207T2250_text_settings': textSettings,
   '20261207T2330_vendor_fetches': vendorFetches,
+  '20261207T2200_case_resolution_rollup': caseResolutionRollup,
+  '20261207T2201_score_recorded': scoreRecorded,
 };
