@@ -21,6 +21,7 @@ const policy: Record<string, Access> = {
   'GET /healthz': 'public',
   'GET /readyz': 'public',
   'POST /v1/sources/{sourceId}/events': 'public',
+  'POST /v1/sources/{sourceId}/outcomes': 'public',
   'POST /v1/session': 'public',
   'DELETE /v1/session': 'public',
   'GET /v1/survey-invitations/{token}': 'public',

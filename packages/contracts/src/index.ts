@@ -1,5 +1,6 @@
 export * from './feedback.js';
 export * from './jobs.js';
+export * from './outcomes.js';
 export * from './roles.js';
 export * from './score-events.js';
 export * from './sources.js';

@@ -21,6 +21,7 @@ import { dashboard } from './dashboard.js';
 import { errorHandling } from './errors.js';
 import type { VendorApiUrls } from './ingest/adapter.js';
 import { DeliveryLog } from './ingest/delivery-log.js';
+import { outcomeIngestRoutes } from './ingest/outcome-route.js';
 import { ingestRoutes } from './ingest/route.js';
 import { SourceCache } from './ingest/source-cache.js';
 import type { RecordStaffResponse } from './ingest/staff-responses.js';
@@ -150,6 +151,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     rateLimits,
     recordStaffResponse:
       deps.recordStaffResponse ?? staffResponseRecorder({ scoreQueue: deps.scoreQueue, log: deps.logger }),
+    now: deps.now ?? (() => new Date()),
+  });
+  await app.register(outcomeIngestRoutes, {
+    ...deps,
+    sourceCache,
+    rateLimits,
     now: deps.now ?? (() => new Date()),
   });
   return app;

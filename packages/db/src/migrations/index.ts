@@ -13,6 +13,7 @@ import * as topicRollupWithoutChannel from './20261123T1520_topic_rollup_without
 import * as channelRollup from './20261123T1530_channel_rollup.js';
 import * as settledRollupRevision from './20261123T1700_settled_rollup_revision.js';
 import * as feedbackByMonth from './20261124T0900_feedback_by_month.js';
+import * as outcomes from './20261207T2300_outcomes.js';
 
 /**
  * Every migration, keyed by a timestamped name that sorts in the order they must run. Listed statically
@@ -34,4 +35,5 @@ export const migrations: Record<string, Migration> = {
   '20261123T1530_channel_rollup': channelRollup,
   '20261123T1700_settled_rollup_revision': settledRollupRevision,
   '20261124T0900_feedback_by_month': feedbackByMonth,
+  '20261207T2300_outcomes': outcomes,
 };
