@@ -130,3 +130,21 @@ export function conditionalExpectedPurchases(
     (1 - ((alpha + age) / (alpha + age + t)) ** (r + x) * hypergeometric2F1(r + x, b + x, a + b + x - 1, z));
   return future * probabilityAlive(parameters, history);
 }
+
+/**
+ * P(X(t) = x): probability that a randomly chosen customer makes exactly x repeat purchases in their first
+ * t time units (the paper's equation 8). Summed over customers it gives the expected histogram of repeat
+ * purchases, the paper's first check of a fit against the data it was fitted on.
+ */
+export function probabilityOfPurchases(parameters: BgNbdParameters, t: number, x: number): number {
+  const { r, alpha, a, b } = parameters;
+  const shareStayed = alpha / (alpha + t);
+  const shareBought = t / (alpha + t);
+  const logPoisson = (j: number) =>
+    logGamma(r + j) - logGamma(r) - logGamma(j + 1) + r * Math.log(shareStayed) + j * Math.log(shareBought);
+  const alive = Math.exp(logBeta(a, b + x) - logBeta(a, b) + logPoisson(x));
+  if (x === 0) return alive;
+  let partial = 0;
+  for (let j = 0; j < x; j++) partial += Math.exp(logPoisson(j));
+  return alive + Math.exp(logBeta(a + 1, b + x - 1) - logBeta(a, b)) * (1 - partial);
+}

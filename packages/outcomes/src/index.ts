@@ -8,6 +8,7 @@ export {
   expectedPurchases,
   fitBgNbd,
   probabilityAlive,
+  probabilityOfPurchases,
 } from './bg-nbd.js';
 export type {
   GammaGammaFit,
@@ -25,6 +26,8 @@ export type { Interval } from './intervals.js';
 export { meanInterval, proportionInterval } from './intervals.js';
 export type { LifetimeValueOptions } from './lifetime-value.js';
 export { predictedLifetimeValue } from './lifetime-value.js';
+export type { CustomerRecord, FeedbackRecord, LoyaltyAnalysis } from './loyalty-analysis.js';
+export { analyseLoyalty } from './loyalty-analysis.js';
 export type { CustomerOutcome, LoyaltyDriver, LoyaltyDriverOptions } from './loyalty-drivers.js';
 export { benjaminiHochberg, loyaltyDrivers } from './loyalty-drivers.js';
 export type { MaximumLikelihoodFit, ParameterEstimate } from './maximum-likelihood.js';
@@ -33,3 +36,5 @@ export type { CohortRetention, ContractSpell, RetentionSummary, SurvivalPoint } 
 export { cohortRetention, contractRetentionCurve, repeatPurchaseRate } from './retention.js';
 export type { SimulatedCustomer, SimulationPlan } from './simulation.js';
 export { Sfc32, simulateCustomers } from './simulation.js';
+export type { Buyer, FitCheckRow, ValueModel, ValueModelOutcome } from './value-model.js';
+export { fitCheckTolerance, fitValueModel, MINIMUM_BUYERS, MINIMUM_REPEAT_BUYERS } from './value-model.js';
