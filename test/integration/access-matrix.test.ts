@@ -37,6 +37,7 @@ const policy: Record<string, Access> = {
   'POST /v1/orgs/{org}/insights/rising-issues/{id}/acknowledge': READERS,
   'GET /v1/orgs/{org}/scores/stream': READERS,
   'GET /v1/orgs/{org}/experience': READERS,
+  'GET /v1/orgs/{org}/loyalty': READERS,
   'POST /v1/sources': ADMIN,
   'GET /v1/sources': ADMIN,
   'GET /v1/sources/{sourceId}': ADMIN,

@@ -373,3 +373,63 @@ export async function findOutcomeAnalysis(
     .executeTakeFirst();
   return row ? { computedAt: row.computed_at, result: row.result } : undefined;
 }
+
+/**
+ * Organisations whose customer summaries changed since their last loyalty analysis (or that have none):
+ * the ones the analysis job refits, oldest analysis first.
+ */
+export async function listOrganisationsWithNewOutcomes(db: Db, limit: number): Promise<string[]> {
+  const rows = await db
+    .selectFrom('customer_summaries as s')
+    .leftJoin('outcome_analyses as a', 'a.org_id', 's.org_id')
+    .select('s.org_id')
+    .groupBy(['s.org_id', 'a.computed_at'])
+    .having((eb) =>
+      eb.or([eb('a.computed_at', 'is', null), eb(eb.fn.max('s.updated_at'), '>', eb.ref('a.computed_at'))]),
+    )
+    .orderBy('a.computed_at', (order) => order.asc().nullsFirst())
+    .limit(limit)
+    .execute();
+  return rows.map((row) => row.org_id);
+}
+
+/** What an identified customer said: the answer time, NPS and topics of their analysed feedback. */
+export interface CustomerAnswer {
+  customerRef: string;
+  answeredAt: Date;
+  nps: number | null;
+  topics: string[];
+}
+
+/**
+ * Analysed feedback of identified customers since `since` (the loyalty analysis joins each customer's first
+ * answer to their summary). Bounded by the period, not by all history.
+ */
+export async function listCustomerAnswers(db: Db, orgId: string, since: Date): Promise<CustomerAnswer[]> {
+  const rows = await db
+    .selectFrom('feedback as f')
+    .innerJoin('feedback_analysis as a', (join) =>
+      join.onRef('a.feedback_id', '=', 'f.id').onRef('a.feedback_received_at', '=', 'f.received_at'),
+    )
+    .select([
+      'f.customer_ref',
+      'f.occurred_at',
+      'f.nps',
+      sql<unknown>`coalesce(a.details->'topics', '[]'::jsonb)`.as('topics'),
+    ])
+    .where('f.org_id', '=', orgId)
+    .where('a.org_id', '=', orgId)
+    .where('f.customer_ref', 'is not', null)
+    .where('f.received_at', '>=', since)
+    .execute();
+  return rows.map((row) => ({
+    customerRef: row.customer_ref!,
+    answeredAt: row.occurred_at,
+    nps: row.nps,
+    topics: Array.isArray(row.topics)
+      ? row.topics.flatMap((topic) =>
+          typeof topic === 'object' && topic !== null && 'id' in topic ? [String(topic.id)] : [],
+        )
+      : [],
+  }));
+}

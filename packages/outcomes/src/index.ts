@@ -26,6 +26,7 @@ export type { Interval } from './intervals.js';
 export { meanInterval, proportionInterval } from './intervals.js';
 export type { LifetimeValueOptions } from './lifetime-value.js';
 export { predictedLifetimeValue } from './lifetime-value.js';
+export { limitsOf } from './limits.js';
 export type { CustomerRecord, FeedbackRecord, LoyaltyAnalysis } from './loyalty-analysis.js';
 export { analyseLoyalty } from './loyalty-analysis.js';
 export type { CustomerOutcome, LoyaltyDriver, LoyaltyDriverOptions } from './loyalty-drivers.js';

@@ -32,6 +32,7 @@ import { caseRoutes } from './routes/cases.js';
 import { experienceTrendRoutes } from './routes/experience-trends.js';
 import { feedbackRoutes } from './routes/feedback.js';
 import { healthRoutes } from './routes/health.js';
+import { loyaltyRoutes } from './routes/loyalty.js';
 import { scoreRoutes } from './routes/scores.js';
 import { scoreStreamRoutes } from './routes/scores-stream.js';
 import { sessionRoutes } from './routes/session.js';
@@ -134,6 +135,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(scoreRoutes, deps);
   await app.register(scoreStreamRoutes, deps);
   await app.register(experienceTrendRoutes, deps);
+  await app.register(loyaltyRoutes, deps);
   await app.register(sourceRoutes, { ...deps, sourceCache, deliveryLog });
   await app.register(sourceImportRoutes, deps);
   await app.register(sourceTestDeliveryRoutes, deps);
