@@ -145,6 +145,10 @@ export interface RollupCaseDailyTable {
   answered_in_time: number;
   closed_with_reply: number;
   owned: number;
+  /** Resolved at least once: now resolved, or reopened (migration 20261207T2200_case_resolution_rollup). */
+  resolved: number;
+  /** Reopened at least once. */
+  reopened: number;
 }
 
 /** Answered cases by opening day and hours-to-first-response bucket (CASE_RESPONSE_BUCKETS). */

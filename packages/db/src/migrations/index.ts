@@ -13,6 +13,7 @@ import * as topicRollupWithoutChannel from './20261123T1520_topic_rollup_without
 import * as channelRollup from './20261123T1530_channel_rollup.js';
 import * as settledRollupRevision from './20261123T1700_settled_rollup_revision.js';
 import * as feedbackByMonth from './20261124T0900_feedback_by_month.js';
+import * as caseResolutionRollup from './20261207T2200_case_resolution_rollup.js';
 import * as outcomes from './20261207T2300_outcomes.js';
 
 /**
@@ -35,5 +36,6 @@ export const migrations: Record<string, Migration> = {
   '20261123T1530_channel_rollup': channelRollup,
   '20261123T1700_settled_rollup_revision': settledRollupRevision,
   '20261124T0900_feedback_by_month': feedbackByMonth,
+  '20261207T2200_case_resolution_rollup': caseResolutionRollup,
   '20261207T2300_outcomes': outcomes,
 };

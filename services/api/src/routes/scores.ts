@@ -303,7 +303,8 @@ export async function scoreRoutes(
     {
       preHandler: readers,
       schema: {
-        summary: 'Acknowledge a rising issue: a manager has seen it and acts on it (evidence for D6.1)',
+        summary:
+          'Acknowledge a rising issue: a manager has seen it. Earns nothing in the score: acting on it means a case on the topic closed with a reply',
         tags: ['scores'],
         security,
         params: OrgParams.extend({ id: z.string() }),
@@ -320,8 +321,8 @@ export async function scoreRoutes(
         ? await acknowledgeRisingIssue(deps.db, orgId, id, now())
         : undefined;
       if (!issue?.acknowledged_at) throw problems.notFound('Rising issue');
-      // Acting on an issue is evidence (rising issues acted on); the sweep of stale scores is the fallback
-      // when Redis is away, so a failed request is logged, not returned to the manager.
+      // The recompute refreshes the insights the dashboard shows (the issue now acknowledged); the sweep of
+      // stale scores is the fallback when Redis is away, so a failed request is logged, not returned.
       await requestScoreRecompute(deps.scoreQueue, orgId).catch((error: unknown) =>
         request.log.warn({ err: error }, 'could not request a score recompute'),
       );
