@@ -2,7 +2,13 @@
  * Loyalty & value end to end below the HTTP front door: outcome events → customer summaries → the
  * analysis job → GET /v1/orgs/:org/loyalty, with the organisation's own data only.
  */
-import { analyseOrganisationOutcomes } from '@cxloop/aggregation-worker';
+import { randomUUID } from 'node:crypto';
+import {
+  analyseOrganisationOutcomes,
+  MetricSources,
+  outcomeMetricComputations,
+  SettledSums,
+} from '@cxloop/aggregation-worker';
 import { listOrganisationsWithNewOutcomes, type OutcomeToStore, recordOutcomes } from '@cxloop/db';
 import { simulateCustomers } from '@cxloop/outcomes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -94,6 +100,32 @@ describe('loyalty & value analysis', () => {
     expect(Object.keys(view.model.bgNbd).sort()).toEqual(['a', 'alpha', 'b', 'r']);
     expect(view.model.clv.channels.map((c: { channel: string }) => c.channel)).toEqual(['app', 'web']);
     expect(view.limits.length).toBeGreaterThan(0);
+  });
+
+  it('feeds the Discover and Devise outcome metrics, for the whole organisation only', async () => {
+    const sources = (unitId: string | null) =>
+      new MetricSources(api.db, { orgId: tenant.orgId, unitId }, new Date(), {
+        sums: new SettledSums(),
+        revision: '0',
+      });
+    const enterprise = sources(null);
+    expect(await outcomeMetricComputations.clv_model_validated_365d(enterprise)).toMatchObject({
+      sampleSize: 600,
+    });
+    expect(await outcomeMetricComputations.segments_with_spend_365d(enterprise)).toEqual({
+      value: 2,
+      sampleSize: 600,
+    });
+    expect(await outcomeMetricComputations.high_value_channels_known_365d(enterprise)).toMatchObject({
+      value: 2,
+    });
+    // No feedback of these customers: nothing to link, said so rather than scored 0.
+    expect(await outcomeMetricComputations.significant_loyalty_drivers_365d(enterprise)).toHaveProperty(
+      'missing',
+    );
+    expect(
+      await outcomeMetricComputations.retention_measured_customers_365d(sources(randomUUID())),
+    ).toHaveProperty('missing');
   });
 
   it('is not shown to another organisation or to responders', async () => {
