@@ -38,6 +38,7 @@ const policy: Record<string, Access> = {
   'GET /v1/orgs/{org}/scores/stream': READERS,
   'GET /v1/orgs/{org}/experience': READERS,
   'GET /v1/orgs/{org}/loyalty': READERS,
+  'POST /v1/sources/{sourceId}/outcome-imports': ADMIN,
   'POST /v1/sources': ADMIN,
   'GET /v1/sources': ADMIN,
   'GET /v1/sources/{sourceId}': ADMIN,

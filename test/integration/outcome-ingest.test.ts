@@ -160,3 +160,44 @@ describe('POST /v1/sources/:sourceId/outcomes', () => {
     expect(await countOutcomes()).toBe(before);
   });
 });
+
+describe('POST /v1/sources/:sourceId/outcome-imports', () => {
+  const importCsv = (csv: string, key = tenant.apiKeys.admin) =>
+    api.app.inject({
+      method: 'POST',
+      url: `/v1/sources/${tenant.sourceId}/outcome-imports`,
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'text/csv' },
+      payload: csv,
+    });
+  const csv = [
+    'externalId,kind,customerRef,occurredAt,amount,currency,channel,segment',
+    'imp-1,purchase,cust-imp,2026-01-05T09:00:00Z,20.50,EUR,store,trade',
+    'imp-2,purchase,cust-imp,2026-02-05T09:00:00Z,30,EUR,web,',
+    'imp-3,purchase,cust-imp,2026-02-06T09:00:00Z,abc,EUR,web,',
+    'imp-4,refund,cust-imp,2026-02-07T09:00:00Z,5,USD,web,',
+    'imp-5,cancellation,cust-imp,2026-03-01T00:00:00Z,,,,',
+  ].join('\n');
+
+  it('stores good rows with their summaries and reports bad ones by line', async () => {
+    const response = await importCsv(csv);
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toMatchObject({ rows: 5, created: 3, duplicates: 0, rejected: 2 });
+    expect(response.json().errors).toEqual([
+      expect.objectContaining({ line: 4, path: '/amount' }),
+      expect.objectContaining({ line: 5, path: '/currency' }),
+    ]);
+    expect(await summaryOf('cust-imp')).toMatchObject({
+      segment: 'trade',
+      purchase_count: 2,
+      purchase_spend: 50.5,
+      first_purchase_amount: 20.5,
+      cancelled_at: new Date('2026-03-01T00:00:00Z'),
+    });
+  });
+
+  it('a rerun of the same file adds nothing', async () => {
+    const response = await importCsv(csv);
+    expect(response.json()).toMatchObject({ created: 0, duplicates: 3, rejected: 2 });
+    expect(await summaryOf('cust-imp')).toMatchObject({ purchase_count: 2, purchase_spend: 50.5 });
+  });
+});

@@ -33,6 +33,7 @@ import { experienceTrendRoutes } from './routes/experience-trends.js';
 import { feedbackRoutes } from './routes/feedback.js';
 import { healthRoutes } from './routes/health.js';
 import { loyaltyRoutes } from './routes/loyalty.js';
+import { outcomeImportRoutes } from './routes/outcome-imports.js';
 import { scoreRoutes } from './routes/scores.js';
 import { scoreStreamRoutes } from './routes/scores-stream.js';
 import { sessionRoutes } from './routes/session.js';
@@ -138,6 +139,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(loyaltyRoutes, deps);
   await app.register(sourceRoutes, { ...deps, sourceCache, deliveryLog });
   await app.register(sourceImportRoutes, deps);
+  await app.register(outcomeImportRoutes, deps);
   await app.register(sourceTestDeliveryRoutes, deps);
   await app.register(sessionRoutes, deps);
   await app.register(dashboard, deps);

@@ -44,7 +44,7 @@ export interface ImportOptions {
   receivedAt?: Date;
 }
 
-type RawRow = { line: number; value: unknown } | { line: number; error: string };
+export type RawRow = { line: number; value: unknown } | { line: number; error: string };
 
 const RATING_COLUMNS = ['nps', 'csat', 'ces'] as const;
 const EVENT_COLUMNS = new Set([
@@ -92,7 +92,7 @@ async function* linesOf(input: Readable): AsyncGenerator<string> {
   if (pending) yield pending;
 }
 
-async function* ndjsonRows(input: Readable): AsyncGenerator<RawRow> {
+export async function* ndjsonRows(input: Readable): AsyncGenerator<RawRow> {
   let line = 0;
   for await (const text of linesOf(input)) {
     line += 1;
@@ -105,7 +105,10 @@ async function* ndjsonRows(input: Readable): AsyncGenerator<RawRow> {
   }
 }
 
-async function* csvRows(input: Readable): AsyncGenerator<RawRow> {
+export async function* csvRows(
+  input: Readable,
+  recordToValue: (record: Record<string, string>) => unknown = csvRecordToEvent,
+): AsyncGenerator<RawRow> {
   // Malformed records (wrong column count, broken quoting) are reported by line and skipped, not fatal.
   const skipped: RawRow[] = [];
   const parser = input.pipe(
@@ -124,7 +127,7 @@ async function* csvRows(input: Readable): AsyncGenerator<RawRow> {
   );
   for await (const entry of parser as AsyncIterable<{ line: number; record: Record<string, string> }>) {
     yield* skipped.splice(0);
-    yield { line: entry.line, value: csvRecordToEvent(entry.record) };
+    yield { line: entry.line, value: recordToValue(entry.record) };
   }
   yield* skipped.splice(0);
 }

@@ -14,7 +14,7 @@ const formatOfMediaType: Record<string, ImportFormat> = {
   'text/csv': 'csv',
 };
 
-const ImportReport = z.object({
+export const ImportReport = z.object({
   rows: z.number().int(),
   created: z.number().int(),
   duplicates: z.number().int(),
