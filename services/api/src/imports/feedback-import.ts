@@ -31,6 +31,26 @@ export interface ImportReport {
   errorsTruncated: boolean;
 }
 
+/** An empty report and how a refused row is added to it (at most `maxErrors` errors are kept). */
+export function importReport(maxErrors: number) {
+  const report: ImportReport = {
+    rows: 0,
+    created: 0,
+    duplicates: 0,
+    rejected: 0,
+    errors: [],
+    errorsTruncated: false,
+  };
+  const reject = (line: number, problems: readonly { path: string; message: string }[]) => {
+    report.rejected += 1;
+    for (const problem of problems) {
+      if (report.errors.length < maxErrors) report.errors.push({ line, ...problem });
+      else report.errorsTruncated = true;
+    }
+  };
+  return { report, reject };
+}
+
 export interface ImportDeps {
   db: Db;
   analyzeQueue: AnalyzeQueue;
@@ -165,21 +185,7 @@ export async function importFeedback(
   const batchSize = options.batchSize ?? 500;
   const maxErrors = options.maxErrors ?? 1_000;
   const receivedAt = options.receivedAt ?? new Date();
-  const report: ImportReport = {
-    rows: 0,
-    created: 0,
-    duplicates: 0,
-    rejected: 0,
-    errors: [],
-    errorsTruncated: false,
-  };
-  const reject = (line: number, problems: readonly { path: string; message: string }[]) => {
-    report.rejected += 1;
-    for (const problem of problems) {
-      if (report.errors.length < maxErrors) report.errors.push({ line, ...problem });
-      else report.errorsTruncated = true;
-    }
-  };
+  const { report, reject } = importReport(maxErrors);
 
   let batch: ValidRow[] = [];
   const flush = async () => {

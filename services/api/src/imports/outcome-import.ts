@@ -3,7 +3,13 @@ import { OutcomeEvent } from '@cxloop/contracts';
 import { CurrencyMismatchError, type Db, recordOutcomes, type Source } from '@cxloop/db';
 import { outcomeToStore } from '../ingest/outcome-events.js';
 import { fieldProblems } from '../problems.js';
-import { csvRows, type ImportFormat, type ImportReport, ndjsonRows } from './feedback-import.js';
+import {
+  csvRows,
+  type ImportFormat,
+  type ImportReport,
+  importReport,
+  ndjsonRows,
+} from './feedback-import.js';
 
 /** A CSV record as an outcome: named columns, empty cells absent, `amount` a number. */
 export function csvRecordToOutcome(record: Record<string, string>): Record<string, unknown> {
@@ -37,22 +43,7 @@ export async function importOutcomes(
   options: { batchSize?: number; maxErrors?: number } = {},
 ): Promise<ImportReport> {
   const batchSize = options.batchSize ?? 500;
-  const maxErrors = options.maxErrors ?? 1_000;
-  const report: ImportReport = {
-    rows: 0,
-    created: 0,
-    duplicates: 0,
-    rejected: 0,
-    errors: [],
-    errorsTruncated: false,
-  };
-  const reject = (line: number, problems: readonly { path: string; message: string }[]) => {
-    report.rejected += 1;
-    for (const problem of problems) {
-      if (report.errors.length < maxErrors) report.errors.push({ line, ...problem });
-      else report.errorsTruncated = true;
-    }
-  };
+  const { report, reject } = importReport(options.maxErrors ?? 1_000);
 
   const store = async (rows: ValidRow[]): Promise<void> => {
     if (rows.length === 0) return;

@@ -1,19 +1,12 @@
 import type { Readable } from 'node:stream';
-import { type Db, findSource } from '@cxloop/db';
+import type { Db } from '@cxloop/db';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { principalOf, requireRole } from '../auth/plugin.js';
-import type { ImportFormat } from '../imports/feedback-import.js';
+import { requireRole } from '../auth/plugin.js';
 import { importOutcomes } from '../imports/outcome-import.js';
-import { Problem, problems } from '../problems.js';
 import { problemResponses, security } from './schemas.js';
-import { ImportReport } from './source-imports.js';
-
-const formatOfMediaType: Record<string, ImportFormat> = {
-  'application/x-ndjson': 'ndjson',
-  'text/csv': 'csv',
-};
+import { formatOfMediaType, ImportReport, importTargetOf } from './source-imports.js';
 
 /** `POST /v1/sources/:sourceId/outcome-imports`: historical outcome events, streamed, into a source. */
 export async function outcomeImportRoutes(app: FastifyInstance, deps: { db: Db }) {
@@ -38,15 +31,7 @@ export async function outcomeImportRoutes(app: FastifyInstance, deps: { db: Db }
       },
     },
     async (request) => {
-      const { orgId } = principalOf(request);
-      const { sourceId } = request.params;
-      const source = z.uuid().safeParse(sourceId).success
-        ? await findSource(deps.db, orgId, sourceId)
-        : undefined;
-      if (!source) throw problems.notFound('Source');
-      const mediaType = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-      const format = formatOfMediaType[mediaType];
-      if (!format) throw new Problem(415, 'unsupported_media_type', 'Send application/x-ndjson or text/csv');
+      const { source, format } = await importTargetOf(deps.db, request, request.params.sourceId);
       return importOutcomes(deps.db, source, request.body as Readable, format);
     },
   );
