@@ -1,6 +1,7 @@
 export * from './adapter-settings.js';
 export * from './feedback.js';
 export * from './jobs.js';
+export * from './outcomes.js';
 export * from './roles.js';
 export * from './score-events.js';
 export * from './sources.js';

@@ -12,6 +12,8 @@ export * from './members.js';
 export * from './migrate.js';
 export * from './organisations.js';
 export * from './outbound-messages.js';
+export * from './outcomes.js';
+export type * from './outcomes.tables.js';
 export * from './rollup-windows.js';
 export * from './rollups.js';
 export type * from './rollups.tables.js';

@@ -1,4 +1,5 @@
 import type { ColumnType, Generated, Insertable, JSONColumnType, Selectable } from 'kysely';
+import type { OutcomeTables } from './outcomes.tables.js';
 import type { AggregationTables } from './rollups.tables.js';
 import type { SessionTables } from './sessions.tables.js';
 import type { SourceDeliveryTables } from './source-deliveries.tables.js';
@@ -148,7 +149,8 @@ export interface Database
     AggregationTables,
     SessionTables,
     TextSettingsTables,
-    VendorFetchTables {}
+    VendorFetchTables,
+    OutcomeTables {}
 
 export type Organisation = Selectable<OrganisationTable>;
 export type Source = Selectable<SourceTable>;

@@ -10,6 +10,8 @@
  * customer marks for our speed, or points at onboarding that vanish later with nothing changed.
  */
 
+import { outcomeMetrics } from './outcome-metrics.js';
+
 /** The kind of number a metric is; it decides which values are valid. */
 export type MetricUnit = 'share' | 'count' | 'hours' | 'minutes';
 
@@ -259,6 +261,7 @@ const catalogue = {
     sampleOf: 'feedback received in the window',
     halfConfidenceAt: 30,
   },
+  ...outcomeMetrics,
 } as const satisfies Record<string, Omit<MetricDefinition, 'id'>>;
 
 /** A metric id from the catalogue, e.g. `closed_loop_rate_30d`. */

@@ -21,6 +21,7 @@ import { dashboard } from './dashboard.js';
 import { errorHandling } from './errors.js';
 import type { VendorApiUrls } from './ingest/adapter.js';
 import { DeliveryLog } from './ingest/delivery-log.js';
+import { outcomeIngestRoutes } from './ingest/outcome-route.js';
 import { ingestRoutes } from './ingest/route.js';
 import { SourceCache } from './ingest/source-cache.js';
 import type { RecordStaffResponse } from './ingest/staff-responses.js';
@@ -33,6 +34,8 @@ import { experienceTrendRoutes } from './routes/experience-trends.js';
 import { feedbackRoutes } from './routes/feedback.js';
 import { healthRoutes } from './routes/health.js';
 import { scoreHistoryRoutes } from './routes/score-history.js';
+import { loyaltyRoutes } from './routes/loyalty.js';
+import { outcomeImportRoutes } from './routes/outcome-imports.js';
 import { scoreRoutes } from './routes/scores.js';
 import { scoreStreamRoutes } from './routes/scores-stream.js';
 import { sessionRoutes } from './routes/session.js';
@@ -142,8 +145,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(scoreHistoryRoutes, deps);
   await app.register(scoreStreamRoutes, deps);
   await app.register(experienceTrendRoutes, deps);
+  await app.register(loyaltyRoutes, deps);
   await app.register(sourceRoutes, { ...deps, sourceCache, deliveryLog });
   await app.register(sourceImportRoutes, deps);
+  await app.register(outcomeImportRoutes, deps);
   await app.register(sourceTestDeliveryRoutes, deps);
   await app.register(sourceFetchRoutes, deps);
   await app.register(sessionRoutes, deps);
@@ -162,6 +167,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     recordStaffResponse:
       deps.recordStaffResponse ?? staffResponseRecorder({ scoreQueue: deps.scoreQueue, log: deps.logger }),
     now,
+  });
+  await app.register(outcomeIngestRoutes, {
+    ...deps,
+    sourceCache,
+    rateLimits,
+    now: deps.now ?? (() => new Date()),
   });
   return app;
 }

@@ -8,6 +8,13 @@ export {
   metricObservations,
 } from './metric-catalogue.js';
 export { createOutboundProcessor, startOutboundWorker } from './outbound-delivery.js';
+export {
+  analyseOrganisationOutcomes,
+  OUTCOME_ANALYSIS,
+  type OutcomeAnalysisRun,
+  refreshOutcomeAnalyses,
+} from './outcome-analysis.js';
+export { outcomeMetricComputations } from './outcome-metrics.js';
 export { createScoreProcessor, type StaffEvidence } from './score-processor.js';
 export { refreshStaleScores, SCORE_REFRESH, type ScoreRefreshOutcome } from './score-refresh.js';
 export { SettledSums } from './settled-sums.js';

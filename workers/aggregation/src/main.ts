@@ -13,6 +13,7 @@ import {
 } from '@cxloop/runtime';
 import { Redis } from 'ioredis';
 import { loadAggregationWorkerConfig } from './config.js';
+import { refreshOutcomeAnalyses } from './outcome-analysis.js';
 import { refreshStaleScores } from './score-refresh.js';
 import { sweepUnfinishedFeedback } from './sweeper.js';
 import { loadTriageWorkerConfig } from './triage-config.js';
@@ -73,6 +74,8 @@ const metricsServer =
 
 /** How many organisations one refresh requests at most; the oldest scores go first. */
 const SCORE_REFRESH_BATCH = 500;
+/** How many organisations' loyalty & value models one pass refits at most (seconds each at 100 k customers). */
+const OUTCOME_ANALYSIS_BATCH = 20;
 
 let sweeping: Promise<unknown> = Promise.resolve();
 function sweep() {
@@ -100,6 +103,15 @@ function sweep() {
           logger.info(outcome, 'recomputes requested for stale scores');
       },
       (error: unknown) => logger.error({ err: error }, 'score refresh failed'),
+    )
+    .then(() =>
+      refreshOutcomeAnalyses({ db, scoreQueue }, { now: new Date(), batchSize: OUTCOME_ANALYSIS_BATCH }),
+    )
+    .then(
+      (outcome) => {
+        if (outcome.ran && outcome.analysed > 0) logger.info(outcome, 'loyalty & value analyses refitted');
+      },
+      (error: unknown) => logger.error({ err: error }, 'outcome analysis failed'),
     );
 }
 const timer = setInterval(() => void sweeping.then(sweep), config.SWEEP_INTERVAL_SECONDS * 1000);

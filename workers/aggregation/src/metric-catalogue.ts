@@ -21,6 +21,7 @@ import {
 } from '@cxloop/db';
 import { type MetricId, type MetricObservation, metricCatalogue } from '@cxloop/scoring';
 import { daysBefore, risingIssueSpan, topicConvergence } from './insights.js';
+import { outcomeMetricComputations } from './outcome-metrics.js';
 import { type SettledSums, splitAtSettled } from './settled-sums.js';
 
 /**
@@ -345,6 +346,7 @@ export const metricComputations = {
     const { attributed, feedback } = await s.totals(30);
     return share(attributed, feedback, 'no feedback received');
   },
+  ...outcomeMetricComputations,
 } satisfies Record<MetricId, (sources: MetricSources) => Promise<Outcome>>;
 
 /** Every catalogue metric for one scope, in catalogue order. */

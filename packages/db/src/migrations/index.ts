@@ -18,6 +18,7 @@ import * as scoreRecorded from './20261207T2201_score_recorded.js';
 import * as surveyAnonymity from './20261207T2230_survey_anonymity.js';
 import * as textSettings from './20261207T2250_text_settings.js';
 import * as vendorFetches from './20261207T2330_vendor_fetches.js';
+import * as outcomes from './20261207T2300_outcomes.js';
 
 /**
  * Every migration, keyed by a timestamped name that sorts in the order they must run. Listed statically
@@ -44,4 +45,5 @@ export const migrations: Record<string, Migration> = {
   '20261207T2330_vendor_fetches': vendorFetches,
   '20261207T2200_case_resolution_rollup': caseResolutionRollup,
   '20261207T2201_score_recorded': scoreRecorded,
+  '20261207T2300_outcomes': outcomes,
 };

@@ -11,6 +11,7 @@ import {
   touchpointsOwned,
   unitAttribution,
 } from './metric-rules.js';
+import { feedbackLinkedToOutcomes, outcomesAnalysedWithFeedback } from './outcome-rules.js';
 
 /**
  * D6 Devise: which improvements and innovations the findings call for. Scored automatically like Discover.
@@ -34,9 +35,15 @@ export const devise = defineDimension({
           statement: 'we find the findings that converge across feedback sources and affect business results',
           metrics: [topicConvergence],
         },
-        'a formal statistical method links customer feedback to operations and business results',
+        {
+          statement: 'a formal statistical method links customer feedback to operations and business results',
+          metrics: [feedbackLinkedToOutcomes],
+        },
         'one framework organises and analyses both structured and unstructured data',
-        'internal operational measures are analysed together with customer experience measures',
+        {
+          statement: 'internal operational measures are analysed together with customer experience measures',
+          metrics: [outcomesAnalysedWithFeedback],
+        },
         {
           statement: 'a set process turns findings into experience action plans',
           metrics: [risingIssuesActedOn],

@@ -14,6 +14,15 @@ import {
   risingIssuesActedOn,
   touchpointCoverage,
 } from './metric-rules.js';
+import {
+  advocacyLinkedToRetention,
+  highValueChannelsKnown,
+  lifetimeValuePredicted,
+  loyaltyValueComputed,
+  purchaseCycleMeasured,
+  retentionMeasured,
+  spendPerSegmentMeasured,
+} from './outcome-rules.js';
 
 /**
  * D5 Discover: how the experience is measured. Scored automatically: pipeline metrics where the data can show
@@ -80,13 +89,16 @@ export const discover = defineDimension({
         },
         {
           statement: 'retention is measured as a key sign that customers will stay and buy again',
-          metrics: [retentionObserved],
+          metrics: [retentionObserved, retentionMeasured],
         },
         {
           statement: 'retention measures are linked with advocacy measures',
-          metrics: [loyaltySignalsLinked],
+          metrics: [loyaltySignalsLinked, advocacyLinkedToRetention],
         },
-        'loyalty measures are translated into financial impact',
+        {
+          statement: 'loyalty measures are translated into financial impact',
+          metrics: [loyaltyValueComputed],
+        },
         {
           statement: 'analysts look for patterns in survey answers that predict how customers will behave',
           metrics: [ratingsExplained],
@@ -102,14 +114,25 @@ export const discover = defineDimension({
       points: 50,
       indicators: [
         'customer value analysis helps us prioritise market segments',
-        'lifetime value is analysed diagnostically, historically and predictively to find high-value segments',
-        'we know which channels our high-value customers prefer',
+        {
+          statement:
+            'lifetime value is analysed diagnostically, historically and predictively to find high-value segments',
+          metrics: [lifetimeValuePredicted],
+        },
+        {
+          statement: 'we know which channels our high-value customers prefer',
+          metrics: [highValueChannelsKnown],
+        },
         'lifetime-value insight steers our marketing strategy and focus',
         {
           statement: "we understand our sector's purchase–repurchase cycle and build loyalty plans around it",
-          metrics: [identifiedFeedback],
+          metrics: [identifiedFeedback, purchaseCycleMeasured],
         },
-        'we analyse spend and profit per customer and segment, and share of wallet, to plan repeat sales',
+        {
+          statement:
+            'we analyse spend and profit per customer and segment, and share of wallet, to plan repeat sales',
+          metrics: [spendPerSegmentMeasured],
+        },
       ],
     },
     {

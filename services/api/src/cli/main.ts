@@ -32,6 +32,7 @@ import { z } from 'zod';
 import { issueApiKey } from '../auth/api-keys.js';
 import { type ApiConfig, loadApiConfig, publicBaseUrl } from '../config.js';
 import { importFeedback } from '../imports/feedback-import.js';
+import { importOutcomes } from '../imports/outcome-import.js';
 import {
   DEFAULT_ROTATION_OVERLAP_SECONDS,
   MAX_ROTATION_OVERLAP_SECONDS,
@@ -53,6 +54,7 @@ const usage = `usage:
   cxloop source pause|resume --org ORG_ID --source SOURCE_ID [--json]
   cxloop source rotate --org ORG_ID --source SOURCE_ID [--secret VENDOR_KEY] [--overlap SECONDS] [--json]
   cxloop import --source SOURCE_ID --file FILE [--format csv|ndjson] [--json]
+  cxloop import-outcomes --source SOURCE_ID --file FILE [--format csv|ndjson] [--json]
   cxloop team create --org ORG_ID --name NAME [--json]
   cxloop member create --org ORG_ID --name NAME --email EMAIL [--team TEAM_NAME ...] [--json]
   cxloop apikey create --org ORG_ID --role admin|manager|responder [--name NAME] [--member MEMBER_ID] [--json]
@@ -100,6 +102,17 @@ async function requireOrganisation(db: Db, orgId: string) {
 }
 
 type Command = (db: Db, flags: Flags, config: ApiConfig) => Promise<Record<string, unknown>>;
+
+/** The source and file of an import command (feedback or outcomes); the format follows the extension. */
+async function importTarget(db: Db, flags: Flags) {
+  const sourceId = required(flags, 'source');
+  const source = z.uuid().safeParse(sourceId).success ? await findSourceForDelivery(db, sourceId) : undefined;
+  if (!source) throw new UsageError(`no source with id ${sourceId}`);
+  const file = required(flags, 'file');
+  const format = flags.format ?? (/\.csv$/i.test(file) ? 'csv' : 'ndjson');
+  if (format !== 'csv' && format !== 'ndjson') throw new UsageError('--format must be csv or ndjson');
+  return { source, file, format } as const;
+}
 
 const commands: Record<string, Command> = {
   'org create': async (db, flags) => {
@@ -189,14 +202,7 @@ const commands: Record<string, Command> = {
     };
   },
   import: async (db, flags, config) => {
-    const sourceId = required(flags, 'source');
-    const source = z.uuid().safeParse(sourceId).success
-      ? await findSourceForDelivery(db, sourceId)
-      : undefined;
-    if (!source) throw new UsageError(`no source with id ${sourceId}`);
-    const file = required(flags, 'file');
-    const format = flags.format ?? (/\.csv$/i.test(file) ? 'csv' : 'ndjson');
-    if (format !== 'csv' && format !== 'ndjson') throw new UsageError('--format must be csv or ndjson');
+    const { source, file, format } = await importTarget(db, flags);
     const analyzeQueue = createAnalyzeQueue({
       connection: redisOptions(config.REDIS_URL),
       prefix: config.REDIS_PREFIX,
@@ -211,6 +217,11 @@ const commands: Record<string, Command> = {
     } finally {
       await closeQueue(analyzeQueue);
     }
+  },
+  'import-outcomes': async (db, flags) => {
+    const { source, file, format } = await importTarget(db, flags);
+    const report = await importOutcomes(db, source, createReadStream(file), format);
+    return { sourceId: source.id, ...report };
   },
   'team create': async (db, flags) => {
     const org = await requireOrganisation(db, required(flags, 'org'));

@@ -31,6 +31,26 @@ export interface ImportReport {
   errorsTruncated: boolean;
 }
 
+/** An empty report and how a refused row is added to it (at most `maxErrors` errors are kept). */
+export function importReport(maxErrors: number) {
+  const report: ImportReport = {
+    rows: 0,
+    created: 0,
+    duplicates: 0,
+    rejected: 0,
+    errors: [],
+    errorsTruncated: false,
+  };
+  const reject = (line: number, problems: readonly { path: string; message: string }[]) => {
+    report.rejected += 1;
+    for (const problem of problems) {
+      if (report.errors.length < maxErrors) report.errors.push({ line, ...problem });
+      else report.errorsTruncated = true;
+    }
+  };
+  return { report, reject };
+}
+
 export interface ImportDeps {
   db: Db;
   analyzeQueue: AnalyzeQueue;
@@ -44,7 +64,7 @@ export interface ImportOptions {
   receivedAt?: Date;
 }
 
-type RawRow = { line: number; value: unknown } | { line: number; error: string };
+export type RawRow = { line: number; value: unknown } | { line: number; error: string };
 
 const RATING_COLUMNS = ['nps', 'csat', 'ces'] as const;
 const EVENT_COLUMNS = new Set([
@@ -92,7 +112,7 @@ async function* linesOf(input: Readable): AsyncGenerator<string> {
   if (pending) yield pending;
 }
 
-async function* ndjsonRows(input: Readable): AsyncGenerator<RawRow> {
+export async function* ndjsonRows(input: Readable): AsyncGenerator<RawRow> {
   let line = 0;
   for await (const text of linesOf(input)) {
     line += 1;
@@ -105,7 +125,10 @@ async function* ndjsonRows(input: Readable): AsyncGenerator<RawRow> {
   }
 }
 
-async function* csvRows(input: Readable): AsyncGenerator<RawRow> {
+export async function* csvRows(
+  input: Readable,
+  recordToValue: (record: Record<string, string>) => unknown = csvRecordToEvent,
+): AsyncGenerator<RawRow> {
   // Malformed records (wrong column count, broken quoting) are reported by line and skipped, not fatal.
   const skipped: RawRow[] = [];
   const parser = input.pipe(
@@ -124,7 +147,7 @@ async function* csvRows(input: Readable): AsyncGenerator<RawRow> {
   );
   for await (const entry of parser as AsyncIterable<{ line: number; record: Record<string, string> }>) {
     yield* skipped.splice(0);
-    yield { line: entry.line, value: csvRecordToEvent(entry.record) };
+    yield { line: entry.line, value: recordToValue(entry.record) };
   }
   yield* skipped.splice(0);
 }
@@ -162,21 +185,7 @@ export async function importFeedback(
   const batchSize = options.batchSize ?? 500;
   const maxErrors = options.maxErrors ?? 1_000;
   const receivedAt = options.receivedAt ?? new Date();
-  const report: ImportReport = {
-    rows: 0,
-    created: 0,
-    duplicates: 0,
-    rejected: 0,
-    errors: [],
-    errorsTruncated: false,
-  };
-  const reject = (line: number, problems: readonly { path: string; message: string }[]) => {
-    report.rejected += 1;
-    for (const problem of problems) {
-      if (report.errors.length < maxErrors) report.errors.push({ line, ...problem });
-      else report.errorsTruncated = true;
-    }
-  };
+  const { report, reject } = importReport(maxErrors);
 
   let batch: ValidRow[] = [];
   const flush = async () => {

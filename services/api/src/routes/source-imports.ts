@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import { type Db, findSource } from '@cxloop/db';
 import type { AnalyzeQueue } from '@cxloop/runtime';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { principalOf, requireRole } from '../auth/plugin.js';
@@ -9,12 +9,12 @@ import { type ImportFormat, importFeedback } from '../imports/feedback-import.js
 import { Problem, problems } from '../problems.js';
 import { problemResponses, security } from './schemas.js';
 
-const formatOfMediaType: Record<string, ImportFormat> = {
+export const formatOfMediaType: Record<string, ImportFormat> = {
   'application/x-ndjson': 'ndjson',
   'text/csv': 'csv',
 };
 
-const ImportReport = z.object({
+export const ImportReport = z.object({
   rows: z.number().int(),
   created: z.number().int(),
   duplicates: z.number().int(),
@@ -22,6 +22,17 @@ const ImportReport = z.object({
   errors: z.array(z.object({ line: z.number().int(), path: z.string(), message: z.string() })),
   errorsTruncated: z.boolean(),
 });
+
+/** The caller's source an import goes into and the format of its body; 404 / 415 otherwise. */
+export async function importTargetOf(db: Db, request: FastifyRequest, sourceId: string) {
+  const { orgId } = principalOf(request);
+  const source = z.uuid().safeParse(sourceId).success ? await findSource(db, orgId, sourceId) : undefined;
+  if (!source) throw problems.notFound('Source');
+  const mediaType = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  const format = formatOfMediaType[mediaType];
+  if (!format) throw new Problem(415, 'unsupported_media_type', 'Send application/x-ndjson or text/csv');
+  return { source, format };
+}
 
 /** `POST /v1/sources/:sourceId/imports`: historical feedback, streamed, into one of the organisation's sources. */
 export async function sourceImportRoutes(app: FastifyInstance, deps: { db: Db; analyzeQueue: AnalyzeQueue }) {
@@ -50,15 +61,7 @@ export async function sourceImportRoutes(app: FastifyInstance, deps: { db: Db; a
       },
     },
     async (request) => {
-      const { orgId } = principalOf(request);
-      const { sourceId } = request.params;
-      const source = z.uuid().safeParse(sourceId).success
-        ? await findSource(deps.db, orgId, sourceId)
-        : undefined;
-      if (!source) throw problems.notFound('Source');
-      const mediaType = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-      const format = formatOfMediaType[mediaType];
-      if (!format) throw new Problem(415, 'unsupported_media_type', 'Send application/x-ndjson or text/csv');
+      const { source, format } = await importTargetOf(deps.db, request, request.params.sourceId);
       return importFeedback(
         { db: deps.db, analyzeQueue: deps.analyzeQueue, log: request.log },
         source,
