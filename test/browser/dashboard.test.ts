@@ -35,6 +35,7 @@ import {
   startTestApi,
   type TestApi,
   type TestTenant,
+  testOutboundAllowlist,
 } from '../support/fixtures.js';
 import { redisUrl } from '../support/redis.js';
 
@@ -101,6 +102,7 @@ describe.skipIf(!haveChromium)('dashboard in a browser', { timeout: 90_000 }, ()
       secretBox: api.secretBox,
       scoreQueue: api.scoreQueue,
       timeoutMs: 5_000,
+      allowlist: testOutboundAllowlist,
       connection,
       prefix: api.prefix,
       concurrency: 1,

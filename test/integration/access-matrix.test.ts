@@ -75,6 +75,8 @@ const policy: Record<string, Access> = {
   'PUT /v1/triage/settings': ADMIN,
   'GET /v1/triage/sla-policy': ALL,
   'PUT /v1/triage/sla-policy': ADMIN,
+  'GET /v1/api-keys': ADMIN,
+  'POST /v1/api-keys/{id}/revoke': ADMIN,
 };
 
 let api: TestApi;
