@@ -35,7 +35,7 @@ const boardUrls = [
   'PUT /admin/queues/api/queues/analyze/pause',
 ];
 
-function board(methodAndUrl: string, headers: Record<string, string>) {
+function board(methodAndUrl: string, headers: Record<string, string | undefined>) {
   const [method, url] = methodAndUrl.split(' ') as ['GET', string];
   return api.app.inject({ method, url, headers });
 }
@@ -78,7 +78,7 @@ describe('/admin/queues', () => {
   });
 
   it("changes queues from the board's own page or a script, never from another site", async () => {
-    const pause = (headers: Record<string, string>) =>
+    const pause = (headers: Record<string, string | undefined>) =>
       board('PUT /admin/queues/api/queues/analyze/pause', headers);
     // The browser resends basic credentials by itself, also with a form of another site.
     for (const headers of [
