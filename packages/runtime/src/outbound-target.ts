@@ -102,7 +102,11 @@ export function checkTargetUrl(raw: string, allowlist: OutboundAllowlist): URL {
   } else if (host === 'localhost' || host.endsWith('.localhost')) {
     throw new OutboundTargetRefused('the address is not a public one');
   }
-  if (url.protocol !== 'https:') throw new OutboundTargetRefused('only https URLs are accepted');
+  // A name over http may still resolve into an allowlisted range; vetTarget decides once it is resolved.
+  const rangeMayAllow = !ipaddr.isValid(host) && allowlist.ranges.length > 0;
+  if (url.protocol !== 'https:' && !rangeMayAllow) {
+    throw new OutboundTargetRefused('only https URLs are accepted');
+  }
   return url;
 }
 
