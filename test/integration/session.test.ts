@@ -141,6 +141,27 @@ describe('CSRF', () => {
   });
 });
 
+describe('Secure cookie', () => {
+  it('is Secure behind a trusted TLS proxy, and a forwarded header from anyone else is not believed', async () => {
+    const behindProxy = await startTestApi({ trustProxy: true });
+    try {
+      const own = await createTenant(behindProxy.db, behindProxy.secretBox, 'Proxy org');
+      const signIn = (app: TestApi['app'], apiKey: string) =>
+        app.inject({
+          method: 'POST',
+          url: '/v1/session',
+          headers: { 'x-forwarded-proto': 'https' },
+          payload: { apiKey },
+        });
+      expect(setCookieOf(await signIn(behindProxy.app, own.apiKeys.admin))).toMatch(/; Secure/);
+      // Without TRUST_PROXY the header could come from the client itself: the cookie is not marked Secure.
+      expect(setCookieOf(await signIn(api.app, tenant.apiKeys.admin))).not.toMatch(/Secure/);
+    } finally {
+      await behindProxy.close();
+    }
+  });
+});
+
 describe('ending sessions', () => {
   it('ends every session of an API key when the key is revoked', async () => {
     const own = await createTenant(api.db, api.secretBox, 'Revocation org');
