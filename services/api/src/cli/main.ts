@@ -36,6 +36,7 @@ import { publishAccessEvent } from '../auth/access-events.js';
 import { issueApiKey } from '../auth/api-keys.js';
 import { type ApiConfig, loadApiConfig, publicBaseUrl } from '../config.js';
 import { importFeedback } from '../imports/feedback-import.js';
+import { presentApiKey } from '../routes/api-keys.js';
 import {
   DEFAULT_ROTATION_OVERLAP_SECONDS,
   MAX_ROTATION_OVERLAP_SECONDS,
@@ -273,16 +274,7 @@ const commands: Record<string, Command> = {
   'apikey list': async (db, flags) => {
     const org = await requireOrganisation(db, required(flags, 'org'));
     const keys = await listApiKeys(db, org.id);
-    return {
-      apiKeys: keys.map((key) => ({
-        id: key.id,
-        name: key.name,
-        role: key.role,
-        memberId: key.member_id,
-        createdAt: key.created_at.toISOString(),
-        revokedAt: key.revoked_at?.toISOString() ?? null,
-      })),
-    };
+    return { apiKeys: keys.map(presentApiKey) };
   },
   'apikey revoke': async (db, flags, config) => {
     const org = await requireOrganisation(db, required(flags, 'org'));

@@ -21,7 +21,8 @@ const ApiKeyView = z.object({
 
 type ApiKeyRow = NonNullable<Awaited<ReturnType<typeof revokeApiKey>>>;
 
-const present = (key: ApiKeyRow): z.infer<typeof ApiKeyView> => ({
+/** A key as listed to admins (API) and operators (CLI). */
+export const presentApiKey = (key: ApiKeyRow): z.infer<typeof ApiKeyView> => ({
   id: key.id,
   name: key.name,
   role: key.role,
@@ -54,7 +55,7 @@ export async function apiKeyRoutes(
       },
     },
     async (request) => ({
-      apiKeys: (await listApiKeys(deps.db, principalOf(request).orgId)).map(present),
+      apiKeys: (await listApiKeys(deps.db, principalOf(request).orgId)).map(presentApiKey),
     }),
   );
 
@@ -77,7 +78,7 @@ export async function apiKeyRoutes(
       const key = z.uuid().safeParse(id).success ? await revokeApiKey(deps.db, orgId, id, now()) : undefined;
       if (!key) throw problems.notFound('API key');
       await deps.accessEvents.announce(deps.redis, { kind: 'key_revoked', apiKeyId: key.id }, request.log);
-      return present(key);
+      return presentApiKey(key);
     },
   );
 }
