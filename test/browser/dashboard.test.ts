@@ -36,6 +36,7 @@ import {
   startTestApi,
   type TestApi,
   type TestTenant,
+  testOutboundAllowlist,
 } from '../support/fixtures.js';
 import { redisUrl } from '../support/redis.js';
 
@@ -100,6 +101,7 @@ describe.skipIf(!chromiumInstalled)('dashboard in a browser', { timeout: 90_000 
       secretBox: api.secretBox,
       scoreQueue: api.scoreQueue,
       timeoutMs: 5_000,
+      allowlist: testOutboundAllowlist,
       connection,
       prefix: api.prefix,
       concurrency: 1,

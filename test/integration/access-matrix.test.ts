@@ -1,260 +1,535 @@
 import { randomUUID } from 'node:crypto';
-import type { Role } from '@cxloop/contracts';
-import { openCaseForAnalysis, storeFeedbackBatch } from '@cxloop/db';
+import type { AddressInfo } from 'node:net';
+import { createScoreProcessor } from '@cxloop/aggregation-worker';
+import { issueApiKey } from '@cxloop/api';
+import { type Role, roles } from '@cxloop/contracts';
+import {
+  createApiKey,
+  createMember,
+  openCaseForAnalysis,
+  recordRisingIssue,
+  storeFeedbackBatch,
+} from '@cxloop/db';
+import { redisOptions, signWebhook } from '@cxloop/runtime';
+import type { Job } from 'bullmq';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTenant, startTestApi, type TestApi, type TestTenant } from '../support/fixtures.js';
+import { createSignedSource, createTenant, startTestApi, type TestApi } from '../support/fixtures.js';
+import { redisUrl } from '../support/redis.js';
 
 /**
- * Who may call what: every documented route with every role and with no credentials, and every
- * resource of organisation A asked for with organisation B's keys. The table is the policy; a route that
- * is not in it fails the completeness test, so a new route must be classified here.
+ * Who may call what, proven with requests that succeed: every route of /openapi.json, called with a valid
+ * request by every role (allowed roles get 2xx, the others 403), without credentials (401), and by the
+ * other organisation's allowed roles on this organisation's resources (404, exactly like a resource that
+ * does not exist). Each route's fixture is one line: who may call it and how to make a valid request
+ * (fresh resources per call, since calls change state). A route without a fixture fails the first test.
  */
-const ALL: readonly Role[] = ['admin', 'manager', 'responder'];
-const READERS: readonly Role[] = ['admin', 'manager'];
-const ADMIN: readonly Role[] = ['admin'];
-const TRIAGERS: readonly Role[] = ['admin', 'responder'];
-/** Public routes authenticate otherwise (webhook signature, survey token) or are operational. */
+const ALL = roles;
+const only = (...allowed: Role[]) => allowed;
+const READERS = only('admin', 'manager');
+const ADMIN = only('admin');
+const TRIAGERS = only('admin', 'responder');
+/** Public routes authenticate otherwise (webhook signature, survey token, the key in the body) or are operational. */
 type Access = readonly Role[] | 'public';
 
-const policy: Record<string, Access> = {
-  'GET /metrics': 'public',
-  'GET /healthz': 'public',
-  'GET /readyz': 'public',
-  'POST /v1/sources/{sourceId}/events': 'public',
-  'POST /v1/sources/{sourceId}/outcomes': 'public',
-  'POST /v1/session': 'public',
-  'DELETE /v1/session': 'public',
-  'GET /v1/survey-invitations/{token}': 'public',
-  'POST /v1/survey-invitations/{token}/response': 'public',
-  'GET /v1/session': ALL,
-  'GET /v1/feedback': ALL,
-  'GET /v1/feedback/{id}': ALL,
-  'GET /v1/orgs/{org}/scores': READERS,
-  'GET /v1/orgs/{org}/scores/{scope}': READERS,
-  'GET /v1/orgs/{org}/scores/{scope}/history': READERS,
-  'GET /v1/orgs/{org}/scores/{scope}/changes': READERS,
-  'GET /v1/orgs/{org}/metrics': READERS,
-  'GET /v1/orgs/{org}/insights': READERS,
-  'POST /v1/orgs/{org}/insights/rising-issues/{id}/acknowledge': READERS,
-  'GET /v1/orgs/{org}/scores/stream': READERS,
-  'GET /v1/orgs/{org}/experience': READERS,
-  'GET /v1/orgs/{org}/loyalty': READERS,
-  'POST /v1/sources/{sourceId}/outcome-imports': ADMIN,
-  'POST /v1/sources': ADMIN,
-  'GET /v1/sources': ADMIN,
-  'GET /v1/sources/{sourceId}': ADMIN,
-  'PATCH /v1/sources/{sourceId}': ADMIN,
-  'DELETE /v1/sources/{sourceId}': ADMIN,
-  'POST /v1/sources/{sourceId}/secret/rotate': ADMIN,
-  'GET /v1/sources/{sourceId}/deliveries': ADMIN,
-  'POST /v1/sources/{sourceId}/imports': ADMIN,
-  'POST /v1/sources/{id}/test-delivery': ADMIN,
-  'GET /v1/sources/{sourceId}/fetches': ADMIN,
-  'POST /v1/sources/{sourceId}/fetches/{fetchId}/retry': ADMIN,
-  'PUT /v1/sources/{id}/reply-target': ADMIN,
-  'GET /v1/survey-settings': READERS,
-  'PUT /v1/survey-settings': ADMIN,
-  'POST /v1/surveys': ADMIN,
-  'GET /v1/surveys': READERS,
-  'GET /v1/surveys/{id}': READERS,
-  'POST /v1/surveys/{id}/open': ADMIN,
-  'POST /v1/surveys/{id}/close': ADMIN,
-  'POST /v1/surveys/{id}/invitations': ADMIN,
-  'GET /v1/surveys/{id}/results': READERS,
-  'GET /v1/surveys/{id}/comparison': READERS,
-  'GET /v1/teams': ALL,
-  'POST /v1/teams': ADMIN,
-  'GET /v1/members': ALL,
-  'POST /v1/members': ADMIN,
-  'PUT /v1/teams/{teamId}/members/{memberId}': ADMIN,
-  'GET /v1/cases': ALL,
-  'GET /v1/case-views': ALL,
-  'GET /v1/triage/response-times': ALL,
-  'POST /v1/cases/claim-next': TRIAGERS,
-  'GET /v1/cases/{id}': ALL,
-  'GET /v1/cases/{id}/events': ALL,
-  'POST /v1/cases/{id}/transitions': TRIAGERS,
-  'POST /v1/cases/{id}/assignment': TRIAGERS,
-  'POST /v1/cases/{id}/replies': TRIAGERS,
-  'POST /v1/cases/{id}/notes': TRIAGERS,
-  'GET /v1/triage/settings': ALL,
-  'PUT /v1/triage/settings': ADMIN,
-  'GET /v1/triage/sla-policy': ALL,
-  'PUT /v1/triage/sla-policy': ADMIN,
-  'GET /v1/text/settings': READERS,
-  'PUT /v1/text/settings': ADMIN,
+interface Call {
+  /** Values of the path's {placeholders}. */
+  params?: Record<string, string>;
+  query?: string;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+type Fixture = readonly [Access, (org: Org) => Promise<Call> | Call];
+
+const fixtures: Record<string, Fixture> = {
+  'GET /metrics': ['public', () => ({})],
+  'GET /healthz': ['public', () => ({})],
+  'GET /readyz': ['public', () => ({})],
+  'POST /v1/sources/{sourceId}/events': ['public', (o) => o.signedDelivery()],
+  'POST /v1/sources/{sourceId}/outcomes': [
+    'public',
+    (o) =>
+      o.signedDelivery({
+        type: 'outcome',
+        kind: 'purchase',
+        externalId: `order-${randomUUID()}`,
+        customerRef: 'cust-matrix',
+        occurredAt: '2026-11-02T10:00:00Z',
+        amount: 25,
+        currency: 'EUR',
+      }),
+  ],
+  'POST /v1/session': ['public', (o) => ({ body: { apiKey: o.keys.manager } })],
+  'DELETE /v1/session': ['public', () => ({})],
+  'GET /v1/survey-invitations/{token}': [
+    'public',
+    async (o) => ({ params: { token: await o.invitation() } }),
+  ],
+  'POST /v1/survey-invitations/{token}/response': [
+    'public',
+    async (o) => ({
+      params: { token: await o.invitation() },
+      body: { answers: [{ question: 'D5.1.1', answer: 4 }] },
+    }),
+  ],
+  'GET /v1/session': [ALL, () => ({})],
+  'GET /v1/feedback': [ALL, () => ({ query: 'channel=web' })],
+  'GET /v1/feedback/{id}': [ALL, async (o) => ({ params: { id: (await o.seededCase()).feedbackId } })],
+  'GET /v1/orgs/{org}/scores': [READERS, (o) => ({ params: { org: o.id } })],
+  'GET /v1/orgs/{org}/scores/{scope}': [READERS, (o) => ({ params: { org: o.id, scope: 'enterprise' } })],
+  'GET /v1/orgs/{org}/scores/{scope}/history': [
+    READERS,
+    (o) => ({ params: { org: o.id, scope: 'enterprise' } }),
+  ],
+  'GET /v1/orgs/{org}/scores/{scope}/changes': [
+    READERS,
+    (o) => ({
+      params: { org: o.id, scope: 'enterprise' },
+      query: 'from=2026-01-01T00:00:00Z&to=2030-01-01T00:00:00Z',
+    }),
+  ],
+  'GET /v1/orgs/{org}/loyalty': [READERS, (o) => ({ params: { org: o.id } })],
+  'GET /v1/orgs/{org}/metrics': [READERS, (o) => ({ params: { org: o.id } })],
+  'GET /v1/orgs/{org}/insights': [READERS, (o) => ({ params: { org: o.id } })],
+  'POST /v1/orgs/{org}/insights/rising-issues/{id}/acknowledge': [
+    READERS,
+    async (o) => ({ params: { org: o.id, id: await o.risingIssue() } }),
+  ],
+  'GET /v1/orgs/{org}/scores/stream': [READERS, (o) => ({ params: { org: o.id } })],
+  'GET /v1/orgs/{org}/experience': [READERS, (o) => ({ params: { org: o.id } })],
+  'POST /v1/sources': [ADMIN, () => ({ body: { name: `Matrix ${randomUUID()}`, channel: 'web' } })],
+  'GET /v1/sources': [ADMIN, () => ({})],
+  'GET /v1/sources/{sourceId}': [ADMIN, async (o) => ({ params: { sourceId: await o.source() } })],
+  'PATCH /v1/sources/{sourceId}': [
+    ADMIN,
+    async (o) => ({ params: { sourceId: await o.source() }, body: { status: 'paused' } }),
+  ],
+  'DELETE /v1/sources/{sourceId}': [ADMIN, async (o) => ({ params: { sourceId: await o.source() } })],
+  'POST /v1/sources/{sourceId}/secret/rotate': [
+    ADMIN,
+    async (o) => ({ params: { sourceId: await o.source() }, body: { overlapSeconds: 60 } }),
+  ],
+  'GET /v1/sources/{sourceId}/deliveries': [ADMIN, async (o) => ({ params: { sourceId: await o.source() } })],
+  'POST /v1/sources/{sourceId}/imports': [
+    ADMIN,
+    async (o) => ({
+      params: { sourceId: await o.source() },
+      body: '{"externalId":"i-1","text":"Fine"}\n',
+      headers: { 'content-type': 'application/x-ndjson' },
+    }),
+  ],
+  'POST /v1/sources/{sourceId}/outcome-imports': [
+    ADMIN,
+    async (o) => ({
+      params: { sourceId: await o.source() },
+      body: 'externalId,kind,customerRef,occurredAt,amount,currency\nm-1,purchase,cust-m,2026-01-05T09:00:00Z,20,EUR\n',
+      headers: { 'content-type': 'text/csv' },
+    }),
+  ],
+  'GET /v1/sources/{sourceId}/fetches': [ADMIN, async (o) => ({ params: { sourceId: await o.source() } })],
+  'POST /v1/sources/{sourceId}/fetches/{fetchId}/retry': [
+    ADMIN,
+    async (o) => {
+      const sourceId = await o.source();
+      return { params: { sourceId, fetchId: await o.givenUpFetch(sourceId) } };
+    },
+  ],
+  'GET /v1/text/settings': [READERS, () => ({})],
+  'PUT /v1/text/settings': [
+    ADMIN,
+    () => ({ body: { topics: [{ id: 'late_flight', label: 'Late flight', seedTerms: ['delay'] }] } }),
+  ],
+  'POST /v1/sources/{id}/test-delivery': [ADMIN, async (o) => ({ params: { id: await o.source() } })],
+  'PUT /v1/sources/{id}/reply-target': [
+    ADMIN,
+    async (o) => ({ params: { id: await o.source() }, body: { url: null } }),
+  ],
+  'GET /v1/survey-settings': [READERS, () => ({})],
+  'PUT /v1/survey-settings': [ADMIN, () => ({ body: { minGroupSize: 5, departments: [] } })],
+  'POST /v1/surveys': [
+    ADMIN,
+    () => ({ body: { name: 'Pulse', template: { kind: 'framework', elements: ['D5.1'] } } }),
+  ],
+  'GET /v1/surveys': [READERS, () => ({})],
+  'GET /v1/surveys/{id}': [READERS, async (o) => ({ params: { id: await o.survey('draft') } })],
+  'POST /v1/surveys/{id}/open': [ADMIN, async (o) => ({ params: { id: await o.survey('draft') } })],
+  'POST /v1/surveys/{id}/close': [ADMIN, async (o) => ({ params: { id: await o.survey('open') } })],
+  'POST /v1/surveys/{id}/invitations': [
+    ADMIN,
+    async (o) => ({ params: { id: await o.survey('open') }, body: { count: 2 } }),
+  ],
+  'GET /v1/surveys/{id}/results': [READERS, async (o) => ({ params: { id: await o.survey('open') } })],
+  'GET /v1/surveys/{id}/comparison': [READERS, async (o) => ({ params: { id: await o.survey('open') } })],
+  'GET /v1/teams': [ALL, () => ({})],
+  'POST /v1/teams': [ADMIN, () => ({ body: { name: `Team ${randomUUID()}` } })],
+  'GET /v1/members': [ALL, () => ({})],
+  'POST /v1/members': [ADMIN, () => ({ body: { name: 'Ana', email: `ana-${randomUUID()}@example.com` } })],
+  'PUT /v1/teams/{teamId}/members/{memberId}': [
+    ADMIN,
+    async (o) => ({ params: { teamId: await o.team(), memberId: await o.member() } }),
+  ],
+  'GET /v1/cases': [ALL, () => ({})],
+  'GET /v1/case-views': [ALL, () => ({})],
+  'GET /v1/triage/response-times': [ALL, () => ({})],
+  'POST /v1/cases/claim-next': [TRIAGERS, () => ({})],
+  'GET /v1/cases/{id}': [ALL, async (o) => ({ params: { id: (await o.seededCase()).caseId } })],
+  'GET /v1/cases/{id}/events': [ALL, async (o) => ({ params: { id: (await o.seededCase()).caseId } })],
+  'POST /v1/cases/{id}/transitions': [
+    TRIAGERS,
+    async (o) => ({
+      params: { id: (await o.seededCase()).caseId },
+      body: { status: 'acknowledged' },
+      headers: { 'if-match': '"1"' },
+    }),
+  ],
+  'POST /v1/cases/{id}/assignment': [
+    TRIAGERS,
+    async (o) => ({
+      params: { id: (await o.seededCase()).caseId },
+      body: { teamId: null },
+      headers: { 'if-match': '"1"' },
+    }),
+  ],
+  'POST /v1/cases/{id}/replies': [
+    TRIAGERS,
+    async (o) => ({
+      params: { id: (await o.seededCase()).caseId },
+      body: { body: 'We are on it.' },
+      headers: { 'if-match': '"1"' },
+    }),
+  ],
+  'POST /v1/cases/{id}/notes': [
+    TRIAGERS,
+    async (o) => ({ params: { id: (await o.seededCase()).caseId }, body: { body: 'Called back.' } }),
+  ],
+  'GET /v1/triage/settings': [ALL, () => ({})],
+  'PUT /v1/triage/settings': [
+    ADMIN,
+    () => ({
+      body: {
+        caseFlags: ['churn_threat'],
+        minSeverity: 'low',
+        repeatWindowHours: 24,
+        defaultTeamId: null,
+        businessHours: null,
+        escalationUrl: null,
+      },
+    }),
+  ],
+  'GET /v1/triage/sla-policy': [ALL, () => ({})],
+  'PUT /v1/triage/sla-policy': [
+    ADMIN,
+    () => ({ body: { low: { firstResponseMinutes: 60, resolutionMinutes: 600 } } }),
+  ],
+  'GET /v1/api-keys': [ADMIN, () => ({})],
+  'POST /v1/api-keys/{id}/revoke': [ADMIN, async (o) => ({ params: { id: await o.spareKey() } })],
 };
 
 let api: TestApi;
-let a: TestTenant;
-let b: TestTenant;
-/** Organisation A's resources, by the path parameter that names them. */
-let resources: Record<string, string>;
+let baseUrl: string;
+let a: Org;
+let b: Org;
 
-async function seedCaseOf(tenant: TestTenant): Promise<{ feedbackId: string; caseId: string }> {
-  const [stored] = await storeFeedbackBatch(api.db, [
-    {
-      org_id: tenant.orgId,
-      source_id: tenant.sourceId,
-      channel: 'web',
-      external_id: `matrix-${randomUUID()}`,
-      customer_ref: null,
-      text: 'I will cancel my account',
-      metadata: JSON.stringify({}),
-      occurred_at: new Date(),
-    },
-  ]);
-  const opened = await api.db.transaction().execute((trx) =>
-    openCaseForAnalysis(
-      trx,
+/**
+ * One organisation and makers of its resources. Every role's key acts for a member of a team, so routes
+ * that need a person (claiming, replying) can succeed for every role allowed to call them.
+ */
+class Org {
+  readonly keys = {} as Record<Role, string>;
+  readonly memberOf = {} as Record<Role, string>;
+  constructor(
+    readonly id: string,
+    readonly sourceId: string,
+    readonly secret: string,
+  ) {}
+
+  static async create(name: string): Promise<Org> {
+    const tenant = await createTenant(api.db, api.secretBox, name);
+    const org = new Org(tenant.orgId, tenant.sourceId, tenant.secret);
+    const team = await org.call('POST', '/v1/teams', 'admin', { name: 'Care' }, tenant.apiKeys.admin);
+    for (const role of roles) {
+      const member = await createMember(api.db, org.id, {
+        name: role,
+        email: `${role}-${randomUUID()}@example.com`,
+        teamIds: [team.id],
+      });
+      const issued = issueApiKey();
+      await createApiKey(api.db, {
+        orgId: org.id,
+        role,
+        name: role,
+        lookup: issued.lookup,
+        secretHash: issued.secretHash,
+        memberId: member.id,
+      });
+      org.keys[role] = issued.plaintext;
+      org.memberOf[role] = member.id;
+    }
+    // Score routes answer once the organisation has been scored.
+    const redis = new Redis(redisOptions(redisUrl));
+    try {
+      await createScoreProcessor({ db: api.db, redis, prefix: api.prefix })({
+        data: { orgId: org.id },
+      } as Job);
+    } finally {
+      redis.disconnect();
+    }
+    // Replies need somewhere to go; a public https host is a valid target.
+    await org.call('PUT', `/v1/sources/${org.sourceId}/reply-target`, 'admin', {
+      url: 'https://hooks.example.com/replies',
+    });
+    return org;
+  }
+
+  /** A request as the admin, for setting things up; fails the test unless it succeeds. */
+  async call(method: string, url: string, role: Role, body?: unknown, key = this.keys[role]) {
+    const response = await api.app.inject({
+      method: method as 'POST',
+      url,
+      headers: { authorization: `Bearer ${key}` },
+      ...(body === undefined ? {} : { payload: body as object }),
+    });
+    expect(response.statusCode, `${method} ${url}: ${response.body}`).toBeLessThan(300);
+    return response.body ? response.json() : undefined;
+  }
+
+  async source(): Promise<string> {
+    return (await createSignedSource(api.db, api.secretBox, this.id, { name: `Matrix ${randomUUID()}` }))
+      .sourceId;
+  }
+
+  async survey(state: 'draft' | 'open'): Promise<string> {
+    const payload = { name: 'Matrix pulse', template: { kind: 'framework', elements: ['D5.1'] } };
+    const { id } = await this.call('POST', '/v1/surveys', 'admin', payload);
+    if (state === 'open') await this.call('POST', `/v1/surveys/${id}/open`, 'admin');
+    return id;
+  }
+
+  async invitation(): Promise<string> {
+    const survey = await this.survey('open');
+    const { invitations } = await this.call('POST', `/v1/surveys/${survey}/invitations`, 'admin', {
+      count: 1,
+    });
+    return invitations[0].token;
+  }
+
+  async team(): Promise<string> {
+    return (await this.call('POST', '/v1/teams', 'admin', { name: `Team ${randomUUID()}` })).id;
+  }
+
+  async member(): Promise<string> {
+    return (
+      await this.call('POST', '/v1/members', 'admin', { name: 'Bo', email: `bo-${randomUUID()}@example.com` })
+    ).id;
+  }
+
+  async spareKey(): Promise<string> {
+    const issued = issueApiKey();
+    return (
+      await createApiKey(api.db, {
+        orgId: this.id,
+        role: 'manager',
+        name: 'spare',
+        lookup: issued.lookup,
+        secretHash: issued.secretHash,
+      })
+    ).id;
+  }
+
+  async risingIssue(): Promise<string> {
+    await recordRisingIssue(
+      api.db,
+      this.id,
       {
-        orgId: tenant.orgId,
-        feedbackId: stored!.id,
-        severity: 'high',
-        urgency: 0.8,
-        flagCodes: ['churn_threat'],
-        topics: [],
+        unitId: null,
+        topic: `topic-${randomUUID()}`,
+        windowStart: '2026-11-30',
+        mentions: 9,
+        baselineWeeklyMean: 1,
       },
       new Date(),
-    ),
-  );
-  return { feedbackId: stored!.id, caseId: opened!.caseId };
+    );
+    const row = await api.db
+      .selectFrom('rising_issues')
+      .select('id')
+      .where('org_id', '=', this.id)
+      .orderBy('detected_at', 'desc')
+      .executeTakeFirstOrThrow();
+    return row.id;
+  }
+
+  async seededCase(): Promise<{ feedbackId: string; caseId: string }> {
+    const [stored] = await storeFeedbackBatch(api.db, [
+      {
+        org_id: this.id,
+        source_id: this.sourceId,
+        channel: 'web',
+        external_id: `matrix-${randomUUID()}`,
+        customer_ref: null,
+        text: 'I will cancel my account',
+        metadata: JSON.stringify({}),
+        occurred_at: new Date(),
+      },
+    ]);
+    const opened = await api.db.transaction().execute((trx) =>
+      openCaseForAnalysis(
+        trx,
+        {
+          orgId: this.id,
+          feedbackId: stored!.id,
+          severity: 'high',
+          urgency: 0.8,
+          flagCodes: ['churn_threat'],
+          topics: [],
+        },
+        new Date(),
+      ),
+    );
+    return { feedbackId: stored!.id, caseId: opened!.caseId };
+  }
+
+  /** A fetch from a vendor that was given up, for the admin's retry. */
+  async givenUpFetch(sourceId: string): Promise<string> {
+    const { id } = await api.db
+      .insertInto('vendor_fetches')
+      .values({
+        org_id: this.id,
+        source_id: sourceId,
+        key: `event-${randomUUID()}`,
+        payload: JSON.stringify({}),
+        status: 'failed',
+        last_error: 'SurveyMonkey could not be reached',
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return id;
+  }
+
+  signedDelivery(event: object = { externalId: randomUUID(), text: 'Quick delivery' }): Call {
+    const body = JSON.stringify(event);
+    const headers = signWebhook(this.secret, `msg_${randomUUID()}`, Math.floor(Date.now() / 1000), body);
+    return {
+      params: { sourceId: this.sourceId },
+      body,
+      headers: { ...headers, 'content-type': 'application/json' },
+    };
+  }
 }
 
 beforeAll(async () => {
-  api = await startTestApi();
-  a = await createTenant(api.db, api.secretBox, 'Org A');
-  b = await createTenant(api.db, api.secretBox, 'Org B');
-  const seeded = await seedCaseOf(a);
-  const survey = await api.app.inject({
-    method: 'POST',
-    url: '/v1/surveys',
-    headers: { authorization: `Bearer ${a.apiKeys.admin}` },
-    payload: { name: 'Matrix pulse', template: { kind: 'framework', elements: ['D5.1'] } },
-  });
-  expect(survey.statusCode).toBe(201);
-  const team = await api.app.inject({
-    method: 'POST',
-    url: '/v1/teams',
-    headers: { authorization: `Bearer ${a.apiKeys.admin}` },
-    payload: { name: 'Care' },
-  });
-  const member = await api.app.inject({
-    method: 'POST',
-    url: '/v1/members',
-    headers: { authorization: `Bearer ${a.apiKeys.admin}` },
-    payload: { name: 'Ana', email: 'ana@example.com' },
-  });
-  resources = {
-    org: a.orgId,
-    sourceId: a.sourceId,
-    feedbackId: seeded.feedbackId,
-    caseId: seeded.caseId,
-    surveyId: survey.json().id,
-    teamId: team.json().id,
-    memberId: member.json().id,
-  };
+  // Scrape access is a deployment setting (tested in observability.test.ts); here /metrics is open.
+  api = await startTestApi({ metricsPublic: true });
+  await api.app.listen({ host: '127.0.0.1', port: 0 });
+  baseUrl = `http://127.0.0.1:${(api.app.server.address() as AddressInfo).port}`;
+  a = await Org.create('Org A');
+  b = await Org.create('Org B');
 });
 afterAll(async () => {
   await api.close();
 });
 
-/** A concrete URL for an OpenAPI path, naming organisation A's resources. */
-function urlFor(path: string): string {
-  const [, base] = path.split(' ');
-  return base!
-    .replace('{org}', resources.org!)
-    .replace('{scope}', 'enterprise')
-    .replace('{sourceId}', resources.sourceId!)
-    .replace('{teamId}', resources.teamId!)
-    .replace('{memberId}', resources.memberId!)
-    .replace('{token}', 'not-a-token')
-    .replace('{id}', () => {
-      if (base!.startsWith('/v1/cases/')) return resources.caseId!;
-      if (base!.startsWith('/v1/surveys/')) return resources.surveyId!;
-      if (base!.startsWith('/v1/sources/')) return resources.sourceId!;
-      if (base!.startsWith('/v1/feedback/')) return resources.feedbackId!;
-      return randomUUID();
-    });
+function urlOf(route: string, call: Call): string {
+  const path = route.split(' ')[1]!.replace(/\{(\w+)\}/g, (_, name: string) => {
+    const value = call.params?.[name];
+    if (value === undefined) throw new Error(`${route}: the fixture gives no {${name}}`);
+    return value;
+  });
+  return call.query ? `${path}?${call.query}` : path;
 }
 
-function call(key: string, headers: Record<string, string> = {}) {
-  return callPath(`${key.split(' ')[0]} ${urlFor(key)}`, headers);
-}
-
-function callPath(methodAndUrl: string, headers: Record<string, string>) {
-  const [method, url] = methodAndUrl.split(' ');
-  const bodyless = method === 'GET' || method === 'DELETE';
-  return api.app.inject({
+/** Sends a fixture's call; a stream is opened over HTTP, its status read, and closed. */
+async function send(route: string, call: Call, headers: Record<string, string>) {
+  const [method] = route.split(' ');
+  const url = urlOf(route, call);
+  if (route.endsWith('/stream')) {
+    const controller = new AbortController();
+    const response = await fetch(`${baseUrl}${url}`, { headers, signal: controller.signal });
+    const text = response.status < 300 ? '' : await response.text();
+    controller.abort();
+    return { statusCode: response.status, body: text };
+  }
+  const response = await api.app.inject({
     method: method as 'GET',
     url,
-    headers,
-    // An empty object: authorisation is decided before the body is read, so its content does not matter.
-    ...(bodyless ? {} : { payload: {} }),
+    headers: { ...call.headers, ...headers },
+    ...(call.body === undefined ? {} : { payload: call.body as string }),
   });
+  return { statusCode: response.statusCode, body: response.body };
 }
 
-const guarded = Object.entries(policy).filter(
-  (entry): entry is [string, readonly Role[]] => entry[1] !== 'public',
+const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
+const guarded = Object.entries(fixtures).filter(
+  (entry): entry is [string, readonly [readonly Role[], Fixture[1]]] => entry[1][0] !== 'public',
 );
+const publicRoutes = Object.entries(fixtures).filter(([, [access]]) => access === 'public');
 
 describe('access matrix', () => {
-  it('classifies every documented route', async () => {
+  it('has a fixture for every documented route, and none for a route that is gone', async () => {
     const document = (await api.app.inject({ method: 'GET', url: '/openapi.json' })).json();
     const documented = Object.entries(document.paths as Record<string, object>).flatMap(
       ([path, operations]) => Object.keys(operations).map((method) => `${method.toUpperCase()} ${path}`),
     );
-    expect(documented.filter((route) => !(route in policy))).toEqual([]);
-    expect(Object.keys(policy).filter((route) => !documented.includes(route))).toEqual([]);
+    expect(documented.filter((route) => !(route in fixtures))).toEqual([]);
+    expect(Object.keys(fixtures).filter((route) => !documented.includes(route))).toEqual([]);
   });
 
-  it.each(guarded)('%s: 401 without credentials', async (route) => {
-    const response = await call(route);
-    expect(response.statusCode).toBe(401);
-    expect(response.headers['content-type']).toContain('application/problem+json');
+  it.each(publicRoutes)('%s: succeeds without an API key', async (route, [, make]) => {
+    const response = await send(route, await make(a), {});
+    expect(response.statusCode, response.body).toBeGreaterThanOrEqual(200);
+    expect(response.statusCode, response.body).toBeLessThan(300);
   });
 
-  it.each(guarded)('%s: allowed roles pass, the others get 403', async (route, allowed) => {
-    for (const role of ALL) {
-      // Streams stay open; only the status line is needed, so skip the allowed stream call here.
-      if (route.endsWith('/stream') && allowed.includes(role)) continue;
-      const response = await call(route, { authorization: `Bearer ${a.apiKeys[role]}` });
-      const roleRefusal =
-        response.statusCode === 403 && /needs one of the roles/.test(response.json().detail);
-      if (allowed.includes(role)) {
-        // A 403 for another reason is the route's own rule (claiming a case needs a key linked to a member).
-        expect(response.statusCode, `${role} on ${route}`).not.toBe(401);
-        expect(roleRefusal, `${role} on ${route}: ${response.body}`).toBe(false);
-      } else {
-        expect(roleRefusal, `${role} on ${route}: ${response.statusCode} ${response.body}`).toBe(true);
+  it.each(guarded)(
+    '%s: 401 without credentials, 2xx for allowed roles, 403 for the others',
+    async (route, [allowed, make]) => {
+      const anonymous = await send(route, await make(a), {});
+      expect(anonymous.statusCode, anonymous.body).toBe(401);
+      for (const role of roles) {
+        const response = await send(route, await make(a), bearer(a.keys[role]));
+        if (allowed.includes(role)) {
+          expect(response.statusCode, `${role}: ${response.body}`).toBeGreaterThanOrEqual(200);
+          expect(response.statusCode, `${role}: ${response.body}`).toBeLessThan(300);
+        } else {
+          expect(response.statusCode, `${role}: ${response.body}`).toBe(403);
+          expect(response.body).toMatch(/needs one of the roles/);
+        }
       }
-    }
-  });
+    },
+  );
 });
 
 describe('tenant isolation', () => {
-  const resourceRoutes = guarded.filter(([route]) => /\{(org|id|sourceId|teamId|memberId)\}/.test(route));
+  const resourceRoutes = guarded.filter(([route]) => route.includes('{'));
 
-  it.each(resourceRoutes)("%s: another organisation's keys learn nothing", async (route, allowed) => {
-    // B asking for A's resource must look exactly like B asking for one that does not exist.
-    const nowhere = route
-      .replace('{org}', randomUUID())
-      .replace(/\{(id|sourceId|teamId|memberId)\}/g, randomUUID());
-    for (const role of allowed) {
-      const headers = { authorization: `Bearer ${b.apiKeys[role]}` };
-      const theirs = await call(route, headers);
-      const missing = await callPath(nowhere, headers);
-      expect(theirs.statusCode, `${role} of B on ${route}`).toBeGreaterThanOrEqual(400);
-      expect(theirs.statusCode, `${role} of B on ${route}`).toBe(missing.statusCode);
-      if (route.startsWith('GET ')) expect(theirs.statusCode, `${role} of B on ${route}`).toBe(404);
-      // Same problem apart from `instance`, which only echoes the URL the caller sent.
-      const { instance: _a, ...theirProblem } = theirs.json();
-      const { instance: _b, ...missingProblem } = missing.json();
-      expect(theirProblem, `${role} of B on ${route}`).toEqual(missingProblem);
-    }
-  });
+  it.each(resourceRoutes)(
+    "%s: another organisation's allowed roles get 404, as for nothing",
+    async (route, [allowed, make]) => {
+      for (const role of allowed) {
+        const theirs = await send(route, await make(a), bearer(b.keys[role]));
+        expect(theirs.statusCode, `${role} of B: ${theirs.body}`).toBe(404);
+        // The same request with ids that exist nowhere gets the same answer.
+        const call = await make(a);
+        const nowhere = {
+          ...call,
+          params: Object.fromEntries(Object.keys(call.params ?? {}).map((name) => [name, randomUUID()])),
+        };
+        const missing = await send(route, nowhere, bearer(b.keys[role]));
+        expect(missing.statusCode, `${role} of B, unknown ids`).toBe(404);
+        const { instance: _theirs, ...theirProblem } = JSON.parse(theirs.body);
+        const { instance: _missing, ...missingProblem } = JSON.parse(missing.body);
+        expect(theirProblem).toEqual(missingProblem);
+      }
+    },
+  );
 
   it("lists of another organisation never show this organisation's rows", async () => {
+    const ids = [
+      a.id,
+      a.sourceId,
+      ...Object.values(a.memberOf),
+      (await a.seededCase()).caseId,
+      await a.survey('draft'),
+    ];
     for (const url of [
       '/v1/feedback',
       '/v1/cases',
@@ -262,14 +537,11 @@ describe('tenant isolation', () => {
       '/v1/surveys',
       '/v1/teams',
       '/v1/members',
+      '/v1/api-keys',
     ]) {
-      const response = await api.app.inject({
-        method: 'GET',
-        url,
-        headers: { authorization: `Bearer ${b.apiKeys.admin}` },
-      });
+      const response = await api.app.inject({ method: 'GET', url, headers: bearer(b.keys.admin) });
       expect(response.statusCode, url).toBe(200);
-      for (const id of Object.values(resources)) expect(response.body, url).not.toContain(id);
+      for (const id of ids) expect(response.body, url).not.toContain(id);
     }
   });
 });

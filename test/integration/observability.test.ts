@@ -13,7 +13,8 @@ let api: TestApi;
 let tenant: TestTenant;
 
 beforeAll(async () => {
-  api = await startTestApi();
+  // As in local development (or METRICS_PUBLIC=true): readable without a token.
+  api = await startTestApi({ metricsPublic: true });
   tenant = await createTenant(api.db, api.secretBox);
 });
 afterAll(async () => {
@@ -65,6 +66,38 @@ describe('GET /metrics', () => {
       }),
     ).toBe(2);
     expect(metrics).toContain('process_cpu_user_seconds_total');
+  });
+
+  it('counts deliveries to made-up source ids under one label, so callers cannot grow the label set', async () => {
+    const scrape = async () => (await api.app.inject({ method: 'GET', url: '/metrics' })).body;
+    const before = sample(await scrape(), 'cxloop_ingest_requests_total', { source: 'unknown' }) ?? 0;
+    const invented = [randomUUID(), randomUUID(), 'not-a-uuid', 'x'.repeat(90)];
+    for (const sourceId of invented) {
+      const response = await api.app.inject({
+        method: 'POST',
+        url: `/v1/sources/${sourceId}/events`,
+        headers: { 'content-type': 'application/json' },
+        payload: { text: 'hello' },
+      });
+      expect(response.statusCode).toBeGreaterThanOrEqual(400);
+    }
+    const metrics = await scrape();
+    for (const sourceId of invented) expect(metrics).not.toContain(sourceId.slice(0, 36));
+    const after = sample(metrics, 'cxloop_ingest_requests_total', { source: 'unknown' }) ?? 0;
+    expect(after - before).toBe(invented.length);
+  });
+
+  it('is closed without a token unless the operator opens it (production default)', async () => {
+    const closed = await startTestApi();
+    try {
+      await postSigned(closed.app, tenant, { externalId: randomUUID(), text: 'Fine' });
+      const response = await closed.app.inject({ method: 'GET', url: '/metrics' });
+      expect(response.statusCode).toBe(401);
+      expect(response.headers['content-type']).toContain('application/problem+json');
+      expect(response.body).not.toContain(tenant.sourceId);
+    } finally {
+      await closed.close();
+    }
   });
 
   it('requires the metrics token when one is configured', async () => {

@@ -31,6 +31,7 @@ import {
   startTestApi,
   type TestApi,
   type TestTenant,
+  testOutboundAllowlist,
   uniquePrefix,
 } from '../support/fixtures.js';
 import { redisUrl } from '../support/redis.js';
@@ -731,6 +732,7 @@ describe('replies to the customer', () => {
       secretBox: api.secretBox,
       scoreQueue: api.scoreQueue,
       timeoutMs: 5_000,
+      allowlist: testOutboundAllowlist,
       connection: redisOptions(redisUrl),
       prefix: outboundPrefix,
       concurrency: 2,
@@ -775,7 +777,7 @@ describe('replies to the customer', () => {
       id: messageId,
       kind: 'reply',
       attempts: 3,
-      lastError: 'receiver answered HTTP 500',
+      lastError: 'delivery failed: the receiver did not accept it',
     });
     expect(dead.firstResponseAt).toBeNull();
     expect(received).toHaveLength(3);
@@ -827,6 +829,7 @@ describe('replies to the customer', () => {
       secretBox: api.secretBox,
       scoreQueue: api.scoreQueue,
       timeoutMs: 5_000,
+      allowlist: testOutboundAllowlist,
     });
     const again = await process({
       data: { messageId: second.json().messageId, orgId: tenant.orgId },

@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { type AppDeps, buildApp, issueApiKey } from '@cxloop/api';
-import type { Role } from '@cxloop/contracts';
+import { type Role, roles } from '@cxloop/contracts';
 import {
   createApiKey,
   createDb,
@@ -17,7 +17,9 @@ import {
   createOutboundQueue,
   createScoreQueue,
   generateSigningSecret,
+  type OutboundAllowlist,
   type OutboundQueue,
+  outboundAllowlistShape,
   redisOptions,
   type ScoreQueue,
   SecretBox,
@@ -70,7 +72,7 @@ export async function createTenant(db: Db, secretBox: SecretBox, name = 'Test or
   const org = await createOrganisation(db, name);
   const { sourceId, secret } = await createSignedSource(db, secretBox, org.id);
   const apiKeys = {} as Record<Role, string>;
-  for (const role of ['admin', 'manager', 'responder'] as const) {
+  for (const role of roles) {
     const issued = issueApiKey();
     await createApiKey(db, {
       orgId: org.id,
@@ -83,6 +85,9 @@ export async function createTenant(db: Db, secretBox: SecretBox, name = 'Test or
   }
   return { orgId: org.id, sourceId, secret, apiKeys };
 }
+
+/** Test receivers listen on loopback: deliveries there need the operator's allowlist, as in production. */
+export const testOutboundAllowlist: OutboundAllowlist = outboundAllowlistShape.parse('127.0.0.1');
 
 /** The public URL test apps believe they are reached at (Twilio signs it). */
 export const TEST_PUBLIC_BASE_URL = 'https://cx.example.com';
@@ -120,6 +125,7 @@ export async function startTestApi(overrides: Partial<AppDeps> = {}): Promise<Te
     redisPrefix: prefix,
     apiKeyRateLimitPerMinute: 1_200,
     publicBaseUrl: TEST_PUBLIC_BASE_URL,
+    outboundAllowlist: testOutboundAllowlist,
     ...overrides,
   });
   let closed: Promise<void> | undefined;

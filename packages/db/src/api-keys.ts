@@ -47,3 +47,49 @@ export async function findActiveApiKey(
     .where('revoked_at', 'is', null)
     .executeTakeFirst();
 }
+
+/** An organisation's keys, newest first, without their secret hashes. */
+export async function listApiKeys(db: Db, orgId: string) {
+  return db
+    .selectFrom('api_keys')
+    .select(['id', 'name', 'role', 'member_id', 'created_at', 'revoked_at'])
+    .where('org_id', '=', orgId)
+    .orderBy('created_at', 'desc')
+    .orderBy('id')
+    .execute();
+}
+
+export async function isApiKeyActive(db: Db, orgId: string, apiKeyId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('api_keys')
+    .select('id')
+    .where('org_id', '=', orgId)
+    .where('id', '=', apiKeyId)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/**
+ * Revokes a key of the organisation and deletes its dashboard sessions, in one transaction. Revoking a
+ * revoked key keeps its first revocation time. Undefined when the organisation has no such key.
+ */
+export async function revokeApiKey(db: Db, orgId: string, apiKeyId: string, now: Date) {
+  return db.transaction().execute(async (trx) => {
+    const key = await trx
+      .updateTable('api_keys')
+      .set({ revoked_at: sql<Date>`coalesce(revoked_at, ${now})` })
+      .where('org_id', '=', orgId)
+      .where('id', '=', apiKeyId)
+      .returning(['id', 'name', 'role', 'member_id', 'created_at', 'revoked_at'])
+      .executeTakeFirst();
+    if (key) {
+      await trx
+        .deleteFrom('sessions')
+        .where('org_id', '=', orgId)
+        .where('api_key_id', '=', apiKeyId)
+        .execute();
+    }
+    return key;
+  });
+}

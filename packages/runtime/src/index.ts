@@ -4,6 +4,7 @@ export * from './group-commit.js';
 export * from './logger.js';
 export * from './metrics.js';
 export * from './outbound.js';
+export * from './outbound-target.js';
 export * from './periodic-flush.js';
 export * from './queues.js';
 export * from './redis.js';

@@ -2,6 +2,8 @@ import type { Db } from '@cxloop/db';
 import {
   type AnalyzeQueue,
   createMetricsRegistry,
+  emptyOutboundAllowlist,
+  type OutboundAllowlist,
   type OutboundQueue,
   type ScoreQueue,
   type SecretBox,
@@ -9,14 +11,18 @@ import {
 import Fastify, {
   type FastifyBaseLogger,
   type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
   LogController,
   type RouteOptions,
 } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
+import { AccessEvents } from './auth/access-events.js';
+import { FailedAuthLimit } from './auth/failed-auth-limit.js';
 import { perKeyRateLimit } from './auth/key-rate-limit.js';
-import { isAuthGuard } from './auth/plugin.js';
+import { isAuthGuard, presentsCredential } from './auth/plugin.js';
 import { dashboard } from './dashboard.js';
 import { errorHandling } from './errors.js';
 import type { VendorApiUrls } from './ingest/adapter.js';
@@ -29,6 +35,7 @@ import type { VendorFetchTiming } from './ingest/vendor-fetcher.js';
 import { observability } from './observability.js';
 import { openApi } from './openapi.js';
 import { RateLimits } from './rate-limit.js';
+import { apiKeyRoutes } from './routes/api-keys.js';
 import { caseRoutes } from './routes/cases.js';
 import { experienceTrendRoutes } from './routes/experience-trends.js';
 import { feedbackRoutes } from './routes/feedback.js';
@@ -62,17 +69,36 @@ function requireRouteSchema(route: RouteOptions) {
   }
 }
 
+type Hook = (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
+
 /**
  * Authentication runs before the body is parsed and validated, whichever hook a route declared its
  * `requireRole` guard in: an unauthenticated caller gets 401, never a validation report about a body it
- * was not allowed to send. The API key's rate limit follows the guard, still before the body is read.
+ * was not allowed to send. Failed attempts count per client address (429 once it has used up its minute,
+ * before any lookup); the API key's rate limit follows the guard, still before the body is read.
  */
-function authenticateFirst(route: RouteOptions, afterGuards: ReturnType<typeof perKeyRateLimit>) {
+function authenticateFirst(
+  route: RouteOptions,
+  afterGuards: ReturnType<typeof perKeyRateLimit>,
+  failures: FailedAuthLimit,
+) {
   const preHandlers = [route.preHandler ?? []].flat();
-  const guards = preHandlers.filter(isAuthGuard);
+  const guards = preHandlers.filter(isAuthGuard) as Hook[];
   if (guards.length === 0) return;
+  const counted = guards.map(
+    (guard): Hook =>
+      (request, reply) =>
+        presentsCredential(request)
+          ? failures.attempt(request.ip, () => guard(request, reply))
+          : guard(request, reply),
+  );
   route.preHandler = preHandlers.filter((hook) => !isAuthGuard(hook));
-  route.onRequest = [...[route.onRequest ?? []].flat(), ...guards, afterGuards] as RouteOptions['onRequest'];
+  route.onRequest = [...[route.onRequest ?? []].flat(), ...counted, afterGuards] as RouteOptions['onRequest'];
+}
+
+/** Fastify's types take a hop count only as a function: trust that many proxies nearest to us. */
+function trustProxyOption(trust: AppDeps['trustProxy']) {
+  return typeof trust === 'number' ? (_address: string, hop: number) => hop < trust : (trust ?? false);
 }
 
 export interface AppDeps {
@@ -103,6 +129,16 @@ export interface AppDeps {
   /** The process's Prometheus registry; a fresh one when omitted (tests). */
   metrics?: Registry;
   metricsToken?: string | undefined;
+  /** Without a metrics token: whether `/metrics` is open to anyone (local development) or closed. */
+  metricsPublic?: boolean;
+  /** The platform operator's credential (OPERATOR_TOKEN) for the queue board; no board without it. */
+  operatorToken?: string | undefined;
+  /** Fastify's `trustProxy` (TRUST_PROXY): whose X-Forwarded-For/-Proto to believe. Off by default. */
+  trustProxy?: boolean | number | string[] | undefined;
+  /** Failed authentications per client address and minute before 429. */
+  authFailureLimitPerMinute?: number;
+  /** Reply and escalation targets allowed beyond https to public addresses (OUTBOUND_ALLOWED_HOSTS). */
+  outboundAllowlist?: OutboundAllowlist;
   /** True once the process is shutting down: readiness fails so load balancers stop sending requests. */
   isDraining?: () => boolean;
 }
@@ -119,6 +155,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     requestTimeout: 30_000,
     // The observability plugin writes one line per request instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
+    // Behind a TLS proxy, its X-Forwarded-Proto makes session cookies Secure and X-Forwarded-For names the
+    // client whose failed sign-ins are counted; believed only from the proxies configured.
+    trustProxy: trustProxyOption(deps.trustProxy),
   });
   // Route schemas are zod: they validate requests, serialise responses and generate the OpenAPI document.
   app.setValidatorCompiler(validatorCompiler);
@@ -130,20 +169,31 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Cached sources age on the app's clock too, so a test can step past their lifetime instead of waiting.
   const sourceCache = new SourceCache(deps.db, undefined, undefined, () => now().getTime());
   const deliveryLog = new DeliveryLog(deps.db, deps.logger);
+  const authFailures = new FailedAuthLimit(
+    deps.redis,
+    deps.redisPrefix,
+    deps.authFailureLimitPerMinute ?? 20,
+    deps.logger,
+  );
+  const accessEvents = new AccessEvents(deps.redis, deps.redisPrefix, deps.logger);
+  const outboundAllowlist = deps.outboundAllowlist ?? emptyOutboundAllowlist;
   app.addHook('onClose', () => deliveryLog.flush());
-  app.addHook('onRoute', (route) => authenticateFirst(route, keyRateLimit));
+  app.addHook('onClose', async () => accessEvents.close());
+  app.addHook('onRoute', (route) => authenticateFirst(route, keyRateLimit, authFailures));
   await app.register(errorHandling);
   await app.register(openApi);
   await app.register(observability, {
     registry: deps.metrics ?? createMetricsRegistry('api'),
     queues: [deps.analyzeQueue],
     metricsToken: deps.metricsToken,
+    metricsPublic: deps.metricsPublic ?? false,
+    isKnownSource: async (sourceId) => (await sourceCache.get(sourceId)) !== undefined,
   });
   await app.register(healthRoutes, deps);
   await app.register(feedbackRoutes, deps);
   await app.register(scoreRoutes, deps);
   await app.register(scoreHistoryRoutes, deps);
-  await app.register(scoreStreamRoutes, deps);
+  await app.register(scoreStreamRoutes, { ...deps, accessEvents });
   await app.register(experienceTrendRoutes, deps);
   await app.register(loyaltyRoutes, deps);
   await app.register(sourceRoutes, { ...deps, sourceCache, deliveryLog });
@@ -151,13 +201,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(outcomeImportRoutes, deps);
   await app.register(sourceTestDeliveryRoutes, deps);
   await app.register(sourceFetchRoutes, deps);
-  await app.register(sessionRoutes, deps);
-  await app.register(dashboard, deps);
+  await app.register(sessionRoutes, { ...deps, accessEvents, authFailures });
+  await app.register(apiKeyRoutes, { ...deps, accessEvents });
+  await app.register(dashboard, { ...deps, authFailures });
   await app.register(surveyRoutes, deps);
   await app.register(surveyRespondentRoutes, deps);
   await app.register(teamRoutes, deps);
   await app.register(caseRoutes, deps);
-  await app.register(triageSettingsRoutes, deps);
+  await app.register(triageSettingsRoutes, { ...deps, outboundAllowlist });
   await app.register(textSettingsRoutes, deps);
   await app.register(ingestRoutes, {
     ...deps,

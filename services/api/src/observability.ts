@@ -1,10 +1,11 @@
-import { timingSafeEqual } from 'node:crypto';
 import type { Queue } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { z } from 'zod';
+import { bearerTokenOf, sameSecret } from './auth/operator.js';
 import { problems } from './problems.js';
+import { ProblemResponse } from './routes/schemas.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -19,14 +20,25 @@ export interface ObservabilityOptions {
   queues: readonly Queue[];
   /** When set, `/metrics` requires `Authorization: Bearer <token>`. */
   metricsToken?: string | undefined;
+  /** Without a token: whether anyone may read `/metrics` (local development, METRICS_PUBLIC) or nobody. */
+  metricsPublic?: boolean | undefined;
+  /**
+   * Whether a webhook's source id names a source that exists. Only those become `source` label values;
+   * any other id a caller makes up is counted under `unknown`, so callers cannot grow the label set.
+   */
+  isKnownSource: (sourceId: string) => Promise<boolean>;
 }
+
+const UNKNOWN_SOURCE = 'unknown';
+const SOURCE_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const JOB_STATES = ['waiting', 'active', 'delayed', 'failed'] as const;
 
-function tokenMatches(header: string | undefined, token: string): boolean {
-  const offered = Buffer.from(header?.startsWith('Bearer ') ? header.slice(7) : '');
-  const expected = Buffer.from(token);
-  return offered.length === expected.length && timingSafeEqual(offered, expected);
+/** The `source` label of a delivery: the source's id if it exists, else one shared value. */
+async function sourceLabel(sourceId: string, isKnownSource: ObservabilityOptions['isKnownSource']) {
+  if (!SOURCE_ID.test(sourceId)) return UNKNOWN_SOURCE;
+  const known = await isKnownSource(sourceId).catch(() => false);
+  return known ? sourceId.toLowerCase() : UNKNOWN_SOURCE;
 }
 
 /**
@@ -74,7 +86,7 @@ export const observability = fp(async (app: FastifyInstance, options: Observabil
       route === '/v1/sources/:sourceId/events'
     ) {
       const outcome = reply.statusCode < 300 ? 'accepted' : (request.problemCode ?? String(reply.statusCode));
-      ingestRequests.inc({ source: sourceId.slice(0, 36), outcome });
+      ingestRequests.inc({ source: await sourceLabel(sourceId, options.isKnownSource), outcome });
     }
     request.log.info(
       {
@@ -94,12 +106,19 @@ export const observability = fp(async (app: FastifyInstance, options: Observabil
       schema: {
         summary: 'Prometheus metrics of this API process',
         tags: ['operations'],
-        response: { 200: z.string() },
+        response: { 200: z.string(), 401: ProblemResponse },
       },
     },
     async (request, reply) => {
-      if (options.metricsToken && !tokenMatches(request.headers.authorization, options.metricsToken)) {
-        throw problems.unauthenticated('send the metrics token as "Authorization: Bearer …"');
+      if (options.metricsToken) {
+        const offered = bearerTokenOf(request.headers.authorization);
+        if (!offered || !sameSecret(offered, options.metricsToken)) {
+          throw problems.unauthenticated('send the metrics token as "Authorization: Bearer …"');
+        }
+      } else if (!options.metricsPublic) {
+        throw problems.unauthenticated(
+          'metrics need a token here: the operator sets METRICS_TOKEN (or METRICS_PUBLIC=true on a private network)',
+        );
       }
       return reply.type(registry.contentType).send(await registry.metrics());
     },

@@ -12,7 +12,7 @@ import {
 } from '@cxloop/runtime';
 import { Redis } from 'ioredis';
 import { buildApp } from './app.js';
-import { loadApiConfig, publicBaseUrl } from './config.js';
+import { loadApiConfig, metricsAccess, publicBaseUrl } from './config.js';
 
 // The API process: parse config, open pools, listen; on SIGTERM fail readiness for SHUTDOWN_DRAIN_SECONDS
 // while still serving, then stop accepting, finish what is in flight, close pools.
@@ -57,7 +57,11 @@ const app = await buildApp({
   apiKeyRateLimitPerMinute: config.API_KEY_RATE_LIMIT_PER_MINUTE,
   publicBaseUrl: publicBaseUrl(config),
   metrics: createMetricsRegistry('api'),
-  metricsToken: config.METRICS_TOKEN,
+  ...metricsAccess(config),
+  operatorToken: config.OPERATOR_TOKEN,
+  trustProxy: config.TRUST_PROXY,
+  authFailureLimitPerMinute: config.AUTH_FAILURE_LIMIT_PER_MINUTE,
+  outboundAllowlist: config.OUTBOUND_ALLOWED_HOSTS,
   isDraining: () => shuttingDown,
 });
 

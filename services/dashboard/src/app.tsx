@@ -82,7 +82,6 @@ function SignedIn({ session, onSignOut }: { session: Session; onSignOut: () => v
               {view.label}
             </a>
           ))}
-          {session.role === 'admin' && <a href="/admin/queues">Queues</a>}
           <button type="button" class="link" onClick={() => signOut().finally(onSignOut)}>
             Sign out
           </button>

@@ -2,6 +2,7 @@ import { OutboundJob, queueNames } from '@cxloop/contracts';
 import { type Db, findOutboundDelivery, markOutboundDelivered, recordOutboundFailure } from '@cxloop/db';
 import {
   type Logger,
+  type OutboundAllowlist,
   postSignedWebhook,
   requestScoreRecompute,
   type ScoreQueue,
@@ -16,6 +17,9 @@ export interface OutboundDeliveryDeps {
   secretBox: SecretBox;
   scoreQueue: ScoreQueue;
   timeoutMs: number;
+  /** Hosts and ranges the operator allows beyond https to public addresses (OUTBOUND_ALLOWED_HOSTS). */
+  allowlist: OutboundAllowlist;
+  logger?: Logger;
   now?: () => Date;
 }
 
@@ -42,9 +46,10 @@ export function createOutboundProcessor(deps: OutboundDeliveryDeps) {
 
     try {
       // A missing target is retried too: an admin may configure it before the attempts run out.
-      if (!target) throw new WebhookDeliveryError(`no ${message.kind} URL is configured`);
+      if (!target) throw new WebhookDeliveryError('not_configured', `no ${message.kind} URL`);
       await postSignedWebhook({
         url: target.url,
+        allowlist: deps.allowlist,
         secret: deps.secretBox.open(target.secretCiphertext),
         webhookId: `msg_${messageId}`,
         body: {
@@ -57,8 +62,18 @@ export function createOutboundProcessor(deps: OutboundDeliveryDeps) {
       });
     } catch (error) {
       const final = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+      // Users see the category only; the network detail would map what the workers can reach.
+      deps.logger?.warn(
+        {
+          messageId,
+          orgId,
+          err: error,
+          detail: error instanceof WebhookDeliveryError ? error.detail : undefined,
+        },
+        'outbound delivery attempt failed',
+      );
       await recordOutboundFailure(deps.db, orgId, messageId, {
-        error: error instanceof Error ? error.message : String(error),
+        error: error instanceof WebhookDeliveryError ? error.message : 'delivery failed',
         final,
         now: now(),
       });
@@ -87,12 +102,6 @@ export function startOutboundWorker(options: OutboundWorkerOptions): Worker<Outb
       concurrency: options.concurrency,
     },
   );
-  worker.on('failed', (job, error) => {
-    options.logger.warn(
-      { jobId: job?.id, attempt: job?.attemptsMade, err: error },
-      'outbound delivery failed',
-    );
-  });
   worker.on('error', (error) => options.logger.error({ err: error }, 'outbound worker error'));
   return worker;
 }

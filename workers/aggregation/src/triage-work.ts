@@ -29,6 +29,7 @@ export function startTriageWork(deps: { db: Db; logger: Logger; config: TriageWo
     secretBox: new SecretBox(config.CXLOOP_SECRET_KEY),
     scoreQueue,
     timeoutMs: config.OUTBOUND_TIMEOUT_MS,
+    allowlist: config.OUTBOUND_ALLOWED_HOSTS,
     ...queueSettings,
     concurrency: config.OUTBOUND_CONCURRENCY,
     logger,

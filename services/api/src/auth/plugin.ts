@@ -1,5 +1,11 @@
 import type { Role } from '@cxloop/contracts';
-import { type Db, findActiveApiKey, findActiveSession, findApiKeyMembership } from '@cxloop/db';
+import {
+  type Db,
+  findActiveApiKey,
+  findActiveSession,
+  findApiKeyMembership,
+  isApiKeyActive,
+} from '@cxloop/db';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { problems } from '../problems.js';
 import { parseApiKey, secretMatches } from './api-keys.js';
@@ -18,6 +24,8 @@ export interface Principal extends Credential {
   memberId: string | null;
   /** The person's teams: the cases "claim next" hands them. */
   teamIds: string[];
+  /** Set when the request came with a dashboard session: signing it out ends what it holds open. */
+  sessionTokenHash?: string;
 }
 
 declare module 'fastify' {
@@ -42,7 +50,7 @@ export async function authenticateApiKey(db: Db, token: string): Promise<Princip
   };
 }
 
-const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+export const SAFE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
  * A state-changing request carried by the session cookie must show it comes from our own page: the
@@ -55,7 +63,8 @@ function provesSameOrigin(request: FastifyRequest): boolean {
 
 /** The principal of a dashboard session cookie. */
 async function principalOfSession(db: Db, request: FastifyRequest, token: string): Promise<Principal> {
-  const session = await findActiveSession(db, hashSessionToken(token), new Date());
+  const sessionTokenHash = hashSessionToken(token);
+  const session = await findActiveSession(db, sessionTokenHash, new Date());
   if (!session) throw problems.unauthenticated('the session has expired or was signed out; sign in again');
   if (!SAFE_METHODS.has(request.method) && !provesSameOrigin(request)) {
     throw problems.forbidden(`a request signed in by session cookie must send the ${CSRF_HEADER} header`);
@@ -64,8 +73,28 @@ async function principalOfSession(db: Db, request: FastifyRequest, token: string
     orgId: session.orgId,
     role: session.role,
     apiKeyId: session.apiKeyId,
+    sessionTokenHash,
     ...(await findApiKeyMembership(db, session.orgId, session.apiKeyId)),
   };
+}
+
+/**
+ * Whether the principal's credential is still valid: its key not revoked and, for a session, not signed out
+ * or expired. What stays open for a long time (score streams) asks again now and then.
+ */
+export async function stillAuthenticated(db: Db, principal: Principal): Promise<boolean> {
+  if (principal.sessionTokenHash) {
+    return (await findActiveSession(db, principal.sessionTokenHash, new Date())) !== undefined;
+  }
+  return isApiKeyActive(db, principal.orgId, principal.apiKeyId);
+}
+
+/** Whether the request brings a credential at all (a failure without one costs no lookup and is not a guess). */
+export function presentsCredential(request: FastifyRequest): boolean {
+  return (
+    request.headers.authorization !== undefined ||
+    readCookie(request.headers.cookie, SESSION_COOKIE) !== undefined
+  );
 }
 
 /**

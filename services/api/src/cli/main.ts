@@ -16,7 +16,9 @@ import {
   findSourceForDelivery,
   findTeamByName,
   findUnitByKey,
+  listApiKeys,
   listSources,
+  revokeApiKey,
   rotateSourceSecret,
   updateSource,
 } from '@cxloop/db';
@@ -28,11 +30,14 @@ import {
   redisOptions,
   SecretBox,
 } from '@cxloop/runtime';
+import { Redis } from 'ioredis';
 import { z } from 'zod';
+import { publishAccessEvent } from '../auth/access-events.js';
 import { issueApiKey } from '../auth/api-keys.js';
 import { type ApiConfig, loadApiConfig, publicBaseUrl } from '../config.js';
 import { importFeedback } from '../imports/feedback-import.js';
 import { importOutcomes } from '../imports/outcome-import.js';
+import { presentApiKey } from '../routes/api-keys.js';
 import {
   DEFAULT_ROTATION_OVERLAP_SECONDS,
   MAX_ROTATION_OVERLAP_SECONDS,
@@ -57,7 +62,9 @@ const usage = `usage:
   cxloop import-outcomes --source SOURCE_ID --file FILE [--format csv|ndjson] [--json]
   cxloop team create --org ORG_ID --name NAME [--json]
   cxloop member create --org ORG_ID --name NAME --email EMAIL [--team TEAM_NAME ...] [--json]
-  cxloop apikey create --org ORG_ID --role admin|manager|responder [--name NAME] [--member MEMBER_ID] [--json]
+  cxloop apikey create --org ORG_ID --role ${Role.options.join('|')} [--name NAME] [--member MEMBER_ID] [--json]
+  cxloop apikey list --org ORG_ID [--json]
+  cxloop apikey revoke --org ORG_ID --key KEY_ID [--json]
   cxloop doctor [--json]
 channels: ${Channel.options.join(', ')}
 adapters: ${Adapter.options.join(', ')} (twilio, mailgun, zendesk, intercom need --secret: the key the vendor issued)`;
@@ -274,6 +281,31 @@ const commands: Record<string, Command> = {
       memberId,
     });
     return { id: key.id, orgId: org.id, role: key.role, memberId, apiKey: issued.plaintext };
+  },
+  'apikey list': async (db, flags) => {
+    const org = await requireOrganisation(db, required(flags, 'org'));
+    const keys = await listApiKeys(db, org.id);
+    return { apiKeys: keys.map(presentApiKey) };
+  },
+  'apikey revoke': async (db, flags, config) => {
+    const org = await requireOrganisation(db, required(flags, 'org'));
+    const keyId = required(flags, 'key');
+    const key = z.uuid().safeParse(keyId).success
+      ? await revokeApiKey(db, org.id, keyId, new Date())
+      : undefined;
+    if (!key) throw new UsageError(`no API key with id ${keyId} in this organisation`);
+    // Running APIs end the key's open streams at once; one that misses this notices at its next heartbeat.
+    const redis = new Redis({ ...redisOptions(config.REDIS_URL), maxRetriesPerRequest: 1 });
+    redis.on('error', () => undefined);
+    const announced = await publishAccessEvent(redis, config.REDIS_PREFIX, {
+      kind: 'key_revoked',
+      apiKeyId: key.id,
+    }).then(
+      () => true,
+      () => false,
+    );
+    redis.disconnect();
+    return { id: key.id, revokedAt: key.revoked_at!.toISOString(), streamsNotified: announced };
   },
 };
 

@@ -9,7 +9,8 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
-import { requireRole } from '../auth/plugin.js';
+import type { AccessEvents } from '../auth/access-events.js';
+import { principalOf, requireRole, stillAuthenticated } from '../auth/plugin.js';
 import { problemResponses, security } from './schemas.js';
 import { requireOwnOrg } from './scores.js';
 
@@ -20,6 +21,8 @@ export interface ScoreStreamOptions {
   db: Db;
   redis: Redis;
   redisPrefix: string;
+  /** Ends a stream when its key is revoked or its session signed out, on any replica. */
+  accessEvents: AccessEvents;
   /** How often an idle stream sends a comment line, so proxies keep it open and clients notice a dead one. */
   heartbeatMs?: number;
 }
@@ -29,7 +32,9 @@ export interface ScoreStreamOptions {
  * after, why). Each event's id is its entry id on the organisation's Redis Stream, so any API instance can
  * serve any client, and a client reconnecting with Last-Event-ID gets exactly the events after it: none
  * missed, none twice. Each connection reads with its own blocking Redis connection; the block timeout doubles
- * as the heartbeat interval.
+ * as the heartbeat interval. A stream lives only as long as its credential: revoking the key or signing out
+ * the session ends it at once (an access event), and each heartbeat checks the credential again in case an
+ * event was missed.
  */
 export async function scoreStreamRoutes(app: FastifyInstance, options: ScoreStreamOptions) {
   const heartbeatMs = options.heartbeatMs ?? 15_000;
@@ -59,6 +64,7 @@ export async function scoreStreamRoutes(app: FastifyInstance, options: ScoreStre
     },
     async (request, reply) => {
       const orgId = requireOwnOrg(request, request.params.org);
+      const principal = principalOf(request);
       const key = scoreStreamKey(options.redisPrefix, orgId);
       const resumeFrom = request.headers['last-event-id'];
       // A new client starts at the present; a returning one where it left off.
@@ -81,10 +87,16 @@ export async function scoreStreamRoutes(app: FastifyInstance, options: ScoreStre
         if (ended) return;
         ended = true;
         open.delete(end);
+        release();
         reader.disconnect();
         raw.end();
       };
       open.add(end);
+      const release = options.accessEvents.hold({
+        apiKeyId: principal.apiKeyId,
+        sessionTokenHash: principal.sessionTokenHash,
+        end,
+      });
       request.raw.on('close', end);
 
       const send = (entries: { id: string; event: unknown }[]) => {
@@ -103,8 +115,9 @@ export async function scoreStreamRoutes(app: FastifyInstance, options: ScoreStre
         while (!ended) {
           const entries = await waitForScoreChanges(reader, key, cursor, heartbeatMs);
           if (ended) break;
-          if (entries.length === 0) raw.write(': heartbeat\n\n');
-          else send(entries);
+          if (entries.length > 0) send(entries);
+          else if (await stillAuthenticated(options.db, principal)) raw.write(': heartbeat\n\n');
+          else break;
         }
       } catch (error) {
         if (!ended) request.log.warn({ err: error }, 'score stream ended by an error');

@@ -10,7 +10,12 @@ import {
   setSourceReplyTarget,
   type TriageSettings,
 } from '@cxloop/db';
-import { generateSigningSecret, type SecretBox } from '@cxloop/runtime';
+import {
+  generateSigningSecret,
+  type OutboundAllowlist,
+  refusalOfTargetUrl,
+  type SecretBox,
+} from '@cxloop/runtime';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -38,8 +43,17 @@ const BusinessHours = z
   .strict()
   .refine((hours) => hours.start < hours.end, { path: ['end'], message: 'end must be after start' });
 
-/** Outbound targets: http(s) only, so a configuration cannot make cxloop read local files or other schemes. */
+/**
+ * Outbound targets: http(s) URLs here; the handler then refuses any that is not https to a public address
+ * (unless OUTBOUND_ALLOWED_HOSTS allows it), so a setting cannot point the workers at the private network.
+ */
 const WebhookUrl = z.url({ protocol: /^https?$/ });
+
+/** 422 at `path` when the URL is not an allowed outbound target. */
+async function assertAllowedTarget(url: string | null, path: string, allowlist: OutboundAllowlist) {
+  const refusal = url === null ? undefined : await refusalOfTargetUrl(url, allowlist);
+  if (refusal) throw problems.invalidBody([{ path, message: `not an allowed webhook target: ${refusal}` }]);
+}
 
 const SettingsView = z.object({
   caseFlags: z.array(z.string()),
@@ -94,7 +108,10 @@ const SlaPolicyView = z.object({
 const presentSettings = (settings: TriageSettings) => ({ ...settings, caseFlags: [...settings.caseFlags] });
 
 /** Admins configure triage: which feedback opens cases, SLA targets, escalation and reply webhooks. */
-export async function triageSettingsRoutes(app: FastifyInstance, deps: { db: Db; secretBox: SecretBox }) {
+export async function triageSettingsRoutes(
+  app: FastifyInstance,
+  deps: { db: Db; secretBox: SecretBox; outboundAllowlist: OutboundAllowlist },
+) {
   const route = app.withTypeProvider<ZodTypeProvider>();
   const admins = requireRole(deps.db, 'admin');
   const readers = requireRole(deps.db, 'admin', 'manager', 'responder');
@@ -142,6 +159,7 @@ export async function triageSettingsRoutes(app: FastifyInstance, deps: { db: Db;
           { path: '/defaultTeamId', message: 'no team with this id in the organisation' },
         ]);
       }
+      await assertAllowedTarget(body.escalationUrl, '/escalationUrl', deps.outboundAllowlist);
       const current = await loadTriageSettings(deps.db, orgId);
       const newSecret =
         body.escalationUrl && body.escalationUrl !== current.escalationUrl
@@ -217,6 +235,7 @@ export async function triageSettingsRoutes(app: FastifyInstance, deps: { db: Db;
       const { orgId } = principalOf(request);
       const { id } = request.params;
       const { url } = request.body;
+      await assertAllowedTarget(url, '/url', deps.outboundAllowlist);
       const secret = url ? generateSigningSecret() : undefined;
       const updated =
         z.uuid().safeParse(id).success &&
