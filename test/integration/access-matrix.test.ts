@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { createScoreProcessor } from '@cxloop/aggregation-worker';
+import { analyseOrganisationOutcomes, createScoreProcessor } from '@cxloop/aggregation-worker';
 import { issueApiKey } from '@cxloop/api';
 import { type Role, roles } from '@cxloop/contracts';
 import {
@@ -88,7 +88,14 @@ const fixtures: Record<string, Fixture> = {
       query: 'from=2026-01-01T00:00:00Z&to=2030-01-01T00:00:00Z',
     }),
   ],
-  'GET /v1/orgs/{org}/loyalty': [READERS, (o) => ({ params: { org: o.id } })],
+  'GET /v1/orgs/{org}/loyalty': [
+    READERS,
+    async (o) => {
+      // Answered once the organisation's outcomes were analysed (with none, the analysis says so).
+      await analyseOrganisationOutcomes(api.db, o.id, new Date());
+      return { params: { org: o.id } };
+    },
+  ],
   'GET /v1/orgs/{org}/metrics': [READERS, (o) => ({ params: { org: o.id } })],
   'GET /v1/orgs/{org}/insights': [READERS, (o) => ({ params: { org: o.id } })],
   'POST /v1/orgs/{org}/insights/rising-issues/{id}/acknowledge': [
@@ -137,7 +144,13 @@ const fixtures: Record<string, Fixture> = {
   'GET /v1/text/settings': [READERS, () => ({})],
   'PUT /v1/text/settings': [
     ADMIN,
-    () => ({ body: { topics: [{ id: 'late_flight', label: 'Late flight', seedTerms: ['delay'] }] } }),
+    () => ({
+      body: {
+        topics: [{ id: 'late_flight', label: 'Late flight', seedTerms: ['delay'] }],
+        phoneRegion: 'GB',
+        brandHandles: [],
+      },
+    }),
   ],
   'POST /v1/sources/{id}/test-delivery': [ADMIN, async (o) => ({ params: { id: await o.source() } })],
   'PUT /v1/sources/{id}/reply-target': [
