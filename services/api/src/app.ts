@@ -18,9 +18,10 @@ import type { Registry } from 'prom-client';
 import { perKeyRateLimit } from './auth/key-rate-limit.js';
 import { isAuthGuard } from './auth/plugin.js';
 import { dashboard } from './dashboard.js';
-import { errorHandling } from './errors.js';
+import { errorHandling, frameworkErrorAsProblem } from './errors.js';
 import type { VendorApiUrls } from './ingest/adapter.js';
 import { DeliveryLog } from './ingest/delivery-log.js';
+import { ReplayGuard } from './ingest/replay-guard.js';
 import { ingestRoutes } from './ingest/route.js';
 import { SourceCache } from './ingest/source-cache.js';
 import type { RecordStaffResponse } from './ingest/staff-responses.js';
@@ -41,6 +42,7 @@ import { surveyRespondentRoutes } from './routes/survey-respondents.js';
 import { surveyRoutes } from './routes/surveys.js';
 import { teamRoutes } from './routes/teams.js';
 import { triageSettingsRoutes } from './routes/triage-settings.js';
+import { storableInput } from './storable-input.js';
 import { staffResponseRecorder } from './surveys/responses.js';
 
 /**
@@ -84,6 +86,8 @@ export interface AppDeps {
   redisPrefix: string;
   /** Requests per minute one API key (and the sessions signed in with it) may make. */
   apiKeyRateLimitPerMinute: number;
+  /** Webhook deliveries with a failed signature one client address may send per minute (default 60). */
+  unsignedDeliveriesPerMinute?: number;
   /** How senders reach this deployment (PUBLIC_BASE_URL): Twilio signs the URL it called. */
   publicBaseUrl: string;
   /** Overrides of vendor API base URLs (tests point SurveyMonkey at a stand-in); each vendor's own otherwise. */
@@ -110,6 +114,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     requestTimeout: 30_000,
     // The observability plugin writes one line per request instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
+    frameworkErrors: frameworkErrorAsProblem,
   });
   // Route schemas are zod: they validate requests, serialise responses and generate the OpenAPI document.
   app.setValidatorCompiler(validatorCompiler);
@@ -122,6 +127,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.addHook('onClose', () => deliveryLog.flush());
   app.addHook('onRoute', (route) => authenticateFirst(route, keyRateLimit));
   await app.register(errorHandling);
+  await app.register(storableInput);
   await app.register(openApi);
   await app.register(observability, {
     registry: deps.metrics ?? createMetricsRegistry('api'),
@@ -148,6 +154,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     sourceCache,
     deliveryLog,
     rateLimits,
+    unsignedDeliveriesPerMinute: deps.unsignedDeliveriesPerMinute ?? 60,
+    replayGuard: new ReplayGuard(deps.redis, deps.redisPrefix),
     recordStaffResponse:
       deps.recordStaffResponse ?? staffResponseRecorder({ scoreQueue: deps.scoreQueue, log: deps.logger }),
     now: deps.now ?? (() => new Date()),

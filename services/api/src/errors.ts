@@ -16,6 +16,17 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   return /timeout exceeded when trying to connect|Connection terminated/i.test(error.message);
 }
 
+/**
+ * PostgreSQL refused a value the request carried (class 22 "data exception": a character it cannot store,
+ * a date or number out of its range; 54001: a document nested too deep for it). Input is made storable
+ * before it reaches the database (storable-input.ts, the contracts' schemas); this is the net under that:
+ * the statement failed, so nothing was stored, and the client gets a 400 instead of a 500.
+ */
+export function isRefusedValue(error: unknown): boolean {
+  const code = error instanceof Error ? (error as { code?: unknown }).code : undefined;
+  return typeof code === 'string' && /^(22[0-9A-Z]{3}|54001)$/.test(code);
+}
+
 function fastifyErrorAsProblem(error: FastifyError): Problem | undefined {
   if (error.validation) {
     const where = error.validationContext ?? 'body';
@@ -63,18 +74,42 @@ export function sendProblem(request: FastifyRequest, reply: FastifyReply, proble
     });
 }
 
+/** Any error as the problem the client gets; unexpected ones are logged here and hidden from clients. */
+export function problemOf(error: FastifyError, request: FastifyRequest): Problem {
+  if (error instanceof Problem) return error;
+  const known = fastifyErrorAsProblem(error);
+  if (known) return known;
+  if (isRefusedValue(error)) {
+    request.log.warn({ err: error }, 'database refused a value of the request');
+    return problems.unstorableValue();
+  }
+  if (isDatabaseUnavailable(error)) {
+    request.log.warn({ err: error }, 'database unavailable');
+    return problems.unavailable('the database is unavailable; retry later');
+  }
+  request.log.error({ err: error }, 'unhandled error');
+  return new Problem(500, 'internal', 'Internal server error');
+}
+
+/**
+ * Refusals Fastify makes before routing (a path parameter over `maxParamLength` → 414, a URL it cannot
+ * decode → 400), passed as its `frameworkErrors` option so they are problem+json like every other refusal.
+ */
+export function frameworkErrorAsProblem(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  const status =
+    error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
+  const code = status === 414 ? 'uri_too_long' : 'bad_url';
+  return sendProblem(
+    request,
+    reply,
+    new Problem(status, code, 'The request URL cannot be routed', error.message),
+  );
+}
+
 /** Every error leaves the API as RFC 9457 problem+json; unexpected ones are logged and hidden from clients. */
 export const errorHandling = fp(async (app: FastifyInstance) => {
-  app.setErrorHandler((error: FastifyError, request, reply) => {
-    if (error instanceof Problem) return sendProblem(request, reply, error);
-    const known = fastifyErrorAsProblem(error);
-    if (known) return sendProblem(request, reply, known);
-    if (isDatabaseUnavailable(error)) {
-      request.log.warn({ err: error }, 'database unavailable');
-      return sendProblem(request, reply, problems.unavailable('the database is unavailable; retry later'));
-    }
-    request.log.error({ err: error }, 'unhandled error');
-    return sendProblem(request, reply, new Problem(500, 'internal', 'Internal server error'));
-  });
+  app.setErrorHandler((error: FastifyError, request, reply) =>
+    sendProblem(request, reply, problemOf(error, request)),
+  );
   app.setNotFoundHandler((request, reply) => sendProblem(request, reply, problems.notFound('Route')));
 });
