@@ -18,11 +18,11 @@ import type { Registry } from 'prom-client';
 import { perKeyRateLimit } from './auth/key-rate-limit.js';
 import { isAuthGuard } from './auth/plugin.js';
 import { dashboard } from './dashboard.js';
-import { errorHandling, frameworkErrorAsProblem } from './errors.js';
+import { clientErrorAsProblem, errorHandling, frameworkErrorAsProblem } from './errors.js';
 import type { VendorApiUrls } from './ingest/adapter.js';
 import { DeliveryLog } from './ingest/delivery-log.js';
 import { ReplayGuard } from './ingest/replay-guard.js';
-import { ingestRoutes } from './ingest/route.js';
+import { ingestRoutes, logRefusedConnection } from './ingest/route.js';
 import { SourceCache } from './ingest/source-cache.js';
 import type { RecordStaffResponse } from './ingest/staff-responses.js';
 import { observability } from './observability.js';
@@ -107,6 +107,9 @@ export interface AppDeps {
  * how to listen. The caller owns the dependencies and closes them.
  */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const now = deps.now ?? (() => new Date());
+  const sourceCache = new SourceCache(deps.db);
+  const deliveryLog = new DeliveryLog(deps.db, deps.logger);
   const app = Fastify({
     loggerInstance: deps.logger,
     bodyLimit: deps.bodyLimitBytes,
@@ -115,6 +118,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // The observability plugin writes one line per request instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
     frameworkErrors: frameworkErrorAsProblem,
+    clientErrorHandler: clientErrorAsProblem(logRefusedConnection({ sourceCache, deliveryLog, now })),
   });
   // Route schemas are zod: they validate requests, serialise responses and generate the OpenAPI document.
   app.setValidatorCompiler(validatorCompiler);
@@ -122,8 +126,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.addHook('onRoute', requireRouteSchema);
   const rateLimits = new RateLimits(deps.redis, deps.redisPrefix);
   const keyRateLimit = perKeyRateLimit({ ...deps, rateLimits });
-  const sourceCache = new SourceCache(deps.db);
-  const deliveryLog = new DeliveryLog(deps.db, deps.logger);
   app.addHook('onClose', () => deliveryLog.flush());
   app.addHook('onRoute', (route) => authenticateFirst(route, keyRateLimit));
   await app.register(errorHandling);
@@ -158,7 +160,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     replayGuard: new ReplayGuard(deps.redis, deps.redisPrefix),
     recordStaffResponse:
       deps.recordStaffResponse ?? staffResponseRecorder({ scoreQueue: deps.scoreQueue, log: deps.logger }),
-    now: deps.now ?? (() => new Date()),
+    now,
   });
   return app;
 }

@@ -1,3 +1,5 @@
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { type FieldProblem, Problem, problems } from './problems.js';
@@ -104,6 +106,38 @@ export function frameworkErrorAsProblem(error: FastifyError, request: FastifyReq
     reply,
     new Problem(status, code, 'The request URL cannot be routed', error.message),
   );
+}
+
+/** A request refused before it could be read: its request line (when Node had it), status and problem code. */
+export type ConnectionRefusal = (requestLine: string, status: number, code: string) => void;
+
+/**
+ * Fastify's `clientErrorHandler`: requests Node's HTTP parser refuses (headers over the limit → 431, a
+ * request that arrives too slowly → 408, bytes that are not HTTP → 400) never reach Fastify's routing, so
+ * the answer is written to the socket here, as problem+json like every other refusal. `onRefusal` hears of
+ * each one (the webhook route logs those aimed at a known source).
+ */
+export function clientErrorAsProblem(onRefusal: ConnectionRefusal) {
+  return (error: Error & { code?: string; rawPacket?: unknown }, socket: Socket) => {
+    if (error.code === 'ECONNRESET' || socket.destroyed) return;
+    const [status, code, title] =
+      error.code === 'HPE_HEADER_OVERFLOW'
+        ? [431, 'headers_too_large', 'The request headers are too large']
+        : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+          ? [408, 'request_timeout', 'The request did not arrive in time']
+          : [400, 'malformed_request', 'The request is not valid HTTP'];
+    const body = JSON.stringify({ type: `urn:cxloop:problem:${code}`, title, status });
+    if (socket.writable) {
+      socket.end(
+        `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/problem+json\r\n` +
+          `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      );
+    } else socket.destroy(error);
+    // Node's typings call rawPacket a JSON form of a buffer; at run time it is the Buffer it was parsing.
+    const raw = Buffer.isBuffer(error.rawPacket) ? error.rawPacket : undefined;
+    const requestLine = raw?.subarray(0, 512).toString('latin1').split('\r\n')[0];
+    if (requestLine) onRefusal(requestLine, status, code);
+  };
 }
 
 /** Every error leaves the API as RFC 9457 problem+json; unexpected ones are logged and hidden from clients. */

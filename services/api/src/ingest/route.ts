@@ -355,6 +355,30 @@ async function logRefusal(deps: IngestDeps, request: FastifyRequest, problem: Pr
   );
 }
 
+const WEBHOOK_REQUEST_LINE = /^POST \/v1\/sources\/([0-9a-fA-F-]{36})\/events(?:[?\s]|$)/;
+
+/**
+ * Logs requests to a known source's webhook that Node refused before Fastify saw them (431 headers too
+ * large, 408, broken HTTP): `clientErrorAsProblem` hands over the request line Node had read.
+ */
+export function logRefusedConnection(deps: Pick<IngestDeps, 'sourceCache' | 'deliveryLog' | 'now'>) {
+  return (requestLine: string, status: number, code: string) => {
+    const sourceId = WEBHOOK_REQUEST_LINE.exec(requestLine)?.[1];
+    if (!sourceId) return;
+    deps.sourceCache
+      .get(sourceId.toLowerCase())
+      .then((source) => {
+        if (!source) return;
+        deps.deliveryLog.record(source, 0, deps.now(), {
+          status,
+          outcome: 'rejected',
+          reason: `${code}: refused before the request was read`,
+        });
+      })
+      .catch(() => undefined);
+  };
+}
+
 async function recordStaff(deps: IngestDeps, source: Source, response: StaffSurveyResponse) {
   if (!deps.recordStaffResponse) {
     throw new Problem(
