@@ -280,23 +280,24 @@ async function operations(): Promise<Operation[]> {
         {
           parameters?: { in: string; name: string }[];
           requestBody?: { content: Record<string, { schema: JsonSchema }> };
-          responses: Record<string, { content?: Record<string, unknown> }>;
         }
       >
     >;
   };
-  return Object.entries(document.paths).flatMap(([path, methods]) =>
-    Object.entries(methods)
+  return (
+    Object.entries(document.paths)
       // An event stream never ends; its parameters are the scores routes' own, covered there.
-      .filter(([, operation]) => !path.endsWith('/stream'))
-      .map(([method, operation]) => ({
-        method: method.toUpperCase(),
-        path,
-        query: (operation.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name),
-        ...(operation.requestBody?.content['application/json']
-          ? { body: operation.requestBody.content['application/json'].schema }
-          : {}),
-      })),
+      .filter(([path]) => !path.endsWith('/stream'))
+      .flatMap(([path, methods]) =>
+        Object.entries(methods).map(([method, operation]) => ({
+          method: method.toUpperCase(),
+          path,
+          query: (operation.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name),
+          ...(operation.requestBody?.content['application/json']
+            ? { body: operation.requestBody.content['application/json'].schema }
+            : {}),
+        })),
+      )
   );
 }
 
