@@ -11,6 +11,7 @@ import { openCaseForAnalysis, storeFeedbackBatch } from '@cxloop/db';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  createSignedSource,
   createTenant,
   postSigned,
   startTestApi,
@@ -20,6 +21,7 @@ import {
 
 let api: TestApi;
 let tenant: TestTenant;
+let webhookSource: { sourceId: string; secret: string };
 /** Real ids for path parameters, so hostile bodies and queries reach handlers that find their resource. */
 const ids: Record<string, string> = {};
 
@@ -30,12 +32,12 @@ let orgTables: string[] = [];
 beforeAll(async () => {
   api = await startTestApi({ apiKeyRateLimitPerMinute: 1_000_000, unsignedDeliveriesPerMinute: 1_000_000 });
   tenant = await createTenant(api.db, api.secretBox, 'Hostile input org');
+  // The raw-body routes get a source of their own: the route probes rotate the tenant source's secret.
   // Hundreds of signed deliveries a minute: the source's own limit must not answer them instead of the parser.
-  await api.db
-    .updateTable('sources')
-    .set({ rate_limit_per_minute: 1_000_000 })
-    .where('id', '=', tenant.sourceId)
-    .execute();
+  webhookSource = await createSignedSource(api.db, api.secretBox, tenant.orgId, {
+    name: 'Hostile webhooks',
+    rateLimitPerMinute: 1_000_000,
+  });
   const [feedback] = await storeFeedbackBatch(api.db, [
     {
       org_id: tenant.orgId,
@@ -454,7 +456,7 @@ describe('hostile input on the raw-body routes (webhook, import)', () => {
     const statuses = new Set<number>();
     for (const event of [...hostileEvents(), { events: hostileEvents().slice(0, 50) }]) {
       const before = await rowCounts();
-      const response = await postSigned(api.app, tenant, event);
+      const response = await postSigned(api.app, webhookSource, event);
       statuses.add(response.statusCode);
       const where = `${JSON.stringify(event).slice(0, 120)} → ${response.statusCode} ${response.body.slice(0, 160)}`;
       if (response.statusCode >= 500) failures.push(where);
@@ -464,7 +466,7 @@ describe('hostile input on the raw-body routes (webhook, import)', () => {
       }
     }
     for (const body of hostileBodies({ text: 'Fine' })) {
-      const response = await postSigned(api.app, tenant, body.toString('latin1'));
+      const response = await postSigned(api.app, webhookSource, body.toString('latin1'));
       if (response.statusCode >= 500) failures.push(`${body.subarray(0, 40)} → ${response.statusCode}`);
     }
     expect(failures).toEqual([]);
@@ -479,7 +481,7 @@ describe('hostile input on the raw-body routes (webhook, import)', () => {
     const ndjson = events.map((event) => JSON.stringify(event)).join('\n');
     const response = await api.app.inject({
       method: 'POST',
-      url: `/v1/sources/${tenant.sourceId}/imports`,
+      url: `/v1/sources/${webhookSource.sourceId}/imports`,
       headers: { authorization: `Bearer ${tenant.apiKeys.admin}`, 'content-type': 'application/x-ndjson' },
       payload: ndjson,
     });
@@ -498,7 +500,7 @@ describe('hostile input on the raw-body routes (webhook, import)', () => {
       .join('\n');
     const csvResponse = await api.app.inject({
       method: 'POST',
-      url: `/v1/sources/${tenant.sourceId}/imports`,
+      url: `/v1/sources/${webhookSource.sourceId}/imports`,
       headers: { authorization: `Bearer ${tenant.apiKeys.admin}`, 'content-type': 'text/csv' },
       payload: csv,
     });

@@ -19,7 +19,11 @@ import {
 } from '../support/fixtures.js';
 import { redisUrl } from '../support/redis.js';
 import { createSourceVia } from '../support/sources.js';
-import { mailgunInboundFields, zendeskTicketCreated } from '../support/vendor-payloads.js';
+import {
+  intercomRatingAdded,
+  mailgunInboundFields,
+  zendeskTicketCreated,
+} from '../support/vendor-payloads.js';
 
 const UNSIGNED_PER_MINUTE = 5;
 // One clock for the whole file: rate-limit windows are per minute, and a minute turning over mid-test
@@ -133,6 +137,27 @@ describe('item 13: NUL, lone surrogates, deep nesting and impossible dates on th
     });
     expect(response.statusCode, response.body).toBe(202);
     expect((await feedbackRow(source.id, event.id))?.occurred_at).toEqual(clock);
+  });
+
+  it('an Intercom rating dated beyond JavaScript’s range is stored with the time received, not a 500', async () => {
+    const secret = 'intercom-hostile-client-secret-01';
+    const source = await createSourceVia(api.app, tenant, { adapter: 'intercom', secret });
+    const notification = intercomRatingAdded(5);
+    notification.data.item.id = randomUUID();
+    notification.data.item.conversation_rating.created_at = 9_000_000_000_000_000;
+    const body = JSON.stringify(notification);
+    const response = await api.app.inject({
+      method: 'POST',
+      url: `/v1/sources/${source.id}/events`,
+      headers: {
+        'content-type': 'application/json',
+        'x-hub-signature': `sha1=${createHmac('sha1', secret).update(body).digest('hex')}`,
+      },
+      payload: body,
+    });
+    expect(response.statusCode, response.body).toBe(200);
+    const row = await feedbackRow(source.id, `conversation:${notification.data.item.id}:rating`);
+    expect(row?.occurred_at).toEqual(clock);
   });
 });
 

@@ -15,6 +15,16 @@ export function canonicalEvent(input: FeedbackEventInput): FeedbackEvent {
   return parsed.data;
 }
 
+/**
+ * A vendor's timestamp (unix seconds, or a date string) as ISO 8601, or undefined when it names no instant
+ * JavaScript can represent: `canonicalEvent` then uses the time received, as for an implausible one.
+ */
+export function vendorInstant(value: number | string | null | undefined): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  const at = new Date(typeof value === 'number' ? value * 1000 : value);
+  return Number.isNaN(at.getTime()) ? undefined : at.toISOString();
+}
+
 /** Text cut to the canonical limit at a character boundary: long emails keep their start. */
 export function clipText(text: string, maxChars = 20_000): string {
   const chars = Array.from(text);
