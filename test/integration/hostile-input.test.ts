@@ -7,12 +7,12 @@
  * request stores nothing (row counts of every organisation table unchanged).
  */
 import { randomUUID } from 'node:crypto';
-import { openCaseForAnalysis, storeFeedbackBatch } from '@cxloop/db';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createSignedSource,
   createTenant,
+  openFlaggedCase,
   postSigned,
   startTestApi,
   type TestApi,
@@ -38,32 +38,7 @@ beforeAll(async () => {
     name: 'Hostile webhooks',
     rateLimitPerMinute: 1_000_000,
   });
-  const [feedback] = await storeFeedbackBatch(api.db, [
-    {
-      org_id: tenant.orgId,
-      source_id: tenant.sourceId,
-      channel: 'web',
-      external_id: `hostile-${randomUUID()}`,
-      customer_ref: null,
-      text: 'The parcel never arrived',
-      metadata: JSON.stringify({}),
-      occurred_at: new Date(),
-    },
-  ]);
-  const opened = await api.db.transaction().execute((trx) =>
-    openCaseForAnalysis(
-      trx,
-      {
-        orgId: tenant.orgId,
-        feedbackId: feedback?.id as string,
-        severity: 'high',
-        urgency: 0.7,
-        flagCodes: ['churn_threat'],
-        topics: ['delivery'],
-      },
-      new Date(),
-    ),
-  );
+  const flagged = await openFlaggedCase(api.db, tenant);
   const admin = { authorization: `Bearer ${tenant.apiKeys.admin}` };
   const survey = await api.app.inject({
     method: 'POST',
@@ -86,8 +61,8 @@ beforeAll(async () => {
   Object.assign(ids, {
     org: tenant.orgId,
     source: tenant.sourceId,
-    feedback: feedback?.id,
-    case: opened?.caseId,
+    feedback: flagged.feedbackId,
+    case: flagged.caseId,
     survey: survey.json().id,
     team: team.json().id,
     member: member.json().id,

@@ -12,6 +12,7 @@ import {
   createSignedSource,
   createTenant,
   eventually,
+  feedbackByExternalId,
   postSigned,
   startTestApi,
   type TestApi,
@@ -47,14 +48,8 @@ afterAll(async () => {
 const admin = () => ({ authorization: `Bearer ${tenant.apiKeys.admin}` });
 const nowSeconds = () => Math.floor(clock.getTime() / 1000);
 
-async function feedbackRow(sourceId: string, externalId: string) {
-  return api.db
-    .selectFrom('feedback')
-    .selectAll()
-    .where('source_id', '=', sourceId)
-    .where('external_id', '=', externalId)
-    .executeTakeFirst();
-}
+const feedbackRow = (sourceId: string, externalId: string) =>
+  feedbackByExternalId(api.db, sourceId, externalId);
 
 async function latestDeliveries(sourceId: string) {
   const response = await api.app.inject({ url: `/v1/sources/${sourceId}/deliveries`, headers: admin() });
