@@ -4,13 +4,14 @@
  * errors as problem+json. A correctly signed but invalid body is a client error about the body, not 401.
  */
 import { createHmac, randomUUID } from 'node:crypto';
-import { type Db, storeFeedbackBatch } from '@cxloop/db';
+import type { Db } from '@cxloop/db';
 import { signWebhook } from '@cxloop/runtime';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   countFeedback,
   createTenant,
+  openFlaggedCase,
   startTestApi,
   TEST_PUBLIC_BASE_URL,
   type TestApi,
@@ -437,34 +438,7 @@ describe('JSON endpoints under fuzzing', () => {
   });
 
   it('POST /v1/cases/:id/notes: never 5xx; a refused note stores nothing and is problem+json', async () => {
-    const [stored] = await storeFeedbackBatch(api.db, [
-      {
-        org_id: tenant.orgId,
-        source_id: tenant.sourceId,
-        channel: 'web',
-        external_id: `fuzz-case-${randomUUID()}`,
-        customer_ref: null,
-        text: 'Parcel never arrived',
-        metadata: JSON.stringify({}),
-        occurred_at: new Date(),
-      },
-    ]);
-    const { openCaseForAnalysis } = await import('@cxloop/db');
-    const opening = await api.db.transaction().execute((trx) =>
-      openCaseForAnalysis(
-        trx,
-        {
-          orgId: tenant.orgId,
-          feedbackId: stored?.id as string,
-          severity: 'high',
-          urgency: 0.7,
-          flagCodes: ['churn_threat'],
-          topics: ['delivery'],
-        },
-        new Date(),
-      ),
-    );
-    const caseId = opening?.caseId as string;
+    const { caseId } = await openFlaggedCase(api.db, tenant);
     await fc.assert(
       fc.asyncProperty(
         fc.oneof(fc.constant(caseId), fc.uuid(), fc.string({ maxLength: 40 }).map(encodeURIComponent)),

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   countFeedback,
   createTenant,
+  feedbackByExternalId,
   startTestApi,
   TEST_PUBLIC_BASE_URL,
   type TestApi,
@@ -36,14 +37,8 @@ afterAll(async () => {
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 const path = (source: CreatedSource) => `/v1/sources/${source.id}/events`;
 
-async function feedbackRow(sourceId: string, externalId: string) {
-  return api.db
-    .selectFrom('feedback')
-    .selectAll()
-    .where('source_id', '=', sourceId)
-    .where('external_id', '=', externalId)
-    .executeTakeFirstOrThrow();
-}
+const feedbackRow = (sourceId: string, externalId: string) =>
+  feedbackByExternalId(api.db, sourceId, externalId);
 
 /** The newest entry of a source's delivery log, as an admin reads it. */
 async function latestDelivery(sourceId: string) {

@@ -8,6 +8,8 @@ import {
   createSource,
   type Db,
   type NewFeedbackAnalysis,
+  openCaseForAnalysis,
+  storeFeedbackBatch,
 } from '@cxloop/db';
 import {
   type AnalyzeQueue,
@@ -185,6 +187,52 @@ export async function countFeedback(db: Db, sourceId: string): Promise<number> {
     .where('source_id', '=', sourceId)
     .executeTakeFirstOrThrow();
   return Number(row.n);
+}
+
+/** The feedback a source stored under `externalId` (fails when there is none). */
+export function feedbackByExternalId(db: Db, sourceId: string, externalId: string) {
+  return db
+    .selectFrom('feedback')
+    .selectAll()
+    .where('source_id', '=', sourceId)
+    .where('external_id', '=', externalId)
+    .executeTakeFirstOrThrow();
+}
+
+/** A feedback of the tenant's source with a high-severity case open on it, as analysis would leave it. */
+export async function openFlaggedCase(
+  db: Db,
+  tenant: Pick<TestTenant, 'orgId' | 'sourceId'>,
+  text = 'The parcel never arrived',
+): Promise<{ feedbackId: string; caseId: string }> {
+  const [stored] = await storeFeedbackBatch(db, [
+    {
+      org_id: tenant.orgId,
+      source_id: tenant.sourceId,
+      channel: 'web',
+      external_id: `flagged-${randomUUID()}`,
+      customer_ref: null,
+      text,
+      metadata: JSON.stringify({}),
+      occurred_at: new Date(),
+    },
+  ]);
+  const feedbackId = stored?.id as string;
+  const opening = await db.transaction().execute((trx) =>
+    openCaseForAnalysis(
+      trx,
+      {
+        orgId: tenant.orgId,
+        feedbackId,
+        severity: 'high',
+        urgency: 0.7,
+        flagCodes: ['churn_threat'],
+        topics: ['delivery'],
+      },
+      new Date(),
+    ),
+  );
+  return { feedbackId, caseId: opening?.caseId as string };
 }
 
 /** Polls until `probe` returns a value other than undefined, or fails after `timeoutMs`. */

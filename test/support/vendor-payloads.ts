@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 /**
  * Vendor webhook payloads used as fixtures. Each follows the vendor's documented example; where the docs show
  * only a shape (no complete example), the fixture is marked RECONSTRUCTED and built from the documented fields.
@@ -104,8 +105,9 @@ export function twilioInboundSms(overrides: Record<string, string> = {}): Record
 }
 
 /**
- * Mailgun inbound route fields, per documentation.mailgun.com …/receive-http (the "fully parsed" field list;
- * the token is the documented example token). RECONSTRUCTED: the docs list fields, not a full example post.
+ * Mailgun inbound route fields, per documentation.mailgun.com …/receive-http (the "fully parsed" field list).
+ * RECONSTRUCTED: the docs list fields, not a full example post. The token is random per call, as Mailgun's
+ * is per message (cxloop refuses a token that comes back with another message).
  */
 export function mailgunInboundFields(overrides: Record<string, string> = {}): Record<string, string> {
   return {
@@ -117,7 +119,7 @@ export function mailgunInboundFields(overrides: Record<string, string> = {}): Re
     'stripped-text': 'Three weeks and still no refund.',
     'Message-Id': '<20260101120000.1.ABCDEF@mg.example.com>',
     'message-headers': '[["Subject","Refund still missing"]]',
-    token: 'e0b5477167110d68991efc6b9f89f0a11066af27834600e123',
+    token: randomBytes(25).toString('hex'),
     ...overrides,
   };
 }

@@ -5,4 +5,5 @@ export * from './outcomes.js';
 export * from './roles.js';
 export * from './score-events.js';
 export * from './sources.js';
+export * from './storable-text.js';
 export * from './vendors/index.js';

@@ -24,11 +24,12 @@ import { FailedAuthLimit } from './auth/failed-auth-limit.js';
 import { perKeyRateLimit } from './auth/key-rate-limit.js';
 import { isAuthGuard, presentsCredential } from './auth/plugin.js';
 import { dashboard } from './dashboard.js';
-import { errorHandling } from './errors.js';
+import { clientErrorAsProblem, errorHandling, frameworkErrorAsProblem } from './errors.js';
 import type { VendorApiUrls } from './ingest/adapter.js';
 import { DeliveryLog } from './ingest/delivery-log.js';
 import { outcomeIngestRoutes } from './ingest/outcome-route.js';
-import { ingestRoutes } from './ingest/route.js';
+import { ReplayGuard } from './ingest/replay-guard.js';
+import { ingestRoutes, logRefusedConnection } from './ingest/route.js';
 import { SourceCache } from './ingest/source-cache.js';
 import type { RecordStaffResponse } from './ingest/staff-responses.js';
 import type { VendorFetchTiming } from './ingest/vendor-fetcher.js';
@@ -40,9 +41,9 @@ import { caseRoutes } from './routes/cases.js';
 import { experienceTrendRoutes } from './routes/experience-trends.js';
 import { feedbackRoutes } from './routes/feedback.js';
 import { healthRoutes } from './routes/health.js';
-import { scoreHistoryRoutes } from './routes/score-history.js';
 import { loyaltyRoutes } from './routes/loyalty.js';
 import { outcomeImportRoutes } from './routes/outcome-imports.js';
+import { scoreHistoryRoutes } from './routes/score-history.js';
 import { scoreRoutes } from './routes/scores.js';
 import { scoreStreamRoutes } from './routes/scores-stream.js';
 import { sessionRoutes } from './routes/session.js';
@@ -55,6 +56,7 @@ import { surveyRoutes } from './routes/surveys.js';
 import { teamRoutes } from './routes/teams.js';
 import { textSettingsRoutes } from './routes/text-settings.js';
 import { triageSettingsRoutes } from './routes/triage-settings.js';
+import { storableInput } from './storable-input.js';
 import { staffResponseRecorder } from './surveys/responses.js';
 
 /**
@@ -117,6 +119,8 @@ export interface AppDeps {
   redisPrefix: string;
   /** Requests per minute one API key (and the sessions signed in with it) may make. */
   apiKeyRateLimitPerMinute: number;
+  /** Webhook deliveries with a failed signature one client address may send per minute (default 60). */
+  unsignedDeliveriesPerMinute?: number;
   /** How senders reach this deployment (PUBLIC_BASE_URL): Twilio signs the URL it called. */
   publicBaseUrl: string;
   /** Overrides of vendor API base URLs (tests point SurveyMonkey at a stand-in); each vendor's own otherwise. */
@@ -148,6 +152,10 @@ export interface AppDeps {
  * how to listen. The caller owns the dependencies and closes them.
  */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const now = deps.now ?? (() => new Date());
+  // Cached sources age on the app's clock too, so a test can step past their lifetime instead of waiting.
+  const sourceCache = new SourceCache(deps.db, undefined, undefined, () => now().getTime());
+  const deliveryLog = new DeliveryLog(deps.db, deps.logger);
   const app = Fastify({
     loggerInstance: deps.logger,
     bodyLimit: deps.bodyLimitBytes,
@@ -158,6 +166,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // Behind a TLS proxy, its X-Forwarded-Proto makes session cookies Secure and X-Forwarded-For names the
     // client whose failed sign-ins are counted; believed only from the proxies configured.
     trustProxy: trustProxyOption(deps.trustProxy),
+    frameworkErrors: frameworkErrorAsProblem,
+    clientErrorHandler: clientErrorAsProblem(logRefusedConnection({ sourceCache, deliveryLog, now })),
   });
   // Route schemas are zod: they validate requests, serialise responses and generate the OpenAPI document.
   app.setValidatorCompiler(validatorCompiler);
@@ -165,10 +175,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.addHook('onRoute', requireRouteSchema);
   const rateLimits = new RateLimits(deps.redis, deps.redisPrefix);
   const keyRateLimit = perKeyRateLimit({ ...deps, rateLimits });
-  const now = deps.now ?? (() => new Date());
-  // Cached sources age on the app's clock too, so a test can step past their lifetime instead of waiting.
-  const sourceCache = new SourceCache(deps.db, undefined, undefined, () => now().getTime());
-  const deliveryLog = new DeliveryLog(deps.db, deps.logger);
   const authFailures = new FailedAuthLimit(
     deps.redis,
     deps.redisPrefix,
@@ -181,6 +187,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.addHook('onClose', async () => accessEvents.close());
   app.addHook('onRoute', (route) => authenticateFirst(route, keyRateLimit, authFailures));
   await app.register(errorHandling);
+  await app.register(storableInput);
   await app.register(openApi);
   await app.register(observability, {
     registry: deps.metrics ?? createMetricsRegistry('api'),
@@ -215,15 +222,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     sourceCache,
     deliveryLog,
     rateLimits,
+    unsignedDeliveriesPerMinute: deps.unsignedDeliveriesPerMinute ?? 60,
+    replayGuard: new ReplayGuard(deps.redis, deps.redisPrefix),
     recordStaffResponse:
       deps.recordStaffResponse ?? staffResponseRecorder({ scoreQueue: deps.scoreQueue, log: deps.logger }),
     now,
   });
-  await app.register(outcomeIngestRoutes, {
-    ...deps,
-    sourceCache,
-    rateLimits,
-    now: deps.now ?? (() => new Date()),
-  });
+  await app.register(outcomeIngestRoutes, { ...deps, sourceCache, rateLimits, now });
   return app;
 }

@@ -51,6 +51,8 @@ export const ApiConfig = z.object({
   WEBHOOK_TOLERANCE_SECONDS: z.coerce.number().int().min(1).default(300),
   /** Requests per minute per API key (its dashboard sessions included); webhooks have per-source limits. */
   API_KEY_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(1_200),
+  /** Webhook deliveries with a failed signature one client address may send per minute, before 429. */
+  WEBHOOK_UNSIGNED_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(60),
   /**
    * Seconds between SIGTERM and closing the listener, while `/readyz` answers 503 and requests are still
    * served: long enough for a load balancer's health checks to take the replica out of rotation.

@@ -38,6 +38,13 @@ export const problems = {
     new Problem(400, 'malformed_json', 'The request body is not valid JSON', detail),
   malformedBody: (detail: string) =>
     new Problem(400, 'malformed_body', 'The request body cannot be read', detail),
+  unstorableValue: () =>
+    new Problem(
+      400,
+      'unstorable_value',
+      'A value in the request cannot be stored',
+      'a text holds a character or a date or number lies outside what can be stored',
+    ),
   tooManyRequests: (retryAfterSeconds: number, detail: string) =>
     new Problem(429, 'too_many_requests', 'Too many requests', detail, undefined, {
       'retry-after': String(retryAfterSeconds),

@@ -55,6 +55,7 @@ const app = await buildApp({
   redis,
   redisPrefix: config.REDIS_PREFIX,
   apiKeyRateLimitPerMinute: config.API_KEY_RATE_LIMIT_PER_MINUTE,
+  unsignedDeliveriesPerMinute: config.WEBHOOK_UNSIGNED_LIMIT_PER_MINUTE,
   publicBaseUrl: publicBaseUrl(config),
   metrics: createMetricsRegistry('api'),
   ...metricsAccess(config),

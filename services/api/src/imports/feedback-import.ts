@@ -1,13 +1,21 @@
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { StringDecoder } from 'node:string_decoder';
 import { FeedbackEvent } from '@cxloop/contracts';
-import { type Db, findUnitIdsByKey, type Source, storeFeedbackBatch } from '@cxloop/db';
+import {
+  type Db,
+  type FeedbackToStore,
+  findUnitIdsByKey,
+  type Source,
+  type StoredFeedback,
+  storeFeedbackBatch,
+} from '@cxloop/db';
 import { type AnalyzeQueue, enqueueAnalysis } from '@cxloop/runtime';
 import { parse as parseCsv } from 'csv-parse';
 import type { FastifyBaseLogger } from 'fastify';
+import { isRefusedValue } from '../errors.js';
 import { enqueueStored, feedbackRowOf } from '../ingest/store-events.js';
-import { fieldProblems } from '../problems.js';
+import { fieldProblems, Problem } from '../problems.js';
+import { linesOf } from './lines.js';
 
 export const importFormats = ['ndjson', 'csv'] as const;
 export type ImportFormat = (typeof importFormats)[number];
@@ -96,26 +104,20 @@ export function csvRecordToEvent(record: Record<string, string>): Record<string,
 }
 
 /**
- * Lines of a stream, read chunk by chunk. Not `readline`: its async iterator keeps reading while the consumer
- * awaits a database write, so a fast stream would pile up in memory; a stream's own iterator waits.
+ * The longest NDJSON line read: a feedback event's 20 000 characters of text and its metadata fit many
+ * times over. A longer line is refused on its own (reported by line), without holding it in memory.
  */
-async function* linesOf(input: Readable): AsyncGenerator<string> {
-  const decoder = new StringDecoder('utf8');
-  let pending = '';
-  for await (const chunk of input) {
-    pending += typeof chunk === 'string' ? chunk : decoder.write(chunk as Buffer);
-    const lines = pending.split('\n');
-    pending = lines.pop() ?? '';
-    for (const line of lines) yield line.endsWith('\r') ? line.slice(0, -1) : line;
-  }
-  pending += decoder.end();
-  if (pending) yield pending;
-}
+export const MAX_IMPORT_LINE_BYTES = 1024 * 1024;
 
 export async function* ndjsonRows(input: Readable): AsyncGenerator<RawRow> {
   let line = 0;
-  for await (const text of linesOf(input)) {
+  for await (const read of linesOf(input, MAX_IMPORT_LINE_BYTES)) {
     line += 1;
+    if ('tooLong' in read) {
+      yield { line, error: `longer than ${MAX_IMPORT_LINE_BYTES} bytes; the line was skipped` };
+      continue;
+    }
+    const text = read.text;
     if (!text.trim()) continue;
     try {
       yield { line, value: JSON.parse(text) };
@@ -187,6 +189,34 @@ export async function importFeedback(
   const receivedAt = options.receivedAt ?? new Date();
   const { report, reject } = importReport(maxErrors);
 
+  /**
+   * The batch's rows in one statement; when PostgreSQL refuses a value of one of them (which the schema
+   * should have caught), the statement stores nothing, so the rows are stored one by one and only the
+   * refused ones are reported.
+   */
+  const storeJudgingEachRow = async (
+    db: Db,
+    rows: readonly ValidRow[],
+    toStore: (row: ValidRow) => FeedbackToStore,
+  ): Promise<StoredFeedback[]> => {
+    try {
+      return await storeFeedbackBatch(db, rows.map(toStore));
+    } catch (error) {
+      if (!isRowRefusal(error)) throw error;
+    }
+    const stored: StoredFeedback[] = [];
+    for (const row of rows) {
+      try {
+        stored.push(...(await storeFeedbackBatch(db, [toStore(row)])));
+      } catch (error) {
+        if (!isRowRefusal(error)) throw error;
+        reject(row.line, [{ path: '/', message: 'a value of this row cannot be stored' }]);
+      }
+    }
+    return stored;
+  };
+
+  let committedThroughLine = 0;
   let batch: ValidRow[] = [];
   const flush = async () => {
     if (batch.length === 0) return;
@@ -204,10 +234,10 @@ export async function importFeedback(
       ]);
       return false;
     });
-    const stored = await storeFeedbackBatch(
-      deps.db,
-      storable.map((row) => feedbackRowOf(source, row.event, row.externalId, unitIds, receivedAt)),
+    const stored = await storeJudgingEachRow(deps.db, storable, (row) =>
+      feedbackRowOf(source, row.event, row.externalId, unitIds, receivedAt),
     );
+    committedThroughLine = rows.at(-1)?.line ?? committedThroughLine;
     const created = stored.filter((entry) => entry.created).length;
     report.created += created;
     report.duplicates += stored.length - created;
@@ -218,31 +248,70 @@ export async function importFeedback(
     );
   };
 
-  const seenInBatch = new Set<string>();
-  for await (const raw of format === 'csv' ? csvRows(input) : ndjsonRows(input)) {
-    report.rows += 1;
-    if ('error' in raw) {
-      reject(raw.line, [{ path: '/', message: raw.error }]);
-      continue;
-    }
-    const parsed = FeedbackEvent.safeParse(raw.value);
-    if (!parsed.success) {
-      reject(raw.line, fieldProblems(parsed.error));
-      continue;
-    }
-    const externalId = externalIdOf(parsed.data, raw.value);
-    // The same id twice in one batch would be one INSERT touching one row twice: count the repeat as a duplicate.
-    if (seenInBatch.has(externalId)) {
-      report.duplicates += 1;
-      continue;
-    }
-    seenInBatch.add(externalId);
-    batch.push({ line: raw.line, event: parsed.data, externalId });
-    if (batch.length >= batchSize) {
-      await flush();
-      seenInBatch.clear();
-    }
+  try {
+    await readAll();
+  } catch (error) {
+    if (report.created + report.duplicates === 0 || error instanceof Problem) throw error;
+    throw interrupted(report, committedThroughLine, error, deps.log);
   }
-  await flush();
   return report;
+
+  async function readAll() {
+    const seenInBatch = new Set<string>();
+    for await (const raw of format === 'csv' ? csvRows(input) : ndjsonRows(input)) {
+      report.rows += 1;
+      if ('error' in raw) {
+        reject(raw.line, [{ path: '/', message: raw.error }]);
+        continue;
+      }
+      const parsed = FeedbackEvent.safeParse(raw.value);
+      if (!parsed.success) {
+        reject(raw.line, fieldProblems(parsed.error));
+        continue;
+      }
+      const externalId = externalIdOf(parsed.data, raw.value);
+      // The same id twice in one batch would be one INSERT touching one row twice: count the repeat as a duplicate.
+      if (seenInBatch.has(externalId)) {
+        report.duplicates += 1;
+        continue;
+      }
+      seenInBatch.add(externalId);
+      batch.push({ line: raw.line, event: parsed.data, externalId });
+      if (batch.length >= batchSize) {
+        await flush();
+        seenInBatch.clear();
+      }
+    }
+    await flush();
+  }
+}
+
+/** A failure of the database (not a row) ends the import; nothing is half-stored: batches commit whole. */
+function isRowRefusal(error: unknown): boolean {
+  const code = error instanceof Error ? (error as { code?: unknown }).code : undefined;
+  // Class 23: a constraint refused the row (a check, a unit deleted meanwhile); class 22: a value.
+  return isRefusedValue(error) || (typeof code === 'string' && code.startsWith('23'));
+}
+
+/**
+ * An import stopped after some batches were committed: the answer says exactly which lines are stored, so
+ * the client knows where it stands, and that sending the file again is safe (rows are keyed by external id).
+ */
+function interrupted(
+  report: ImportReport,
+  committedThroughLine: number,
+  error: unknown,
+  log: FastifyBaseLogger,
+): Problem {
+  log.warn({ err: error, committedThroughLine }, 'import interrupted after a partial commit');
+  return new Problem(
+    503,
+    'import_interrupted',
+    'The import stopped part way',
+    `lines 1–${committedThroughLine} are stored (${report.created} new, ${report.duplicates} already stored, ` +
+      `${report.rejected} refused); nothing after line ${committedThroughLine} was stored. ` +
+      'Rows are keyed by external id, so sending the whole file again is safe.',
+    undefined,
+    { 'retry-after': '5' },
+  );
 }

@@ -3,6 +3,7 @@ import type { Adapter, FeedbackEvent, FieldMapping } from '@cxloop/contracts';
 import type { StoredFeedback } from '@cxloop/db';
 import type { FastifyReply } from 'fastify';
 import type { FormFields } from './form-body.js';
+import type { SignedToken } from './replay-guard.js';
 import type { StaffSurveyResponse } from './staff-responses.js';
 
 /** One webhook request as an adapter sees it: raw bytes first, parsed views on demand. */
@@ -20,11 +21,22 @@ export interface InboundDelivery {
   toleranceSeconds: number;
 }
 
-export type RejectionReason = 'missing_signature' | 'invalid_timestamp' | 'stale_timestamp' | 'bad_signature';
+export type RejectionReason =
+  | 'missing_signature'
+  | 'invalid_timestamp'
+  | 'stale_timestamp'
+  | 'bad_signature'
+  | 'replayed_signature';
 
 export type Verification =
-  /** `deliveryId`: the sender's id of this delivery, from which the generic channel derives missing ids. */
-  { ok: true; deliveryId?: string } | { ok: false; reason: RejectionReason; detail: string };
+  | {
+      ok: true;
+      /** The sender's id of this delivery, from which the generic channel derives missing ids. */
+      deliveryId?: string;
+      /** Set when the signature does not cover the body: the route refuses its reuse with another body. */
+      signedToken?: SignedToken;
+    }
+  | { ok: false; reason: RejectionReason; detail: string };
 
 /** The per-source settings an adapter maps with. */
 export interface SourceSettings {

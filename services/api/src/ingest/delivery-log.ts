@@ -1,3 +1,4 @@
+import { storableText } from '@cxloop/contracts';
 import {
   type Db,
   type DeliveryOutcome,
@@ -74,10 +75,11 @@ export class DeliveryLog {
     tally.add({
       status: entry.status,
       outcome: entry.outcome,
-      reason: entry.reason ?? null,
+      // Reasons quote the sender's field paths and bodies their text: either may hold a NUL.
+      reason: entry.reason === undefined ? null : storableText(entry.reason),
       sizeBytes,
       acceptedEvents: entry.acceptedEvents ?? 0,
-      redactedBody: entry.redactedBody ?? null,
+      redactedBody: entry.redactedBody === undefined ? null : storableText(entry.redactedBody),
       receivedAt,
       ...(entry.needsAttention ? { needsAttention: true } : {}),
     });

@@ -1,16 +1,18 @@
 import { Adapter, FieldMapping } from '@cxloop/contracts';
 import { type Db, recordVendorFetch, type Source } from '@cxloop/db';
 import { AnalysisHandOff, type AnalyzeQueue, type SecretBox } from '@cxloop/runtime';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { problemOf, sendProblem } from '../errors.js';
 import { Problem, problems } from '../problems.js';
-import type { RateLimits } from '../rate-limit.js';
+import type { RateLimitDecision, RateLimits } from '../rate-limit.js';
 import { problemResponses } from '../routes/schemas.js';
 import type { InboundDelivery, SourceSettings, VendorApiUrls } from './adapter.js';
 import { channelAdapters } from './adapters/index.js';
 import { type DeliveryLog, redactedExcerpt } from './delivery-log.js';
 import { FeedbackWriter } from './feedback-writer.js';
 import { type FormFields, parseMultipart, parseUrlEncoded } from './form-body.js';
+import type { ReplayGuard, SignedToken } from './replay-guard.js';
 import type { SourceCache } from './source-cache.js';
 import type { RecordStaffResponse, StaffSurveyResponse } from './staff-responses.js';
 import { storeDelivery } from './store-events.js';
@@ -23,6 +25,10 @@ export interface IngestDeps {
   secretBox: SecretBox;
   /** Per-source rate limits, counted in Redis so every API replica shares them. */
   rateLimits: RateLimits;
+  /** Failed signature checks one client address may cause per minute, whatever source it calls. */
+  unsignedDeliveriesPerMinute: number;
+  /** Refuses a signature that does not cover the body (Mailgun) when it comes back with another body. */
+  replayGuard: ReplayGuard;
   webhookToleranceSeconds: number;
   /** How senders reach this deployment; Twilio signs the URL it called, so it must be the public one. */
   publicBaseUrl: string;
@@ -73,9 +79,7 @@ interface OpenedSource {
  * Opens sources for this route: decrypted and parsed once per row object the SourceCache hands out (about
  * once a second per source under load) instead of once per delivery; a changed row is a new object.
  */
-export function sourceOpener(
-  deps: Pick<IngestDeps, 'secretBox' | 'vendorApiUrls'>,
-): (source: Source) => OpenedSource {
+function sourceOpener(deps: IngestDeps): (source: Source) => OpenedSource {
   const opened = new WeakMap<Source, OpenedSource>();
   return (source) => {
     let entry = opened.get(source);
@@ -110,21 +114,54 @@ function activeSecrets(source: Source, opened: OpenedSource, now: Date): string[
   return previousSecret !== undefined && expiresAt && expiresAt > now ? [secret, previousSecret] : [secret];
 }
 
-async function enforceRateLimit(deps: IngestDeps, request: FastifyRequest, source: Source) {
-  const decision = await deps.rateLimits
-    .take(`source:${source.id}`, source.rate_limit_per_minute, deps.now().getTime())
+/** A refusal when `subject` is over `limitPerMinute`; undefined (admitted) when Redis cannot be asked. */
+async function overLimit(
+  deps: IngestDeps,
+  request: FastifyRequest,
+  subject: string,
+  limitPerMinute: number,
+  detail: string,
+): Promise<Problem | undefined> {
+  const decision: RateLimitDecision | undefined = await deps.rateLimits
+    .take(subject, limitPerMinute, deps.now().getTime())
     .catch((error: unknown) => {
       // Redis is a delivery mechanism, not the system of record: without it deliveries are still accepted.
       request.log.warn({ err: error }, 'rate limit unavailable; delivery admitted');
       return undefined;
     });
-  if (!decision || decision.allowed) return;
-  const problem = problems.tooManyRequests(
-    decision.retryAfterSeconds,
-    `this source accepts ${source.rate_limit_per_minute} deliveries per minute`,
-  );
+  if (!decision || decision.allowed) return undefined;
+  const problem = problems.tooManyRequests(decision.retryAfterSeconds, detail);
   // Only a replica's first refusal of a window is logged, so a flood cannot turn into a flood of log writes.
-  throw Object.assign(problem, { firstInWindow: decision.firstRefusalHere });
+  return Object.assign(problem, { firstInWindow: decision.firstRefusalHere });
+}
+
+/**
+ * A delivery whose signature failed: counted against the client address, never against the source, so
+ * forged requests cannot spend a source's limit and have its vendor's signed deliveries refused. Past the
+ * address's own limit the answer is 429 instead of 401.
+ */
+async function refuseUnsigned(deps: IngestDeps, request: FastifyRequest, unauthenticated: Problem) {
+  const limited = await overLimit(
+    deps,
+    request,
+    `unsigned:${request.ip}`,
+    deps.unsignedDeliveriesPerMinute,
+    `this address sent more than ${deps.unsignedDeliveriesPerMinute} deliveries with a failed signature this minute`,
+  );
+  throw limited ? Object.assign(limited, { logReason: 'unsigned_rate_limited' }) : unauthenticated;
+}
+
+/** Mailgun's signature does not cover the message: its token may come back only with the same message. */
+async function refuseReplay(deps: IngestDeps, request: FastifyRequest, source: Source, signed: SignedToken) {
+  const use = await deps.replayGuard.use(source.id, signed).catch((error: unknown) => {
+    // Without Redis a replay cannot be told from a first use; refusing would lose every email meanwhile.
+    request.log.warn({ err: error }, 'replay guard unavailable; signed delivery admitted');
+    return 'first' as const;
+  });
+  if (use !== 'other_message') return;
+  throw Object.assign(problems.unauthenticated('this signature was already used with another message'), {
+    logReason: 'replayed_signature',
+  });
 }
 
 /**
@@ -147,6 +184,13 @@ export async function ingestRoutes(app: FastifyInstance, deps: IngestDeps) {
   app.addHook('onClose', async () => {
     await fetcher.close();
     await analysis.flush();
+  });
+  // Every refusal of a delivery leaves as problem+json and, for a known source, lands in its delivery log:
+  // those of the pipeline and those Fastify makes before the handler runs (413, 415, broken framing).
+  app.setErrorHandler(async (error: FastifyError, request, reply) => {
+    const problem = problemOf(error, request);
+    await logRefusal(deps, request, problem);
+    return sendProblem(request, reply, problem);
   });
   app.removeAllContentTypeParsers();
   app.addContentTypeParser(RAW_MEDIA_TYPES, { parseAs: 'buffer' }, (_request, body, done) =>
@@ -185,13 +229,14 @@ export async function ingestRoutes(app: FastifyInstance, deps: IngestDeps) {
           'timestamp + token. `zendesk`: `zen:event-type:ticket.created` events and the satisfaction trigger body ' +
           '(README), `X-Zendesk-Webhook-Signature` over timestamp + body. `intercom`: conversation topics, ' +
           '`X-Hub-Signature: sha1=<hex>`. Answers 2xx only after the feedback is committed; a redelivery returns ' +
-          'the stored ids with `duplicate: true`. 429 with Retry-After above the source’s rate limit.',
+          'the stored ids with `duplicate: true`. 429 with Retry-After above the source’s rate limit (only ' +
+          'verified deliveries count towards it) or after too many failed signatures from one address.',
         tags: ['ingest'],
         params: z.object({ sourceId: z.string() }),
         response: {
           200: DeliveryAnswer,
           202: DeliveryAnswer,
-          ...problemResponses(400, 401, 404, 409, 413, 415, 422, 501, 502, 503),
+          ...problemResponses(400, 401, 404, 409, 413, 415, 422, 429, 501, 502, 503),
         },
       },
     },
@@ -232,111 +277,162 @@ async function deliver(
   const receivedAt = deps.now();
   const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
   const mediaType = mediaTypeOf(request);
-  let verified = false;
-  try {
-    await enforceRateLimit(deps, request, source);
-    const adapter = channelAdapters[Adapter.parse(source.adapter)];
-    if (!adapter.mediaTypes.includes(mediaType)) {
-      throw new Problem(415, 'unsupported_media_type', `Send ${adapter.mediaTypes.join(' or ')}`);
-    }
-    let form: Promise<FormFields> | undefined;
-    const inbound: InboundDelivery = {
-      headers: request.headers,
-      body,
-      mediaType,
-      publicUrl: `${deps.publicBaseUrl}${request.url}`,
-      form: () => {
-        form ??=
-          mediaType === 'multipart/form-data'
-            ? parseMultipart(body, String(request.headers['content-type']))
-            : Promise.resolve(parseUrlEncoded(body));
-        return form;
-      },
-      nowSeconds: Math.floor(receivedAt.getTime() / 1000),
-      toleranceSeconds: deps.webhookToleranceSeconds,
-    };
-    const opened = openSource(source);
-    const secrets = activeSecrets(source, opened, receivedAt);
-    const { settings } = opened;
-    const verification = await adapter.verify(inbound, secrets, settings);
-    if (!verification.ok) {
-      throw Object.assign(problems.unauthenticated(verification.detail), { logReason: verification.reason });
-    }
-    verified = true;
-    if (source.status !== 'active') {
-      throw new Problem(
-        409,
-        'source_paused',
-        'This source is paused',
-        'resume the source to accept deliveries',
-      );
-    }
+  const adapter = channelAdapters[Adapter.parse(source.adapter)];
+  if (!adapter.mediaTypes.includes(mediaType)) {
+    throw new Problem(415, 'unsupported_media_type', `Send ${adapter.mediaTypes.join(' or ')}`);
+  }
+  let form: Promise<FormFields> | undefined;
+  const inbound: InboundDelivery = {
+    headers: request.headers,
+    body,
+    mediaType,
+    publicUrl: `${deps.publicBaseUrl}${request.url}`,
+    form: () => {
+      form ??=
+        mediaType === 'multipart/form-data'
+          ? parseMultipart(body, String(request.headers['content-type']))
+          : Promise.resolve(parseUrlEncoded(body));
+      return form;
+    },
+    nowSeconds: Math.floor(receivedAt.getTime() / 1000),
+    toleranceSeconds: deps.webhookToleranceSeconds,
+  };
+  const opened = openSource(source);
+  const secrets = activeSecrets(source, opened, receivedAt);
+  const { settings } = opened;
+  // Verified before counted: only deliveries that prove they come from the source's sender spend its limit.
+  const verification = await adapter.verify(inbound, secrets, settings);
+  if (!verification.ok) {
+    const unauthenticated = Object.assign(problems.unauthenticated(verification.detail), {
+      logReason: verification.reason,
+    });
+    return refuseUnsigned(deps, request, unauthenticated);
+  }
+  if (verification.signedToken) await refuseReplay(deps, request, source, verification.signedToken);
+  verifiedBodies.add(request);
+  const limited = await overLimit(
+    deps,
+    request,
+    `source:${source.id}`,
+    source.rate_limit_per_minute,
+    `this source accepts ${source.rate_limit_per_minute} deliveries per minute`,
+  );
+  if (limited) throw limited;
+  if (source.status !== 'active') {
+    throw new Problem(
+      409,
+      'source_paused',
+      'This source is paused',
+      'resume the source to accept deliveries',
+    );
+  }
 
-    const output = await adapter.parse(inbound, settings);
-    if (output.fetchLater) {
-      const { created } = await recordVendorFetch(deps.db, {
-        orgId: source.org_id,
-        sourceId: source.id,
-        ...output.fetchLater,
-      });
-      fetcher.nudge();
-      deliveryLog.record(source, body.length, receivedAt, {
-        status: adapter.successStatus,
-        outcome: created ? 'accepted' : 'duplicate',
-        reason: FETCH_LATER_REASON,
-        redactedBody: redactedExcerpt(body, mediaType),
-      });
-      return reply.status(adapter.successStatus).send({ results: [], fetching: FETCH_LATER_REASON });
-    }
-    const stored =
-      output.events.length > 0
-        ? await storeDelivery(
-            { db: deps.db, feedbackWriter, analysis },
-            {
-              source,
-              webhookId: verification.deliveryId ?? '',
-              events: output.events,
-              batch: output.batch,
-              receivedAt,
-            },
-          )
-        : [];
-    const staff = output.staffResponse ? await recordStaff(deps, source, output.staffResponse) : undefined;
-    const created = stored.filter((entry) => entry.created).length;
-    const duplicate = stored.length > 0 ? created === 0 : staff?.created === false;
+  const output = await adapter.parse(inbound, settings);
+  if (output.fetchLater) {
+    const { created } = await recordVendorFetch(deps.db, {
+      orgId: source.org_id,
+      sourceId: source.id,
+      ...output.fetchLater,
+    });
+    fetcher.nudge();
     deliveryLog.record(source, body.length, receivedAt, {
       status: adapter.successStatus,
-      outcome: output.ignored && !staff ? 'ignored' : duplicate ? 'duplicate' : 'accepted',
-      ...(output.ignored ? { reason: output.ignored } : {}),
-      ...(output.needsMapping
-        ? { reason: `needs_mapping: ${output.needsMapping}`, needsAttention: true }
-        : {}),
-      acceptedEvents: created,
+      outcome: created ? 'accepted' : 'duplicate',
+      reason: FETCH_LATER_REASON,
       redactedBody: redactedExcerpt(body, mediaType),
     });
-    if (adapter.reply) return adapter.reply(reply, stored);
-    const results = stored.map((entry) => ({
-      id: entry.id,
-      externalId: entry.externalId,
-      duplicate: !entry.created,
-    }));
-    // A generic single event is answered as one; a test delivery stores none and says why.
-    const single = source.adapter === 'generic' && !output.batch && results.length === 1;
-    return reply
-      .status(adapter.successStatus)
-      .send(single ? results[0] : { results, ...(output.ignored ? { ignored: output.ignored } : {}) });
-  } catch (error) {
-    if (error instanceof Problem && shouldLog(error)) {
-      const reason = (error as { logReason?: string }).logReason ?? error.code;
-      deliveryLog.record(source, body.length, receivedAt, {
-        status: error.status,
-        outcome: 'rejected',
-        reason: `${reason}: ${describe(error)}`,
-        ...(verified ? { redactedBody: redactedExcerpt(body, mediaType) } : {}),
-      });
-    }
-    throw error;
+    return reply.status(adapter.successStatus).send({ results: [], fetching: FETCH_LATER_REASON });
   }
+  const stored =
+    output.events.length > 0
+      ? await storeDelivery(
+          { db: deps.db, feedbackWriter, analysis },
+          {
+            source,
+            webhookId: verification.deliveryId ?? '',
+            events: output.events,
+            batch: output.batch,
+            receivedAt,
+          },
+        )
+      : [];
+  const staff = output.staffResponse ? await recordStaff(deps, source, output.staffResponse) : undefined;
+  const created = stored.filter((entry) => entry.created).length;
+  const duplicate = stored.length > 0 ? created === 0 : staff?.created === false;
+  deliveryLog.record(source, body.length, receivedAt, {
+    status: adapter.successStatus,
+    outcome: output.ignored && !staff ? 'ignored' : duplicate ? 'duplicate' : 'accepted',
+    ...(output.ignored ? { reason: output.ignored } : {}),
+    ...(output.needsMapping ? { reason: `needs_mapping: ${output.needsMapping}`, needsAttention: true } : {}),
+    acceptedEvents: created,
+    redactedBody: redactedExcerpt(body, mediaType),
+  });
+  if (adapter.reply) return adapter.reply(reply, stored);
+  const results = stored.map((entry) => ({
+    id: entry.id,
+    externalId: entry.externalId,
+    duplicate: !entry.created,
+  }));
+  // A generic single event is answered as one; a test delivery stores none and says why.
+  const single = source.adapter === 'generic' && !output.batch && results.length === 1;
+  return reply
+    .status(adapter.successStatus)
+    .send(single ? results[0] : { results, ...(output.ignored ? { ignored: output.ignored } : {}) });
+}
+
+/** Requests whose signature checked out: only their bodies may appear, redacted, in the delivery log. */
+const verifiedBodies = new WeakSet<FastifyRequest>();
+
+/**
+ * Logs the refusal of a delivery to a known source, wherever it was refused: in the pipeline above, or
+ * before it by Fastify (413 body too large, 415 no parser for the content type, a broken content length).
+ * Only a replica's first 429 of a window is logged, so a flood cannot become a flood of log writes.
+ */
+async function logRefusal(deps: IngestDeps, request: FastifyRequest, problem: Problem): Promise<void> {
+  if (problem.status === 429 && (problem as { firstInWindow?: boolean }).firstInWindow !== true) return;
+  const params = SourceParams.safeParse(request.params);
+  if (!params.success) return;
+  const source = await deps.sourceCache.get(params.data.sourceId).catch(() => undefined);
+  if (!source) return;
+  const body = Buffer.isBuffer(request.body) ? request.body : undefined;
+  const reason = (problem as { logReason?: string }).logReason ?? problem.code;
+  deps.deliveryLog.record(
+    source,
+    body?.length ?? (Number(request.headers['content-length']) || 0),
+    deps.now(),
+    {
+      status: problem.status,
+      outcome: 'rejected',
+      reason: `${reason}: ${describe(problem)}`,
+      ...(body && verifiedBodies.has(request)
+        ? { redactedBody: redactedExcerpt(body, mediaTypeOf(request)) }
+        : {}),
+    },
+  );
+}
+
+const WEBHOOK_REQUEST_LINE = /^POST \/v1\/sources\/([0-9a-fA-F-]{36})\/events(?:[?\s]|$)/;
+
+/**
+ * Logs requests to a known source's webhook that Node refused before Fastify saw them (431 headers too
+ * large, 408, broken HTTP): `clientErrorAsProblem` hands over the request line Node had read.
+ */
+export function logRefusedConnection(deps: Pick<IngestDeps, 'sourceCache' | 'deliveryLog' | 'now'>) {
+  return (requestLine: string, status: number, code: string) => {
+    const sourceId = WEBHOOK_REQUEST_LINE.exec(requestLine)?.[1];
+    if (!sourceId) return;
+    deps.sourceCache
+      .get(sourceId.toLowerCase())
+      .then((source) => {
+        if (!source) return;
+        deps.deliveryLog.record(source, 0, deps.now(), {
+          status,
+          outcome: 'rejected',
+          reason: `${code}: refused before the request was read`,
+        });
+      })
+      .catch(() => undefined);
+  };
 }
 
 async function recordStaff(deps: IngestDeps, source: Source, response: StaffSurveyResponse) {
@@ -349,10 +445,6 @@ async function recordStaff(deps: IngestDeps, source: Source, response: StaffSurv
     );
   }
   return deps.recordStaffResponse(deps.db, source, response);
-}
-
-function shouldLog(problem: Problem): boolean {
-  return problem.status !== 429 || (problem as { firstInWindow?: boolean }).firstInWindow === true;
 }
 
 /** A rejection as the delivery log shows it: the detail and the failing fields, never a body or secret. */

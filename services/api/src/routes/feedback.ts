@@ -102,7 +102,9 @@ function encodeCursor(row: FeedbackWithAnalysis): string {
 function decodeCursor(cursor: string): { occurredAt: Date; id: string } {
   const [at = '', id = ''] = Buffer.from(cursor, 'base64url').toString().split('|');
   const occurredAt = new Date(at);
-  if (Number.isNaN(occurredAt.getTime()) || !z.uuid().safeParse(id).success) {
+  // Only what encodeCursor writes: a four-digit year of the common era (PostgreSQL refuses year 0 and the
+  // far ends of JavaScript's range).
+  if (!/^\d{4}-/.test(at) || !(occurredAt.getUTCFullYear() >= 1) || !z.uuid().safeParse(id).success) {
     throw new Problem(400, 'invalid_querystring', 'The request querystring is invalid', undefined, [
       { path: '/querystring/cursor', message: 'not a cursor this API returned' },
     ]);

@@ -49,14 +49,16 @@ export async function sourceImportRoutes(app: FastifyInstance, deps: { db: Db; a
           '`application/x-ndjson`: one FeedbackEvent per line. `text/csv`: a header row naming FeedbackEvent ' +
           'fields (externalId, text, nps, csat, ces, customerRef, occurredAt, touchpoint, locale, unit); other ' +
           'columns go to metadata. Idempotent on externalId (a row without one gets an id from its content), so ' +
-          'rerunning a file adds nothing. Bad rows are reported by line and skipped; good rows are kept and ' +
-          'analysed like webhook feedback. Large files: use `pnpm cxloop import`, which has no request timeout.',
+          'rerunning a file adds nothing. Bad rows are reported by line and skipped (an NDJSON line over 1 MiB ' +
+          'too); good rows are kept and analysed like webhook feedback. 503 `import_interrupted` when the ' +
+          'import stops after rows were stored: the detail names the lines stored, and sending the file again ' +
+          'is safe. Large files: use `pnpm cxloop import`, which has no request timeout.',
         tags: ['sources'],
         security,
         params: z.object({ sourceId: z.string() }),
         response: {
           200: ImportReport,
-          ...problemResponses(401, 403, 404, 415),
+          ...problemResponses(401, 403, 404, 415, 503),
         },
       },
     },

@@ -1,7 +1,7 @@
 import { IntercomNotification } from '@cxloop/contracts';
 import type { AdapterOutput } from '../adapter.js';
 import { anySecretMatches, type ChannelAdapter, headerValue, hmac, rejections } from '../adapter.js';
-import { canonicalEvent, clipText, htmlToText } from './canonical.js';
+import { canonicalEvent, clipText, htmlToText, vendorInstant } from './canonical.js';
 import { parseJsonBody, parseVendorPayload } from './json.js';
 
 const SIGNATURE_HEADER = 'X-Hub-Signature';
@@ -63,9 +63,7 @@ export const intercomAdapter: ChannelAdapter = {
             canonicalEvent({
               externalId: `conversation:${conversationId}`,
               text: clipText(text),
-              ...(conversation.created_at
-                ? { occurredAt: new Date(conversation.created_at * 1000).toISOString() }
-                : {}),
+              occurredAt: vendorInstant(conversation.created_at),
               ...common,
             }),
           ],
@@ -82,7 +80,7 @@ export const intercomAdapter: ChannelAdapter = {
             canonicalEvent({
               externalId: `conversation:${conversationId}:part:${reply.id}`,
               text: clipText(text),
-              ...(reply.created_at ? { occurredAt: new Date(reply.created_at * 1000).toISOString() } : {}),
+              occurredAt: vendorInstant(reply.created_at),
               ...common,
             }),
           ],
@@ -98,7 +96,7 @@ export const intercomAdapter: ChannelAdapter = {
               externalId: `conversation:${conversationId}:rating`,
               text: rating.remark ?? '',
               ratings: { csat: rating.rating },
-              ...(rating.created_at ? { occurredAt: new Date(rating.created_at * 1000).toISOString() } : {}),
+              occurredAt: vendorInstant(rating.created_at),
               ...common,
             }),
           ],

@@ -1,6 +1,7 @@
+import { createHash } from 'node:crypto';
 import { MailgunInboundMessage } from '@cxloop/contracts';
 import { anySecretMatches, type ChannelAdapter, hmac, isFresh, rejections } from '../adapter.js';
-import { firstValues } from '../form-body.js';
+import { type FormFields, firstValues } from '../form-body.js';
 import { canonicalEvent, clipText } from './canonical.js';
 import { parseVendorPayload } from './json.js';
 
@@ -9,6 +10,19 @@ export function mailgunSignature(signingKey: string, timestamp: string, token: s
   return hmac('sha256', signingKey, timestamp, token).toString('hex');
 }
 
+/**
+ * What identifies a message apart from its signature: every field but the signing ones, in a fixed order.
+ * A retry that Mailgun signs anew has the same digest; another message under a captured signature does not.
+ */
+function messageDigest(fields: FormFields): string {
+  const digest = createHash('sha256');
+  const names = [...fields.keys()].filter((name) => !SIGNING_FIELDS.has(name)).sort();
+  for (const name of names) digest.update(JSON.stringify([name, fields.get(name)]));
+  return digest.digest('hex');
+}
+
+const SIGNING_FIELDS = new Set(['timestamp', 'token', 'signature']);
+
 /** An inbound email: subject and the reply without its quoted history become the feedback text. */
 export const mailgunAdapter: ChannelAdapter = {
   name: 'mailgun',
@@ -16,15 +30,24 @@ export const mailgunAdapter: ChannelAdapter = {
   // Mailgun treats any status but 200 (and 406) as a failure and retries for hours.
   successStatus: 200,
   async verify(delivery, secrets) {
-    const form = firstValues(await delivery.form());
-    const { timestamp, token, signature } = form;
+    const fields = await delivery.form();
+    const { timestamp, token, signature } = firstValues(fields);
     if (!timestamp || !token || !signature)
       return rejections.missing('the timestamp, token and signature fields', true);
     if (!/^\d{1,12}$/.test(timestamp)) return rejections.invalidTimestamp('timestamp');
     if (!isFresh(delivery, Number(timestamp))) return rejections.stale('timestamp');
     const offered = Buffer.from(signature, 'hex');
     const matched = anySecretMatches(secrets, offered, (key) => hmac('sha256', key, timestamp, token));
-    return matched ? { ok: true } : rejections.bad('signature');
+    if (!matched) return rejections.bad('signature');
+    // The signature covers timestamp + token, not the message: the token must not come back with another.
+    return {
+      ok: true,
+      signedToken: {
+        token,
+        acceptedUntilSeconds: Number(timestamp) + delivery.toleranceSeconds,
+        messageDigest: messageDigest(fields),
+      },
+    };
   },
   async parse(delivery) {
     const message = parseVendorPayload(MailgunInboundMessage, firstValues(await delivery.form()));

@@ -16,6 +16,7 @@ import {
   type SourceSettings,
 } from '../adapter.js';
 import { mapSurveyAnswers, type SurveyAnswer, surveyResponseOutput } from '../survey-mapping.js';
+import { vendorInstant } from './canonical.js';
 import { parseJsonBody, parseVendorPayload } from './json.js';
 
 const SIGNATURE_HEADER = 'Sm-Signature';
@@ -171,14 +172,13 @@ export const surveyMonkeyAdapter: ChannelAdapter = {
       defaultTarget(families.get(answer.questionId)),
     );
     const customerField = settings.fieldMapping.customerRefField;
-    const occurredAt = response.date_modified ?? response.date_created;
     return surveyResponseOutput({
       mapped,
       fieldMapping: settings.fieldMapping,
       // A response edited later (response_updated) is the same feedback: its id is the key.
       responseId: response.id,
       customerRef: customerField ? response.custom_variables?.[customerField] : undefined,
-      occurredAt: occurredAt ? new Date(occurredAt).toISOString() : undefined,
+      occurredAt: vendorInstant(response.date_modified ?? response.date_created),
       vendor: 'surveymonkey',
       vendorMetadata: { surveyId, collectorId, eventId },
       answersPath: '/response/pages',
