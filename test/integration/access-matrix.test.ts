@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Role } from '@cxloop/contracts';
+import { type Role, roles } from '@cxloop/contracts';
 import { openCaseForAnalysis, storeFeedbackBatch } from '@cxloop/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTenant, startTestApi, type TestApi, type TestTenant } from '../support/fixtures.js';
@@ -9,10 +9,15 @@ import { createTenant, startTestApi, type TestApi, type TestTenant } from '../su
  * resource of organisation A asked for with organisation B's keys. The table is the policy; a route that
  * is not in it fails the completeness test, so a new route must be classified here.
  */
-const ALL: readonly Role[] = ['admin', 'manager', 'responder'];
-const READERS: readonly Role[] = ['admin', 'manager'];
+const ALL: readonly Role[] = roles;
+/** Everyone but assessors, who read scores and evidence, not customers' feedback or cases. */
+const STAFF: readonly Role[] = ['admin', 'manager', 'responder'];
+const READERS: readonly Role[] = ['admin', 'manager', 'assessor'];
+const MANAGERS: readonly Role[] = ['admin', 'manager'];
 const ADMIN: readonly Role[] = ['admin'];
 const TRIAGERS: readonly Role[] = ['admin', 'responder'];
+/** Who rates objectives, overrides indicators and signs off assessments. */
+const ASSESSORS: readonly Role[] = ['admin', 'assessor'];
 /** Public routes authenticate otherwise (webhook signature, survey token) or are operational. */
 type Access = readonly Role[] | 'public';
 
@@ -26,14 +31,14 @@ const policy: Record<string, Access> = {
   'GET /v1/survey-invitations/{token}': 'public',
   'POST /v1/survey-invitations/{token}/response': 'public',
   'GET /v1/session': ALL,
-  'GET /v1/feedback': ALL,
-  'GET /v1/feedback/{id}': ALL,
+  'GET /v1/feedback': STAFF,
+  'GET /v1/feedback/{id}': STAFF,
   'GET /v1/orgs/{org}/scores': READERS,
   'GET /v1/orgs/{org}/scores/{scope}': READERS,
   'GET /v1/orgs/{org}/scores/{scope}/history': READERS,
   'GET /v1/orgs/{org}/metrics': READERS,
   'GET /v1/orgs/{org}/insights': READERS,
-  'POST /v1/orgs/{org}/insights/rising-issues/{id}/acknowledge': READERS,
+  'POST /v1/orgs/{org}/insights/rising-issues/{id}/acknowledge': MANAGERS,
   'GET /v1/orgs/{org}/scores/stream': READERS,
   'GET /v1/orgs/{org}/experience': READERS,
   'POST /v1/sources': ADMIN,
@@ -61,20 +66,35 @@ const policy: Record<string, Access> = {
   'GET /v1/members': ALL,
   'POST /v1/members': ADMIN,
   'PUT /v1/teams/{teamId}/members/{memberId}': ADMIN,
-  'GET /v1/cases': ALL,
-  'GET /v1/case-views': ALL,
-  'GET /v1/triage/response-times': ALL,
+  'GET /v1/cases': STAFF,
+  'GET /v1/case-views': STAFF,
+  'GET /v1/triage/response-times': STAFF,
   'POST /v1/cases/claim-next': TRIAGERS,
-  'GET /v1/cases/{id}': ALL,
-  'GET /v1/cases/{id}/events': ALL,
+  'GET /v1/cases/{id}': STAFF,
+  'GET /v1/cases/{id}/events': STAFF,
   'POST /v1/cases/{id}/transitions': TRIAGERS,
   'POST /v1/cases/{id}/assignment': TRIAGERS,
   'POST /v1/cases/{id}/replies': TRIAGERS,
   'POST /v1/cases/{id}/notes': TRIAGERS,
-  'GET /v1/triage/settings': ALL,
+  'GET /v1/triage/settings': STAFF,
   'PUT /v1/triage/settings': ADMIN,
-  'GET /v1/triage/sla-policy': ALL,
+  'GET /v1/triage/sla-policy': STAFF,
   'PUT /v1/triage/sla-policy': ADMIN,
+  'GET /v1/journey': ALL,
+  'PUT /v1/journey': ADMIN,
+  'GET /v1/orgs/{org}/objectives': READERS,
+  'POST /v1/orgs/{org}/objective-ratings': ASSESSORS,
+  'GET /v1/orgs/{org}/indicator-overrides': READERS,
+  'POST /v1/orgs/{org}/indicator-overrides': ASSESSORS,
+  'GET /v1/orgs/{org}/assessment-audit': READERS,
+  'GET /v1/orgs/{org}/targets': READERS,
+  'POST /v1/orgs/{org}/targets': READERS,
+  'POST /v1/orgs/{org}/assessments': ASSESSORS,
+  'GET /v1/orgs/{org}/assessments': READERS,
+  'GET /v1/orgs/{org}/assessments/{id}': READERS,
+  'GET /v1/orgs/{org}/assessments/{id}/comparison/{otherId}': READERS,
+  'GET /v1/orgs/{org}/assessments/{id}/export.csv': READERS,
+  'GET /v1/orgs/{org}/assessments/{id}/report.html': READERS,
 };
 
 let api: TestApi;

@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { type AppDeps, buildApp, issueApiKey } from '@cxloop/api';
-import type { Role } from '@cxloop/contracts';
+import { type Role, roles } from '@cxloop/contracts';
 import {
   createApiKey,
   createDb,
@@ -70,7 +70,7 @@ export async function createTenant(db: Db, secretBox: SecretBox, name = 'Test or
   const org = await createOrganisation(db, name);
   const { sourceId, secret } = await createSignedSource(db, secretBox, org.id);
   const apiKeys = {} as Record<Role, string>;
-  for (const role of ['admin', 'manager', 'responder'] as const) {
+  for (const role of roles) {
     const issued = issueApiKey();
     await createApiKey(db, {
       orgId: org.id,

@@ -1,4 +1,7 @@
+import type { Role } from '@cxloop/contracts';
 import type { ColumnType, Generated, Insertable, JSONColumnType, Selectable } from 'kysely';
+import type { AssessmentTables } from './assessments.tables.js';
+import type { JourneyTables } from './journey.tables.js';
 import type { AggregationTables } from './rollups.tables.js';
 import type { SessionTables } from './sessions.tables.js';
 import type { SourceDeliveryTables } from './source-deliveries.tables.js';
@@ -60,7 +63,7 @@ export interface SourceTable {
 export interface ApiKeyTable {
   id: Generated<string>;
   org_id: string;
-  role: 'admin' | 'manager' | 'responder';
+  role: Role;
   name: string;
   lookup: string;
   secret_hash: string;
@@ -144,7 +147,9 @@ export interface Database
     TriageTables,
     SurveysTables,
     AggregationTables,
-    SessionTables {}
+    SessionTables,
+    JourneyTables,
+    AssessmentTables {}
 
 export type Organisation = Selectable<OrganisationTable>;
 export type Source = Selectable<SourceTable>;

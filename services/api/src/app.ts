@@ -27,10 +27,13 @@ import type { RecordStaffResponse } from './ingest/staff-responses.js';
 import { observability } from './observability.js';
 import { openApi } from './openapi.js';
 import { RateLimits } from './rate-limit.js';
+import { assessmentRoutes } from './routes/assessments/index.js';
+import { assessorRoutes } from './routes/assessor/index.js';
 import { caseRoutes } from './routes/cases.js';
 import { experienceTrendRoutes } from './routes/experience-trends.js';
 import { feedbackRoutes } from './routes/feedback.js';
 import { healthRoutes } from './routes/health.js';
+import { journeyRoutes } from './routes/journey/index.js';
 import { scoreRoutes } from './routes/scores.js';
 import { scoreStreamRoutes } from './routes/scores-stream.js';
 import { sessionRoutes } from './routes/session.js';
@@ -143,6 +146,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(teamRoutes, deps);
   await app.register(caseRoutes, deps);
   await app.register(triageSettingsRoutes, deps);
+  await app.register(journeyRoutes, deps);
+  await app.register(assessorRoutes, deps);
+  await app.register(assessmentRoutes, deps);
   await app.register(ingestRoutes, {
     ...deps,
     sourceCache,

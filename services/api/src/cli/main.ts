@@ -55,7 +55,7 @@ const usage = `usage:
   cxloop import --source SOURCE_ID --file FILE [--format csv|ndjson] [--json]
   cxloop team create --org ORG_ID --name NAME [--json]
   cxloop member create --org ORG_ID --name NAME --email EMAIL [--team TEAM_NAME ...] [--json]
-  cxloop apikey create --org ORG_ID --role admin|manager|responder [--name NAME] [--member MEMBER_ID] [--json]
+  cxloop apikey create --org ORG_ID --role admin|manager|responder|assessor [--name NAME] [--member MEMBER_ID] [--json]
   cxloop doctor [--json]
 channels: ${Channel.options.join(', ')}
 adapters: ${Adapter.options.join(', ')} (twilio, mailgun, zendesk, intercom need --secret: the key the vendor issued)`;

@@ -1,3 +1,4 @@
+import { Role, roles } from '@cxloop/contracts';
 import { createSession, type Db, deleteExpiredSessions, deleteSession, findOrganisation } from '@cxloop/db';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -17,7 +18,7 @@ import { ProblemResponse, problemResponses, security } from './schemas.js';
 const SessionView = z.object({
   orgId: z.uuid(),
   orgName: z.string(),
-  role: z.enum(['admin', 'manager', 'responder']),
+  role: Role,
 });
 
 const SignIn = z.object({ apiKey: z.string().min(1).max(200) }).strict();
@@ -32,7 +33,7 @@ function isTls(request: FastifyRequest): boolean {
  */
 export async function sessionRoutes(app: FastifyInstance, deps: { db: Db }) {
   const routes = app.withTypeProvider<ZodTypeProvider>();
-  const anyRole = requireRole(deps.db, 'admin', 'manager', 'responder');
+  const anyRole = requireRole(deps.db, ...roles);
 
   async function describe(orgId: string, role: z.infer<typeof SessionView>['role']) {
     const org = await findOrganisation(deps.db, orgId);
