@@ -347,15 +347,19 @@ describe('waves and survey evidence', () => {
       dontKnow: 1,
     });
     expect(firstIndicator?.dontKnowShare).toBeCloseTo(1 / 6);
-    expect(evidence.objectives.find((ratings) => ratings.elementId === 'D6.2')).toMatchObject({
+    // Staff's answers to the objective question are their view, passed on for display, never a rating.
+    expect(evidence.staffObjectiveViews.find((view) => view.elementId === 'D6.2')).toMatchObject({
       fully: 5,
       notYet: 0,
     });
 
-    const withSurvey = scoreFramework({ survey: evidence.survey, objectives: evidence.objectives });
+    const withSurvey = scoreFramework({
+      survey: evidence.survey,
+      staffObjectiveViews: evidence.staffObjectiveViews,
+    });
     const withoutThisSurvey = scoreFramework({
       survey: beforeEvidence.survey,
-      objectives: beforeEvidence.objectives,
+      staffObjectiveViews: beforeEvidence.staffObjectiveViews,
     });
     const before = elementScores(withoutThisSurvey);
     const after = elementScores(withSurvey);

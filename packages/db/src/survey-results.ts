@@ -1,4 +1,4 @@
-import type { LikertDistribution, ObjectiveRatings, SurveyResult } from '@cxloop/scoring';
+import type { LikertDistribution, StaffObjectiveView, SurveyResult } from '@cxloop/scoring';
 import { type RawBuilder, sql } from 'kysely';
 import type { Db } from './connection.js';
 import { findSurvey, listSurveyQuestions, minGroupSizeOf } from './surveys.js';
@@ -306,6 +306,7 @@ export async function compareSurveyWaves(
 /** scoring's SurveyResult with what the score trail also shows: "don't know" answers and the wave used. */
 export interface StaffSurveyResult extends SurveyResult {
   readonly distribution: LikertDistribution;
+  readonly minRespondents: number;
   readonly dontKnow: number;
   /** dontKnow ÷ (respondents + dontKnow). */
   readonly dontKnowShare: number;
@@ -313,14 +314,15 @@ export interface StaffSurveyResult extends SurveyResult {
   readonly wave: number;
 }
 
-export interface StaffObjectiveRatings extends ObjectiveRatings {
+/** Staff's answers to an element's objective question: their view, shown beside the assessor's rating. */
+export interface StaffObjectiveAnswers extends StaffObjectiveView {
   readonly surveyId: string;
   readonly wave: number;
 }
 
 export interface StaffSurveyEvidence {
   readonly survey: StaffSurveyResult[];
-  readonly objectives: StaffObjectiveRatings[];
+  readonly staffObjectiveViews: StaffObjectiveAnswers[];
 }
 
 interface IndicatorEvidenceRow {
@@ -369,13 +371,16 @@ function scopedResponses(orgId: string, unitId: string | undefined, k: number) {
 /**
  * The staff-survey evidence scoring reads for an organisation (or one of its units): per indicator the
  * answers of the latest open or closed wave that asked about it (mean, respondents, distribution, "don't
- * know" share), and per element the latest wave's objective ratings. A wave counts only once at least the
- * organisation's minimum group size answered in the scope, so the score trail cannot expose a small group.
- * Indicators nobody rated 1–5 (only "don't know") are left out: missing evidence, not a low score.
+ * know" share), and per element the latest wave's answers to the objective question (staff's view, which
+ * scoring shows but never scores). A wave counts only once at least the organisation's minimum group size
+ * answered in the scope, so the score trail cannot expose a small group; each item also carries that
+ * minimum as `minRespondents`, so an item fewer staff rated 1–5 contributes nothing and its answers stay out
+ * of the trail. Indicators nobody rated 1–5 (only "don't know") are left out: missing evidence, not a low
+ * score.
  *
  * @example
  * const staff = await loadSurveyEvidence(db, orgId);
- * scoreFramework({ metrics, survey: staff.survey, objectives: staff.objectives });
+ * scoreFramework({ metrics, survey: staff.survey, staffObjectiveViews: staff.staffObjectiveViews });
  */
 export async function loadSurveyEvidence(
   db: Db,
@@ -435,13 +440,14 @@ export async function loadSurveyEvidence(
         mean: row.likert_sum / respondents,
         respondents,
         distribution,
+        minRespondents: k,
         dontKnow: row.dont_know,
         dontKnowShare: row.dont_know / (respondents + row.dont_know),
         surveyId: row.survey_id,
         wave: row.wave,
       };
     }),
-    objectives: objectives.rows.map((row) => ({
+    staffObjectiveViews: objectives.rows.map((row) => ({
       elementId: row.element_id,
       fully: row.fully,
       partially: row.partially,

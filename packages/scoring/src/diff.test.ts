@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { diffScores } from './diff.js';
 import type { Evidence } from './evidence.js';
 import { scoreFramework } from './score.js';
-import { observe } from './testing/evidence-arbitraries.js';
+import { observe, rate } from './testing/evidence-arbitraries.js';
 
 const lastMonth: Evidence = {
   metrics: [observe('closed_loop_rate_30d', 0.3, 40), observe('active_channels_30d', 2, 300)],
@@ -47,7 +47,7 @@ describe('diffScores', () => {
         },
       ],
     });
-    // 1 of 6 indicators at 1 → 0.167, still below Partially, so the objective did not move.
+    // The objective is the assessor's alone: an indicator moving never moves it.
     expect(causes.some((cause) => cause.kind === 'objective')).toBe(false);
     expect(causes[0]!.points).toBeCloseTo((50 * 0.7) / 6, 12);
   });
@@ -55,21 +55,21 @@ describe('diffScores', () => {
   it('reports an objective that moved, and a change of weight', () => {
     const before = scoreFramework(thisMonth);
     const after = scoreFramework(
-      { ...thisMonth, objectives: [{ elementId: 'D1.1', fully: 1, partially: 0, notYet: 0 }] },
+      { ...thisMonth, objectives: [rate('D1.1', 'fully')] },
       { weights: { 'D1.1': 30, 'D1.2': 10 } },
     );
     const d11 = diffScores(before, after).elements.find((change) => change.elementId === 'D1.1')!;
     expect(d11.causes.map((cause) => cause.kind).sort()).toEqual(['objective', 'weight']);
     expect(d11.causes.reduce((sum, cause) => sum + cause.points, 0)).toBeCloseTo(d11.delta, 12);
-    // The old share (1 indicator of 6 at 0.75, objective Not yet) is 0.7 × 0.125; 10 more points at that share.
+    // The old share (1 indicator of 6 at 0.75, objective unrated) is 0.7 × 0.125; 10 more points at that share.
     expect(d11.causes.find((cause) => cause.kind === 'weight')?.points).toBeCloseTo(
       10 * 0.7 * (0.75 / 6),
       12,
     );
     expect(d11.causes.find((cause) => cause.kind === 'objective')).toMatchObject({
-      levelBefore: 'not_yet',
+      levelBefore: null,
       levelAfter: 'fully',
-      sourceAfter: 'assessors',
+      sourceAfter: 'assessor',
     });
   });
 

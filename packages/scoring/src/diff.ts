@@ -1,7 +1,7 @@
 import { type ElementScore, INDICATOR_SHARE, OBJECTIVE_SHARE } from './element.js';
-import type { EvidenceUsed } from './indicator.js';
+import type { EvidenceListed, EvidenceUsed } from './indicator.js';
 import type { DimensionId, ElementId, IndicatorId } from './model.js';
-import type { ObjectiveLevel } from './objective.js';
+import type { ObjectiveLevel, ObjectiveScore } from './objective.js';
 import type { FrameworkScore } from './score.js';
 import type { StageId } from './stages.js';
 
@@ -36,7 +36,7 @@ export type Cause =
       readonly kind: 'objective';
       readonly levelBefore: ObjectiveLevel | null;
       readonly levelAfter: ObjectiveLevel | null;
-      readonly sourceAfter: 'assessors' | 'indicators' | 'missing';
+      readonly sourceAfter: ObjectiveScore['source'];
       readonly points: number;
     }
   | {
@@ -153,13 +153,25 @@ function causesOf(before: ElementScore, after: ElementScore, delta: number): Cau
   return causes.sort((a, b) => Math.abs(b.points) - Math.abs(a.points));
 }
 
-function evidenceChanges(before: readonly EvidenceUsed[], after: readonly EvidenceUsed[]): EvidenceChange[] {
+/** The evidence that carried weight; a survey item held back (too few respondents) has no reading to show. */
+function readings(listed: readonly EvidenceListed[]) {
   const reading = (used: EvidenceUsed) =>
     used.source === 'metric'
       ? { key: used.metric, value: used.value, sampleSize: used.sampleSize }
       : { key: 'staff_survey', value: used.mean, sampleSize: used.respondents };
-  const previous = new Map(before.map((used) => [reading(used).key, reading(used)]));
-  const current = new Map(after.map((used) => [reading(used).key, reading(used)]));
+  return new Map(
+    listed
+      .filter((entry): entry is EvidenceUsed => entry.source !== 'survey_held_back')
+      .map((used) => [reading(used).key, reading(used)]),
+  );
+}
+
+function evidenceChanges(
+  before: readonly EvidenceListed[],
+  after: readonly EvidenceListed[],
+): EvidenceChange[] {
+  const previous = readings(before);
+  const current = readings(after);
   const changes: EvidenceChange[] = [];
   for (const key of new Set([...previous.keys(), ...current.keys()])) {
     const was = previous.get(key);

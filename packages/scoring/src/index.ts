@@ -14,15 +14,18 @@ export { renderEvidenceCatalogue } from './catalogue-doc.js';
 export { combineConfidence, confidenceFromSample } from './confidence.js';
 export type { Cause, ElementChange, EvidenceChange, Movement, ScoreDiff } from './diff.js';
 export { diffScores } from './diff.js';
-export type { ElementScore } from './element.js';
+export type { ElementScore, ElementTargetGap } from './element.js';
 export { INDICATOR_SHARE, OBJECTIVE_SHARE } from './element.js';
 export type {
+  ElementTarget,
   Evidence,
   IndexedEvidence,
+  IndicatorOverride,
   LikertDistribution,
   MetricObservation,
   MetricWindow,
-  ObjectiveRatings,
+  ObjectiveRating,
+  StaffObjectiveView,
   SurveyResult,
 } from './evidence.js';
 export { EvidenceError, indexEvidence } from './evidence.js';
@@ -36,7 +39,15 @@ export {
   listIndicators,
   surveyItemText,
 } from './framework/index.js';
-export type { EvidenceUsed, IndicatorScore, MetricEvidenceUsed, SurveyEvidenceUsed } from './indicator.js';
+export type {
+  EvidenceListed,
+  EvidenceUsed,
+  IndicatorScore,
+  MetricEvidenceUsed,
+  OverrideUsed,
+  SurveyEvidenceHeldBack,
+  SurveyEvidenceUsed,
+} from './indicator.js';
 export { SOURCE_WEIGHTS, SURVEY_HALF_CONFIDENCE_AT, surveyAttainment } from './indicator.js';
 export type { MetricDefinition, MetricId, MetricUnit } from './metrics.js';
 export { metricCatalogue, metricDefinition } from './metrics.js';
@@ -53,12 +64,18 @@ export type {
   MetricRule,
 } from './model.js';
 export type { ObjectiveLevel, ObjectiveScore } from './objective.js';
-export { OBJECTIVE_ACHIEVEMENT, OBJECTIVE_FROM_INDICATORS } from './objective.js';
+export { OBJECTIVE_ACHIEVEMENT } from './objective.js';
 export type { PulseQuestion } from './pulse.js';
 export { toolsAndProcessesPulse } from './pulse.js';
-export type { DimensionScore, FrameworkScore, ScoreOptions, StageGap } from './score.js';
-export { scoreFramework } from './score.js';
+export type { DimensionScore, FrameworkScore, HeldStages, ScoreOptions, StageGap } from './score.js';
+export { heldStagesOf, scoreFramework } from './score.js';
 export type { StageBand, StageId } from './stages.js';
-export { defaultStageBands, stageForShare, validateStageBands } from './stages.js';
+export {
+  defaultStageBands,
+  roundShare,
+  STAGE_HYSTERESIS,
+  stageForShare,
+  validateStageBands,
+} from './stages.js';
 export type { ElementWeights, WeightOverrides } from './weights.js';
 export { defaultWeights, validateWeights, WeightError } from './weights.js';

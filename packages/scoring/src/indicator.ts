@@ -35,8 +35,33 @@ export interface SurveyEvidenceUsed {
   readonly confidence: number;
 }
 
+/**
+ * A survey item answered by fewer staff than the group minimum: it contributes nothing, and its answers (mean,
+ * distribution) are left out of the trail, since so few could identify who gave them.
+ */
+export interface SurveyEvidenceHeldBack {
+  readonly source: 'survey_held_back';
+  readonly respondents: number;
+  readonly minRespondents: number;
+}
+
 /** One piece of evidence an indicator used, with the attainment and confidence it gave on its own. */
 export type EvidenceUsed = MetricEvidenceUsed | SurveyEvidenceUsed;
+
+/** What the trail lists for an indicator: the evidence used and any survey item held back. */
+export type EvidenceListed = EvidenceUsed | SurveyEvidenceHeldBack;
+
+/**
+ * An assessor's override as the trail shows it: the attainment the evidence gave (`computed`, null when it
+ * gave none) beside the assessor's, with who, when and why.
+ */
+export interface OverrideUsed {
+  readonly attainment: number;
+  readonly computed: number | null;
+  readonly reason: string;
+  readonly by: string;
+  readonly at: string;
+}
 
 /**
  * An indicator's result. `missing` means no evidence with a sample: attainment is null, never a measured 0, and
@@ -45,10 +70,12 @@ export type EvidenceUsed = MetricEvidenceUsed | SurveyEvidenceUsed;
 export interface IndicatorScore {
   readonly id: IndicatorId;
   readonly statement: string;
-  readonly status: 'measured' | 'missing';
+  /** `overridden`: an assessor's attainment replaces what the evidence gives (both are in `override`). */
+  readonly status: 'measured' | 'missing' | 'overridden';
   readonly attainment: number | null;
   readonly confidence: number;
-  readonly evidence: readonly EvidenceUsed[];
+  readonly evidence: readonly EvidenceListed[];
+  readonly override?: OverrideUsed;
 }
 
 /**
@@ -64,12 +91,14 @@ export function surveyAttainment(mean: number): number {
 /**
  * Scores one indicator from the evidence it declares: each source gives an attainment and a confidence; the
  * indicator's attainment is their average weighted by source weight × confidence, so a large sample outweighs a
- * small one. Sources with an empty sample are listed but carry no weight.
+ * small one. Sources with an empty sample, and survey items below the group minimum, are listed but carry no
+ * weight. An assessor's override replaces the result, with full confidence (it is a judgement, not a sample).
  *
  * @example scoreIndicator(findIndicator('D5.2.1')!, indexEvidence(evidence)).attainment // 0.75 for 3 channels
  */
 export function scoreIndicator(indicator: Indicator, evidence: IndexedEvidence): IndicatorScore {
   const used: EvidenceUsed[] = [];
+  const listed: EvidenceListed[] = [];
   for (const rule of indicator.evidence.metrics) {
     const observation = evidence.metrics.get(rule.metric);
     if (observation === undefined) continue;
@@ -85,7 +114,13 @@ export function scoreIndicator(indicator: Indicator, evidence: IndexedEvidence):
     });
   }
   const survey = evidence.survey.get(indicator.id);
-  if (survey !== undefined) {
+  if (survey !== undefined && survey.respondents < (survey.minRespondents ?? 0)) {
+    listed.push({
+      source: 'survey_held_back',
+      respondents: survey.respondents,
+      minRespondents: survey.minRespondents ?? 0,
+    });
+  } else if (survey !== undefined) {
     used.push({
       source: 'survey',
       mean: survey.mean,
@@ -103,13 +138,32 @@ export function scoreIndicator(indicator: Indicator, evidence: IndexedEvidence):
     weighted += weight * source.attainment;
     totalWeight += weight;
   }
-  const measured = totalWeight > 0;
-  return {
+  const computed = totalWeight > 0 ? weighted / totalWeight : null;
+  const base = {
     id: indicator.id,
     statement: indicator.statement,
-    status: measured ? 'measured' : 'missing',
-    attainment: measured ? weighted / totalWeight : null,
+    evidence: [...used, ...listed],
+  };
+  const override = evidence.overrides.get(indicator.id);
+  if (override !== undefined) {
+    return {
+      ...base,
+      status: 'overridden',
+      attainment: override.attainment,
+      confidence: 1,
+      override: {
+        attainment: override.attainment,
+        computed,
+        reason: override.reason,
+        by: override.by,
+        at: override.at,
+      },
+    };
+  }
+  return {
+    ...base,
+    status: computed === null ? 'missing' : 'measured',
+    attainment: computed,
     confidence: combineConfidence(used.map((source) => source.confidence)),
-    evidence: used,
   };
 }

@@ -1,5 +1,4 @@
-import { confidenceFromSample } from './confidence.js';
-import type { ObjectiveRatings } from './evidence.js';
+import type { ObjectiveRating, StaffObjectiveView } from './evidence.js';
 
 /** The assessor's three levels of achieving an element's statement of objective. */
 export type ObjectiveLevel = 'fully' | 'partially' | 'not_yet';
@@ -12,73 +11,39 @@ export const OBJECTIVE_ACHIEVEMENT: Readonly<Record<ObjectiveLevel, number>> = {
 };
 
 /**
- * Without assessors, the objective is judged from the element's indicator attainment: 0.8 or more is Fully
- * achieved (nearly every practice in place), 0.4 or more Partially (a good part of them), below that Not yet.
+ * The 30 % objective share of an element. Only an assessor's rating scores it (seeds/002: the assessor
+ * determines the level). It is never derived from the indicators, which already carry the other 70 %: deriving
+ * it would count the same evidence twice and add cliffs at the derived level's thresholds. Staff's answers to
+ * the objective question travel along as `staffView` for the assessor and the reader, and earn nothing.
  */
-export const OBJECTIVE_FROM_INDICATORS = { fully: 0.8, partially: 0.4 } as const;
-
-/** A single assessor's rating reaches confidence one half: a second opinion is what makes it solid. */
-export const ASSESSOR_HALF_CONFIDENCE_AT = 1;
-
 export interface ObjectiveScore {
-  /** Null when nothing at all is known about the element. */
+  /** Null while unrated. */
   readonly level: ObjectiveLevel | null;
   readonly achievement: number;
-  /** Where the level came from: the assessors' ratings, the indicators, or nowhere (missing). */
-  readonly source: 'assessors' | 'indicators' | 'missing';
+  readonly source: 'assessor' | 'unrated';
+  /** 1 for a rating (the rating is the framework's definition of the objective), 0 while unrated. */
   readonly confidence: number;
-  readonly ratings?: ObjectiveRatings;
-}
-
-/** What the element's indicators say, for judging the objective when assessors have not rated it. */
-export interface IndicatorSummary {
-  /** Mean indicator attainment, missing indicators counting as 0. */
-  readonly attainment: number;
-  readonly confidence: number;
-  readonly measured: number;
+  readonly rating?: ObjectiveRating;
+  readonly staffView?: StaffObjectiveView;
 }
 
 /**
- * The objective's achievement: the median assessor rating when there are ratings (lower middle on a tie, so one
- * generous assessor cannot lift a split panel), else the level the indicators reach, else missing.
+ * The objective's achievement from the assessor's rating; unrated earns nothing.
  *
- * @example scoreObjective({ elementId: 'D5.1', fully: 2, partially: 1, notYet: 0 }, summary).level // 'fully'
+ * @example scoreObjective({ elementId: 'D5.1', level: 'partially', reason, ratedBy, ratedAt }).achievement // 0.5
  */
 export function scoreObjective(
-  ratings: ObjectiveRatings | undefined,
-  indicators: IndicatorSummary,
+  rating: ObjectiveRating | undefined,
+  staffView?: StaffObjectiveView | undefined,
 ): ObjectiveScore {
-  const rated = ratings === undefined ? 0 : ratings.fully + ratings.partially + ratings.notYet;
-  if (ratings !== undefined && rated > 0) {
-    const level = medianLevel(ratings, rated);
-    return {
-      level,
-      achievement: OBJECTIVE_ACHIEVEMENT[level],
-      source: 'assessors',
-      confidence: confidenceFromSample(rated, ASSESSOR_HALF_CONFIDENCE_AT),
-      ratings,
-    };
-  }
-  if (indicators.measured === 0) return { level: null, achievement: 0, source: 'missing', confidence: 0 };
-  const level = levelFromAttainment(indicators.attainment);
+  const view = staffView === undefined ? {} : { staffView };
+  if (rating === undefined) return { level: null, achievement: 0, source: 'unrated', confidence: 0, ...view };
   return {
-    level,
-    achievement: OBJECTIVE_ACHIEVEMENT[level],
-    source: 'indicators',
-    confidence: indicators.confidence,
+    level: rating.level,
+    achievement: OBJECTIVE_ACHIEVEMENT[rating.level],
+    source: 'assessor',
+    confidence: 1,
+    rating,
+    ...view,
   };
-}
-
-function levelFromAttainment(attainment: number): ObjectiveLevel {
-  if (attainment >= OBJECTIVE_FROM_INDICATORS.fully) return 'fully';
-  if (attainment >= OBJECTIVE_FROM_INDICATORS.partially) return 'partially';
-  return 'not_yet';
-}
-
-function medianLevel(ratings: ObjectiveRatings, rated: number): ObjectiveLevel {
-  // Position of the lower middle rating when ratings are sorted from Not yet up to Fully.
-  const middle = Math.floor((rated - 1) / 2);
-  if (middle < ratings.notYet) return 'not_yet';
-  if (middle < ratings.notYet + ratings.partially) return 'partially';
-  return 'fully';
 }

@@ -81,6 +81,8 @@ describe('scoring properties', () => {
           metrics: shuffled(evidence.metrics, seed),
           survey: shuffled(evidence.survey, seed + 1),
           objectives: shuffled(evidence.objectives, seed + 2),
+          staffObjectiveViews: shuffled(evidence.staffObjectiveViews, seed + 3),
+          overrides: shuffled(evidence.overrides, seed + 4),
         };
         expect(scoreFramework(permuted)).toEqual(scoreFramework(evidence));
       }),

@@ -3,7 +3,7 @@ import type { ElementScore } from './element.js';
 import type { Evidence, SurveyResult } from './evidence.js';
 import type { FrameworkScore } from './score.js';
 import { scoreFramework } from './score.js';
-import { observe } from './testing/evidence-arbitraries.js';
+import { observe, rate } from './testing/evidence-arbitraries.js';
 
 function element(score: FrameworkScore, id: string): ElementScore {
   const found = score.dimensions.flatMap((dimension) => dimension.elements).find((e) => e.id === id);
@@ -26,13 +26,15 @@ const feedbackChannels: Evidence = {
 
 describe('scoreFramework: the 70/30 rule', () => {
   it('scores an element as points × (0.7 × indicator attainment + 0.3 × objective)', () => {
-    const rated = scoreFramework({
-      ...feedbackChannels,
-      objectives: [{ elementId: 'D5.2', fully: 1, partially: 0, notYet: 0 }],
-    });
+    const rated = scoreFramework({ ...feedbackChannels, objectives: [rate('D5.2', 'fully')] });
     const d52 = element(rated, 'D5.2');
     expect(d52.attainment).toBeCloseTo(0.5, 12);
-    expect(d52.objective).toMatchObject({ level: 'fully', achievement: 1, source: 'assessors' });
+    expect(d52.objective).toMatchObject({
+      level: 'fully',
+      achievement: 1,
+      source: 'assessor',
+      confidence: 1,
+    });
     expect(d52.points).toBeCloseTo(50 * (0.7 * 0.5 + 0.3 * 1), 12); // 32.5
     expect(d52.missing).toEqual(['D5.2.3']);
     // active_channels_30d also shows D6.4.3: 50 × 0.7 × (1 / 5) = 7 more points, objective Not yet.
@@ -40,16 +42,44 @@ describe('scoreFramework: the 70/30 rule', () => {
     expect(rated.total).toBeCloseTo(32.5 + 7, 12);
   });
 
-  it('takes the objective from indicator attainment when no assessor rated it', () => {
-    const d52 = element(scoreFramework(feedbackChannels), 'D5.2');
-    expect(d52.objective).toMatchObject({ level: 'partially', achievement: 0.5, source: 'indicators' });
-    expect(d52.points).toBeCloseTo(50 * (0.7 * 0.5 + 0.3 * 0.5), 12); // 25
+  it('never derives the objective from the indicators: unrated earns nothing, whatever they show', () => {
+    const allFull: Evidence = {
+      survey: ['D5.2.1', 'D5.2.2', 'D5.2.3', 'D5.2.4', 'D5.2.5'].map((id) => survey(id, 5)),
+    };
+    const d52 = element(scoreFramework(allFull), 'D5.2');
+    expect(d52.attainment).toBe(1);
+    expect(d52.objective).toMatchObject({ level: null, achievement: 0, source: 'unrated', confidence: 0 });
+    expect(d52.points).toBeCloseTo(50 * 0.7, 12);
+  });
+
+  it('shows staff answers to the objective question beside the rating without scoring them', () => {
+    const staffView = { elementId: 'D5.2', fully: 9, partially: 1, notYet: 0 };
+    const unrated = element(
+      scoreFramework({ ...feedbackChannels, staffObjectiveViews: [staffView] }),
+      'D5.2',
+    );
+    expect(unrated.objective).toMatchObject({ source: 'unrated', achievement: 0, staffView });
+    expect(unrated.points).toBeCloseTo(element(scoreFramework(feedbackChannels), 'D5.2').points, 12);
+    const rated = element(
+      scoreFramework({
+        ...feedbackChannels,
+        objectives: [rate('D5.2', 'not_yet')],
+        staffObjectiveViews: [staffView],
+      }),
+      'D5.2',
+    );
+    expect(rated.objective).toMatchObject({
+      level: 'not_yet',
+      achievement: 0,
+      source: 'assessor',
+      staffView,
+    });
   });
 
   it('scores a survey-only element the same way (D1.5, 20 points)', () => {
     const score = scoreFramework({
       survey: [survey('D1.5.1', 5), survey('D1.5.2', 5), survey('D1.5.3', 3)],
-      objectives: [{ elementId: 'D1.5', fully: 0, partially: 2, notYet: 0 }],
+      objectives: [rate('D1.5', 'partially')],
     });
     const d15 = element(score, 'D1.5');
     expect(d15.attainment).toBeCloseTo(2.5 / 3, 12);
@@ -57,20 +87,13 @@ describe('scoreFramework: the 70/30 rule', () => {
     expect(score.dimensions[0]!.points).toBeCloseTo(d15.points, 12);
   });
 
-  it('uses the median assessor rating, the lower one on a tie', () => {
-    const rate = (fully: number, partially: number, notYet: number) =>
-      element(scoreFramework({ objectives: [{ elementId: 'D2.1', fully, partially, notYet }] }), 'D2.1')
-        .objective;
-    expect(rate(2, 1, 0).level).toBe('fully');
-    expect(rate(1, 0, 1).level).toBe('not_yet');
-    expect(rate(1, 2, 1).level).toBe('partially');
-    expect(rate(1, 0, 0).confidence).toBeCloseTo(0.5, 12);
-    expect(
-      element(
-        scoreFramework({ objectives: [{ elementId: 'D2.1', fully: 1, partially: 0, notYet: 0 }] }),
-        'D2.1',
-      ).points,
-    ).toBeCloseTo(6, 12);
+  it("scores the assessor's level: Fully 1, Partially ½, Not yet 0, and keeps the rating in the trail", () => {
+    const objective = (level: 'fully' | 'partially' | 'not_yet') =>
+      element(scoreFramework({ objectives: [rate('D2.1', level)] }), 'D2.1');
+    expect(objective('fully').points).toBeCloseTo(20 * 0.3, 12);
+    expect(objective('partially').points).toBeCloseTo(20 * 0.3 * 0.5, 12);
+    expect(objective('not_yet').points).toBe(0);
+    expect(objective('partially').objective.rating).toEqual(rate('D2.1', 'partially'));
   });
 });
 
@@ -107,7 +130,7 @@ describe('scoreFramework: combining sources and confidence', () => {
       confidence: 0,
       evidence: [],
     });
-    expect(first.objective).toMatchObject({ level: null, source: 'missing', achievement: 0 });
+    expect(first.objective).toMatchObject({ level: null, source: 'unrated', achievement: 0 });
     expect(score.stage).toBe('ignore');
     expect(score.confidence).toBe(0);
   });
@@ -160,27 +183,45 @@ describe('scoreFramework: totals, stages, gap and actions', () => {
     });
   });
 
-  it('ranks improvement actions by the points they would add', () => {
-    const { actions } = scoreFramework({}, { maxActions: 3 });
+  it('ranks improvement actions by the points they would add, rating an objective first', () => {
+    const unrated = scoreFramework({}, { maxActions: 500 });
+    // An unrated 50-point objective is worth 50 × 0.3 = 15, more than any single indicator; D4.1 comes first.
+    expect(unrated.actions[0]).toMatchObject({
+      rank: 1,
+      kind: 'rate_objective',
+      indicatorId: null,
+      elementId: 'D4.1',
+      pointsAvailable: 15,
+      evidence: ['assessor_rating'],
+    });
+    expect(unrated.actions.filter((action) => action.kind === 'rate_objective')).toHaveLength(32);
+
+    const rated = scoreFramework(
+      { objectives: allElementIds().map((id) => rate(id, 'not_yet')) },
+      { maxActions: 3 },
+    );
     // An indicator of D6.5 (4 indicators, 50 points) is worth 50 × 0.7 / 4 = 8.75, the most of any.
-    expect(actions.map((action) => action.indicatorId)).toEqual(['D6.5.1', 'D6.5.2', 'D6.5.3']);
-    expect(actions[0]).toMatchObject({
+    expect(rated.actions.map((action) => action.indicatorId)).toEqual(['D6.5.1', 'D6.5.2', 'D6.5.3']);
+    expect(rated.actions[0]).toMatchObject({
       rank: 1,
       kind: 'gather_evidence',
       attainment: null,
       evidence: ['channels_added_180d', 'staff_survey'],
     });
-    expect(actions[0]!.pointsAvailable).toBeCloseTo(8.75, 12);
+    expect(rated.actions[0]!.pointsAvailable).toBeCloseTo(8.75, 12);
   });
 
-  it('counts the objective step an improvement unlocks', () => {
-    // D6.5 at 0.75, 0.75, 0.75, 0.75 → Partially; raising one indicator to 1 reaches 0.8125 → Fully.
-    const score = scoreFramework({
-      survey: ['D6.5.1', 'D6.5.2', 'D6.5.3', 'D6.5.4'].map((id) => survey(id, 4)),
-    });
-    const action = score.actions.find((candidate) => candidate.indicatorId === 'D6.5.1')!;
-    expect(action.kind).toBe('improve_practice');
-    expect(action.pointsAvailable).toBeCloseTo((50 * 0.7 * 0.25) / 4 + 50 * 0.3 * 0.5, 12);
+  it('values an improvement at its indicator share only: the objective does not follow the indicators', () => {
+    const score = scoreFramework(
+      {
+        survey: ['D6.5.1', 'D6.5.2', 'D6.5.3', 'D6.5.4'].map((id) => survey(id, 4)),
+        objectives: [rate('D6.5', 'partially')],
+      },
+      { maxActions: 200 },
+    );
+    const action = score.actions.find((candidate) => candidate.indicatorId === 'D6.5.1');
+    expect(action?.kind).toBe('improve_practice');
+    expect(action?.pointsAvailable).toBeCloseTo((50 * 0.7 * 0.25) / 4, 12);
   });
 });
 
@@ -209,9 +250,9 @@ describe('scoreFramework: options and bad input', () => {
         survey: [{ indicatorId: 'D5.1.1', mean: 3, respondents: 4, distribution: [1, 1, 1, 0, 0] }],
       }),
     ).toThrow(/distribution adds up to 3, respondents is 4/);
-    expect(() =>
-      scoreFramework({ objectives: [{ elementId: 'D7.1', fully: 1, partially: 0, notYet: 0 }] }),
-    ).toThrow(/unknown element "D7.1"/);
+    expect(() => scoreFramework({ objectives: [rate('D7.1', 'fully')] })).toThrow(
+      'objectives[0].elementId: unknown element "D7.1"',
+    );
   });
 
   it('rejects a negative number of actions', () => {
@@ -223,16 +264,15 @@ describe('scoreFramework: options and bad input', () => {
   });
 });
 
+function allElementIds(): string[] {
+  return scoreFramework({}).dimensions.flatMap((dimension) => dimension.elements.map((e) => e.id));
+}
+
 /** Every indicator answered with the same survey mean, and every objective rated to match. */
 function fullEvidence(mean = 5): Evidence {
   const ids = scoreFramework({}).dimensions.flatMap((dimension) => dimension.elements);
   return {
     survey: ids.flatMap((e) => e.indicators.map((indicator) => survey(indicator.id, mean))),
-    objectives: ids.map((e) => ({
-      elementId: e.id,
-      fully: mean === 5 ? 1 : 0,
-      partially: mean === 5 ? 0 : 1,
-      notYet: 0,
-    })),
+    objectives: ids.map((e) => rate(e.id, mean === 5 ? 'fully' : 'partially')),
   };
 }

@@ -1,9 +1,9 @@
 import { type ImprovementAction, rankImprovementActions } from './actions.js';
 import { type ElementScore, scoreElement } from './element.js';
-import { type Evidence, indexEvidence } from './evidence.js';
+import { type Evidence, EvidenceError, indexEvidence } from './evidence.js';
 import { cemFramework } from './framework/index.js';
 import { scoreIndicator } from './indicator.js';
-import type { DimensionGroup, DimensionId } from './model.js';
+import type { DimensionGroup, DimensionId, ElementId } from './model.js';
 import {
   defaultStageBands,
   type StageBand,
@@ -22,6 +22,30 @@ export interface ScoreOptions {
   readonly targetStage?: StageId;
   /** How many improvement actions to list (default 10). */
   readonly maxActions?: number;
+  /** The stages of the previous score of the same scope, for hysteresis (see STAGE_HYSTERESIS). */
+  readonly heldStages?: HeldStages;
+}
+
+/** The stages a scope held: overall, per dimension and per element. */
+export interface HeldStages {
+  readonly total: StageId;
+  readonly dimensions: Readonly<Partial<Record<DimensionId, StageId>>>;
+  readonly elements: Readonly<Record<ElementId, StageId>>;
+}
+
+/**
+ * The stages a score holds, to pass as `heldStages` to the next score of the same scope.
+ *
+ * @example scoreFramework(evidence, { heldStages: heldStagesOf(previous) })
+ */
+export function heldStagesOf(score: FrameworkScore): HeldStages {
+  const elements: Record<ElementId, StageId> = {};
+  const dimensions: Partial<Record<DimensionId, StageId>> = {};
+  for (const dimension of score.dimensions) {
+    dimensions[dimension.id] = dimension.stage;
+    for (const element of dimension.elements) elements[element.id] = element.stage;
+  }
+  return { total: score.stage, dimensions, elements };
 }
 
 export interface DimensionScore {
@@ -83,17 +107,30 @@ export function scoreFramework(evidence: Evidence, options: ScoreOptions = {}): 
     throw new RangeError(`maxActions must be a whole number ≥ 0, got ${maxActions}`);
   }
   const indexed = indexEvidence(evidence);
+  (evidence.targets ?? []).forEach((target, index) => {
+    const max = weights[target.elementId] ?? 0;
+    if (target.targetPoints !== undefined && target.targetPoints > max) {
+      throw new EvidenceError(
+        `${target.targetPoints} exceeds ${target.elementId}'s ${max} points`,
+        `targets[${index}].targetPoints`,
+      );
+    }
+  });
+  const held = options.heldStages;
 
   const dimensions = cemFramework.dimensions.map((dimension): DimensionScore => {
-    const elements = dimension.elements.map((element) =>
-      scoreElement(
-        element,
-        weights[element.id] ?? 0,
-        element.indicators.map((indicator) => scoreIndicator(indicator, indexed)),
-        indexed.objectives.get(element.id),
+    const elements = dimension.elements.map((element) => {
+      const context = {
+        max: weights[element.id] ?? 0,
         bands,
-      ),
-    );
+        rating: indexed.objectives.get(element.id),
+        staffView: indexed.staffObjectiveViews.get(element.id),
+        target: indexed.targets.get(element.id),
+        heldStage: held?.elements[element.id],
+      };
+      const indicators = element.indicators.map((indicator) => scoreIndicator(indicator, indexed));
+      return scoreElement(element, indicators, context);
+    });
     const points = sum(elements.map((element) => element.points));
     const attainment = points / dimension.points;
     return {
@@ -103,7 +140,7 @@ export function scoreFramework(evidence: Evidence, options: ScoreOptions = {}): 
       points,
       max: dimension.points,
       attainment,
-      stage: stageForShare(attainment, bands).stage,
+      stage: stageForShare(attainment, bands, held?.dimensions[dimension.id]).stage,
       confidence: sum(elements.map((element) => element.confidence * element.max)) / dimension.points,
       elements,
     };
@@ -126,7 +163,7 @@ export function scoreFramework(evidence: Evidence, options: ScoreOptions = {}): 
   return {
     total,
     max,
-    stage: stageForShare(total / max, bands).stage,
+    stage: stageForShare(total / max, bands, held?.total).stage,
     confidence: sum(dimensions.map((dimension) => dimension.confidence * dimension.max)) / max,
     groups: { alignment: groupTotals('alignment'), performance: groupTotals('performance') },
     coverage: { indicators: indicators.length, measured: indicators.length - missing, missing },

@@ -101,14 +101,47 @@ export function validateStageBands(bands: readonly StageBand[]): readonly StageB
 }
 
 /**
- * The band a share of points falls in.
+ * Shares are compared with band edges after rounding to nine decimals. Points are sums of products of
+ * fractions, so two routes to the same share can land on either side of an edge (0.4999999999999999 vs 0.5);
+ * no evidence is that precise, and rounding makes equal evidence give equal stages.
+ */
+const SHARE_DECIMALS = 1e9;
+
+/**
+ * Hysteresis: a scope that holds a stage keeps it until its share falls one percentage point below that
+ * stage's lower edge (10 points of 1000; 0.5 of a 50-point element). Moving up needs only reaching the next
+ * edge. Noise around an edge (a survey answer arriving, a day rolling out of a window) therefore changes the
+ * stage at most once instead of flipping it on every recompute; a real decline still shows.
+ */
+export const STAGE_HYSTERESIS = 0.01;
+
+/** A share rounded to the precision stages are judged at. */
+export function roundShare(share: number): number {
+  return Math.round(share * SHARE_DECIMALS) / SHARE_DECIMALS;
+}
+
+/**
+ * The band a share of points falls in. With `held` (the stage the scope had before), a lower band is taken
+ * only once the share is STAGE_HYSTERESIS below the held stage's edge.
  *
  * @example stageForShare(0.62).stage // 'operationalize'
+ * @example stageForShare(0.495, defaultStageBands, 'operationalize').stage // 'operationalize' (kept)
  */
-export function stageForShare(share: number, bands: readonly StageBand[] = defaultStageBands): StageBand {
+export function stageForShare(
+  share: number,
+  bands: readonly StageBand[] = defaultStageBands,
+  held?: StageId,
+): StageBand {
+  const rounded = roundShare(share);
   let reached = bands[0]!;
   for (const band of bands) {
-    if (share >= band.minShare) reached = band;
+    if (rounded >= band.minShare) reached = band;
+  }
+  const heldIndex = held === undefined ? -1 : bands.findIndex((band) => band.stage === held);
+  const heldBand = bands[heldIndex];
+  if (heldBand !== undefined && heldIndex > bands.indexOf(reached)) {
+    const keeps = rounded >= roundShare(heldBand.minShare - STAGE_HYSTERESIS);
+    if (keeps) return heldBand;
   }
   return reached;
 }

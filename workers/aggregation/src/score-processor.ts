@@ -16,10 +16,9 @@ import { publishScoreChange } from '@cxloop/runtime';
 import {
   type Cause,
   diffScores,
+  type Evidence,
   type FrameworkScore,
-  type ObjectiveRatings,
   type ScoreDiff,
-  type SurveyResult,
   scoreFramework,
 } from '@cxloop/scoring';
 import { type Job, UnrecoverableError } from 'bullmq';
@@ -28,11 +27,8 @@ import { daysBefore, detectRisingTopics, loyaltyDrivers, topicConvergence } from
 import { computeMetrics, MetricSources, metricObservations } from './metric-catalogue.js';
 import { SettledSums } from './settled-sums.js';
 
-/** Staff survey and assessor evidence of a scope. */
-export type StaffEvidence = (
-  db: Db,
-  scope: ScoreScope,
-) => Promise<{ survey?: readonly SurveyResult[]; objectives?: readonly ObjectiveRatings[] }>;
+/** Staff survey evidence of a scope, and (once assessors exist) their ratings, overrides and targets. */
+export type StaffEvidence = (db: Db, scope: ScoreScope) => Promise<Omit<Evidence, 'metrics'>>;
 
 /** The surveys area's evidence: latest eligible wave per indicator and element, small groups withheld. */
 export const staffSurveyEvidence: StaffEvidence = (db, scope) =>

@@ -1,8 +1,16 @@
 import fc from 'fast-check';
 import { higherIsBetter } from '../attainment.js';
-import type { Evidence, MetricObservation, ObjectiveRatings, SurveyResult } from '../evidence.js';
+import type {
+  Evidence,
+  IndicatorOverride,
+  MetricObservation,
+  ObjectiveRating,
+  StaffObjectiveView,
+  SurveyResult,
+} from '../evidence.js';
 import { allElements, allIndicators } from '../framework/index.js';
 import { type MetricDefinition, type MetricId, metricCatalogue } from '../metrics.js';
+import type { ObjectiveLevel } from '../objective.js';
 
 /** Helpers for the scoring tests: a fixed window and random but valid evidence for property tests. */
 
@@ -61,26 +69,72 @@ const surveyArbitrary: fc.Arbitrary<SurveyResult[]> = fc
     ),
   );
 
-const objectivesArbitrary: fc.Arbitrary<ObjectiveRatings[]> = fc
-  .uniqueArray(fc.constantFrom(...allElements.map((element) => element.id)), { maxLength: 12 })
+/** An assessor's rating of an element's objective. */
+export function rate(elementId: string, level: ObjectiveLevel): ObjectiveRating {
+  return {
+    elementId,
+    level,
+    reason: 'checked against the programme plan',
+    ratedBy: 'assessor',
+    ratedAt: '2025-05-30T12:00:00Z',
+  };
+}
+
+/** An assessor's override of an indicator's attainment. */
+export function override(indicatorId: string, attainment: number): IndicatorOverride {
+  return {
+    indicatorId,
+    attainment,
+    reason: 'seen in the quarterly review',
+    by: 'assessor',
+    at: '2025-05-30T12:00:00Z',
+  };
+}
+
+const elementIds = allElements.map((element) => element.id);
+
+const objectivesArbitrary: fc.Arbitrary<ObjectiveRating[]> = fc
+  .uniqueArray(fc.constantFrom(...elementIds), { maxLength: 12 })
+  .chain((ids) =>
+    fc.tuple(
+      ...ids.map((elementId) =>
+        fc
+          .constantFrom<ObjectiveLevel>('fully', 'partially', 'not_yet')
+          .map((level) => rate(elementId, level)),
+      ),
+    ),
+  );
+
+const staffViewsArbitrary: fc.Arbitrary<StaffObjectiveView[]> = fc
+  .uniqueArray(fc.constantFrom(...elementIds), { maxLength: 12 })
   .chain((ids) =>
     fc.tuple(
       ...ids.map((elementId) =>
         fc.record({
           elementId: fc.constant(elementId),
-          fully: fc.nat(3),
-          partially: fc.nat(3),
-          notYet: fc.nat(3),
+          fully: fc.nat(9),
+          partially: fc.nat(9),
+          notYet: fc.nat(9),
         }),
       ),
     ),
   );
 
-/** Any valid evidence: a random subset of metrics, survey items and objective ratings. */
+const overridesArbitrary: fc.Arbitrary<IndicatorOverride[]> = fc
+  .uniqueArray(fc.constantFrom(...allIndicators.map((indicator) => indicator.id)), { maxLength: 8 })
+  .chain((ids) =>
+    fc.tuple(
+      ...ids.map((id) => fc.double({ min: 0, max: 1, noNaN: true }).map((value) => override(id, value))),
+    ),
+  );
+
+/** Any valid evidence: a random subset of metrics, survey items, ratings, staff views and overrides. */
 export const evidenceArbitrary: fc.Arbitrary<Evidence> = fc.record({
   metrics: metricArbitrary,
   survey: surveyArbitrary,
   objectives: objectivesArbitrary,
+  staffObjectiveViews: staffViewsArbitrary,
+  overrides: overridesArbitrary,
 });
 
 /** How far one "step" of improvement moves a metric of each unit. */
@@ -96,9 +150,15 @@ function improveMetric(observation: MetricObservation, step: number): MetricObse
   return { ...observation, value: Math.min(upper, Math.max(0, whole)) };
 }
 
+const LEVEL_UP: Readonly<Record<ObjectiveLevel, ObjectiveLevel>> = {
+  not_yet: 'partially',
+  partially: 'fully',
+  fully: 'fully',
+};
+
 /**
- * The same evidence made more favourable by `step` (0–1): metrics move towards better, survey means rise,
- * one assessor rating moves up a level. Sample sizes stay, so only the readings change.
+ * The same evidence made more favourable by `step` (0–1): metrics move towards better, survey means and
+ * overrides rise, every assessor rating moves up a level. Sample sizes stay, so only the readings change.
  */
 export function moreFavourable(evidence: Evidence, step: number): Evidence {
   return {
@@ -107,12 +167,13 @@ export function moreFavourable(evidence: Evidence, step: number): Evidence {
       ...result,
       mean: Math.min(5, result.mean + step * 4),
     })),
-    objectives: (evidence.objectives ?? []).map((ratings) =>
-      ratings.notYet > 0
-        ? { ...ratings, notYet: ratings.notYet - 1, partially: ratings.partially + 1 }
-        : ratings.partially > 0
-          ? { ...ratings, partially: ratings.partially - 1, fully: ratings.fully + 1 }
-          : ratings,
-    ),
+    objectives: (evidence.objectives ?? []).map((rating) => ({ ...rating, level: LEVEL_UP[rating.level] })),
+    overrides: (evidence.overrides ?? []).map((entry) => ({
+      ...entry,
+      attainment: Math.min(1, entry.attainment + step),
+    })),
+    ...(evidence.staffObjectiveViews === undefined
+      ? {}
+      : { staffObjectiveViews: evidence.staffObjectiveViews }),
   };
 }

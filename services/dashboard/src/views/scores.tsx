@@ -285,6 +285,11 @@ function Actions({ current }: { current: CurrentScore }) {
 
 /** What an action takes: evidence to start gathering, or practice to improve, and where it shows. */
 function ActionHow({ action }: { action: CurrentScore['score']['actions'][number] }) {
+  if (action.kind === 'rate_objective') {
+    return (
+      <span class="muted small">(rate the objective: an assessor judges Fully, Partially or Not yet)</span>
+    );
+  }
   return (
     <span class="muted small">
       ({action.kind === 'gather_evidence' ? 'gather evidence' : 'improve practice'}:{' '}
@@ -398,6 +403,11 @@ function Indicators({ element }: { element: ElementScore }) {
                         <li key={evidence.metric}>
                           {metricName(evidence.metric)}: {formatMetric(evidence.metric, evidence.value)} (n ={' '}
                           {evidence.sampleSize}, {evidence.window.from} – {evidence.window.to})
+                        </li>
+                      ) : evidence.source === 'survey_held_back' ? (
+                        <li key="survey">
+                          Staff survey: {evidence.respondents} answers, fewer than the minimum of{' '}
+                          {evidence.minRespondents}, so not counted
                         </li>
                       ) : (
                         <li key="survey">
