@@ -97,11 +97,11 @@ export const TargetView = z.object({
   name: z.string(),
   points: z.number().nullable(),
   stage: z.string().nullable(),
-  /** Points the goal stands for (a stage's lower edge × the element's points). */
-  targetPoints: z.number(),
+  /** Points aimed for (a stage's lower edge × the element's points), as the latest score resolved it. */
+  targetPoints: z.number().nullable(),
   /** Current points of the element in the scope; null before the scope has a score. */
   currentPoints: z.number().nullable(),
-  /** Points still needed, 0 once reached; null before the scope has a score. */
+  /** Points still needed, 0 once reached; null until a score has been computed with this target. */
   gap: z.number().nullable(),
   reason: z.string(),
   setBy: z.string(),

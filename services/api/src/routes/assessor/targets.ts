@@ -12,7 +12,6 @@ import { defaultStageBands, findElement } from '@cxloop/scoring';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { targetGap, targetPoints } from '../../assessments/targets.js';
 import { requireRole } from '../../auth/plugin.js';
 import type { FieldProblem } from '../../problems.js';
 import { problems } from '../../problems.js';
@@ -25,35 +24,36 @@ import { AuditEntryView, presentAudit, TargetBody, TargetView } from './schemas.
 const OrgParams = z.object({ org: z.string() });
 const STAGES = defaultStageBands.map((band) => band.stage as string);
 
-/** Element points of each scope's current score, keyed `scope|element`. */
-async function currentElementPoints(db: Db, orgId: string) {
-  const points = new Map<string, { points: number; max: number }>();
-  for (const row of await listCurrentScores(db, orgId)) {
-    const score = row.score as { dimensions?: { elements: { id: string; points: number; max: number }[] }[] };
-    for (const element of (score.dimensions ?? []).flatMap((dimension) => dimension.elements)) {
-      points.set(`${row.scope}|${element.id}`, { points: element.points, max: element.max });
-    }
-  }
-  return points;
+interface ScoredElement {
+  points: number;
+  target?: { points: number; gap: number };
 }
 
-function presentTargets(
-  targets: readonly ElementTarget[],
-  current: Map<string, { points: number; max: number }>,
-) {
+/** Each scope's current element scores, keyed `scope|element`: the score resolves targets into gaps. */
+async function scoredElements(db: Db, orgId: string): Promise<Map<string, ScoredElement>> {
+  const scored = new Map<string, ScoredElement>();
+  for (const row of await listCurrentScores(db, orgId)) {
+    const score = row.score as { dimensions?: { elements: (ScoredElement & { id: string })[] }[] };
+    for (const element of (score.dimensions ?? []).flatMap((dimension) => dimension.elements)) {
+      scored.set(`${row.scope}|${element.id}`, element);
+    }
+  }
+  return scored;
+}
+
+/** Targets with the current points and the gap as the latest score computed them (null until it has). */
+function presentTargets(targets: readonly ElementTarget[], scored: Map<string, ScoredElement>) {
   return targets.map((target) => {
-    const element = findElement(target.element_id);
-    const scored = current.get(`${target.scope}|${target.element_id}`);
-    const max = scored?.max ?? element?.points ?? 0;
+    const element = scored.get(`${target.scope}|${target.element_id}`);
     return {
       scope: target.scope,
       elementId: target.element_id,
-      name: element?.name ?? target.element_id,
+      name: findElement(target.element_id)?.name ?? target.element_id,
       points: target.target_points,
       stage: target.target_stage,
-      targetPoints: targetPoints(target, max),
-      currentPoints: scored?.points ?? null,
-      gap: scored ? targetGap(target, max, scored.points) : null,
+      targetPoints: element?.target?.points ?? null,
+      currentPoints: element?.points ?? null,
+      gap: element?.target?.gap ?? null,
       reason: target.reason,
       setBy: target.set_by,
       setAt: target.set_at.toISOString(),
@@ -109,7 +109,7 @@ export async function targetRoutes(
       const orgId = requireOwnOrg(request, request.params.org);
       const [targets, current] = await Promise.all([
         listElementTargets(deps.db, orgId, request.query.scope),
-        currentElementPoints(deps.db, orgId),
+        scoredElements(deps.db, orgId),
       ]);
       return { targets: presentTargets(targets, current) };
     },
@@ -147,7 +147,7 @@ export async function targetRoutes(
       const saved = await setElementTarget(deps.db, orgId, { scope, elementId, goal }, change);
       // Ranked actions favour the largest gap to target.
       await recomputeAfterChange(request, deps.scoreQueue, orgId);
-      const current = await currentElementPoints(deps.db, orgId);
+      const current = await scoredElements(deps.db, orgId);
       return {
         target: saved.target && presentTargets([saved.target], current)[0]!,
         audit: presentAudit(saved.audit),
