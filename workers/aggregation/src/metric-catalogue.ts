@@ -21,6 +21,7 @@ import {
   topicChannelTotals,
   topicDailyMentions,
   topicTotals,
+  touchpointCoverage,
   unanalysedFeedbackCount,
 } from '@cxloop/db';
 import { type MetricId, type MetricObservation, metricCatalogue } from '@cxloop/scoring';
@@ -268,7 +269,14 @@ export const metricComputations = {
     value: (await s.daysWithFeedback(30)) / 30,
     sampleSize: 30,
   }),
-  touchpoint_coverage_90d: async () => ({ missing: 'no touchpoints are declared for the organisation' }),
+  touchpoint_coverage_90d: async (s) => {
+    const coverage = await touchpointCoverage(s.db, s.scope, s.window(90));
+    return share(
+      coverage.covered.length,
+      coverage.declared,
+      'no touchpoints are declared for the organisation',
+    );
+  },
   acknowledgement_rate_30d: async (s) => {
     const cases = await s.cases(30);
     return share(cases.acknowledged, cases.acknowledgementDue, 'no triage case due for acknowledgement');

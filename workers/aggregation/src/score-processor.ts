@@ -23,8 +23,8 @@ import {
 } from '@cxloop/scoring';
 import { type Job, UnrecoverableError } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { daysBefore, detectRisingTopics, loyaltyDrivers, topicConvergence } from './insights.js';
 import { assessorEvidence } from './assessor-evidence.js';
+import { daysBefore, detectRisingTopics, loyaltyDrivers, topicConvergence } from './insights.js';
 import { computeMetrics, MetricSources, metricObservations } from './metric-catalogue.js';
 import { SettledSums } from './settled-sums.js';
 
