@@ -69,7 +69,11 @@ function journey(overrides: { supportSources?: string[] } = {}) {
         sourceIds: overrides.supportSources ?? [supportSource],
       },
     ],
-    topics: [{ topic: 'billing', touchpointKey: 'order', ownerTeamId: teams.care }],
+    topics: [{ topic: 'billing', touchpointKey: 'order', ownerTeamId: teams.care }] as {
+      topic: string;
+      touchpointKey: string | null;
+      ownerTeamId: string;
+    }[],
   };
 }
 
