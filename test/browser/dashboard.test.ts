@@ -1,10 +1,9 @@
 /// <reference lib="dom" />
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { startAggregationWorkers, startOutboundWorker } from '@cxloop/aggregation-worker';
 import { startAnalysisWorker } from '@cxloop/analysis-worker';
 import { issueApiKey } from '@cxloop/api';
@@ -26,9 +25,9 @@ import {
 } from '@cxloop/runtime';
 import type { Worker } from 'bullmq';
 import { Redis } from 'ioredis';
-import { type Browser, chromium, type Page } from 'playwright-core';
-import { build } from 'vite';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildDashboard, haveChromium, launchChromium, screenshots } from '../support/browser.js';
 import {
   createTenant,
   eventually,
@@ -42,14 +41,9 @@ import { redisUrl } from '../support/redis.js';
  * The dashboard in a real browser (Debian's chromium, driven by playwright-core) against a real API on
  * PostgreSQL and Redis. CI installs chromium; elsewhere the suite is skipped when it is missing.
  */
-const CHROMIUM = '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium && process.env.CI) throw new Error(`${CHROMIUM} is missing: .ci/run installs it`);
 
 /** A common phone's CSS width. */
 const PHONE_WIDTH = 390;
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const screenshots = join(root, 'test-results/screenshots');
 
 // A browser, the API and the pipeline share this process and the machine's two cores with the other test
 // files, so each test gets 90 s.
@@ -68,7 +62,7 @@ describe.skipIf(!haveChromium)('dashboard in a browser', { timeout: 90_000 }, ()
 
   beforeAll(async () => {
     // Build the page from source, so the test sees what this commit ships.
-    await build({ root: join(root, 'services/dashboard'), logLevel: 'warn' });
+    await buildDashboard();
     api = await startTestApi();
     tenant = await createTenant(api.db, api.secretBox, 'Browser Co');
     baseUrl = await api.app.listen({ port: 0, host: '127.0.0.1' });
@@ -106,20 +100,7 @@ describe.skipIf(!haveChromium)('dashboard in a browser', { timeout: 90_000 }, ()
       concurrency: 1,
       logger,
     });
-    // Playwright gives every launch a fresh temporary profile (its own --user-data-dir).
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
   }, 120_000);
 
   afterAll(async () => {
