@@ -36,6 +36,7 @@ const policy: Record<string, Access> = {
   'GET /v1/orgs/{org}/scores': READERS,
   'GET /v1/orgs/{org}/scores/{scope}': READERS,
   'GET /v1/orgs/{org}/scores/{scope}/history': READERS,
+  'GET /v1/orgs/{org}/scores/{scope}/changes': READERS,
   'GET /v1/orgs/{org}/metrics': READERS,
   'GET /v1/orgs/{org}/insights': READERS,
   'POST /v1/orgs/{org}/insights/rising-issues/{id}/acknowledge': MANAGERS,

@@ -452,6 +452,7 @@ describe('score recompute', () => {
       'median_first_response_hours_30d',
       'sla_met_rate_30d',
       'flagged_cases_owned_30d',
+      'first_time_resolution_rate_30d',
     ]);
     const expected = allIndicators
       .filter((indicator) => indicator.evidence.metrics.some((rule) => caseMetrics.has(rule.metric)))

@@ -197,6 +197,16 @@ describe('touchpoint coverage and ownership', () => {
       value: 0.75,
       sampleSize: 4,
     });
+    // Of the three touchpoints feedback reached, delivery and support have an owning team.
+    expect(metrics.find((reading) => reading.metric === 'touchpoints_owned_90d')).toMatchObject({
+      value: 2 / 3,
+      sampleSize: 3,
+    });
+    // The one topic customers raised (billing) has an owner.
+    expect(metrics.find((reading) => reading.metric === 'topics_owned_90d')).toMatchObject({
+      value: 1,
+      sampleSize: 1,
+    });
 
     // A change of configuration applies to the feedback already counted.
     await send('PUT', '/v1/journey', a.apiKeys.admin, journey({ supportSources: [] }));

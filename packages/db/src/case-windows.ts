@@ -31,6 +31,16 @@ export interface CaseWindowStats {
   firstResponseDue: number;
   firstResponseInTime: number;
   owned: number;
+  /**
+   * Claimed, or due for an owner: past the first-response deadline, or closed. A case is given until its
+   * first-response deadline to be picked up (the team's own promise), so a case opened seconds ago is not
+   * counted as unowned.
+   */
+  ownershipDue: number;
+  /** Resolved at least once (now resolved, or reopened after a resolution). */
+  resolved: number;
+  /** Of those, reopened at least once. */
+  reopened: number;
 }
 
 const sum = (column: string) => sql<number>`coalesce(sum(${sql.ref(column)}), 0)::float8`;
@@ -49,6 +59,8 @@ export async function caseWindowStats(
       sum('answered_in_time').as('answeredInTime'),
       sum('closed_with_reply').as('closedWithReply'),
       sum('owned').as('owned'),
+      sum('resolved').as('resolved'),
+      sum('reopened').as('reopened'),
     ])
     .executeTakeFirstOrThrow();
   // Every case counts as due except an open one whose deadline is still ahead. Those are read live: they
@@ -73,6 +85,9 @@ export async function caseWindowStats(
         'firstResponse',
       ),
       sql<number>`count(*) filter (where resolution_due_at > ${now})::float8`.as('resolution'),
+      sql<number>`count(*) filter (where first_assigned_at is null and first_response_due_at > ${now})::float8`.as(
+        'ownership',
+      ),
     ])
     .executeTakeFirstOrThrow();
   const buckets = await inScope(db.selectFrom('rollup_case_response'), scope, window)
@@ -92,6 +107,9 @@ export async function caseWindowStats(
     firstResponseDue: settled.opened - pending.firstResponse,
     firstResponseInTime: settled.answeredInTime,
     owned: settled.owned,
+    ownershipDue: settled.opened - pending.ownership,
+    resolved: settled.resolved,
+    reopened: settled.reopened,
   };
 }
 

@@ -186,6 +186,8 @@ export interface TouchpointCoverage {
   declared: number;
   /** Keys of the declared touchpoints with feedback in the window, in journey order. */
   covered: string[];
+  /** Those of `covered` with an owning team. */
+  coveredOwned: string[];
 }
 
 /** Declared touchpoints of a scope that feedback reached in the window (see `coveredTouchpoints`). */
@@ -195,15 +197,19 @@ export async function touchpointCoverage(
   window: DayWindow,
 ): Promise<TouchpointCoverage> {
   const journey = await loadJourney(db, scope.orgId);
-  if (journey.touchpoints.length === 0) return { declared: 0, covered: [] };
+  if (journey.touchpoints.length === 0) return { declared: 0, covered: [], coveredOwned: [] };
   const [sourceValues, topics] = await Promise.all([
     sourceTouchpointValues(db, scope, window),
     topicsHeard(db, scope, window),
   ]);
-  const covered = coveredTouchpoints(journey, { sourceValues, topics });
+  const reached = coveredTouchpoints(journey, { sourceValues, topics });
+  const covered = journey.touchpoints.filter((touchpoint) => reached.has(touchpoint.key));
   return {
     declared: journey.touchpoints.length,
-    covered: journey.touchpoints.map((touchpoint) => touchpoint.key).filter((key) => covered.has(key)),
+    covered: covered.map((touchpoint) => touchpoint.key),
+    coveredOwned: covered
+      .filter((touchpoint) => touchpoint.ownerTeamId !== null)
+      .map((touchpoint) => touchpoint.key),
   };
 }
 

@@ -123,31 +123,6 @@ export async function daysWithFeedback(db: Db, scope: ScoreScope, window: DayWin
   return row.days;
 }
 
-/** Feedback received in the window and not analysed (waiting or failed): a small partial-index scan. */
-export async function unanalysedFeedbackCount(db: Db, scope: ScoreScope, window: DayWindow): Promise<number> {
-  let query = db
-    .selectFrom('feedback')
-    .select(sql<number>`count(*)::float8`.as('n'))
-    .where('org_id', '=', scope.orgId)
-    .where('status', '<>', 'analysed')
-    .where('received_at', '>=', sql<Date>`${window.from}::date`)
-    .where('received_at', '<', sql<Date>`${window.to}::date + 1`);
-  if (scope.unitId !== null) query = query.where('unit_id', '=', scope.unitId);
-  const row = await query.executeTakeFirstOrThrow();
-  return row.n;
-}
-
-/** Counts per bucket of the analysis lag histogram over a window (index = bucket). */
-export async function analysisLagHistogram(db: Db, scope: ScoreScope, window: DayWindow): Promise<number[]> {
-  const rows = await inScope(db.selectFrom('rollup_analysis_lag'), scope, window)
-    .select(['bucket', total('count').as('count')])
-    .groupBy('bucket')
-    .execute();
-  const histogram: number[] = [];
-  for (const row of rows) histogram[row.bucket] = row.count;
-  return Array.from(histogram, (count) => count ?? 0);
-}
-
 /**
  * Identified customers with feedback in `window` and in `before` (the returning ones), and all identified
  * customers of `window`, from the visit chains of `rollup_customer_return`: a customer is counted once, at
@@ -250,20 +225,6 @@ export async function topicDailyMentions(
     .orderBy('topic')
     .orderBy('day')
     .execute();
-}
-
-/** When each channel type was first connected (its oldest source), for the scope's sources. */
-export async function channelFirstConnections(
-  db: Db,
-  scope: ScoreScope,
-): Promise<{ channel: string; firstConnectedAt: Date }[]> {
-  let query = db
-    .selectFrom('sources')
-    .select(['channel', sql<Date>`min(created_at)`.as('firstConnectedAt')])
-    .where('org_id', '=', scope.orgId)
-    .groupBy('channel');
-  if (scope.unitId !== null) query = query.where('unit_id', '=', scope.unitId);
-  return query.execute();
 }
 
 /**

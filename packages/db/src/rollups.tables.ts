@@ -91,6 +91,8 @@ export interface ScoreCurrentTable {
   confidence: number;
   /** The FrameworkScore with its evidence trail. */
   score: JSONColumnType<Record<string, unknown>>;
+  /** The score as of the latest history entry, which the next entry's diff is taken against; null until then. */
+  recorded_score: JSONColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
   /** Every catalogue metric: measured with value, sample and window, or missing with the reason. */
   metrics: JSONColumnType<unknown[]>;
   insights: JSONColumnType<Record<string, unknown>>;
@@ -145,6 +147,10 @@ export interface RollupCaseDailyTable {
   answered_in_time: number;
   closed_with_reply: number;
   owned: number;
+  /** Resolved at least once: now resolved, or reopened (migration 20261207T2200_case_resolution_rollup). */
+  resolved: number;
+  /** Reopened at least once. */
+  reopened: number;
 }
 
 /** Answered cases by opening day and hours-to-first-response bucket (CASE_RESPONSE_BUCKETS). */

@@ -93,7 +93,10 @@ export interface ScoreToSave {
   metrics: unknown[];
   insights: Record<string, unknown>;
   elements: readonly ElementPoints[];
-  /** Set when the score moved: appended to the history with its explanation. */
+  /**
+   * Set when the score moved visibly: appended to the history with its explanation (the diff against the last
+   * recorded score), and `score` becomes the recorded score the next change is taken against.
+   */
   change: { diff: Record<string, unknown> | null } | null;
 }
 
@@ -121,6 +124,7 @@ export async function saveScore(
       insights: JSON.stringify(score.insights),
       computed_at: now,
       changed_at: now,
+      recorded_score: score.change ? JSON.stringify(score.score) : null,
     };
     await trx
       .insertInto('score_current')
@@ -134,7 +138,7 @@ export async function saveScore(
           metrics: row.metrics,
           insights: row.insights,
           computed_at: now,
-          ...(score.change ? { changed_at: now } : {}),
+          ...(score.change ? { changed_at: now, recorded_score: row.score } : {}),
         }),
       )
       .execute();
@@ -184,24 +188,91 @@ export async function saveScore(
   });
 }
 
-/** A scope's history, oldest first, within [from, to). */
+/** Where a page of history ends: the last entry's time and id (newest first, so the next page is older). */
+export interface HistoryCursor {
+  recordedAt: Date;
+  id: string;
+}
+
+/** A scope's history within [from, to), newest first, from just before `before` when given. */
 export async function listScoreHistory(
   db: Db,
   orgId: string,
   scope: string,
-  options: { from: Date; to: Date; limit: number },
+  options: { from: Date; to: Date; limit: number; before?: HistoryCursor },
 ): Promise<ScoreHistoryEntry[]> {
-  return db
+  let query = db
     .selectFrom('score_history')
     .selectAll()
     .where('org_id', '=', orgId)
     .where('scope', '=', scope)
     .where('recorded_at', '>=', options.from)
-    .where('recorded_at', '<', options.to)
-    .orderBy('recorded_at')
-    .orderBy('id')
-    .limit(options.limit)
-    .execute();
+    .where('recorded_at', '<', options.to);
+  const { before } = options;
+  if (before) {
+    query = query.where((eb) =>
+      eb.or([
+        eb('recorded_at', '<', before.recordedAt),
+        eb.and([eb('recorded_at', '=', before.recordedAt), eb('id', '<', before.id)]),
+      ]),
+    );
+  }
+  return query.orderBy('recorded_at', 'desc').orderBy('id', 'desc').limit(options.limit).execute();
+}
+
+/** The scope's latest history entry recorded at or before `at`: its score as of then. */
+export async function scoreHistoryAt(
+  db: Db,
+  orgId: string,
+  scope: string,
+  at: Date,
+): Promise<ScoreHistoryEntry | undefined> {
+  return db
+    .selectFrom('score_history')
+    .selectAll()
+    .where('org_id', '=', orgId)
+    .where('scope', '=', scope)
+    .where('recorded_at', '<=', at)
+    .orderBy('recorded_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+}
+
+/**
+ * The diffs of the scope's entries recorded after `after` and at or before `until`, oldest first, a page of
+ * `pageSize` at a time (each entry's diff is against the one before, so folding them gives the whole span).
+ */
+export async function* scoreDiffsBetween(
+  db: Db,
+  orgId: string,
+  scope: string,
+  span: { after: HistoryCursor | undefined; until: Date },
+  pageSize = 500,
+): AsyncGenerator<Record<string, unknown> | null> {
+  let cursor = span.after;
+  for (;;) {
+    let query = db
+      .selectFrom('score_history')
+      .select(['id', 'recorded_at', 'diff'])
+      .where('org_id', '=', orgId)
+      .where('scope', '=', scope)
+      .where('recorded_at', '<=', span.until);
+    const from = cursor;
+    if (from) {
+      query = query.where((eb) =>
+        eb.or([
+          eb('recorded_at', '>', from.recordedAt),
+          eb.and([eb('recorded_at', '=', from.recordedAt), eb('id', '>', from.id)]),
+        ]),
+      );
+    }
+    const rows = await query.orderBy('recorded_at').orderBy('id').limit(pageSize).execute();
+    for (const row of rows) yield row.diff;
+    const last = rows.at(-1);
+    if (!last || rows.length < pageSize) return;
+    cursor = { recordedAt: last.recorded_at, id: String(last.id) };
+  }
 }
 
 /** Records a rising issue once per topic and window; returns whether it is new. */

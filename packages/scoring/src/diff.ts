@@ -8,6 +8,33 @@ import type { StageId } from './stages.js';
 /** Changes smaller than this are floating-point noise, not movement. */
 const MOVEMENT = 1e-9;
 
+/** Points are shown to one decimal (e.g. 512.3); a change that does not show at that precision is no change. */
+export const SHOWN_POINTS_DECIMALS = 1;
+
+const shown = (points: number) => Math.round(points * 10 ** SHOWN_POINTS_DECIMALS);
+
+/**
+ * Whether `after` differs from `before` in anything a reader sees: the total, a dimension's or an element's
+ * points at the precision shown, or a stage. A recompute that changes nothing visible writes no history entry
+ * and sends no event; the next visible change is then explained against `before`, so small drifts add up
+ * instead of vanishing.
+ *
+ * @example movedVisibly(scoreAt500_00, scoreAt500_04) // false: both show 500
+ */
+export function movedVisibly(before: FrameworkScore, after: FrameworkScore): boolean {
+  if (before.stage !== after.stage || shown(before.total) !== shown(after.total)) return true;
+  const earlier = new Map<string, { points: number; stage: StageId }>();
+  for (const dimension of before.dimensions) {
+    earlier.set(dimension.id, dimension);
+    for (const element of dimension.elements) earlier.set(element.id, element);
+  }
+  const differs = (part: { id: string; points: number; stage: StageId }) => {
+    const was = earlier.get(part.id);
+    return was === undefined || was.stage !== part.stage || shown(was.points) !== shown(part.points);
+  };
+  return after.dimensions.some((dimension) => differs(dimension) || dimension.elements.some(differs));
+}
+
 export interface Movement {
   readonly before: number;
   readonly after: number;

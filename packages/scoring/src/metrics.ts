@@ -3,6 +3,11 @@
  * what its sample size counts and how it is computed from the pipeline's tables (feedback, feedback_analysis,
  * rollups, triage cases, channels). Ids are stable snake_case strings; the worker that computes a metric and the
  * indicator that reads it meet on the id.
+ *
+ * Every metric measures the organisation: what its customers say, what its response team does, how it has set
+ * up its feedback. None measures cxloop itself (analysis backlog, processing lag, when a channel was connected
+ * to cxloop): those say how well our workers run, belong in /metrics and `doctor`, and would hand every
+ * customer marks for our speed, or points at onboarding that vanish later with nothing changed.
  */
 
 /** The kind of number a metric is; it decides which values are valid. */
@@ -42,8 +47,8 @@ const catalogue = {
     unit: 'share',
     windowDays: 30,
     description:
-      'Share of the 30 days on which at least one feedback arrived through a connected channel webhook (not a ' +
-      'manual import). From the daily channel rollups: days with a webhook-delivered count above zero ÷ 30.',
+      "Share of the 30 days on which customers' feedback reached the organisation through one of its channels " +
+      '(by the day it was received). From the daily channel rollups: days with feedback ÷ 30.',
     sampleOf: 'days in the window',
     halfConfidenceAt: 7,
   },
@@ -105,37 +110,61 @@ const catalogue = {
     windowDays: 30,
     description:
       'Share of triage cases opened in the window that are assigned to a named responder (the action item has ' +
-      'an owner). Cases count as owned once claimed, whatever their later status.',
-    sampleOf: 'triage cases opened in the window',
+      'an owner). Cases count as owned once claimed, whatever their later status. A case is judged only once ' +
+      'its first-response deadline has passed (or it was claimed or closed): the SLA is the time the team ' +
+      'has promised itself to pick a case up, so a case opened seconds ago is not yet unowned.',
+    sampleOf: 'triage cases claimed, closed or past their first-response deadline',
     halfConfidenceAt: 10,
   },
-  analysis_coverage_30d: {
-    name: 'Analysis coverage',
+  first_time_resolution_rate_30d: {
+    name: 'Cases resolved first time',
     unit: 'share',
     windowDays: 30,
     description:
-      'Share of feedback received in the window with a completed text analysis (sentiment, topics, flags) or, ' +
-      'for ratings without text, a stored rating record. Analysed feedback ÷ received feedback.',
-    sampleOf: 'feedback received in the window',
-    halfConfidenceAt: 30,
+      'Of the triage cases opened in the window that were resolved at least once, the share never reopened: ' +
+      'the issue was settled the first time, not bounced back by the customer. 1 − the reopen rate. From the ' +
+      'case rollups (resolved, reopened).',
+    sampleOf: 'triage cases resolved at least once',
+    halfConfidenceAt: 10,
   },
-  median_analysis_lag_minutes_30d: {
-    name: 'Median time from receipt to analysis',
-    unit: 'minutes',
+  touchpoints_owned_90d: {
+    name: 'Touchpoints with an owning team',
+    unit: 'share',
+    windowDays: 90,
+    description:
+      "Of the organisation's declared touchpoints that received feedback in the window, the share with an " +
+      'owning team configured. Missing while no touchpoints are declared.',
+    sampleOf: 'declared touchpoints with feedback in the window',
+    halfConfidenceAt: 3,
+  },
+  topics_owned_90d: {
+    name: 'Leading topics with an owning team',
+    unit: 'share',
+    windowDays: 90,
+    description:
+      'Of the ten topics with the most mentions in the window (fewer if fewer exist), the share with an ' +
+      'owning team configured. Missing while no topic owners are configured.',
+    sampleOf: 'topics considered',
+    halfConfidenceAt: 3,
+  },
+  owners_respond_in_time_30d: {
+    name: 'Owning teams answering in time',
+    unit: 'share',
     windowDays: 30,
     description:
-      'Median minutes between feedback being accepted and its analysis being stored, over feedback analysed in ' +
-      'the window: how close to real time the organisation sees what customers say.',
-    sampleOf: 'feedback analysed in the window',
-    halfConfidenceAt: 30,
+      'Of the triage cases opened in the window on an owned touchpoint or topic and past their first-response ' +
+      'deadline (or answered), the share answered in time by a member of the owning team. Missing while no ' +
+      'owners are configured.',
+    sampleOf: 'owned cases past their first-response deadline or answered',
+    halfConfidenceAt: 10,
   },
   rated_comment_share_90d: {
     name: 'Ratings explained by a comment',
     unit: 'share',
     windowDays: 90,
     description:
-      'Share of rated feedback (NPS, CSAT or CES) in the window whose comment was analysed into at least one ' +
-      'topic, so scores can be related to their drivers.',
+      'Share of rated feedback (NPS, CSAT or CES) in the window whose comment names at least one topic, so ' +
+      'scores can be related to their drivers.',
     sampleOf: 'rated feedback in the window',
     halfConfidenceAt: 30,
   },
@@ -178,16 +207,6 @@ const catalogue = {
     sampleOf: 'identified customers in the window',
     halfConfidenceAt: 30,
   },
-  customer_value_coverage_90d: {
-    name: 'Customer-value data present',
-    unit: 'share',
-    windowDays: 90,
-    description:
-      'Share of feedback from identified customers in the window whose record carries a customer-value ' +
-      'attribute (metadata `customer_value` or `value_segment` sent by the channel or CRM).',
-    sampleOf: 'feedback from identified customers in the window',
-    halfConfidenceAt: 30,
-  },
   identified_feedback_share_90d: {
     name: 'Feedback linked to a customer',
     unit: 'share',
@@ -224,8 +243,9 @@ const catalogue = {
     windowDays: 90,
     description:
       'Of the rising issues detected in the window (a topic whose weekly mentions reach twice its 8-week ' +
-      'average and at least 10), the share acted on within 14 days: the alert acknowledged by a manager or a ' +
-      'triage case on that topic resolved with a customer reply. Missing when no issue rose.',
+      'average and at least 10), the share acted on within 14 days: a triage case on that topic resolved with a ' +
+      'reply to the customer. Acknowledging the alert is not acting on it and earns nothing. Missing when no ' +
+      'issue rose.',
     sampleOf: 'rising issues detected in the window',
     halfConfidenceAt: 2,
   },
@@ -238,25 +258,6 @@ const catalogue = {
       'results can be reported per unit as well as for the enterprise.',
     sampleOf: 'feedback received in the window',
     halfConfidenceAt: 30,
-  },
-  channels_added_180d: {
-    name: 'Channels added',
-    unit: 'count',
-    windowDays: 180,
-    description: 'Number of feedback channels connected for the first time in the window.',
-    sampleOf: 'channels connected (all time)',
-    halfConfidenceAt: 2,
-  },
-  new_channel_effect_measured_180d: {
-    name: 'New channels with a measured effect',
-    unit: 'share',
-    windowDays: 180,
-    description:
-      'Of the channels first connected in the window, the share with at least 30 rated feedback since ' +
-      "connection, enough to compare the channel's satisfaction with the organisation's baseline. Missing " +
-      'when no channel was added.',
-    sampleOf: 'channels added in the window',
-    halfConfidenceAt: 1,
   },
 } as const satisfies Record<string, Omit<MetricDefinition, 'id'>>;
 

@@ -21,6 +21,8 @@ export interface MetricRule {
   readonly metric: MetricId;
   readonly mapping: AttainmentMapping;
   readonly reason: string;
+  /** A public source for the thresholds, where one exists (a URL). */
+  readonly source?: string;
 }
 
 /**

@@ -37,9 +37,9 @@ describe('scoreFramework: the 70/30 rule', () => {
     });
     expect(d52.points).toBeCloseTo(50 * (0.7 * 0.5 + 0.3 * 1), 12); // 32.5
     expect(d52.missing).toEqual(['D5.2.3']);
-    // active_channels_30d also shows D6.4.3: 50 × 0.7 × (1 / 5) = 7 more points, objective Not yet.
-    expect(element(rated, 'D6.4').points).toBeCloseTo(7, 12);
-    expect(rated.total).toBeCloseTo(32.5 + 7, 12);
+    // active_channels_30d informs D5.2.1 alone (feedback channels are not delivery channels: not D6.4.3).
+    expect(element(rated, 'D6.4').points).toBe(0);
+    expect(rated.total).toBeCloseTo(32.5, 12);
   });
 
   it('never derives the objective from the indicators: unrated earns nothing, whatever they show', () => {
@@ -146,7 +146,7 @@ describe('scoreFramework: combining sources and confidence', () => {
 
   it('reports per indicator the evidence used: values, n, window, and the attainment it gave', () => {
     const score = scoreFramework({ metrics: [observe('median_first_response_hours_30d', 6, 42)] });
-    expect(element(score, 'D5.2').indicators[1]!.evidence[0]).toEqual({
+    expect(element(score, 'D4.2').indicators[2]!.evidence[0]).toEqual({
       source: 'metric',
       metric: 'median_first_response_hours_30d',
       value: 6,
@@ -206,7 +206,7 @@ describe('scoreFramework: totals, stages, gap and actions', () => {
       rank: 1,
       kind: 'gather_evidence',
       attainment: null,
-      evidence: ['channels_added_180d', 'staff_survey'],
+      evidence: ['staff_survey'],
     });
     expect(rated.actions[0]!.pointsAvailable).toBeCloseTo(8.75, 12);
   });

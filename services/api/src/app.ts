@@ -34,6 +34,7 @@ import { experienceTrendRoutes } from './routes/experience-trends.js';
 import { feedbackRoutes } from './routes/feedback.js';
 import { healthRoutes } from './routes/health.js';
 import { journeyRoutes } from './routes/journey/index.js';
+import { scoreHistoryRoutes } from './routes/score-history.js';
 import { scoreRoutes } from './routes/scores.js';
 import { scoreStreamRoutes } from './routes/scores-stream.js';
 import { sessionRoutes } from './routes/session.js';
@@ -134,6 +135,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(healthRoutes, deps);
   await app.register(feedbackRoutes, deps);
   await app.register(scoreRoutes, deps);
+  await app.register(scoreHistoryRoutes, deps);
   await app.register(scoreStreamRoutes, deps);
   await app.register(experienceTrendRoutes, deps);
   await app.register(sourceRoutes, { ...deps, sourceCache, deliveryLog });

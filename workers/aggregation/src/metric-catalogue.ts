@@ -1,37 +1,37 @@
 import {
-  ANALYSIS_LAG_BUCKETS,
   addRowsByKey,
-  analysisLagHistogram,
   CASE_RESPONSE_BUCKETS,
   type CaseWindowStats,
   type ChannelWindowTotals,
   caseWindowStats,
-  channelFirstConnections,
   type DayWindow,
   type Db,
   daysWithFeedback,
   listRisingIssues,
+  loadJourney,
   nestedChannelTotals,
   returningCustomers,
   type ScoreScope,
   settledForReaderThrough,
   type TopicChannelTotals,
   type TopicTotals,
+  type TouchpointCoverage,
   topicCaseClosedWithReply,
   topicChannelTotals,
   topicDailyMentions,
   topicTotals,
   touchpointCoverage,
-  unanalysedFeedbackCount,
 } from '@cxloop/db';
 import { type MetricId, type MetricObservation, metricCatalogue } from '@cxloop/scoring';
 import { daysBefore, risingIssueSpan, topicConvergence } from './insights.js';
 import { type SettledSums, splitAtSettled } from './settled-sums.js';
 
 /**
- * Computes every metric of packages/scoring's catalogue for one scope, from rollups, triage cases and
- * sources over the metric's window, never from raw feedback. A metric without anything to measure (no cases
- * due, no issue rose, no touchpoints declared) is reported missing with the reason, never as 0.
+ * Computes every metric of packages/scoring's catalogue for one scope, from rollups and triage cases over
+ * the metric's window, never from raw feedback. A metric without anything to measure (no cases due, no issue
+ * rose, no touchpoints declared) is reported missing with the reason, never as 0. Nothing here reads how
+ * cxloop itself is doing (analysis backlog or lag, when a source was connected): that is /metrics' and
+ * `doctor`'s business, and a score must not move with it.
  */
 
 export type MetricReading =
@@ -42,13 +42,16 @@ type Outcome = { value: number; sampleSize: number } | { missing: string };
 
 /** Readings the pipeline needs at least this many of before a rating type or loyalty signal counts as tracked. */
 const TRACKED_MINIMUM = 30;
-/** A rising issue counts as acted on when acknowledged or closed-loop within this many days of detection. */
+/** A rising issue counts as acted on when a case on its topic is closed with a reply within this many days. */
 const ACT_ON_RISING_ISSUE_DAYS = 14;
 
 const DAY_MS = 86_400_000;
 
+const NO_TOUCHPOINTS = 'no touchpoints are declared for the organisation';
+const NO_OWNERS = 'no touchpoint or topic owners are configured for the organisation';
+
 /** The windows metrics and insights read channel sums over, shortest first. */
-const CHANNEL_WINDOW_DAYS = [30, 90, 180] as const;
+const CHANNEL_WINDOW_DAYS = [30, 90] as const;
 type ChannelWindowDays = (typeof CHANNEL_WINDOW_DAYS)[number];
 
 /** Sums over settled days kept between recomputes, and the organisation's revision they must match. */
@@ -127,7 +130,7 @@ export class MetricSources {
     return sums!;
   }
 
-  /** Per channel sums over 30, 90 or 180 days: the three windows come from one read. */
+  /** Per channel sums over 30 or 90 days: both windows come from one read. */
   async channels(days: ChannelWindowDays): Promise<ChannelWindowTotals[]> {
     const windows = await this.windowSums(
       'channels',
@@ -144,19 +147,6 @@ export class MetricSources {
       this.window(days),
       (part) => daysWithFeedback(this.db, this.scope, part),
       (settled, live) => settled + live,
-    );
-  }
-
-  analysisLag(days: number): Promise<number[]> {
-    return this.windowSum(
-      `lag:${days}`,
-      this.window(days),
-      (part) => analysisLagHistogram(this.db, this.scope, part),
-      (settled, live) =>
-        Array.from(
-          { length: Math.max(settled.length, live.length) },
-          (_, i) => (settled[i] ?? 0) + (live[i] ?? 0),
-        ),
     );
   }
 
@@ -188,6 +178,11 @@ export class MetricSources {
     );
   }
 
+  /** Declared touchpoints reached by feedback in 90 days, and which of them have an owning team. */
+  touchpointCoverage(): Promise<TouchpointCoverage> {
+    return this.once('touchpoints', () => touchpointCoverage(this.db, this.scope, this.window(90)));
+  }
+
   cases(days: number): Promise<CaseWindowStats> {
     return this.once(`cases:${days}`, () =>
       caseWindowStats(this.db, this.scope, this.window(days), this.now),
@@ -202,7 +197,6 @@ export class MetricSources {
       feedback: sum((row) => row.feedback),
       attributed: sum((row) => row.attributed),
       identified: sum((row) => row.identified),
-      valued: sum((row) => row.valued),
       rated: sum((row) => row.rated),
       ratedWithTopic: sum((row) => row.ratedWithTopic),
       nps: sum((row) => row.nps),
@@ -223,10 +217,6 @@ export class MetricSources {
         identified: settled.identified + live.identified,
       }),
     );
-  }
-
-  channelFirstConnections() {
-    return this.once('channelFirstConnections', () => channelFirstConnections(this.db, this.scope));
   }
 }
 
@@ -269,14 +259,35 @@ export const metricComputations = {
     value: (await s.daysWithFeedback(30)) / 30,
     sampleSize: 30,
   }),
+  // Touchpoints and owners as the organisation configured them (packages/db journey.ts).
   touchpoint_coverage_90d: async (s) => {
-    const coverage = await touchpointCoverage(s.db, s.scope, s.window(90));
+    const coverage = await s.touchpointCoverage();
+    return share(coverage.covered.length, coverage.declared, NO_TOUCHPOINTS);
+  },
+  touchpoints_owned_90d: async (s) => {
+    const coverage = await s.touchpointCoverage();
+    if (coverage.declared === 0) return { missing: NO_TOUCHPOINTS };
     return share(
+      coverage.coveredOwned.length,
       coverage.covered.length,
-      coverage.declared,
-      'no touchpoints are declared for the organisation',
+      'no declared touchpoint received feedback',
     );
   },
+  topics_owned_90d: async (s) => {
+    const owned = new Set(
+      (await loadJourney(s.db, s.scope.orgId)).topics
+        .filter((topic) => topic.ownerTeamId !== null)
+        .map((t) => t.topic),
+    );
+    if (owned.size === 0) return { missing: NO_OWNERS };
+    const leading = [...(await s.topicTotals(90))].sort((a, b) => b.mentions - a.mentions).slice(0, 10);
+    return share(
+      leading.filter((topic) => owned.has(topic.topic)).length,
+      leading.length,
+      'no topic mentioned',
+    );
+  },
+  owners_respond_in_time_30d: async () => ({ missing: NO_OWNERS }),
   acknowledgement_rate_30d: async (s) => {
     const cases = await s.cases(30);
     return share(cases.acknowledged, cases.acknowledgementDue, 'no triage case due for acknowledgement');
@@ -298,18 +309,11 @@ export const metricComputations = {
   },
   flagged_cases_owned_30d: async (s) => {
     const cases = await s.cases(30);
-    return share(cases.owned, cases.opened, 'no triage case opened');
+    return share(cases.owned, cases.ownershipDue, 'no triage case claimed, closed or past its deadline');
   },
-  analysis_coverage_30d: async (s) => {
-    const analysed = (await s.totals(30)).feedback;
-    const waiting = await unanalysedFeedbackCount(s.db, s.scope, s.window(30));
-    return share(analysed, analysed + waiting, 'no feedback received');
-  },
-  median_analysis_lag_minutes_30d: async (s) => {
-    const histogram = await s.analysisLag(30);
-    const median = histogramMedian(histogram, ANALYSIS_LAG_BUCKETS);
-    const analysed = histogram.reduce((sum, count) => sum + count, 0);
-    return median === null ? { missing: 'no feedback analysed' } : { value: median, sampleSize: analysed };
+  first_time_resolution_rate_30d: async (s) => {
+    const cases = await s.cases(30);
+    return share(cases.resolved - cases.reopened, cases.resolved, 'no triage case resolved');
   },
   rated_comment_share_90d: async (s) => {
     const totals = await s.totals(90);
@@ -334,10 +338,6 @@ export const metricComputations = {
     const { returning, identified } = await s.returning(90);
     return { value: returning, sampleSize: identified };
   },
-  customer_value_coverage_90d: async (s) => {
-    const totals = await s.totals(90);
-    return share(totals.valued, totals.identified, 'no feedback from identified customers');
-  },
   identified_feedback_share_90d: async (s) => {
     const totals = await s.totals(90);
     return share(totals.identified, totals.feedback, 'no feedback received');
@@ -358,9 +358,14 @@ export const metricComputations = {
     let actedOn = 0;
     for (const issue of issues) {
       const deadline = new Date(issue.detected_at.getTime() + ACT_ON_RISING_ISSUE_DAYS * DAY_MS);
-      const acted =
-        (issue.acknowledged_at !== null && issue.acknowledged_at <= deadline) ||
-        (await topicCaseClosedWithReply(s.db, s.scope.orgId, issue.topic, issue.detected_at, deadline));
+      // Acknowledging the alert is a click, not an action: only a case on the topic closed with a reply counts.
+      const acted = await topicCaseClosedWithReply(
+        s.db,
+        s.scope.orgId,
+        issue.topic,
+        issue.detected_at,
+        deadline,
+      );
       // An issue still inside its 14 days and not yet acted on is not yet a miss.
       if (!acted && deadline > s.now) continue;
       due += 1;
@@ -371,22 +376,6 @@ export const metricComputations = {
   unit_tagged_share_30d: async (s) => {
     const { attributed, feedback } = await s.totals(30);
     return share(attributed, feedback, 'no feedback received');
-  },
-  channels_added_180d: async (s) => {
-    const connections = await s.channelFirstConnections();
-    const since = new Date(s.now.getTime() - 180 * DAY_MS);
-    return {
-      value: connections.filter((row) => row.firstConnectedAt >= since).length,
-      sampleSize: connections.length,
-    };
-  },
-  new_channel_effect_measured_180d: async (s) => {
-    const since = new Date(s.now.getTime() - 180 * DAY_MS);
-    const added = (await s.channelFirstConnections()).filter((row) => row.firstConnectedAt >= since);
-    // Rollups of an added channel start at its connection, so its 180-day sums are "since connection".
-    const rated = new Map((await s.channels(180)).map((row) => [row.channel, row.rated]));
-    const measured = added.filter((row) => (rated.get(row.channel) ?? 0) >= TRACKED_MINIMUM).length;
-    return share(measured, added.length, 'no channel added');
   },
 } satisfies Record<MetricId, (sources: MetricSources) => Promise<Outcome>>;
 

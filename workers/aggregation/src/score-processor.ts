@@ -18,6 +18,8 @@ import {
   diffScores,
   type Evidence,
   type FrameworkScore,
+  heldStagesOf,
+  movedVisibly,
   type ScoreDiff,
   scoreFramework,
 } from '@cxloop/scoring';
@@ -185,15 +187,18 @@ export function createScoreProcessor(deps: ScoreProcessorDeps) {
       const metrics = await computeMetrics(sources);
       const staff = await (deps.staffEvidence ?? staffSurveyEvidence)(deps.db, scope);
       const assessed = await assessorEvidence(deps.db, scope);
-      const score = scoreFramework({ metrics: metricObservations(metrics), ...staff, ...assessed });
       const previousRow: CurrentScore | undefined = await findCurrentScore(deps.db, orgId, key);
       const previous = previousRow?.score as unknown as FrameworkScore | undefined;
-      const diff = previous ? diffScores(previous, score) : undefined;
-      const moved =
-        !diff ||
-        diff.elements.length > 0 ||
-        diff.stageBefore !== diff.stageAfter ||
-        Math.abs(diff.total.delta) > 1e-9;
+      // Stages keep their hysteresis across recomputes: each starts from the stages the scope held.
+      const score = scoreFramework(
+        { metrics: metricObservations(metrics), ...staff, ...assessed },
+        previous === undefined ? {} : { heldStages: heldStagesOf(previous) },
+      );
+      // A change is recorded (history, event) only when it shows, and explained against the last recorded
+      // score, so drifts too small to show add up until they do.
+      const recorded = (previousRow?.recorded_score ?? previous) as unknown as FrameworkScore | undefined;
+      const moved = recorded === undefined || movedVisibly(recorded, score);
+      const diff = recorded !== undefined && moved ? diffScores(recorded, score) : undefined;
       const historyId = await saveScore(
         deps.db,
         orgId,
@@ -225,7 +230,7 @@ export function createScoreProcessor(deps: ScoreProcessorDeps) {
         await publishScoreChange(
           deps.redis,
           deps.prefix,
-          changeEvent(orgId, scope, key, historyId, now, previous, score, diff),
+          changeEvent(orgId, scope, key, historyId, now, recorded, score, diff),
         );
       }
     }

@@ -13,6 +13,8 @@ import * as topicRollupWithoutChannel from './20261123T1520_topic_rollup_without
 import * as channelRollup from './20261123T1530_channel_rollup.js';
 import * as settledRollupRevision from './20261123T1700_settled_rollup_revision.js';
 import * as feedbackByMonth from './20261124T0900_feedback_by_month.js';
+import * as caseResolutionRollup from './20261207T2200_case_resolution_rollup.js';
+import * as scoreRecorded from './20261207T2201_score_recorded.js';
 import * as assessments from './20261207T2210_assessments.js';
 import * as journey from './20261207T2211_journey.js';
 
@@ -36,6 +38,8 @@ export const migrations: Record<string, Migration> = {
   '20261123T1530_channel_rollup': channelRollup,
   '20261123T1700_settled_rollup_revision': settledRollupRevision,
   '20261124T0900_feedback_by_month': feedbackByMonth,
+  '20261207T2200_case_resolution_rollup': caseResolutionRollup,
+  '20261207T2201_score_recorded': scoreRecorded,
   '20261207T2210_assessments': assessments,
   '20261207T2211_journey': journey,
 };

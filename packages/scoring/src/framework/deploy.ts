@@ -1,6 +1,17 @@
 import { defineDimension } from './define-dimension.js';
+import {
+  acknowledgement,
+  closedLoop,
+  firstResponseSpeed,
+  firstTimeResolution,
+  flaggedFeedbackOwned,
+  responseWithinSla,
+} from './metric-rules.js';
 
-/** D4 Deploy: how the developed experiences are put into service. */
+/**
+ * D4 Deploy: how the developed experiences are put into service. D4.2 (the response team) is also scored from
+ * the team's own work in triage: response times, ownership, closed loop and first-time resolution.
+ */
 export const deploy = defineDimension({
   id: 'D4',
   name: 'Deploy',
@@ -33,10 +44,22 @@ export const deploy = defineDimension({
       points: 50,
       indicators: [
         'systems and tools show whether the deployed experience meets or beats expectations',
-        'performance metrics are used to manage and improve the response team',
-        "the response team's availability is planned around when customers need it",
-        'the response team has integrated systems to resolve issues at first contact',
-        'customers have an open channel to reach the response team',
+        {
+          statement: 'performance metrics are used to manage and improve the response team',
+          metrics: [responseWithinSla, flaggedFeedbackOwned],
+        },
+        {
+          statement: "the response team's availability is planned around when customers need it",
+          metrics: [firstResponseSpeed],
+        },
+        {
+          statement: 'the response team has integrated systems to resolve issues at first contact',
+          metrics: [firstTimeResolution],
+        },
+        {
+          statement: 'customers have an open channel to reach the response team',
+          metrics: [acknowledgement, closedLoop],
+        },
         "the response team's skills are developed",
         'what the response team hears is linked to voice-of-customer metrics to drive improvement',
       ],

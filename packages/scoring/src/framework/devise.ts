@@ -1,20 +1,14 @@
 import { defineDimension } from './define-dimension.js';
 import {
-  acknowledgement,
-  analysisCoverage,
-  analysisLatency,
-  channelsAdded,
-  closedLoop,
   continuousCapture,
   crossChannelIdentity,
-  flaggedFeedbackOwned,
   identifiedFeedback,
-  multichannelFeedback,
-  newChannelEffectMeasured,
-  ratingsExplained,
+  ownersRespond,
   risingIssuesActedOn,
   topicConvergence,
+  topicsOwned,
   touchpointCoverage,
+  touchpointsOwned,
   unitAttribution,
 } from './metric-rules.js';
 
@@ -40,24 +34,14 @@ export const devise = defineDimension({
           statement: 'we find the findings that converge across feedback sources and affect business results',
           metrics: [topicConvergence],
         },
-        {
-          statement: 'a formal statistical method links customer feedback to operations and business results',
-          metrics: [ratingsExplained],
-        },
-        {
-          statement: 'one framework organises and analyses both structured and unstructured data',
-          metrics: [analysisCoverage],
-        },
+        'a formal statistical method links customer feedback to operations and business results',
+        'one framework organises and analyses both structured and unstructured data',
         'internal operational measures are analysed together with customer experience measures',
         {
           statement: 'a set process turns findings into experience action plans',
           metrics: [risingIssuesActedOn],
         },
-        {
-          statement:
-            'real-time analytics and dashboards show sentiment, trends and rising issues as they happen',
-          metrics: [analysisLatency],
-        },
+        'real-time analytics and dashboards show sentiment, trends and rising issues as they happen',
         'a dashboard tracks experience performance and customer engagement across the organisation',
         {
           statement:
@@ -79,18 +63,14 @@ export const devise = defineDimension({
         },
         {
           statement: 'named people or functions own the issues customers raise at each touchpoint',
-          metrics: [flaggedFeedbackOwned],
+          metrics: [touchpointsOwned, topicsOwned],
         },
         {
           statement:
             'owners have tools to explore, understand and answer the full range of customer comments',
-          metrics: [closedLoop],
+          metrics: [ownersRespond],
         },
-        {
-          statement:
-            'the improvement opportunities that matter most are singled out as high-priority action items',
-          metrics: [acknowledgement],
-        },
+        'the improvement opportunities that matter most are singled out as high-priority action items',
         'improvement ideas are planned and tested',
         'new ideas are incubated and tested up to proof of concept',
       ],
@@ -127,18 +107,12 @@ export const devise = defineDimension({
           statement: 'new technology supports journey mapping and blueprinting',
           metrics: [touchpointCoverage],
         },
-        {
-          statement: 'suitable technology delivers and manages multi-channel experiences',
-          metrics: [multichannelFeedback],
-        },
+        'suitable technology delivers and manages multi-channel experiences',
         {
           statement: 'leading technology monitors customer experiences across the enterprise',
           metrics: [continuousCapture],
         },
-        {
-          statement: 'leading technology captures, analyses and monitors customer experiences',
-          metrics: [analysisCoverage, analysisLatency],
-        },
+        'leading technology captures, analyses and monitors customer experiences',
       ],
     },
     {
@@ -148,16 +122,10 @@ export const devise = defineDimension({
         'Channel features keep evolving with customers and technology, without waiting for periodic reviews.',
       points: 50,
       indicators: [
-        { statement: 'channel infrastructure is updated as customer needs change', metrics: [channelsAdded] },
-        {
-          statement: 'new technology is assessed and digital channels regularly gain new features',
-          metrics: [channelsAdded],
-        },
+        'channel infrastructure is updated as customer needs change',
+        'new technology is assessed and digital channels regularly gain new features',
         'new features are announced to everyone concerned through the right channels',
-        {
-          statement: 'the effect of each enhancement is measured against its goal',
-          metrics: [newChannelEffectMeasured],
-        },
+        'the effect of each enhancement is measured against its goal',
       ],
     },
   ],

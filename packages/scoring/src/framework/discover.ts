@@ -1,10 +1,8 @@
 import { defineDimension } from './define-dimension.js';
 import {
   acknowledgement,
-  analysisCoverage,
   closedLoop,
   continuousCapture,
-  customerValueData,
   experienceRatingsTracked,
   identifiedFeedback,
   loyaltySignalsLinked,
@@ -12,8 +10,6 @@ import {
   multichannelFeedback,
   npsVolume,
   ratingsExplained,
-  realTimeResponse,
-  responseWithinSla,
   retentionObserved,
   risingIssuesActedOn,
   touchpointCoverage,
@@ -61,15 +57,9 @@ export const discover = defineDimension({
           statement: 'customers can give feedback and engage with us through several channels',
           metrics: [multichannelFeedback],
         },
-        { statement: 'customers can engage with us in real time', metrics: [realTimeResponse] },
-        {
-          statement: 'staff who handle feedback have the systems and tools to respond professionally',
-          metrics: [responseWithinSla],
-        },
-        {
-          statement: 'all feedback is logged in systems that form one integrated feedback database',
-          metrics: [analysisCoverage],
-        },
+        'customers can engage with us in real time',
+        'staff who handle feedback have the systems and tools to respond professionally',
+        'all feedback is logged in systems that form one integrated feedback database',
         {
           statement: 'customers see their feedback acknowledged and are told what is being done about it',
           metrics: [acknowledgement, closedLoop],
@@ -96,7 +86,7 @@ export const discover = defineDimension({
           statement: 'retention measures are linked with advocacy measures',
           metrics: [loyaltySignalsLinked],
         },
-        { statement: 'loyalty measures are translated into financial impact', metrics: [customerValueData] },
+        'loyalty measures are translated into financial impact',
         {
           statement: 'analysts look for patterns in survey answers that predict how customers will behave',
           metrics: [ratingsExplained],
@@ -111,22 +101,15 @@ export const discover = defineDimension({
         'loyal for longer.',
       points: 50,
       indicators: [
-        {
-          statement: 'customer value analysis helps us prioritise market segments',
-          metrics: [customerValueData],
-        },
+        'customer value analysis helps us prioritise market segments',
         'lifetime value is analysed diagnostically, historically and predictively to find high-value segments',
-        { statement: 'we know which channels our high-value customers prefer', metrics: [customerValueData] },
+        'we know which channels our high-value customers prefer',
         'lifetime-value insight steers our marketing strategy and focus',
         {
           statement: "we understand our sector's purchase–repurchase cycle and build loyalty plans around it",
           metrics: [identifiedFeedback],
         },
-        {
-          statement:
-            'we analyse spend and profit per customer and segment, and share of wallet, to plan repeat sales',
-          metrics: [customerValueData],
-        },
+        'we analyse spend and profit per customer and segment, and share of wallet, to plan repeat sales',
       ],
     },
     {
@@ -139,10 +122,7 @@ export const discover = defineDimension({
       indicators: [
         'stakeholders help develop and monitor our performance indicators',
         'we know which processes affect the customer experience',
-        {
-          statement: 'modern technology monitors, reports and assesses how we perform',
-          metrics: [analysisCoverage],
-        },
+        'modern technology monitors, reports and assesses how we perform',
         {
           statement: 'leading systems monitor and analyse how the experience is delivered',
           metrics: [experienceRatingsTracked],

@@ -30,28 +30,23 @@ export const touchpointCoverage: MetricRule = {
     'touchpoints be heard, and 0.9 tolerates one or two that are rarely used.',
 };
 
-export const realTimeResponse: MetricRule = {
+export const firstResponseSpeed: MetricRule = {
   metric: 'median_first_response_hours_30d',
   mapping: atMost([72, 0.2], [24, 0.5], [8, 0.8], [1, 1]),
   reason:
-    'Real-time engagement is judged by how fast a customer hears back: within the hour is real time, the ' +
-    'same working day is good, next day is partial, beyond three days is not engagement.',
+    'A team available when customers need it answers fast: within the hour is best in class, the same ' +
+    'working day (8 h) is good, next day is partial, beyond three days the customer has been left alone. ' +
+    'Published support benchmarks put best-in-class email replies under an hour and call beyond a day poor.',
+  source: 'https://www.helpscout.com/helpu/email-customer-service-whats-an-acceptable-reply-time/',
 };
 
 export const responseWithinSla: MetricRule = {
   metric: 'sla_met_rate_30d',
   mapping: ramp(0.5, 0.95),
   reason:
-    'Staff who have the tools to respond answer within the promised time; missing half the deadlines shows ' +
-    'they do not, while 95 % allows for genuine exceptions.',
-};
-
-export const analysisCoverage: MetricRule = {
-  metric: 'analysis_coverage_30d',
-  mapping: ramp(0.5, 0.98),
-  reason:
-    'Feedback only joins the integrated picture once it is logged and analysed; anything short of nearly all ' +
-    'of it means a backlog or failing analysis.',
+    'A team managed on its performance meets the response time it promised; missing half the deadlines ' +
+    'shows the promise is not managed, while 95 % is the usual service-level target and allows for genuine ' +
+    'exceptions.',
 };
 
 export const acknowledgement: MetricRule = {
@@ -60,6 +55,16 @@ export const acknowledgement: MetricRule = {
   reason:
     'A customer who raised an issue should see it acknowledged; half is a coin toss, 95 % is a reliable ' +
     'process that still allows for spam and duplicates.',
+};
+
+export const firstTimeResolution: MetricRule = {
+  metric: 'first_time_resolution_rate_30d',
+  mapping: ramp(0.5, 0.8),
+  reason:
+    'Integrated systems let the team settle an issue the first time. Contact-centre benchmarks put the ' +
+    'average first-contact resolution near 70 % and world class at 80 % or more; half the cases bouncing ' +
+    'back means the team cannot resolve them.',
+  source: 'https://www.sqmgroup.com/call-center-best-practices/',
 };
 
 export const closedLoop: MetricRule = {
@@ -96,8 +101,10 @@ export const npsVolume: MetricRule = {
   metric: 'nps_responses_90d',
   mapping: ramp(0, 100),
   reason:
-    'Decision makers need an NPS they can trust: around 100 answers a quarter bring its margin of error near ' +
-    '±10 points; fewer answers earn proportionally less.',
+    'Decision makers need an NPS they can trust: at about 100 answers a quarter its 95 % margin of error ' +
+    'comes down to roughly ±15 points (it depends on the promoter/detractor mix); fewer answers earn ' +
+    'proportionally less.',
+  source: 'https://measuringu.com/nps-ci-sample-size/',
 };
 
 export const ratingsExplained: MetricRule = {
@@ -106,14 +113,6 @@ export const ratingsExplained: MetricRule = {
   reason:
     'Patterns behind scores are found where ratings come with a topic-tagged comment; 60 % is a strong base ' +
     'for driver analysis, 10 % is anecdote.',
-};
-
-export const customerValueData: MetricRule = {
-  metric: 'customer_value_coverage_90d',
-  mapping: ramp(0, 0.8),
-  reason:
-    'Value analysis needs customer value attached to the customers heard; 80 % allows for new or anonymous ' +
-    'customers whose value is not yet known.',
 };
 
 export const identifiedFeedback: MetricRule = {
@@ -140,14 +139,6 @@ export const experienceRatingsTracked: MetricRule = {
     'different side (relationship, interaction, effort).',
 };
 
-export const analysisLatency: MetricRule = {
-  metric: 'median_analysis_lag_minutes_30d',
-  mapping: ramp(1440, 15),
-  reason:
-    'Real-time analytics means insight within minutes of a customer speaking; a day of delay is batch ' +
-    'reporting, not real time.',
-};
-
 export const topicConvergence: MetricRule = {
   metric: 'topic_convergence_30d',
   mapping: ramp(0.1, 0.6),
@@ -160,16 +151,42 @@ export const risingIssuesActedOn: MetricRule = {
   metric: 'rising_issues_acted_on_90d',
   mapping: ramp(0, 0.8),
   reason:
-    'A consistent improvement process acts on what rises; acting on eight in ten detected issues within two ' +
-    'weeks is full marks, since some spikes are noise.',
+    'A consistent improvement process acts on what rises: a case on the topic resolved with a reply to the ' +
+    'customer within two weeks. Acting on eight in ten is full marks, since some spikes are noise; clicking ' +
+    '"acknowledge" on the alert is not action and earns nothing.',
 };
 
 export const flaggedFeedbackOwned: MetricRule = {
   metric: 'flagged_cases_owned_30d',
   mapping: ramp(0.5, 0.95),
   reason:
-    'Items that must be addressed need a named owner; an unowned case is nobody’s job. 95 % allows for cases ' +
-    'closed as spam before anyone claims them.',
+    'Items that must be addressed need a named owner; an unowned case is nobody’s job. A case is judged once ' +
+    'its first-response deadline has passed, the time the team gave itself to pick it up. 95 % allows for ' +
+    'cases closed as spam before anyone claims them.',
+};
+
+export const touchpointsOwned: MetricRule = {
+  metric: 'touchpoints_owned_90d',
+  mapping: ramp(0.2, 0.9),
+  reason:
+    'Issues raised at a touchpoint are only dealt with when a team answers for it; nine touchpoints in ten ' +
+    'with an owner leaves room for one being re-organised.',
+};
+
+export const topicsOwned: MetricRule = {
+  metric: 'topics_owned_90d',
+  mapping: ramp(0.2, 0.9),
+  reason:
+    'What customers talk about most needs an owner as much as where they talk: the leading topics cut ' +
+    'across touchpoints (delivery, price, staff). Nine in ten owned is full marks.',
+};
+
+export const ownersRespond: MetricRule = {
+  metric: 'owners_respond_in_time_30d',
+  mapping: ramp(0.5, 0.95),
+  reason:
+    'Owning a touchpoint or topic means answering what customers raise there; the owning team meeting the ' +
+    'response time nineteen times in twenty shows it has what it needs, half shows it does not.',
 };
 
 export const unitAttribution: MetricRule = {
@@ -178,20 +195,4 @@ export const unitAttribution: MetricRule = {
   reason:
     'Results can only be shown per unit and for the enterprise when feedback names its unit; 80 % allows for ' +
     'channels that cannot tell (public reviews).',
-};
-
-export const channelsAdded: MetricRule = {
-  metric: 'channels_added_180d',
-  mapping: atLeast([1, 0.6], [2, 1]),
-  reason:
-    'Channels that evolve with customers gain new features and new channels; one new channel in six months ' +
-    'shows movement, two shows a habit.',
-};
-
-export const newChannelEffectMeasured: MetricRule = {
-  metric: 'new_channel_effect_measured_180d',
-  mapping: ramp(0, 1),
-  reason:
-    'Every enhancement should have its effect measured; each new channel without enough rated feedback to ' +
-    'compare against the baseline lowers the share.',
 };

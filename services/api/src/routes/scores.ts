@@ -5,7 +5,6 @@ import {
   ENTERPRISE_SCOPE,
   findCurrentScore,
   listCurrentScores,
-  listScoreHistory,
 } from '@cxloop/db';
 import { requestScoreRecompute, type ScoreQueue } from '@cxloop/runtime';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -17,12 +16,12 @@ import { problemResponses, security } from './schemas.js';
 
 /**
  * Managers' read API of scores: current scores (enterprise and units side by side), one scope's full evidence
- * trail, its history for charts, the metric readings and the insights. Everything is read from what the score
+ * trail, the metric readings and the insights (history and "what moved": score-history.ts). Everything is read from what the score
  * worker wrote; nothing is computed per request.
  */
 
 const OrgParams = z.object({ org: z.string() });
-const ScopeParams = OrgParams.extend({ scope: z.string() });
+export const ScopeParams = OrgParams.extend({ scope: z.string() });
 
 /** The caller's organisation, when the URL names it; any other organisation is as unknown as a missing one. */
 export function requireOwnOrg(request: FastifyRequest, org: string): string {
@@ -115,7 +114,8 @@ function summarise(row: CurrentScore): z.infer<typeof ScoreSummary> {
   };
 }
 
-async function scopeOf(db: Db, orgId: string, scope: string): Promise<CurrentScore> {
+/** A scope's current score; 404 when the scope has none (or is another organisation's). */
+export async function scopeOf(db: Db, orgId: string, scope: string): Promise<CurrentScore> {
   const row = await findCurrentScore(db, orgId, scope);
   if (!row) throw problems.notFound('Score');
   return row;
@@ -189,64 +189,6 @@ export async function scoreRoutes(
   );
 
   api.get(
-    '/v1/orgs/:org/scores/:scope/history',
-    {
-      preHandler: readers,
-      schema: {
-        summary: 'Score history of a scope for charts, with why each change happened',
-        tags: ['scores'],
-        security,
-        params: ScopeParams,
-        querystring: z
-          .object({
-            from: z.iso.datetime({ offset: true }).optional(),
-            to: z.iso.datetime({ offset: true }).optional(),
-            limit: z.coerce.number().int().min(1).max(5_000).default(1_000),
-          })
-          .strict(),
-        response: {
-          200: z.object({
-            entries: z.array(
-              z.object({
-                id: z.string(),
-                recordedAt: z.string(),
-                total: z.number(),
-                stage: z.string(),
-                elements: z.record(z.string(), z.number()),
-                diff: z.record(z.string(), z.unknown()).nullable(),
-              }),
-            ),
-          }),
-          ...problemResponses(400, 401, 403, 404),
-        },
-      },
-    },
-    async (request) => {
-      const orgId = requireOwnOrg(request, request.params.org);
-      await scopeOf(deps.db, orgId, request.params.scope);
-      const to = request.query.to ? new Date(request.query.to) : now();
-      const from = request.query.from
-        ? new Date(request.query.from)
-        : new Date(to.getTime() - 90 * 86_400_000);
-      const entries = await listScoreHistory(deps.db, orgId, request.params.scope, {
-        from,
-        to,
-        limit: request.query.limit,
-      });
-      return {
-        entries: entries.map((entry) => ({
-          id: String(entry.id),
-          recordedAt: entry.recorded_at.toISOString(),
-          total: entry.total,
-          stage: entry.stage,
-          elements: entry.elements,
-          diff: entry.diff,
-        })),
-      };
-    },
-  );
-
-  api.get(
     '/v1/orgs/:org/metrics',
     {
       preHandler: readers,
@@ -305,7 +247,8 @@ export async function scoreRoutes(
     {
       preHandler: managers,
       schema: {
-        summary: 'Acknowledge a rising issue: a manager has seen it and acts on it (evidence for D6.1)',
+        summary:
+          'Acknowledge a rising issue: a manager has seen it. Earns nothing in the score: acting on it means a case on the topic closed with a reply',
         tags: ['scores'],
         security,
         params: OrgParams.extend({ id: z.string() }),
@@ -322,8 +265,8 @@ export async function scoreRoutes(
         ? await acknowledgeRisingIssue(deps.db, orgId, id, now())
         : undefined;
       if (!issue?.acknowledged_at) throw problems.notFound('Rising issue');
-      // Acting on an issue is evidence (rising issues acted on); the sweep of stale scores is the fallback
-      // when Redis is away, so a failed request is logged, not returned to the manager.
+      // The recompute refreshes the insights the dashboard shows (the issue now acknowledged); the sweep of
+      // stale scores is the fallback when Redis is away, so a failed request is logged, not returned.
       await requestScoreRecompute(deps.scoreQueue, orgId).catch((error: unknown) =>
         request.log.warn({ err: error }, 'could not request a score recompute'),
       );
