@@ -1,23 +1,21 @@
-/// <reference lib="dom" />
-import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createScoreProcessor } from '@cxloop/aggregation-worker';
 import type { ScoreJob } from '@cxloop/contracts';
-import { countFeedbackIntoRollups, saveFeedbackAnalysis, storeFeedbackBatch } from '@cxloop/db';
 import { redisOptions } from '@cxloop/runtime';
 import type { Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildDashboard, haveChromium, launchChromium, screenshots } from '../support/browser.js';
 import {
-  createTenant,
-  plainAnalysis,
-  startTestApi,
-  type TestApi,
-  type TestTenant,
-} from '../support/fixtures.js';
+  buildDashboard,
+  haveChromium,
+  launchChromium,
+  screenshots,
+  signInWithKey,
+} from '../support/browser.js';
+import { storeCountedFeedback } from '../support/counted-feedback.js';
+import { createTenant, startTestApi, type TestApi, type TestTenant } from '../support/fixtures.js';
 import { redisUrl } from '../support/redis.js';
 
 /**
@@ -45,24 +43,7 @@ describe.skipIf(!haveChromium)('assessment in a browser', { timeout: 90_000 }, (
     baseUrl = await api.app.listen({ port: 0, host: '127.0.0.1' });
     mkdirSync(screenshots, { recursive: true });
     redis = new Redis(redisOptions(redisUrl));
-    const stored = await storeFeedbackBatch(
-      api.db,
-      [9, 4, 10, 8].map((nps) => ({
-        org_id: tenant.orgId,
-        source_id: tenant.sourceId,
-        channel: 'web',
-        external_id: randomUUID(),
-        customer_ref: null,
-        text: 'Delivery was fine',
-        nps,
-        metadata: JSON.stringify({}),
-        occurred_at: new Date(),
-      })),
-    );
-    for (const row of stored) {
-      await saveFeedbackAnalysis(api.db, plainAnalysis(row.id, tenant.orgId));
-      await countFeedbackIntoRollups(api.db, tenant.orgId, row.id, new Date());
-    }
+    await storeCountedFeedback(api.db, tenant, [9, 4, 10, 8]);
     await rescore();
     browser = await launchChromium();
   }, 120_000);
@@ -73,19 +54,7 @@ describe.skipIf(!haveChromium)('assessment in a browser', { timeout: 90_000 }, (
     await api?.close();
   });
 
-  async function signedInPage(key: string): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    const page = await context.newPage();
-    page.on('console', (message) => {
-      if (message.type() === 'error') consoleErrors.push(message.text());
-    });
-    page.on('pageerror', (error) => consoleErrors.push(error.message));
-    await page.goto(baseUrl);
-    await page.getByLabel('API key').fill(key);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.locator('header.topbar').waitFor();
-    return page;
-  }
+  const signedInPage = (key: string) => signInWithKey(browser, baseUrl, key, consoleErrors);
 
   async function rate(page: Page, elementId: string, level: string, reason: string) {
     const card = page.locator(`li[data-element="${elementId}"]`);

@@ -27,7 +27,13 @@ import type { Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildDashboard, haveChromium, launchChromium, screenshots } from '../support/browser.js';
+import {
+  buildDashboard,
+  haveChromium,
+  launchChromium,
+  screenshots,
+  signInWithKey,
+} from '../support/browser.js';
 import {
   createTenant,
   eventually,
@@ -143,19 +149,8 @@ describe.skipIf(!haveChromium)('dashboard in a browser', { timeout: 90_000 }, ()
     return navigations;
   }
 
-  async function signedInPage(key: string, width = 1280): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width, height: 900 } });
-    const page = await context.newPage();
-    page.on('console', (message) => {
-      if (message.type() === 'error') consoleErrors.push(message.text());
-    });
-    page.on('pageerror', (error) => consoleErrors.push(error.message));
-    await page.goto(baseUrl);
-    await page.getByLabel('API key').fill(key);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.locator('header.topbar').waitFor();
-    return page;
-  }
+  const signedInPage = (key: string, width = 1280) =>
+    signInWithKey(browser, baseUrl, key, consoleErrors, width);
 
   it('signs in with an API key into an httpOnly session, never keeping the key in the page', async () => {
     const page = await signedInPage(tenant.apiKeys.admin);

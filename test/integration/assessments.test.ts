@@ -1,24 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { createScoreProcessor } from '@cxloop/aggregation-worker';
 import type { ScoreJob } from '@cxloop/contracts';
-import {
-  countFeedbackIntoRollups,
-  ENTERPRISE_SCOPE,
-  findCurrentScore,
-  saveFeedbackAnalysis,
-  storeFeedbackBatch,
-} from '@cxloop/db';
+import { ENTERPRISE_SCOPE, findCurrentScore } from '@cxloop/db';
 import { redisOptions } from '@cxloop/runtime';
 import type { Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createTenant,
-  plainAnalysis,
-  startTestApi,
-  type TestApi,
-  type TestTenant,
-} from '../support/fixtures.js';
+import { storeCountedFeedback } from '../support/counted-feedback.js';
+import { createTenant, startTestApi, type TestApi, type TestTenant } from '../support/fixtures.js';
 import { redisUrl } from '../support/redis.js';
 
 /**
@@ -36,24 +25,7 @@ beforeAll(async () => {
   a = await createTenant(api.db, api.secretBox, 'Assessed org');
   b = await createTenant(api.db, api.secretBox, 'Other org');
   redis = new Redis(redisOptions(redisUrl));
-  const stored = await storeFeedbackBatch(
-    api.db,
-    [9, 3, 10].map((nps) => ({
-      org_id: a.orgId,
-      source_id: a.sourceId,
-      channel: 'web',
-      external_id: randomUUID(),
-      customer_ref: null,
-      text: 'The delivery was late again',
-      nps,
-      metadata: JSON.stringify({}),
-      occurred_at: new Date(),
-    })),
-  );
-  for (const row of stored) {
-    await saveFeedbackAnalysis(api.db, plainAnalysis(row.id, a.orgId));
-    await countFeedbackIntoRollups(api.db, a.orgId, row.id, new Date());
-  }
+  await storeCountedFeedback(api.db, a, [9, 3, 10]);
   await rescore();
 });
 afterAll(async () => {

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Browser, chromium } from 'playwright-core';
+import { type Browser, chromium, type Page } from 'playwright-core';
 import { build } from 'vite';
 
 /** Debian's chromium: CI installs it; elsewhere browser suites are skipped when it is missing. */
@@ -32,4 +32,28 @@ export function launchChromium(): Promise<Browser> {
       '--disable-sync',
     ],
   });
+}
+
+/**
+ * A fresh browser context signed in with `key` through the sign-in form; console errors and page errors are
+ * collected into `consoleErrors`, so a suite can assert there were none.
+ */
+export async function signInWithKey(
+  browser: Browser,
+  baseUrl: string,
+  key: string,
+  consoleErrors: string[],
+  width = 1280,
+): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width, height: 900 } });
+  const page = await context.newPage();
+  page.on('console', (message) => {
+    if (message.type() === 'error') consoleErrors.push(message.text());
+  });
+  page.on('pageerror', (error) => consoleErrors.push(error.message));
+  await page.goto(baseUrl);
+  await page.getByLabel('API key').fill(key);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.locator('header.topbar').waitFor();
+  return page;
 }
