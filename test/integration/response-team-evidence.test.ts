@@ -1,42 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import { createScoreProcessor } from '@cxloop/aggregation-worker';
-import type { ScoreJob } from '@cxloop/contracts';
 import {
   acknowledgeRisingIssue,
-  ENTERPRISE_SCOPE,
-  findCurrentScore,
   listRisingIssues,
   recordRisingIssue,
   saveFeedbackAnalysis,
   storeFeedbackBatch,
 } from '@cxloop/db';
-import { redisOptions } from '@cxloop/runtime';
 import type { FrameworkScore } from '@cxloop/scoring';
-import type { Job } from 'bullmq';
-import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createTenant,
-  plainAnalysis,
-  startTestApi,
-  type TestApi,
-  type TestTenant,
-} from '../support/fixtures.js';
-import { redisUrl } from '../support/redis.js';
+import { describe, expect, it } from 'vitest';
+import { createTenant, plainAnalysis, type TestTenant } from '../support/fixtures.js';
+import { scoreOrganisation, useScoringContext } from '../support/scoring.js';
 
 /** The response team's work as score evidence (D4.2), judged fairly: fresh cases, reopenings, alerts. */
 
-let api: TestApi;
-let redis: Redis;
-
-beforeAll(async () => {
-  api = await startTestApi();
-  redis = new Redis(redisOptions(redisUrl));
-});
-afterAll(async () => {
-  redis.disconnect();
-  await api.close();
-});
+const context = useScoringContext();
 
 const HOUR = 3_600_000;
 
@@ -50,6 +27,7 @@ interface CaseShape {
 
 /** A case on a feedback of its own, with a 4-hour first-response and 24-hour resolution deadline. */
 async function openCase(tenant: TestTenant, shape: CaseShape): Promise<void> {
+  const { api } = context;
   const [feedback] = await storeFeedbackBatch(api.db, [
     {
       org_id: tenant.orgId,
@@ -92,10 +70,8 @@ async function openCase(tenant: TestTenant, shape: CaseShape): Promise<void> {
 }
 
 async function metrics(tenant: TestTenant) {
-  const score = createScoreProcessor({ db: api.db, redis, prefix: api.prefix });
-  await score({ data: { orgId: tenant.orgId } } as Job<ScoreJob>);
-  const current = await findCurrentScore(api.db, tenant.orgId, ENTERPRISE_SCOPE);
-  const readings = current!.metrics as {
+  const current = await scoreOrganisation(context, tenant.orgId);
+  const readings = current.metrics as {
     metric: string;
     status: string;
     value?: number;
@@ -103,13 +79,13 @@ async function metrics(tenant: TestTenant) {
   }[];
   return {
     reading: (metric: string) => readings.find((reading) => reading.metric === metric),
-    score: current!.score as unknown as FrameworkScore,
+    score: current.score as unknown as FrameworkScore,
   };
 }
 
 describe('response-team evidence', () => {
   it('does not count a case as unowned before its first-response deadline has passed', async () => {
-    const tenant = await createTenant(api.db, api.secretBox, 'Fresh cases');
+    const tenant = await createTenant(context.api.db, context.api.secretBox, 'Fresh cases');
     for (let i = 0; i < 3; i++) await openCase(tenant, { openedHoursAgo: 0.01 });
     expect((await metrics(tenant)).reading('flagged_cases_owned_30d')).toMatchObject({ status: 'missing' });
 
@@ -124,7 +100,7 @@ describe('response-team evidence', () => {
   });
 
   it('scores first-time resolution from the case rollups, kept up to date by the trigger', async () => {
-    const tenant = await createTenant(api.db, api.secretBox, 'Reopened cases');
+    const tenant = await createTenant(context.api.db, context.api.secretBox, 'Reopened cases');
     await openCase(tenant, { openedHoursAgo: 30, owned: true, resolved: true });
     await openCase(tenant, { openedHoursAgo: 30, owned: true, resolved: true });
     await openCase(tenant, { openedHoursAgo: 30, owned: true, resolved: true, reopenCount: 1 });
@@ -133,6 +109,7 @@ describe('response-team evidence', () => {
     expect(before.reading('first_time_resolution_rate_30d')).toMatchObject({ value: 2 / 3, sampleSize: 3 });
 
     // A resolved case reopened (status back to open) stays resolved-once and now counts as reopened.
+    const { api } = context;
     const firstTime = await api.db
       .selectFrom('cases')
       .select('id')
@@ -154,8 +131,9 @@ describe('response-team evidence', () => {
   });
 
   it('gives nothing for acknowledging a rising issue; a case on its topic closed with a reply counts', async () => {
-    const tenant = await createTenant(api.db, api.secretBox, 'Rising issues');
+    const tenant = await createTenant(context.api.db, context.api.secretBox, 'Rising issues');
     const detected = new Date(Date.now() - 20 * 24 * HOUR);
+    const { api } = context;
     await recordRisingIssue(
       api.db,
       tenant.orgId,

@@ -2,12 +2,13 @@ import {
   computeMetrics,
   createScoreProcessor,
   MetricSources,
+  metricObservations,
   SettledSums,
   type StaffEvidence,
 } from '@cxloop/aggregation-worker';
 import type { ScoreJob } from '@cxloop/contracts';
 import { ENTERPRISE_SCOPE, findCurrentScore } from '@cxloop/db';
-import { redisOptions, scoreStreamKey } from '@cxloop/runtime';
+import { scoreStreamKey } from '@cxloop/runtime';
 import {
   allElements,
   allIndicators,
@@ -17,24 +18,13 @@ import {
   scoreFramework,
 } from '@cxloop/scoring';
 import type { Job } from 'bullmq';
-import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTenant, startTestApi, type TestApi } from '../support/fixtures.js';
-import { redisUrl } from '../support/redis.js';
+import { describe, expect, it } from 'vitest';
+import { createTenant } from '../support/fixtures.js';
+import { useScoringContext } from '../support/scoring.js';
 
 /** Stage hysteresis and "no entry for nothing visible", through the score worker, history and events. */
 
-let api: TestApi;
-let redis: Redis;
-
-beforeAll(async () => {
-  api = await startTestApi();
-  redis = new Redis(redisOptions(redisUrl));
-});
-afterAll(async () => {
-  redis.disconnect();
-  await api.close();
-});
+const context = useScoringContext();
 
 /** Staff evidence: every indicator answered at the same attainment, every objective rated Partially. */
 function staffAt(attainment: number): Omit<Evidence, 'metrics'> {
@@ -66,23 +56,13 @@ function attainmentFor(points: number, metrics: readonly MetricObservation[]): n
 }
 
 async function scorer(orgName: string) {
+  const { api, redis } = context;
   const tenant = await createTenant(api.db, api.secretBox, orgName);
   const sources = new MetricSources(api.db, { orgId: tenant.orgId, unitId: null }, new Date(), {
     sums: new SettledSums(),
     revision: '0',
   });
-  const metrics = (await computeMetrics(sources)).flatMap((reading) =>
-    reading.status === 'measured'
-      ? [
-          {
-            metric: reading.metric,
-            value: reading.value,
-            sampleSize: reading.sampleSize,
-            window: reading.window,
-          },
-        ]
-      : [],
-  );
+  const metrics = metricObservations(await computeMetrics(sources));
   let attainment = 0;
   const staffEvidence: StaffEvidence = async () => staffAt(attainment);
   const score = createScoreProcessor({ db: api.db, redis, prefix: api.prefix, staffEvidence });
@@ -146,6 +126,7 @@ describe('changes too small to show', () => {
 
 describe('history and what moved', () => {
   it('pages the history newest first and explains what moved between any two times', async () => {
+    const { api } = context;
     const org = await scorer('History org');
     for (const total of [400, 420, 430]) await org.recomputeAt(total);
     const get = (url: string) =>

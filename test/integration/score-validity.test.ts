@@ -1,44 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { createScoreProcessor } from '@cxloop/aggregation-worker';
-import type { ScoreJob } from '@cxloop/contracts';
-import {
-  countFeedbackBatchIntoRollups,
-  ENTERPRISE_SCOPE,
-  findCurrentScore,
-  saveFeedbackAnalysis,
-  storeFeedbackBatch,
-} from '@cxloop/db';
-import { redisOptions } from '@cxloop/runtime';
+import { countFeedbackBatchIntoRollups, saveFeedbackAnalysis, storeFeedbackBatch } from '@cxloop/db';
 import type { FrameworkScore } from '@cxloop/scoring';
-import type { Job } from 'bullmq';
-import { Redis } from 'ioredis';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createTenant,
-  plainAnalysis,
-  startTestApi,
-  type TestApi,
-  type TestTenant,
-} from '../support/fixtures.js';
-import { redisUrl } from '../support/redis.js';
+import { describe, expect, it } from 'vitest';
+import { createTenant, plainAnalysis, type TestTenant } from '../support/fixtures.js';
+import { scoreOrganisation, useScoringContext } from '../support/scoring.js';
 
 /**
  * A score measures the organisation, not cxloop: how fast our workers analyse feedback, how much waits for
  * them, and when the organisation was onboarded must not move it.
  */
 
-let api: TestApi;
-let redis: Redis;
-
-beforeAll(async () => {
-  api = await startTestApi();
-  redis = new Redis(redisOptions(redisUrl));
-});
-afterAll(async () => {
-  redis.disconnect();
-  await api.close();
-});
+const context = useScoringContext();
 
 const DAY_MS = 86_400_000;
 
@@ -54,6 +27,7 @@ async function receive(
   feedback: readonly Received[],
   analyse: boolean,
 ): Promise<string[]> {
+  const { api } = context;
   const stored = await storeFeedbackBatch(
     api.db,
     feedback.map((item) => ({
@@ -77,10 +51,7 @@ async function receive(
 }
 
 async function scoreAt(tenant: TestTenant, now: Date): Promise<FrameworkScore> {
-  const score = createScoreProcessor({ db: api.db, redis, prefix: api.prefix, now: () => now });
-  await score({ data: { orgId: tenant.orgId } } as Job<ScoreJob>);
-  const current = await findCurrentScore(api.db, tenant.orgId, ENTERPRISE_SCOPE);
-  return current!.score as unknown as FrameworkScore;
+  return (await scoreOrganisation(context, tenant.orgId, now)).score as unknown as FrameworkScore;
 }
 
 const elementPoints = (score: FrameworkScore) =>
@@ -100,8 +71,12 @@ describe('scores measure the organisation, not cxloop', () => {
         nps: i % 11,
         customerRef: `c-${i % 9}`,
       }));
-    const prompt = await createTenant(api.db, api.secretBox, 'Analysed promptly');
-    const lagging = await createTenant(api.db, api.secretBox, 'Analysed late, with a backlog');
+    const prompt = await createTenant(context.api.db, context.api.secretBox, 'Analysed promptly');
+    const lagging = await createTenant(
+      context.api.db,
+      context.api.secretBox,
+      'Analysed late, with a backlog',
+    );
     // Same customers, same answers, same days; the lagging organisation's feedback waited ten hours longer
     // for analysis, and 60 more feedback are still waiting for the workers.
     await receive(prompt, history(12), true);
@@ -115,7 +90,7 @@ describe('scores measure the organisation, not cxloop', () => {
       })),
       false,
     );
-    const waiting = await api.db
+    const waiting = await context.api.db
       .selectFrom('feedback')
       .select((eb) => eb.fn.countAll<string>().as('n'))
       .where('org_id', '=', lagging.orgId)
@@ -135,10 +110,10 @@ describe('scores measure the organisation, not cxloop', () => {
     const start = new Date(Date.now() - 190 * DAY_MS);
     start.setUTCHours(12, 0, 0, 0);
     const later = new Date(start.getTime() + 181 * DAY_MS);
-    const tenant = await createTenant(api.db, api.secretBox, 'Steady organisation');
+    const tenant = await createTenant(context.api.db, context.api.secretBox, 'Steady organisation');
     // Onboarded ten days before the first score, with its history imported; its channel was connected then.
     await sql`update sources set created_at = ${new Date(start.getTime() - 10 * DAY_MS)} where id = ${tenant.sourceId}`.execute(
-      api.db,
+      context.api.db,
     );
     // The same week, every week: one answer a day from seven regular customers, from 180 days before the
     // first score to the second.

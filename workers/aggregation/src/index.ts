@@ -1,6 +1,12 @@
 export { createAggregateProcessor } from './aggregate-processor.js';
 export * from './insights.js';
-export { computeMetrics, histogramMedian, MetricSources, metricComputations } from './metric-catalogue.js';
+export {
+  computeMetrics,
+  histogramMedian,
+  MetricSources,
+  metricComputations,
+  metricObservations,
+} from './metric-catalogue.js';
 export { createOutboundProcessor, startOutboundWorker } from './outbound-delivery.js';
 export { createScoreProcessor, type StaffEvidence } from './score-processor.js';
 export { refreshStaleScores, SCORE_REFRESH, type ScoreRefreshOutcome } from './score-refresh.js';

@@ -58,6 +58,19 @@ function decodeCursor(cursor: string): HistoryCursor {
   return { recordedAt, id };
 }
 
+/** An optional time span of the querystring. */
+const Span = {
+  from: z.iso.datetime({ offset: true }).optional(),
+  to: z.iso.datetime({ offset: true }).optional(),
+};
+
+const BoundaryView = z.object({
+  at: z.string(),
+  recordedAt: z.string().nullable(),
+  total: z.number().nullable(),
+  stage: z.string().nullable(),
+});
+
 const cursorOf = (entry: ScoreHistoryEntry): HistoryCursor => ({
   recordedAt: entry.recorded_at,
   id: String(entry.id),
@@ -90,8 +103,7 @@ export async function scoreHistoryRoutes(app: FastifyInstance, deps: { db: Db; n
         params: ScopeParams,
         querystring: z
           .object({
-            from: z.iso.datetime({ offset: true }).optional(),
-            to: z.iso.datetime({ offset: true }).optional(),
+            ...Span,
             limit: z.coerce.number().int().min(1).max(5_000).default(1_000),
             cursor: z.string().max(200).optional(),
           })
@@ -139,10 +151,7 @@ export async function scoreHistoryRoutes(app: FastifyInstance, deps: { db: Db; n
         security,
         params: ScopeParams,
         querystring: z
-          .object({
-            from: z.iso.datetime({ offset: true }).optional(),
-            to: z.iso.datetime({ offset: true }).optional(),
-          })
+          .object(Span)
           .strict()
           .refine((query) => !query.from || !query.to || Date.parse(query.from) <= Date.parse(query.to), {
             path: ['to'],
@@ -150,18 +159,8 @@ export async function scoreHistoryRoutes(app: FastifyInstance, deps: { db: Db; n
           }),
         response: {
           200: z.object({
-            from: z.object({
-              at: z.string(),
-              recordedAt: z.string().nullable(),
-              total: z.number().nullable(),
-              stage: z.string().nullable(),
-            }),
-            to: z.object({
-              at: z.string(),
-              recordedAt: z.string().nullable(),
-              total: z.number().nullable(),
-              stage: z.string().nullable(),
-            }),
+            from: BoundaryView,
+            to: BoundaryView,
             changes: z.number().int(),
             diff: z.record(z.string(), z.unknown()).nullable(),
           }),
