@@ -1,17 +1,18 @@
 /// <reference lib="dom" />
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import twilio from 'twilio';
-import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumInstalled, launchChromium, signIn } from '../support/browser.js';
+import {
+  buildDashboard,
+  chromiumInstalled,
+  launchChromium,
+  screenshots,
+  signInWithKey,
+} from '../support/browser.js';
 import { createTenant, startTestApi, type TestApi, type TestTenant } from '../support/fixtures.js';
 import { twilioInboundSms } from '../support/vendor-payloads.js';
-
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const screenshots = join(root, 'test-results/screenshots');
 
 /** What the admin types into the Connect form for each vendor, by the form's own labels. */
 const CONNECTIONS: readonly { vendor: string; adapter: string; fill: Record<string, string> }[] = [
@@ -41,9 +42,10 @@ describe.skipIf(!chromiumInstalled)('connecting channels from the dashboard', { 
   let tenant: TestTenant;
   let baseUrl: string;
   let browser: Browser;
+  const consoleErrors: string[] = [];
 
   beforeAll(async () => {
-    await build({ root: join(root, 'services/dashboard'), logLevel: 'warn' });
+    await buildDashboard();
     api = await startTestApi();
     tenant = await createTenant(api.db, api.secretBox, 'Channels Co');
     baseUrl = await api.app.listen({ port: 0, host: '127.0.0.1' });
@@ -68,7 +70,7 @@ describe.skipIf(!chromiumInstalled)('connecting channels from the dashboard', { 
   }
 
   it('connects every vendor with the fields its adapter declares', async () => {
-    const page = await signIn(browser, baseUrl, tenant.apiKeys.admin);
+    const page = await signInWithKey(browser, baseUrl, tenant.apiKeys.admin, consoleErrors);
     for (const connection of CONNECTIONS) await connect(page, connection);
     await page.screenshot({ path: join(screenshots, 'channels-connected-all.png'), fullPage: true });
     const listed = await api.app.inject({
@@ -87,7 +89,7 @@ describe.skipIf(!chromiumInstalled)('connecting channels from the dashboard', { 
   });
 
   it('verifies Twilio with the key pasted into the form, and with the key a rotation pasted', async () => {
-    const page = await signIn(browser, baseUrl, tenant.apiKeys.admin);
+    const page = await signInWithKey(browser, baseUrl, tenant.apiKeys.admin, consoleErrors);
     const token = 'twilio-first-token-0123456789';
     await connect(page, { vendor: 'Twilio SMS', adapter: 'twilio', fill: { 'Auth Token': token } });
     const webhookUrl = (await page.getByTestId('webhook-url').textContent()) ?? '';
@@ -119,7 +121,7 @@ describe.skipIf(!chromiumInstalled)('connecting channels from the dashboard', { 
   });
 
   it('sets where replies to a channel’s customers go, showing their signing secret once', async () => {
-    const page = await signIn(browser, baseUrl, tenant.apiKeys.admin);
+    const page = await signInWithKey(browser, baseUrl, tenant.apiKeys.admin, consoleErrors);
     await connect(page, {
       vendor: 'Intercom',
       adapter: 'intercom',
@@ -137,7 +139,7 @@ describe.skipIf(!chromiumInstalled)('connecting channels from the dashboard', { 
   });
 
   it('refuses a vendor source without the vendor’s key, saying which field', async () => {
-    const page = await signIn(browser, baseUrl, tenant.apiKeys.admin);
+    const page = await signInWithKey(browser, baseUrl, tenant.apiKeys.admin, consoleErrors);
     await page.goto(`${baseUrl}/#/channels`);
     await page.getByLabel('Vendor').selectOption({ label: 'Zendesk' });
     await page.getByLabel('Name').fill('No key');
@@ -149,5 +151,11 @@ describe.skipIf(!chromiumInstalled)('connecting channels from the dashboard', { 
         .evaluate((input) => (input as HTMLInputElement).validity.valid),
     ).toBe(false);
     await page.context().close();
+  });
+
+  it('logged no console errors on any page', () => {
+    // The delivery log and channel pages answer refusals the test provokes (401 deliveries are not fetched
+    // by the page), so any error here is the page's own.
+    expect(consoleErrors).toEqual([]);
   });
 });

@@ -4,7 +4,6 @@ import { mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { startAggregationWorkers, startOutboundWorker } from '@cxloop/aggregation-worker';
 import { startAnalysisWorker } from '@cxloop/analysis-worker';
 import { issueApiKey } from '@cxloop/api';
@@ -27,9 +26,14 @@ import {
 import type { Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Browser, Page } from 'playwright-core';
-import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumInstalled, launchChromium } from '../support/browser.js';
+import {
+  buildDashboard,
+  chromiumInstalled,
+  launchChromium,
+  screenshots,
+  signInWithKey,
+} from '../support/browser.js';
 import {
   createTenant,
   eventually,
@@ -48,8 +52,6 @@ import { redisUrl } from '../support/redis.js';
 
 /** A common phone's CSS width. */
 const PHONE_WIDTH = 390;
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const screenshots = join(root, 'test-results/screenshots');
 
 // A browser, the API and the pipeline share this process and the machine's two cores with the other test
 // files, so each test gets 90 s.
@@ -68,7 +70,7 @@ describe.skipIf(!chromiumInstalled)('dashboard in a browser', { timeout: 90_000 
 
   beforeAll(async () => {
     // Build the page from source, so the test sees what this commit ships.
-    await build({ root: join(root, 'services/dashboard'), logLevel: 'warn' });
+    await buildDashboard();
     api = await startTestApi();
     tenant = await createTenant(api.db, api.secretBox, 'Browser Co');
     baseUrl = await api.app.listen({ port: 0, host: '127.0.0.1' });
@@ -150,19 +152,8 @@ describe.skipIf(!chromiumInstalled)('dashboard in a browser', { timeout: 90_000 
     return navigations;
   }
 
-  async function signedInPage(key: string, width = 1280): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width, height: 900 } });
-    const page = await context.newPage();
-    page.on('console', (message) => {
-      if (message.type() === 'error') consoleErrors.push(message.text());
-    });
-    page.on('pageerror', (error) => consoleErrors.push(error.message));
-    await page.goto(baseUrl);
-    await page.getByLabel('API key').fill(key);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.locator('header.topbar').waitFor();
-    return page;
-  }
+  const signedInPage = (key: string, width = 1280) =>
+    signInWithKey(browser, baseUrl, key, consoleErrors, width);
 
   it('signs in with an API key into an httpOnly session, never keeping the key in the page', async () => {
     const page = await signedInPage(tenant.apiKeys.admin);

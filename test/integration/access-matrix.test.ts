@@ -26,9 +26,15 @@ import { redisUrl } from '../support/redis.js';
  */
 const ALL = roles;
 const only = (...allowed: Role[]) => allowed;
-const READERS = only('admin', 'manager');
+/** Who reads scores and their evidence: assessors too. */
+const READERS = only('admin', 'manager', 'assessor');
+/** Everyone but assessors, who read scores and evidence, not customers' feedback or cases. */
+const STAFF = only('admin', 'manager', 'responder');
+const MANAGERS = only('admin', 'manager');
 const ADMIN = only('admin');
 const TRIAGERS = only('admin', 'responder');
+/** Who rates objectives, overrides indicators and signs off assessments. */
+const ASSESSORS = only('admin', 'assessor');
 /** Public routes authenticate otherwise (webhook signature, survey token, the key in the body) or are operational. */
 type Access = readonly Role[] | 'public';
 
@@ -73,8 +79,8 @@ const fixtures: Record<string, Fixture> = {
     }),
   ],
   'GET /v1/session': [ALL, () => ({})],
-  'GET /v1/feedback': [ALL, () => ({ query: 'channel=web' })],
-  'GET /v1/feedback/{id}': [ALL, async (o) => ({ params: { id: (await o.seededCase()).feedbackId } })],
+  'GET /v1/feedback': [STAFF, () => ({ query: 'channel=web' })],
+  'GET /v1/feedback/{id}': [STAFF, async (o) => ({ params: { id: (await o.seededCase()).feedbackId } })],
   'GET /v1/orgs/{org}/scores': [READERS, (o) => ({ params: { org: o.id } })],
   'GET /v1/orgs/{org}/scores/{scope}': [READERS, (o) => ({ params: { org: o.id, scope: 'enterprise' } })],
   'GET /v1/orgs/{org}/scores/{scope}/history': [
@@ -99,7 +105,7 @@ const fixtures: Record<string, Fixture> = {
   'GET /v1/orgs/{org}/metrics': [READERS, (o) => ({ params: { org: o.id } })],
   'GET /v1/orgs/{org}/insights': [READERS, (o) => ({ params: { org: o.id } })],
   'POST /v1/orgs/{org}/insights/rising-issues/{id}/acknowledge': [
-    READERS,
+    MANAGERS,
     async (o) => ({ params: { org: o.id, id: await o.risingIssue() } }),
   ],
   'GET /v1/orgs/{org}/scores/stream': [READERS, (o) => ({ params: { org: o.id } })],
@@ -181,12 +187,12 @@ const fixtures: Record<string, Fixture> = {
     ADMIN,
     async (o) => ({ params: { teamId: await o.team(), memberId: await o.member() } }),
   ],
-  'GET /v1/cases': [ALL, () => ({})],
-  'GET /v1/case-views': [ALL, () => ({})],
-  'GET /v1/triage/response-times': [ALL, () => ({})],
+  'GET /v1/cases': [STAFF, () => ({})],
+  'GET /v1/case-views': [STAFF, () => ({})],
+  'GET /v1/triage/response-times': [STAFF, () => ({})],
   'POST /v1/cases/claim-next': [TRIAGERS, () => ({})],
-  'GET /v1/cases/{id}': [ALL, async (o) => ({ params: { id: (await o.seededCase()).caseId } })],
-  'GET /v1/cases/{id}/events': [ALL, async (o) => ({ params: { id: (await o.seededCase()).caseId } })],
+  'GET /v1/cases/{id}': [STAFF, async (o) => ({ params: { id: (await o.seededCase()).caseId } })],
+  'GET /v1/cases/{id}/events': [STAFF, async (o) => ({ params: { id: (await o.seededCase()).caseId } })],
   'POST /v1/cases/{id}/transitions': [
     TRIAGERS,
     async (o) => ({
@@ -215,7 +221,7 @@ const fixtures: Record<string, Fixture> = {
     TRIAGERS,
     async (o) => ({ params: { id: (await o.seededCase()).caseId }, body: { body: 'Called back.' } }),
   ],
-  'GET /v1/triage/settings': [ALL, () => ({})],
+  'GET /v1/triage/settings': [STAFF, () => ({})],
   'PUT /v1/triage/settings': [
     ADMIN,
     () => ({
@@ -229,10 +235,58 @@ const fixtures: Record<string, Fixture> = {
       },
     }),
   ],
-  'GET /v1/triage/sla-policy': [ALL, () => ({})],
+  'GET /v1/triage/sla-policy': [STAFF, () => ({})],
   'PUT /v1/triage/sla-policy': [
     ADMIN,
     () => ({ body: { low: { firstResponseMinutes: 60, resolutionMinutes: 600 } } }),
+  ],
+  'GET /v1/journey': [ALL, () => ({})],
+  'PUT /v1/journey': [
+    ADMIN,
+    () => ({ body: { touchpoints: [{ key: 'order', name: 'Order' }], topics: [] } }),
+  ],
+  'GET /v1/orgs/{org}/objectives': [READERS, (o) => ({ params: { org: o.id } })],
+  'POST /v1/orgs/{org}/objective-ratings': [
+    ASSESSORS,
+    (o) => ({
+      params: { org: o.id },
+      body: { elementId: 'D5.2', level: 'partially', reason: 'Two channels' },
+    }),
+  ],
+  'GET /v1/orgs/{org}/indicator-overrides': [READERS, (o) => ({ params: { org: o.id } })],
+  'POST /v1/orgs/{org}/indicator-overrides': [
+    ASSESSORS,
+    (o) => ({
+      params: { org: o.id },
+      body: { indicatorId: 'D5.2.1', attainment: 0.5, reason: 'Seen in audit' },
+    }),
+  ],
+  'GET /v1/orgs/{org}/assessment-audit': [READERS, (o) => ({ params: { org: o.id } })],
+  'GET /v1/orgs/{org}/targets': [READERS, (o) => ({ params: { org: o.id } })],
+  'POST /v1/orgs/{org}/targets': [
+    READERS,
+    (o) => ({ params: { org: o.id }, body: { elementId: 'D5.2', stage: 'embed', reason: 'Board goal' } }),
+  ],
+  'POST /v1/orgs/{org}/assessments': [
+    ASSESSORS,
+    (o) => ({ params: { org: o.id }, body: { title: 'H1 review' } }),
+  ],
+  'GET /v1/orgs/{org}/assessments': [READERS, (o) => ({ params: { org: o.id } })],
+  'GET /v1/orgs/{org}/assessments/{id}': [
+    READERS,
+    async (o) => ({ params: { org: o.id, id: await o.assessment() } }),
+  ],
+  'GET /v1/orgs/{org}/assessments/{id}/comparison/{otherId}': [
+    READERS,
+    async (o) => ({ params: { org: o.id, id: await o.assessment(), otherId: await o.assessment() } }),
+  ],
+  'GET /v1/orgs/{org}/assessments/{id}/export.csv': [
+    READERS,
+    async (o) => ({ params: { org: o.id, id: await o.assessment() } }),
+  ],
+  'GET /v1/orgs/{org}/assessments/{id}/report.html': [
+    READERS,
+    async (o) => ({ params: { org: o.id, id: await o.assessment() } }),
   ],
   'GET /v1/api-keys': [ADMIN, () => ({})],
   'POST /v1/api-keys/{id}/revoke': [ADMIN, async (o) => ({ params: { id: await o.spareKey() } })],
@@ -399,6 +453,12 @@ class Org {
       ),
     );
     return { feedbackId: stored!.id, caseId: opened!.caseId };
+  }
+
+  /** An official assessment frozen from the current score, by an admin. */
+  async assessment(): Promise<string> {
+    return (await this.call('POST', `/v1/orgs/${this.id}/assessments`, 'admin', { title: 'Matrix review' }))
+      .id;
   }
 
   /** A fetch from a vendor that was given up, for the admin's retry. */

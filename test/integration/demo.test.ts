@@ -1,6 +1,7 @@
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startAggregationWorkers } from '@cxloop/aggregation-worker';
 import { startAnalysisWorker } from '@cxloop/analysis-worker';
 import {
   DEMO_ORGANISATION_NAME,
@@ -12,6 +13,7 @@ import {
 } from '@cxloop/api/demo';
 import { type AggregateQueue, createAggregateQueue, createLogger, redisOptions } from '@cxloop/runtime';
 import type { Worker } from 'bullmq';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, startTestApi, type TestApi } from '../support/fixtures.js';
 import { redisUrl } from '../support/redis.js';
@@ -19,6 +21,9 @@ import { redisUrl } from '../support/redis.js';
 let api: TestApi;
 let aggregateQueue: AggregateQueue;
 let worker: Worker;
+// The demo signs off an assessment once the score reflects its ratings: rollups and scores must run.
+let aggregation: ReturnType<typeof startAggregationWorkers>;
+let publisher: Redis;
 let http: DemoHttp;
 let stateDir: string;
 
@@ -36,10 +41,25 @@ beforeAll(async () => {
     concurrency: 4,
     logger: createLogger('analysis-test', 'silent'),
   });
+  publisher = new Redis(redisOptions(redisUrl));
+  aggregation = startAggregationWorkers({
+    db: api.db,
+    scoreQueue: api.scoreQueue,
+    redis: publisher,
+    connection: redisOptions(redisUrl),
+    prefix: api.prefix,
+    aggregateConcurrency: 2,
+    scoreConcurrency: 1,
+    scoreCooldownMs: 200,
+    logger: createLogger('aggregation-test', 'silent'),
+  });
   stateDir = await mkdtemp(join(tmpdir(), 'cxloop-demo-'));
 });
 afterAll(async () => {
   await worker.close();
+  await aggregation.close();
+  publisher.disconnect();
+  await api.scoreQueue.obliterate({ force: true });
   await api.analyzeQueue.obliterate({ force: true });
   await aggregateQueue.obliterate({ force: true });
   await aggregateQueue.close();
@@ -125,6 +145,37 @@ describe('pnpm demo seeding', () => {
       const teams = await http.send({ method: 'GET', path: '/v1/teams', apiKey });
       expect(teams.json<{ teams: unknown[] }>().teams).toHaveLength(2);
     }
+    // The journey, an assessor's ratings, a target and one assessment signed off six months back.
+    const journey = await http.send({
+      method: 'GET',
+      path: '/v1/journey',
+      apiKey: first.state.apiKeys.manager,
+    });
+    expect(journey.json<{ touchpoints: { key: string }[] }>().touchpoints.map((t) => t.key)).toContain(
+      'delivery',
+    );
+    const assessments = await api.db
+      .selectFrom('assessments')
+      .selectAll()
+      .where('org_id', '=', first.orgId)
+      .execute();
+    expect(assessments).toHaveLength(1);
+    expect(Date.now() - assessments[0]!.frozen_at.getTime()).toBeGreaterThan(150 * 86_400_000);
+    const ratings = await api.db
+      .selectFrom('objective_ratings')
+      .selectAll()
+      .where('org_id', '=', first.orgId)
+      .execute();
+    expect(ratings.find((rating) => rating.element_id === 'D5.1')).toMatchObject({
+      level: 'fully',
+      rated_by: 'Dana Reyes',
+    });
+    const targets = await api.db
+      .selectFrom('element_targets')
+      .selectAll()
+      .where('org_id', '=', first.orgId)
+      .execute();
+    expect(targets).toHaveLength(1);
     // The state file holds keys and secrets: owner only.
     expect((await stat(seedOptions().statePath)).mode & 0o077).toBe(0);
   });
@@ -154,6 +205,12 @@ describe('pnpm demo seeding', () => {
       .where('org_id', '=', first.orgId)
       .execute();
     expect(sources).toHaveLength(5);
+    const assessments = await api.db
+      .selectFrom('assessments')
+      .select('id')
+      .where('org_id', '=', first.orgId)
+      .execute();
+    expect(assessments).toHaveLength(1);
   });
 
   it('keeps sending live feedback through the webhooks until stopped', async () => {

@@ -1,4 +1,7 @@
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
+import { build } from 'vite';
 import { CHROMIUM, haveChromium, PREPARE_BROWSER } from './browser-prerequisite.js';
 
 /**
@@ -8,6 +11,14 @@ import { CHROMIUM, haveChromium, PREPARE_BROWSER } from './browser-prerequisite.
 export const chromiumInstalled = haveChromium();
 if (!chromiumInstalled && process.env.CI) {
   throw new Error(`${CHROMIUM} is missing: .ci/run installs it (${PREPARE_BROWSER})`);
+}
+
+export const repositoryRoot = fileURLToPath(new URL('../..', import.meta.url));
+export const screenshots = join(repositoryRoot, 'test-results/screenshots');
+
+/** Builds the dashboard from source, so a browser test sees what this commit ships. */
+export async function buildDashboard(): Promise<void> {
+  await build({ root: join(repositoryRoot, 'services/dashboard'), logLevel: 'warn' });
 }
 
 /** Headless chromium without the background traffic this machine's closed network refuses. */
@@ -28,10 +39,23 @@ export function launchChromium(): Promise<Browser> {
   });
 }
 
-/** A new page signed in with an API key through the dashboard's own sign-in form. */
-export async function signIn(browser: Browser, baseUrl: string, key: string, width = 1280): Promise<Page> {
+/**
+ * A fresh browser context signed in with `key` through the sign-in form; console errors and page errors are
+ * collected into `consoleErrors`, so a suite can assert there were none.
+ */
+export async function signInWithKey(
+  browser: Browser,
+  baseUrl: string,
+  key: string,
+  consoleErrors: string[],
+  width = 1280,
+): Promise<Page> {
   const context = await browser.newContext({ viewport: { width, height: 900 } });
   const page = await context.newPage();
+  page.on('console', (message) => {
+    if (message.type() === 'error') consoleErrors.push(message.text());
+  });
+  page.on('pageerror', (error) => consoleErrors.push(error.message));
   await page.goto(baseUrl);
   await page.getByLabel('API key').fill(key);
   await page.getByRole('button', { name: 'Sign in' }).click();

@@ -1,5 +1,8 @@
 export * from './analysis.js';
 export * from './api-keys.js';
+export * from './assessments.js';
+export type * from './assessments.tables.js';
+export * from './assessor-inputs.js';
 export * from './case-opening.js';
 export * from './case-windows.js';
 export * from './cases.js';
@@ -7,6 +10,8 @@ export * from './connection.js';
 export * from './experience-trends.js';
 export * from './feedback.js';
 export * from './feedback-search.js';
+export * from './journey.js';
+export type * from './journey.tables.js';
 export * from './maintenance.js';
 export * from './members.js';
 export * from './migrate.js';

@@ -160,7 +160,8 @@ type CounterTable =
   | 'rollup_channel_daily'
   | 'rollup_topic_daily'
   | 'rollup_topic_unit_daily'
-  | 'rollup_analysis_lag';
+  | 'rollup_analysis_lag'
+  | 'rollup_source_touchpoint_daily';
 
 /** Upserts summed rows into a rollup table whose unique key is `<table>_key`, adding to stored counters. */
 async function addSummedRows(trx: Db, table: CounterTable, rows: SummedRows<Record<string, number>>) {
@@ -204,6 +205,7 @@ export async function countFeedbackBatchIntoRollups(
         .returning([
           'id',
           'unit_id',
+          'source_id',
           'channel',
           'touchpoint',
           'customer_ref',
@@ -241,6 +243,8 @@ export async function countFeedbackBatchIntoRollups(
     const topicDaily = new SummedRows<Required<TopicCounters>>();
     const topicUnitDaily = new SummedRows<Required<TopicCounters>>();
     const lag = new SummedRows<{ count: number }>();
+    // Touchpoint coverage resolves the journey configuration over these at read time (journey.ts).
+    const sourceTouchpoints = new SummedRows<{ feedback_count: number }>();
     // A day before yesterday among them moves the settled-rollup revision (settled-days.ts).
     let earliestDay: string | undefined;
     const customerDays = new Map<
@@ -277,6 +281,10 @@ export async function countFeedbackBatchIntoRollups(
         topicUnitDaily.add({ ...key, topic }, counters);
       }
       lag.add({ ...key, bucket: increments.lagBucket }, { count: 1 });
+      sourceTouchpoints.add(
+        { ...key, source_id: feedback.source_id, touchpoint: feedback.touchpoint },
+        { feedback_count: 1 },
+      );
       if (feedback.customer_ref) {
         const row = { ...key, customer_ref: feedback.customer_ref };
         customerDays.set(JSON.stringify(row), row);
@@ -289,6 +297,7 @@ export async function countFeedbackBatchIntoRollups(
     await addSummedRows(trx, 'rollup_topic_daily', topicDaily);
     await addSummedRows(trx, 'rollup_topic_unit_daily', topicUnitDaily);
     await addSummedRows(trx, 'rollup_analysis_lag', lag);
+    await addSummedRows(trx, 'rollup_source_touchpoint_daily', sourceTouchpoints);
     if (earliestDay !== undefined && earliestDay < settledForWriterBefore(now)) {
       await reviseSettledRollups(trx, orgId);
     }

@@ -1,4 +1,7 @@
+import type { Role } from '@cxloop/contracts';
 import type { ColumnType, Generated, Insertable, JSONColumnType, Selectable } from 'kysely';
+import type { AssessmentTables } from './assessments.tables.js';
+import type { JourneyTables } from './journey.tables.js';
 import type { OutcomeTables } from './outcomes.tables.js';
 import type { AggregationTables } from './rollups.tables.js';
 import type { SessionTables } from './sessions.tables.js';
@@ -63,7 +66,7 @@ export interface SourceTable {
 export interface ApiKeyTable {
   id: Generated<string>;
   org_id: string;
-  role: 'admin' | 'manager' | 'responder';
+  role: Role;
   name: string;
   lookup: string;
   secret_hash: string;
@@ -150,7 +153,9 @@ export interface Database
     SessionTables,
     TextSettingsTables,
     VendorFetchTables,
-    OutcomeTables {}
+    OutcomeTables,
+    JourneyTables,
+    AssessmentTables {}
 
 export type Organisation = Selectable<OrganisationTable>;
 export type Source = Selectable<SourceTable>;

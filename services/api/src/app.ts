@@ -37,10 +37,13 @@ import { observability } from './observability.js';
 import { openApi } from './openapi.js';
 import { RateLimits } from './rate-limit.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
+import { assessmentRoutes } from './routes/assessments/index.js';
+import { assessorRoutes } from './routes/assessor/index.js';
 import { caseRoutes } from './routes/cases.js';
 import { experienceTrendRoutes } from './routes/experience-trends.js';
 import { feedbackRoutes } from './routes/feedback.js';
 import { healthRoutes } from './routes/health.js';
+import { journeyRoutes } from './routes/journey/index.js';
 import { loyaltyRoutes } from './routes/loyalty.js';
 import { outcomeImportRoutes } from './routes/outcome-imports.js';
 import { scoreHistoryRoutes } from './routes/score-history.js';
@@ -217,6 +220,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(caseRoutes, deps);
   await app.register(triageSettingsRoutes, { ...deps, outboundAllowlist });
   await app.register(textSettingsRoutes, deps);
+  await app.register(journeyRoutes, deps);
+  await app.register(assessorRoutes, deps);
+  await app.register(assessmentRoutes, deps);
   await app.register(ingestRoutes, {
     ...deps,
     sourceCache,

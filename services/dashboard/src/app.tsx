@@ -3,9 +3,11 @@ import { type ApiError, whenSignedOut } from './api';
 import { currentRoute, navigate, useRoute } from './router';
 import { currentSession, type Session, signOut, viewsFor } from './session';
 import { ErrorNotice, Loading } from './ui';
+import { AssessmentView } from './views/assessments';
 import { ChannelsView } from './views/channels';
 import { FeedbackView } from './views/feedback';
 import { InboxView } from './views/inbox';
+import { JourneyView } from './views/journey';
 import { ScoresView } from './views/scores';
 import { SignInView } from './views/sign-in';
 import { SurveysView } from './views/surveys';
@@ -94,6 +96,8 @@ function SignedIn({ session, onSignOut }: { session: Session; onSignOut: () => v
         {current?.path === 'inbox' && <InboxView session={session} route={route} />}
         {current?.path === 'channels' && <ChannelsView route={route} />}
         {current?.path === 'surveys' && <SurveysView session={session} route={route} />}
+        {current?.path === 'assessment' && <AssessmentView session={session} route={route} />}
+        {current?.path === 'journey' && <JourneyView session={session} route={route} />}
       </main>
     </>
   );

@@ -1,6 +1,6 @@
 import { api } from './api';
 
-export type Role = 'admin' | 'manager' | 'responder';
+export type Role = 'admin' | 'manager' | 'responder' | 'assessor';
 
 export interface Session {
   orgId: string;
@@ -14,12 +14,14 @@ export const signOut = () => api.delete<void>('/v1/session');
 
 /** The views, in navigation order, and the roles that see each. */
 export const VIEWS = [
-  { path: 'scores', label: 'Scores', roles: ['admin', 'manager'] },
-  { path: 'trends', label: 'Trends', roles: ['admin', 'manager'] },
+  { path: 'scores', label: 'Scores', roles: ['admin', 'manager', 'assessor'] },
+  { path: 'assessment', label: 'Assessment', roles: ['admin', 'manager', 'assessor'] },
+  { path: 'trends', label: 'Trends', roles: ['admin', 'manager', 'assessor'] },
   { path: 'feedback', label: 'Feedback', roles: ['admin', 'manager'] },
   { path: 'inbox', label: 'Inbox', roles: ['admin', 'responder'] },
   { path: 'channels', label: 'Channels', roles: ['admin'] },
-  { path: 'surveys', label: 'Staff surveys', roles: ['admin', 'manager'] },
+  { path: 'surveys', label: 'Staff surveys', roles: ['admin', 'manager', 'assessor'] },
+  { path: 'journey', label: 'Journey', roles: ['admin', 'manager', 'assessor'] },
 ] as const satisfies readonly { path: string; label: string; roles: readonly Role[] }[];
 
 export type ViewPath = (typeof VIEWS)[number]['path'];

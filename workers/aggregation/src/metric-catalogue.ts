@@ -8,16 +8,19 @@ import {
   type Db,
   daysWithFeedback,
   listRisingIssues,
+  loadJourney,
   nestedChannelTotals,
   returningCustomers,
   type ScoreScope,
   settledForReaderThrough,
   type TopicChannelTotals,
   type TopicTotals,
+  type TouchpointCoverage,
   topicCaseClosedWithReply,
   topicChannelTotals,
   topicDailyMentions,
   topicTotals,
+  touchpointCoverage,
 } from '@cxloop/db';
 import { type MetricId, type MetricObservation, metricCatalogue } from '@cxloop/scoring';
 import { daysBefore, risingIssueSpan, topicConvergence } from './insights.js';
@@ -176,6 +179,11 @@ export class MetricSources {
     );
   }
 
+  /** Declared touchpoints reached by feedback in 90 days, and which of them have an owning team. */
+  touchpointCoverage(): Promise<TouchpointCoverage> {
+    return this.once('touchpoints', () => touchpointCoverage(this.db, this.scope, this.window(90)));
+  }
+
   cases(days: number): Promise<CaseWindowStats> {
     return this.once(`cases:${days}`, () =>
       caseWindowStats(this.db, this.scope, this.window(days), this.now),
@@ -252,10 +260,34 @@ export const metricComputations = {
     value: (await s.daysWithFeedback(30)) / 30,
     sampleSize: 30,
   }),
-  // Touchpoints and their owners are configured by the organisation; until they are, these stay missing.
-  touchpoint_coverage_90d: async () => ({ missing: NO_TOUCHPOINTS }),
-  touchpoints_owned_90d: async () => ({ missing: NO_TOUCHPOINTS }),
-  topics_owned_90d: async () => ({ missing: NO_OWNERS }),
+  // Touchpoints and owners as the organisation configured them (packages/db journey.ts).
+  touchpoint_coverage_90d: async (s) => {
+    const coverage = await s.touchpointCoverage();
+    return share(coverage.covered.length, coverage.declared, NO_TOUCHPOINTS);
+  },
+  touchpoints_owned_90d: async (s) => {
+    const coverage = await s.touchpointCoverage();
+    if (coverage.declared === 0) return { missing: NO_TOUCHPOINTS };
+    return share(
+      coverage.coveredOwned.length,
+      coverage.covered.length,
+      'no declared touchpoint received feedback',
+    );
+  },
+  topics_owned_90d: async (s) => {
+    const owned = new Set(
+      (await loadJourney(s.db, s.scope.orgId)).topics
+        .filter((topic) => topic.ownerTeamId !== null)
+        .map((t) => t.topic),
+    );
+    if (owned.size === 0) return { missing: NO_OWNERS };
+    const leading = [...(await s.topicTotals(90))].sort((a, b) => b.mentions - a.mentions).slice(0, 10);
+    return share(
+      leading.filter((topic) => owned.has(topic.topic)).length,
+      leading.length,
+      'no topic mentioned',
+    );
+  },
   owners_respond_in_time_30d: async () => ({ missing: NO_OWNERS }),
   acknowledgement_rate_30d: async (s) => {
     const cases = await s.cases(30);

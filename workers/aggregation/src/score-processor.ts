@@ -25,11 +25,12 @@ import {
 } from '@cxloop/scoring';
 import { type Job, UnrecoverableError } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { assessorEvidence } from './assessor-evidence.js';
 import { daysBefore, detectRisingTopics, loyaltyDrivers, topicConvergence } from './insights.js';
 import { computeMetrics, MetricSources, metricObservations } from './metric-catalogue.js';
 import { SettledSums } from './settled-sums.js';
 
-/** Staff survey evidence of a scope, and (once assessors exist) their ratings, overrides and targets. */
+/** Staff survey evidence of a scope (assessors' ratings, overrides and targets come from assessor-evidence.ts). */
 export type StaffEvidence = (db: Db, scope: ScoreScope) => Promise<Omit<Evidence, 'metrics'>>;
 
 /** The surveys area's evidence: latest eligible wave per indicator and element, small groups withheld. */
@@ -185,11 +186,12 @@ export function createScoreProcessor(deps: ScoreProcessorDeps) {
       const insights = await gatherInsights(deps.db, sources);
       const metrics = await computeMetrics(sources);
       const staff = await (deps.staffEvidence ?? staffSurveyEvidence)(deps.db, scope);
+      const assessed = await assessorEvidence(deps.db, scope);
       const previousRow: CurrentScore | undefined = await findCurrentScore(deps.db, orgId, key);
       const previous = previousRow?.score as unknown as FrameworkScore | undefined;
       // Stages keep their hysteresis across recomputes: each starts from the stages the scope held.
       const score = scoreFramework(
-        { metrics: metricObservations(metrics), ...staff },
+        { metrics: metricObservations(metrics), ...staff, ...assessed },
         previous === undefined ? {} : { heldStages: heldStagesOf(previous) },
       );
       // A change is recorded (history, event) only when it shows, and explained against the last recorded

@@ -15,10 +15,12 @@ import * as settledRollupRevision from './20261123T1700_settled_rollup_revision.
 import * as feedbackByMonth from './20261124T0900_feedback_by_month.js';
 import * as caseResolutionRollup from './20261207T2200_case_resolution_rollup.js';
 import * as scoreRecorded from './20261207T2201_score_recorded.js';
+import * as assessments from './20261207T2210_assessments.js';
+import * as journey from './20261207T2211_journey.js';
 import * as surveyAnonymity from './20261207T2230_survey_anonymity.js';
 import * as textSettings from './20261207T2250_text_settings.js';
-import * as vendorFetches from './20261207T2330_vendor_fetches.js';
 import * as outcomes from './20261207T2300_outcomes.js';
+import * as vendorFetches from './20261207T2330_vendor_fetches.js';
 
 /**
  * Every migration, keyed by a timestamped name that sorts in the order they must run. Listed statically
@@ -40,10 +42,12 @@ export const migrations: Record<string, Migration> = {
   '20261123T1530_channel_rollup': channelRollup,
   '20261123T1700_settled_rollup_revision': settledRollupRevision,
   '20261124T0900_feedback_by_month': feedbackByMonth,
-  '20261207T2230_survey_anonymity': surveyAnonymity,
-  '20261207T2250_text_settings': textSettings,
-  '20261207T2330_vendor_fetches': vendorFetches,
   '20261207T2200_case_resolution_rollup': caseResolutionRollup,
   '20261207T2201_score_recorded': scoreRecorded,
+  '20261207T2210_assessments': assessments,
+  '20261207T2211_journey': journey,
+  '20261207T2230_survey_anonymity': surveyAnonymity,
+  '20261207T2250_text_settings': textSettings,
   '20261207T2300_outcomes': outcomes,
+  '20261207T2330_vendor_fetches': vendorFetches,
 };

@@ -49,6 +49,7 @@ function printSummary(baseUrl: string, summary: SeedSummary, dashboardBuilt: boo
   out(`  admin key      ${keys.admin}`);
   out(`  manager key    ${keys.manager}`);
   out(`  responder key  ${keys.responder}   (Priya Shah, Customer care)`);
+  out(`  assessor key   ${keys.assessor}   (Dana Reyes: rates objectives, signs off assessments)`);
   const channels = Object.entries(summary.history.byChannel)
     .map(([channel, count]) => `${channel} ${count}`)
     .join(', ');

@@ -21,9 +21,12 @@ const people = [
   { name: 'Priya Shah', email: 'priya.shah@northwind-living.example', teams: ['Customer care'] },
   { name: 'Tom Okafor', email: 'tom.okafor@northwind-living.example', teams: ['Customer care'] },
   { name: 'Mei Lin', email: 'mei.lin@northwind-living.example', teams: ['Customer care', 'Escalations'] },
+  { name: 'Dana Reyes', email: 'dana.reyes@northwind-living.example', teams: [] },
 ] as const;
 /** The member the responder key acts as: claiming and answering cases needs a person. */
 const RESPONDER = people[0];
+/** The member the assessor key acts as: ratings and sign-offs name who made them. */
+export const ASSESSOR = people[3];
 
 const sourcePlan: readonly { channel: DemoChannel; adapter: Adapter; name: string }[] = [
   { channel: 'web', adapter: 'generic', name: 'Website and app feedback' },
@@ -66,7 +69,12 @@ export async function ensureOrganisation(
   const admin = await issueKey(db, org.id, 'admin');
   // The other keys are issued once their people exist (ensurePeople).
   return {
-    state: { version: 1, orgId: org.id, apiKeys: { admin, manager: '', responder: '' }, sources: {} },
+    state: {
+      version: 1,
+      orgId: org.id,
+      apiKeys: { admin, manager: '', responder: '', assessor: '' },
+      sources: {},
+    },
     created: true,
   };
 }
@@ -140,6 +148,14 @@ export async function ensurePeople(db: Db, http: DemoHttp, state: DemoState): Pr
       state.orgId,
       'responder',
       memberIds.get(RESPONDER.email) ?? null,
+    );
+  }
+  if (!state.apiKeys.assessor) {
+    state.apiKeys.assessor = await issueKey(
+      db,
+      state.orgId,
+      'assessor',
+      memberIds.get(ASSESSOR.email) ?? null,
     );
   }
 }

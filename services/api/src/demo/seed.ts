@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Db } from '@cxloop/db';
+import { ensureDemoAssessment } from './assessment.js';
 import { type DemoChannel, type DemoFeedback, historyPlan, liveFeedback } from './feedback-plan.js';
 import { type DemoHttp, forEachConcurrently } from './http.js';
 import { ensureOrganisation, ensurePeople, ensureSources } from './organisation.js';
@@ -86,6 +87,8 @@ export async function seedDemo(options: SeedOptions): Promise<SeedSummary> {
     { respondents: options.respondents, seed: options.seed },
     save,
   );
+  progress('declaring the journey, rating objectives and signing off an assessment six months back');
+  await ensureDemoAssessment(options.db, options.http, state, options.now ?? new Date());
   return {
     orgId: state.orgId,
     organisationCreated: created,

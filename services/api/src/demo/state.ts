@@ -13,7 +13,13 @@ import type { DemoSource } from './senders.js';
 const DemoStateFile = z.object({
   version: z.literal(1),
   orgId: z.uuid(),
-  apiKeys: z.object({ admin: z.string(), manager: z.string(), responder: z.string() }),
+  apiKeys: z.object({
+    admin: z.string(),
+    manager: z.string(),
+    responder: z.string(),
+    // Absent from state files written before the assessor role: issued on the next run.
+    assessor: z.string().default(''),
+  }),
   sources: z.record(z.string(), z.object({ id: z.uuid(), webhookUrl: z.string(), secret: z.string() })),
   /** The staff survey wave: its invitation tokens are kept until it is closed, so an interrupted run resumes. */
   survey: z.object({ id: z.uuid(), tokens: z.array(z.string()), closed: z.boolean() }).optional(),

@@ -60,7 +60,7 @@ export async function experienceTrendRoutes(app: FastifyInstance, deps: { db: Db
   app.withTypeProvider<ZodTypeProvider>().get(
     '/v1/orgs/:org/experience',
     {
-      preHandler: requireRole(deps.db, 'admin', 'manager'),
+      preHandler: requireRole(deps.db, 'admin', 'manager', 'assessor'),
       schema: {
         summary: 'Daily NPS, CSAT, CES and sentiment per channel, for the enterprise or one unit',
         tags: ['scores'],

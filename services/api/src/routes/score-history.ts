@@ -86,7 +86,7 @@ const boundary = (at: Date, entry: ScoreHistoryEntry | undefined) => ({
 
 export async function scoreHistoryRoutes(app: FastifyInstance, deps: { db: Db; now?: () => Date }) {
   const api = app.withTypeProvider<ZodTypeProvider>();
-  const readers = requireRole(deps.db, 'admin', 'manager');
+  const readers = requireRole(deps.db, 'admin', 'manager', 'assessor');
   const now = deps.now ?? (() => new Date());
 
   api.get(

@@ -47,7 +47,7 @@ export async function scoreStreamRoutes(app: FastifyInstance, options: ScoreStre
   app.withTypeProvider<ZodTypeProvider>().get(
     '/v1/orgs/:org/scores/stream',
     {
-      preHandler: requireRole(options.db, 'admin', 'manager'),
+      preHandler: requireRole(options.db, 'admin', 'manager', 'assessor'),
       schema: {
         summary: 'Live score changes (Server-Sent Events); resumes after Last-Event-ID',
         tags: ['scores'],

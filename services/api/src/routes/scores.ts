@@ -136,7 +136,9 @@ export async function scoreRoutes(
   deps: { db: Db; scoreQueue: ScoreQueue; now?: () => Date },
 ) {
   const api = app.withTypeProvider<ZodTypeProvider>();
-  const readers = requireRole(deps.db, 'admin', 'manager');
+  // Assessors read the scores they rate; acting on rising issues stays with managers.
+  const readers = requireRole(deps.db, 'admin', 'manager', 'assessor');
+  const managers = requireRole(deps.db, 'admin', 'manager');
   const now = deps.now ?? (() => new Date());
 
   api.get(
@@ -243,7 +245,7 @@ export async function scoreRoutes(
   api.post(
     '/v1/orgs/:org/insights/rising-issues/:id/acknowledge',
     {
-      preHandler: readers,
+      preHandler: managers,
       schema: {
         summary:
           'Acknowledge a rising issue: a manager has seen it. Earns nothing in the score: acting on it means a case on the topic closed with a reply',

@@ -1,4 +1,4 @@
-import { Role } from '@cxloop/contracts';
+import { Role, roles } from '@cxloop/contracts';
 import { createSession, type Db, deleteExpiredSessions, deleteSession, findOrganisation } from '@cxloop/db';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -43,7 +43,7 @@ export async function sessionRoutes(
   deps: { db: Db; redis: Redis; accessEvents: AccessEvents; authFailures: FailedAuthLimit },
 ) {
   const routes = app.withTypeProvider<ZodTypeProvider>();
-  const anyRole = requireRole(deps.db, 'admin', 'manager', 'responder');
+  const anyRole = requireRole(deps.db, ...roles);
 
   async function describe(orgId: string, role: Role) {
     const org = await findOrganisation(deps.db, orgId);

@@ -142,7 +142,7 @@ function transitioned(result: SurveyTransition, action: string): Survey {
 export async function surveyRoutes(app: FastifyInstance, deps: SurveyRouteDeps) {
   const routes = app.withTypeProvider<ZodTypeProvider>();
   const admin = requireRole(deps.db, 'admin');
-  const reader = requireRole(deps.db, 'admin', 'manager');
+  const reader = requireRole(deps.db, 'admin', 'manager', 'assessor');
   const tags = ['surveys'];
 
   routes.get(

@@ -42,7 +42,7 @@ function isUniqueViolation(error: unknown): boolean {
 export async function teamRoutes(app: FastifyInstance, deps: { db: Db }) {
   const route = app.withTypeProvider<ZodTypeProvider>();
   const admins = requireRole(deps.db, 'admin');
-  const readers = requireRole(deps.db, 'admin', 'manager', 'responder');
+  const readers = requireRole(deps.db, 'admin', 'manager', 'responder', 'assessor');
 
   route.get(
     '/v1/teams',
