@@ -147,7 +147,7 @@ const fixtures: Record<string, Fixture> = {
       return { params: { sourceId, fetchId: await o.givenUpFetch(sourceId) } };
     },
   ],
-  'GET /v1/text/settings': [READERS, () => ({})],
+  'GET /v1/text/settings': [MANAGERS, () => ({})],
   'PUT /v1/text/settings': [
     ADMIN,
     () => ({

@@ -105,7 +105,7 @@ export async function loyaltyRoutes(app: FastifyInstance, deps: { db: Db }) {
   app.withTypeProvider<ZodTypeProvider>().get(
     '/v1/orgs/:org/loyalty',
     {
-      preHandler: requireRole(deps.db, 'admin', 'manager'),
+      preHandler: requireRole(deps.db, 'admin', 'manager', 'assessor'),
       schema: {
         summary: 'Loyalty & value: retention, lifetime value, value segments and drivers of loyalty',
         description:
