@@ -7,7 +7,7 @@ import {
   type StaffEvidence,
 } from '@cxloop/aggregation-worker';
 import type { ScoreJob } from '@cxloop/contracts';
-import { ENTERPRISE_SCOPE, findCurrentScore } from '@cxloop/db';
+import { ENTERPRISE_SCOPE, findCurrentScore, rateObjective } from '@cxloop/db';
 import { scoreStreamKey } from '@cxloop/runtime';
 import {
   allElements,
@@ -26,23 +26,25 @@ import { useScoringContext } from '../support/scoring.js';
 
 const context = useScoringContext();
 
-/** Staff evidence: every indicator answered at the same attainment, every objective rated Partially. */
-function staffAt(attainment: number): Omit<Evidence, 'metrics'> {
+/** Staff evidence: every indicator answered at the same attainment. */
+function staffAt(attainment: number): Pick<Evidence, 'survey'> {
   return {
     survey: allIndicators.map((indicator) => ({
       indicatorId: indicator.id,
       mean: 1 + 4 * attainment,
       respondents: 12,
     })),
-    objectives: allElements.map((element) => ({
-      elementId: element.id,
-      level: 'partially' as const,
-      reason: 'programme reviewed',
-      ratedBy: 'assessor',
-      ratedAt: '2026-12-01T10:00:00Z',
-    })),
   };
 }
+
+/** The assessor's ratings each organisation gets (stored through the data layer): every objective Partially. */
+const RATED_PARTIALLY: Evidence['objectives'] = allElements.map((element) => ({
+  elementId: element.id,
+  level: 'partially' as const,
+  reason: 'programme reviewed',
+  ratedBy: 'assessor',
+  ratedAt: '2026-12-01T10:00:00.000Z',
+}));
 
 /**
  * The staff attainment that puts the organisation's total at `points`, given the metrics the worker will
@@ -50,7 +52,8 @@ function staffAt(attainment: number): Omit<Evidence, 'metrics'> {
  * affine in that attainment, so two evaluations solve it.
  */
 function attainmentFor(points: number, metrics: readonly MetricObservation[]): number {
-  const totalAt = (attainment: number) => scoreFramework({ metrics, ...staffAt(attainment) }).total;
+  const totalAt = (attainment: number) =>
+    scoreFramework({ metrics, objectives: RATED_PARTIALLY, ...staffAt(attainment) }).total;
   const [low, high] = [totalAt(0), totalAt(1)];
   return (points - low) / (high - low);
 }
@@ -58,6 +61,14 @@ function attainmentFor(points: number, metrics: readonly MetricObservation[]): n
 async function scorer(orgName: string) {
   const { api, redis } = context;
   const tenant = await createTenant(api.db, api.secretBox, orgName);
+  for (const rating of RATED_PARTIALLY ?? []) {
+    await rateObjective(
+      api.db,
+      tenant.orgId,
+      { elementId: rating.elementId, level: rating.level, evidenceLinks: [] },
+      { actor: rating.ratedBy, at: new Date(rating.ratedAt), reason: rating.reason },
+    );
+  }
   const sources = new MetricSources(api.db, { orgId: tenant.orgId, unitId: null }, new Date(), {
     sums: new SettledSums(),
     revision: '0',

@@ -95,6 +95,11 @@ describe('case rollups', () => {
         (c) => c.first_response_at !== null && c.first_response_at <= c.first_response_due_at,
       ),
       owned: count((c) => c.first_assigned_at !== null),
+      ownershipDue: count(
+        (c) => c.first_assigned_at !== null || c.closed_at !== null || c.first_response_due_at <= now,
+      ),
+      resolved: count((c) => c.status === 'resolved' || c.reopen_count > 0),
+      reopened: count((c) => c.reopen_count > 0),
     };
   }
 
