@@ -36,7 +36,7 @@ export function retryDelayMs(attempts: number, baseMs: number): number {
 
 /** What became of one attempt, for the source's delivery log. */
 export type FetchAttempt =
-  | { outcome: 'fetched' }
+  | { outcome: 'fetched'; storedEvents: number }
   | { outcome: 'retrying'; error: string; retryAt: Date }
   | { outcome: 'given_up'; error: string };
 
@@ -57,8 +57,8 @@ export class VendorFetcher {
       log: FastifyBaseLogger;
       now: () => Date;
       timing: VendorFetchTiming;
-      /** Fetches, maps and stores one fetch's object; throws on failure. */
-      run: (fetch: VendorFetch) => Promise<void>;
+      /** Fetches, maps and stores one fetch's object, answering how many new events it stored; throws on failure. */
+      run: (fetch: VendorFetch) => Promise<number>;
       /** Told of every attempt's outcome. */
       report: (fetch: VendorFetch, attempt: FetchAttempt) => void;
     },
@@ -99,9 +99,9 @@ export class VendorFetcher {
 
   async #attempt(fetch: VendorFetch): Promise<void> {
     try {
-      await this.deps.run(fetch);
+      const storedEvents = await this.deps.run(fetch);
       await finishVendorFetch(this.deps.db, fetch.id, this.deps.now());
-      this.deps.report(fetch, { outcome: 'fetched' });
+      this.deps.report(fetch, { outcome: 'fetched', storedEvents });
     } catch (error) {
       const message = error instanceof Problem ? problemText(error) : String(error);
       const final = (error instanceof Problem && error.status < 500) || fetch.attempts >= MAX_FETCH_ATTEMPTS;

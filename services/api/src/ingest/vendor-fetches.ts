@@ -19,11 +19,16 @@ import {
 } from './vendor-fetcher.js';
 
 /** What an attempt says in the source's delivery log (an entry per attempt, so an outage is visible). */
-function logEntry(fetch: VendorFetch, attempt: FetchAttempt, acceptedEvents: number) {
+function logEntry(fetch: VendorFetch, attempt: FetchAttempt) {
   const what = `fetch of ${fetch.key} (attempt ${fetch.attempts} of ${MAX_FETCH_ATTEMPTS})`;
   switch (attempt.outcome) {
     case 'fetched':
-      return { status: 200, outcome: 'accepted' as const, reason: `${what} stored`, acceptedEvents };
+      return {
+        status: 200,
+        outcome: 'accepted' as const,
+        reason: `${what} stored`,
+        acceptedEvents: attempt.storedEvents,
+      };
     case 'retrying':
       return {
         status: 502,
@@ -60,7 +65,6 @@ export function startVendorFetcher(
     recordStaff: (source: Source, response: StaffSurveyResponse) => Promise<unknown>;
   },
 ): VendorFetcher {
-  const stored = new Map<string, number>();
   const sourceOf = async (fetch: VendorFetch) => {
     const source = await deps.sourceCache.get(fetch.source_id);
     if (!source) throw new Problem(404, 'not_found', 'The source no longer exists');
@@ -90,13 +94,11 @@ export function startVendorFetcher(
             )
           : [];
       if (output.staffResponse) await ingest.recordStaff(source, output.staffResponse);
-      stored.set(fetch.id, rows.filter((row) => row.created).length);
+      return rows.filter((row) => row.created).length;
     },
     report(fetch, attempt) {
-      const acceptedEvents = stored.get(fetch.id) ?? 0;
-      stored.delete(fetch.id);
       void deps.sourceCache.get(fetch.source_id).then((source) => {
-        if (source) deps.deliveryLog.record(source, 0, deps.now(), logEntry(fetch, attempt, acceptedEvents));
+        if (source) deps.deliveryLog.record(source, 0, deps.now(), logEntry(fetch, attempt));
       });
     },
   });
