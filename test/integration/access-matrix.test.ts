@@ -288,6 +288,20 @@ const fixtures: Record<string, Fixture> = {
     READERS,
     async (o) => ({ params: { org: o.id, id: await o.assessment() } }),
   ],
+  'GET /v1/actions': [ALL, () => ({ query: 'overdue=true' })],
+  'POST /v1/actions': [
+    MANAGERS,
+    async (o) => ({ body: { ...(await o.actionPlan()), origin: { kind: 'manual' } } }),
+  ],
+  'GET /v1/actions/{id}': [ALL, async (o) => ({ params: { id: await o.action() } })],
+  'PATCH /v1/actions/{id}': [
+    MANAGERS,
+    async (o) => ({ params: { id: await o.action() }, body: { status: 'planned' } }),
+  ],
+  'POST /v1/actions/{id}/comments': [
+    MANAGERS,
+    async (o) => ({ params: { id: await o.action() }, body: { body: 'Courier briefed' } }),
+  ],
   'GET /v1/api-keys': [ADMIN, () => ({})],
   'POST /v1/api-keys/{id}/revoke': [ADMIN, async (o) => ({ params: { id: await o.spareKey() } })],
 };
@@ -388,6 +402,24 @@ class Org {
     return (
       await this.call('POST', '/v1/members', 'admin', { name: 'Bo', email: `bo-${randomUUID()}@example.com` })
     ).id;
+  }
+
+  /** A valid action plan owned by a fresh team of this organisation. */
+  async actionPlan() {
+    return {
+      title: 'Faster delivery updates',
+      scope: { channel: 'web' },
+      owner: { teamId: await this.team() },
+      metric: 'nps',
+      targetValue: 30,
+      startDate: '2026-11-01',
+      dueDate: '2026-12-31',
+      priority: 'high',
+    };
+  }
+
+  async action(): Promise<string> {
+    return (await this.call('POST', '/v1/actions', 'manager', await this.actionPlan())).id;
   }
 
   async spareKey(): Promise<string> {

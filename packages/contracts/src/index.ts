@@ -1,3 +1,4 @@
+export * from './actions.js';
 export * from './adapter-settings.js';
 export * from './feedback.js';
 export * from './jobs.js';

@@ -1,3 +1,7 @@
+export * from './action-effect-tallies.js';
+export * from './action-effects.js';
+export * from './actions.js';
+export type * from './actions.tables.js';
 export * from './analysis.js';
 export * from './api-keys.js';
 export * from './assessments.js';

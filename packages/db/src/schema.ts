@@ -1,5 +1,6 @@
 import type { Role } from '@cxloop/contracts';
 import type { ColumnType, Generated, Insertable, JSONColumnType, Selectable } from 'kysely';
+import type { ActionTables } from './actions.tables.js';
 import type { AssessmentTables } from './assessments.tables.js';
 import type { JourneyTables } from './journey.tables.js';
 import type { OutcomeTables } from './outcomes.tables.js';
@@ -155,7 +156,8 @@ export interface Database
     VendorFetchTables,
     OutcomeTables,
     JourneyTables,
-    AssessmentTables {}
+    AssessmentTables,
+    ActionTables {}
 
 export type Organisation = Selectable<OrganisationTable>;
 export type Source = Selectable<SourceTable>;

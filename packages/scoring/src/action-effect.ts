@@ -10,9 +10,7 @@
  * absorbs day-to-day swings, so an interval is honest when feedback on one day is not independent.
  */
 
-/** What an action can aim to move. Churn and repeat rates need per-day outcome rollups and are not offered yet. */
-export const actionMetrics = ['nps', 'csat', 'ces', 'sentiment', 'topic_share'] as const;
-export type ActionMetric = (typeof actionMetrics)[number];
+import type { ActionMetric } from '@cxloop/contracts/actions';
 
 /** +1 when a larger value is better, −1 when smaller is (an action on a topic aims to make it heard less). */
 export const metricDirection: Record<ActionMetric, 1 | -1> = {
@@ -65,7 +63,7 @@ export interface Interval {
 /** The slope of weekly values over the before window, in metric units per week. */
 export interface PreTrend {
   /** Week starts (days) and the metric's value that week; null in a week without observations. */
-  readonly weeks: readonly {
+  readonly weeks: {
     readonly weekStart: string;
     readonly value: number | null;
     readonly sampleSize: number;

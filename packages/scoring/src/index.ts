@@ -1,13 +1,12 @@
 export type {
   ActionEffect,
-  ActionMetric,
   DailyTally,
   EffectVerdict,
   Interval,
   PeriodEstimate,
   PreTrend,
 } from './action-effect.js';
-export { actionMetrics, measureEffect, metricDirection } from './action-effect.js';
+export { measureEffect, metricDirection } from './action-effect.js';
 export type { ImprovementAction } from './actions.js';
 export { rankImprovementActions } from './actions.js';
 export type { AttainmentMapping, Ramp, ThresholdLevel, Thresholds } from './attainment.js';

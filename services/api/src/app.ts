@@ -36,6 +36,7 @@ import type { VendorFetchTiming } from './ingest/vendor-fetcher.js';
 import { observability } from './observability.js';
 import { openApi } from './openapi.js';
 import { RateLimits } from './rate-limit.js';
+import { actionRoutes } from './routes/actions/index.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
 import { assessmentRoutes } from './routes/assessments/index.js';
 import { assessorRoutes } from './routes/assessor/index.js';
@@ -221,6 +222,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(triageSettingsRoutes, { ...deps, outboundAllowlist });
   await app.register(textSettingsRoutes, deps);
   await app.register(journeyRoutes, deps);
+  await app.register(actionRoutes, deps);
   await app.register(assessorRoutes, deps);
   await app.register(assessmentRoutes, deps);
   await app.register(ingestRoutes, {
