@@ -125,8 +125,9 @@ export async function actionRoutes(
 
   async function detail(orgId: string, action: ActionItem): Promise<z.infer<typeof ActionDetailView>> {
     const at = now();
-    const [effect, comments, events] = await Promise.all([
-      actionEffectReport(deps.db, action, at),
+    // The effect first: measuring a closed action may freeze it, which the audit trail then shows.
+    const effect = await actionEffectReport(deps.db, action, at);
+    const [comments, events] = await Promise.all([
       listActionComments(deps.db, orgId, action.id),
       listActionEvents(deps.db, orgId, action.id),
     ]);

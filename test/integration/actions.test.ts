@@ -1,0 +1,296 @@
+import { randomUUID } from 'node:crypto';
+import {
+  countFeedbackBatchIntoRollups,
+  createMember,
+  createUnit,
+  type Db,
+  recordRisingIssue,
+  saveFeedbackAnalyses,
+  storeFeedbackBatch,
+} from '@cxloop/db';
+import { seededRandom } from '@cxloop/scoring/testing/nps-days';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createTenant,
+  plainAnalysis,
+  startTestApi,
+  type TestApi,
+  type TestTenant,
+} from '../support/fixtures.js';
+
+/**
+ * Improvement actions end to end: bad plans are refused with the field's path and change nothing, status
+ * moves follow the plan, every change leaves an audit event, and the effect is measured from rollups the
+ * real counting path filled with a history whose truth is known (NPS in one unit up by 40 points from
+ * 1 November, the other unit unchanged), then frozen once the action is done.
+ */
+
+const NOW = new Date('2026-11-28T12:00:00Z');
+const ANCHOR = '2026-11-01';
+const DAY_MS = 86_400_000;
+
+let api: TestApi;
+let a: TestTenant;
+let b: TestTenant;
+let units: { north: string; south: string; foreign: string };
+let team: string;
+let foreignTeam: string;
+let foreignMember: string;
+let risingIssue: string;
+
+function send(method: 'GET' | 'POST' | 'PATCH', url: string, key: string, payload?: object) {
+  return api.app.inject({
+    method,
+    url,
+    headers: { authorization: `Bearer ${key}` },
+    ...(payload ? { payload } : {}),
+  });
+}
+
+/** NPS answers of one day: promoters 9–10, passives 7–8, detractors 0–6, drawn from the mix. */
+function npsAnswers(random: () => number, count: number, mix: { promoters: number; detractors: number }) {
+  return Array.from({ length: count }, () => {
+    const draw = random();
+    if (draw < mix.promoters) return random() < 0.5 ? 9 : 10;
+    if (draw < mix.promoters + mix.detractors) return Math.floor(random() * 7);
+    return random() < 0.5 ? 7 : 8;
+  });
+}
+
+/** Stores, analyses and counts feedback through the real rollup path, received at 10:00 UTC of each day. */
+async function countHistory(db: Db, rows: { unitId: string; day: string; nps: number }[]) {
+  for (let start = 0; start < rows.length; start += 500) {
+    const batch = rows.slice(start, start + 500);
+    const stored = await storeFeedbackBatch(
+      db,
+      batch.map((row) => ({
+        org_id: a.orgId,
+        source_id: a.sourceId,
+        unit_id: row.unitId,
+        channel: 'web',
+        external_id: randomUUID(),
+        customer_ref: null,
+        text: 'Delivery feedback',
+        nps: row.nps,
+        touchpoint: null,
+        metadata: JSON.stringify({}),
+        occurred_at: new Date(`${row.day}T10:00:00Z`),
+        received_at: new Date(`${row.day}T10:00:00Z`),
+      })),
+    );
+    await saveFeedbackAnalyses(
+      db,
+      a.orgId,
+      stored.map((row) => plainAnalysis(row.id, a.orgId)),
+    );
+    await countFeedbackBatchIntoRollups(
+      db,
+      a.orgId,
+      stored.map((row) => row.id),
+      NOW,
+    );
+  }
+}
+
+const BASE = { promoters: 0.35, detractors: 0.35 };
+const RAISED = { promoters: 0.6, detractors: 0.2 };
+
+beforeAll(async () => {
+  api = await startTestApi({ now: () => NOW });
+  a = await createTenant(api.db, api.secretBox, 'Actions org');
+  b = await createTenant(api.db, api.secretBox, 'Other actions org');
+  units = {
+    north: (await createUnit(api.db, a.orgId, { key: 'north', name: 'North' })).id,
+    south: (await createUnit(api.db, a.orgId, { key: 'south', name: 'South' })).id,
+    foreign: (await createUnit(api.db, b.orgId, { key: 'north', name: 'North' })).id,
+  };
+  team = (await send('POST', '/v1/teams', a.apiKeys.admin, { name: 'Logistics' })).json().id;
+  foreignTeam = (await send('POST', '/v1/teams', b.apiKeys.admin, { name: 'Logistics' })).json().id;
+  foreignMember = (
+    await createMember(api.db, b.orgId, { name: 'Eve', email: 'eve@example.com', teamIds: [] })
+  ).id;
+  await recordRisingIssue(
+    api.db,
+    a.orgId,
+    {
+      unitId: units.north,
+      topic: 'delivery',
+      windowStart: '2026-10-26',
+      mentions: 30,
+      baselineWeeklyMean: 8,
+    },
+    new Date('2026-10-31T08:00:00Z'),
+  );
+  risingIssue = (
+    await api.db
+      .selectFrom('rising_issues')
+      .select('id')
+      .where('org_id', '=', a.orgId)
+      .executeTakeFirstOrThrow()
+  ).id;
+
+  const random = seededRandom(2026);
+  const rows: { unitId: string; day: string; nps: number }[] = [];
+  for (let offset = -28; offset < 28; offset++) {
+    const day = new Date(Date.parse(`${ANCHOR}T00:00:00Z`) + offset * DAY_MS).toISOString().slice(0, 10);
+    for (const nps of npsAnswers(random, 12, offset < 0 ? BASE : RAISED))
+      rows.push({ unitId: units.north, day, nps });
+    for (const nps of npsAnswers(random, 24, BASE)) rows.push({ unitId: units.south, day, nps });
+  }
+  await countHistory(api.db, rows);
+}, 120_000);
+afterAll(async () => {
+  await api.close();
+});
+
+function plan(overrides: Record<string, unknown> = {}) {
+  return {
+    title: 'Courier tracking texts in North',
+    description: 'Customers asked where their parcel is; send tracking by SMS.',
+    scope: { unitId: units.north },
+    owner: { teamId: team },
+    metric: 'nps',
+    targetValue: 30,
+    startDate: ANCHOR,
+    dueDate: '2026-11-20',
+    priority: 'high',
+    origin: { kind: 'rising_issue', risingIssueId: risingIssue },
+    ...overrides,
+  };
+}
+
+async function actionCount(orgId: string) {
+  const row = await api.db
+    .selectFrom('action_items')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('org_id', '=', orgId)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+describe('planning an action', () => {
+  it.each([
+    ['a due date before the start', { dueDate: '2026-10-01' }, '/dueDate'],
+    ['an unknown unit', { scope: { unitId: randomUUID() } }, '/scope/unitId'],
+    ["another organisation's unit", () => ({ scope: { unitId: units.foreign } }), '/scope/unitId'],
+    ["another organisation's team", () => ({ owner: { teamId: foreignTeam } }), '/owner/teamId'],
+    ["another organisation's member", () => ({ owner: { memberId: foreignMember } }), '/owner/memberId'],
+    ['a topic the analysis does not know', { scope: { topic: 'unicorns' } }, '/scope/topic'],
+    ['a touchpoint the journey does not declare', { scope: { touchpoint: 'checkout' } }, '/scope/touchpoint'],
+    ['an empty scope', { scope: {} }, '/scope'],
+    ['CES over a topic (not kept per topic)', { metric: 'ces', scope: { topic: 'delivery' } }, '/metric'],
+    ['a topic share without a topic', { metric: 'topic_share' }, '/metric'],
+    [
+      "another organisation's rising issue",
+      { origin: { kind: 'rising_issue', risingIssueId: randomUUID() } },
+      '/origin/risingIssueId',
+    ],
+    ['an unknown framework reference', { origin: { kind: 'ranked_action', ref: 'D9.9.9' } }, '/origin/ref'],
+  ])('refuses %s with problem+json at its path and stores nothing', async (_, overrides, path) => {
+    const before = await actionCount(a.orgId);
+    const body = plan(typeof overrides === 'function' ? overrides() : overrides);
+    const response = await send('POST', '/v1/actions', a.apiKeys.manager, body);
+    expect(response.statusCode, response.body).toBe(422);
+    expect(response.headers['content-type']).toContain('application/problem+json');
+    expect(response.json().errors.map((error: { path: string }) => error.path)).toContain(path);
+    expect(await actionCount(a.orgId)).toBe(before);
+  });
+
+  it('moves only along the plan, records each change, and refuses a jump without changing anything', async () => {
+    const created = await send('POST', '/v1/actions', a.apiKeys.manager, plan());
+    expect(created.statusCode, created.body).toBe(201);
+    const action = created.json();
+    expect(action).toMatchObject({
+      status: 'proposed',
+      nextStatuses: ['planned', 'abandoned'],
+      origin: { kind: 'rising_issue', risingIssueId: risingIssue },
+    });
+
+    const jump = await send('PATCH', `/v1/actions/${action.id}`, a.apiKeys.manager, { status: 'done' });
+    expect(jump.statusCode).toBe(409);
+    expect(jump.json()).toMatchObject({ errors: [{ path: '/status' }] });
+    const badDates = await send('PATCH', `/v1/actions/${action.id}`, a.apiKeys.admin, {
+      dueDate: '2026-10-01',
+      status: 'planned',
+    });
+    expect(badDates.statusCode).toBe(422);
+    const unchanged = (await send('GET', `/v1/actions/${action.id}`, a.apiKeys.assessor)).json();
+    expect(unchanged).toMatchObject({ status: 'proposed', dueDate: '2026-11-20', plannedAt: null });
+    expect(unchanged.events.map((event: { event: string }) => event.event)).toEqual(['created']);
+
+    for (const status of ['planned', 'in_progress']) {
+      const moved = await send('PATCH', `/v1/actions/${action.id}`, a.apiKeys.manager, { status });
+      expect(moved.statusCode, moved.body).toBe(200);
+    }
+    const commented = await send('POST', `/v1/actions/${action.id}/comments`, a.apiKeys.manager, {
+      body: 'Texts live in North from 1 November',
+    });
+    expect(commented.statusCode).toBe(201);
+    const done = await send('PATCH', `/v1/actions/${action.id}`, a.apiKeys.manager, { status: 'done' });
+    expect(done.json()).toMatchObject({ status: 'done', nextStatuses: [] });
+    expect(
+      done.json().events.map((event: { event: string; toStatus: string | null }) => event.toStatus),
+    ).toEqual(['proposed', 'planned', 'in_progress', null, 'done', null]);
+    expect(done.json().comments).toHaveLength(1);
+    const closed = await send('PATCH', `/v1/actions/${action.id}`, a.apiKeys.manager, { title: 'Renamed' });
+    expect(closed.statusCode).toBe(409);
+    expect((await send('GET', `/v1/actions/${action.id}`, a.apiKeys.manager)).json().title).toBe(
+      plan().title,
+    );
+  });
+
+  it('lists by owner, status and overdue, and never another organisation’s actions', async () => {
+    const late = (
+      await send('POST', '/v1/actions', a.apiKeys.admin, plan({ dueDate: '2026-11-10', title: 'Late one' }))
+    ).json();
+    const overdue = (await send('GET', '/v1/actions?overdue=true', a.apiKeys.responder)).json().actions;
+    expect(overdue.map((action: { id: string }) => action.id)).toContain(late.id);
+    expect(overdue.every((action: { overdue: boolean }) => action.overdue)).toBe(true);
+    const owned = (
+      await send('GET', `/v1/actions?ownerTeamId=${team}&status=proposed`, a.apiKeys.manager)
+    ).json();
+    expect(owned.actions.map((action: { id: string }) => action.id)).toContain(late.id);
+    expect((await send('GET', '/v1/actions', b.apiKeys.manager)).json().actions).toEqual([]);
+    expect((await send('GET', `/v1/actions/${late.id}`, b.apiKeys.manager)).statusCode).toBe(404);
+  });
+});
+
+describe('the measured effect', () => {
+  it('recovers the built-in improvement from the rollups, against the other unit, and freezes when done', async () => {
+    const action = (await send('POST', '/v1/actions', a.apiKeys.manager, plan({ title: 'Measured' }))).json();
+    const { effect, comparisonKind, targetReached, frozen } = action.effect;
+    expect(comparisonKind).toBe('other_units');
+    expect(effect).toMatchObject({
+      status: 'measured',
+      basis: 'difference_in_differences',
+      verdict: 'improved',
+    });
+    expect(effect.before).toMatchObject({ from: '2026-10-04', to: '2026-10-31' });
+    expect(effect.before.scope.sampleSize).toBe(12 * 28);
+    expect(effect.before.comparison.sampleSize).toBe(24 * 28);
+    // Built in: NPS 0 → 40 in North, South unchanged.
+    expect(effect.differenceInDifferences.low).toBeLessThan(40);
+    expect(effect.differenceInDifferences.high).toBeGreaterThan(40);
+    expect(effect.naive.low).toBeLessThan(40);
+    expect(effect.naive.high).toBeGreaterThan(40);
+    expect(effect.preTrends.scope.weeks).toHaveLength(4);
+    expect(targetReached).toBe(true);
+    expect(frozen).toBe(false);
+
+    for (const status of ['planned', 'in_progress', 'done']) {
+      await send('PATCH', `/v1/actions/${action.id}`, a.apiKeys.manager, { status });
+    }
+    const judged = (await send('GET', `/v1/actions/${action.id}`, a.apiKeys.manager)).json().effect;
+    expect(judged.frozen).toBe(true);
+    // Feedback counted late into the after window no longer moves a judged result.
+    await countHistory(
+      api.db,
+      Array.from({ length: 200 }, () => ({ unitId: units.north, day: '2026-11-15', nps: 0 })),
+    );
+    const later = (await send('GET', `/v1/actions/${action.id}`, a.apiKeys.manager)).json().effect;
+    expect(later).toEqual(judged);
+    const live = (await send('POST', '/v1/actions', a.apiKeys.manager, plan({ title: 'Live' }))).json()
+      .effect;
+    expect(live.effect.after.scope.sampleSize).toBe(12 * 28 + 200);
+  });
+});
