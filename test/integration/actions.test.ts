@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { actionMetricComputations, MetricSources, SettledSums } from '@cxloop/aggregation-worker';
 import {
+  acknowledgeRisingIssue,
+  addTeamMember,
   countFeedbackBatchIntoRollups,
   createMember,
   createUnit,
@@ -292,5 +295,103 @@ describe('the measured effect', () => {
     const live = (await send('POST', '/v1/actions', a.apiKeys.manager, plan({ title: 'Live' }))).json()
       .effect;
     expect(live.effect.after.scope.sampleSize).toBe(12 * 28 + 200);
+  });
+});
+
+describe('scoring reads action data', () => {
+  const sources = (unitId: string | null) =>
+    new MetricSources(api.db, { orgId: a.orgId, unitId }, NOW, { sums: new SettledSums(), revision: '0' });
+
+  async function issue(topic: string, detectedAt: string) {
+    await recordRisingIssue(
+      api.db,
+      a.orgId,
+      {
+        unitId: units.north,
+        topic,
+        windowStart: detectedAt.slice(0, 10),
+        mentions: 20,
+        baselineWeeklyMean: 5,
+      },
+      new Date(detectedAt),
+    );
+    return (
+      await api.db
+        .selectFrom('rising_issues')
+        .select('id')
+        .where('org_id', '=', a.orgId)
+        .where('topic', '=', topic)
+        .executeTakeFirstOrThrow()
+    ).id;
+  }
+
+  it('counts rising issues planned within 14 days; acknowledging one earns nothing', async () => {
+    // Acknowledged only, and its 14 days are over: a miss.
+    await acknowledgeRisingIssue(api.db, a.orgId, await issue('staff', '2026-11-10T09:00:00Z'), NOW);
+    // Acknowledged, still inside its 14 days: not judged yet.
+    await acknowledgeRisingIssue(api.db, a.orgId, await issue('price', '2026-11-20T09:00:00Z'), NOW);
+    // Planned within its 14 days.
+    const planned = (
+      await send(
+        'POST',
+        '/v1/actions',
+        a.apiKeys.manager,
+        plan({
+          origin: { kind: 'rising_issue', risingIssueId: await issue('wait', '2026-11-20T09:00:00Z') },
+        }),
+      )
+    ).json();
+    await send('PATCH', `/v1/actions/${planned.id}`, a.apiKeys.manager, { status: 'planned' });
+    // The first issue (31 October) was planned on 28 November only: late.
+    expect(await actionMetricComputations.rising_issues_planned_90d(sources(units.north))).toEqual({
+      value: 1 / 3,
+      sampleSize: 3,
+    });
+  });
+
+  it('names an owner only when the owning team has someone in it', async () => {
+    expect(await actionMetricComputations.actions_owner_named_90d(sources(null))).toMatchObject({ value: 0 });
+    const member = await createMember(api.db, a.orgId, {
+      name: 'Noor',
+      email: 'noor@example.com',
+      teamIds: [],
+    });
+    await addTeamMember(api.db, a.orgId, team, member.id);
+    expect(await actionMetricComputations.actions_owner_named_90d(sources(null))).toMatchObject({ value: 1 });
+  });
+
+  it('reads high-priority planning, measured effects and the share that improved', async () => {
+    // All created today (NOW): only the planned ones are judged yet, and they were planned in time.
+    expect(await actionMetricComputations.high_priority_actions_planned_90d(sources(null))).toMatchObject({
+      value: 1,
+    });
+    // A finished action in South from 10 October: its before window holds six days of feedback, too few.
+    const thin = (
+      await send(
+        'POST',
+        '/v1/actions',
+        a.apiKeys.manager,
+        plan({
+          title: 'Thin',
+          scope: { unitId: units.south },
+          startDate: '2026-10-10',
+          dueDate: '2026-10-20',
+        }),
+      )
+    ).json();
+    for (const status of ['planned', 'in_progress', 'done']) {
+      await send('PATCH', `/v1/actions/${thin.id}`, a.apiKeys.manager, { status });
+    }
+    expect(await actionMetricComputations.actions_effect_measured_365d(sources(null))).toEqual({
+      value: 2 / 3,
+      sampleSize: 3,
+    });
+    expect(await actionMetricComputations.actions_improved_365d(sources(null))).toEqual({
+      value: 1,
+      sampleSize: 2,
+    });
+    expect(await actionMetricComputations.actions_improved_365d(sources(units.south))).toEqual({
+      missing: 'no finished action with a measured effect',
+    });
   });
 });

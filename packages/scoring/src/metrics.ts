@@ -10,6 +10,7 @@
  * customer marks for our speed, or points at onboarding that vanish later with nothing changed.
  */
 
+import { actionMetrics } from './action-metrics.js';
 import { outcomeMetrics } from './outcome-metrics.js';
 
 /** The kind of number a metric is; it decides which values are valid. */
@@ -262,6 +263,7 @@ const catalogue = {
     halfConfidenceAt: 30,
   },
   ...outcomeMetrics,
+  ...actionMetrics,
 } as const satisfies Record<string, Omit<MetricDefinition, 'id'>>;
 
 /** A metric id from the catalogue, e.g. `closed_loop_rate_30d`. */

@@ -136,11 +136,11 @@ describe('scoreFramework: combining sources and confidence', () => {
   });
 
   it('treats a reading with an empty sample as no evidence, but still shows it', () => {
-    const score = scoreFramework({ metrics: [observe('rising_issues_acted_on_90d', 0, 0)] });
+    const score = scoreFramework({ metrics: [observe('rising_issues_planned_90d', 0, 0)] });
     const indicator = element(score, 'D6.2').indicators[0]!;
     expect(indicator.status).toBe('missing');
     expect(indicator.evidence).toEqual([
-      expect.objectContaining({ metric: 'rising_issues_acted_on_90d', confidence: 0 }),
+      expect.objectContaining({ metric: 'rising_issues_planned_90d', confidence: 0 }),
     ]);
   });
 

@@ -14,6 +14,7 @@ export {
   type OutcomeAnalysisRun,
   refreshOutcomeAnalyses,
 } from './outcome-analysis.js';
+export { actionMetricComputations } from './action-metrics.js';
 export { outcomeMetricComputations } from './outcome-metrics.js';
 export { createScoreProcessor, type StaffEvidence } from './score-processor.js';
 export { refreshStaleScores, SCORE_REFRESH, type ScoreRefreshOutcome } from './score-refresh.js';

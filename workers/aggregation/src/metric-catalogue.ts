@@ -23,6 +23,7 @@ import {
   touchpointCoverage,
 } from '@cxloop/db';
 import { type MetricId, type MetricObservation, metricCatalogue } from '@cxloop/scoring';
+import { actionMetricComputations } from './action-metrics.js';
 import { daysBefore, risingIssueSpan, topicConvergence } from './insights.js';
 import { outcomeMetricComputations } from './outcome-metrics.js';
 import { type SettledSums, splitAtSettled } from './settled-sums.js';
@@ -39,7 +40,7 @@ export type MetricReading =
   | { metric: MetricId; status: 'measured'; value: number; sampleSize: number; window: DayWindow }
   | { metric: MetricId; status: 'missing'; reason: string; window: DayWindow };
 
-type Outcome = { value: number; sampleSize: number } | { missing: string };
+export type Outcome = { value: number; sampleSize: number } | { missing: string };
 
 /** Readings the pipeline needs at least this many of before a rating type or loyalty signal counts as tracked. */
 const TRACKED_MINIMUM = 30;
@@ -83,7 +84,8 @@ export class MetricSources {
     return { from: daysBefore(this.today, days - 1), to: this.today };
   }
 
-  private once<T>(key: string, load: () => Promise<T>): Promise<T> {
+  /** `load` once per recompute under `key`: what several metrics read is read once. */
+  once<T>(key: string, load: () => Promise<T>): Promise<T> {
     let value = this.memo.get(key) as Promise<T> | undefined;
     if (value === undefined) {
       value = load();
@@ -221,7 +223,7 @@ export class MetricSources {
   }
 }
 
-function share(part: number, whole: number, nothing: string): Outcome {
+export function share(part: number, whole: number, nothing: string): Outcome {
   return whole > 0 ? { value: part / whole, sampleSize: whole } : { missing: nothing };
 }
 
@@ -379,6 +381,7 @@ export const metricComputations = {
     return share(attributed, feedback, 'no feedback received');
   },
   ...outcomeMetricComputations,
+  ...actionMetricComputations,
 } satisfies Record<MetricId, (sources: MetricSources) => Promise<Outcome>>;
 
 /** Every catalogue metric for one scope, in catalogue order. */

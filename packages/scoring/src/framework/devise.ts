@@ -1,3 +1,10 @@
+import {
+  actionEffectsMeasured,
+  actionOwnersNamed,
+  actionsImproved,
+  highPriorityPlanned,
+  risingIssuesPlanned,
+} from './action-rules.js';
 import { defineDimension } from './define-dimension.js';
 import {
   continuousCapture,
@@ -46,7 +53,7 @@ export const devise = defineDimension({
         },
         {
           statement: 'a set process turns findings into experience action plans',
-          metrics: [risingIssuesActedOn],
+          metrics: [risingIssuesActedOn, risingIssuesPlanned],
         },
         'real-time analytics and dashboards show sentiment, trends and rising issues as they happen',
         'a dashboard tracks experience performance and customer engagement across the organisation',
@@ -66,20 +73,30 @@ export const devise = defineDimension({
       indicators: [
         {
           statement: 'a consistent process drives improvement and helps teams see what to do and why',
-          metrics: [risingIssuesActedOn],
+          metrics: [risingIssuesPlanned],
         },
         {
           statement: 'named people or functions own the issues customers raise at each touchpoint',
-          metrics: [touchpointsOwned, topicsOwned],
+          metrics: [touchpointsOwned, topicsOwned, actionOwnersNamed],
         },
         {
           statement:
             'owners have tools to explore, understand and answer the full range of customer comments',
           metrics: [ownersRespond],
         },
-        'the improvement opportunities that matter most are singled out as high-priority action items',
-        'improvement ideas are planned and tested',
-        'new ideas are incubated and tested up to proof of concept',
+        {
+          statement:
+            'the improvement opportunities that matter most are singled out as high-priority action items',
+          metrics: [highPriorityPlanned],
+        },
+        {
+          statement: 'improvement ideas are planned and tested',
+          metrics: [actionEffectsMeasured],
+        },
+        {
+          statement: 'new ideas are incubated and tested up to proof of concept',
+          metrics: [actionEffectsMeasured, actionsImproved],
+        },
       ],
     },
     {
@@ -132,7 +149,10 @@ export const devise = defineDimension({
         'channel infrastructure is updated as customer needs change',
         'new technology is assessed and digital channels regularly gain new features',
         'new features are announced to everyone concerned through the right channels',
-        'the effect of each enhancement is measured against its goal',
+        {
+          statement: 'the effect of each enhancement is measured against its goal',
+          metrics: [actionEffectsMeasured, actionsImproved],
+        },
       ],
     },
   ],

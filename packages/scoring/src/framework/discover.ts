@@ -1,3 +1,4 @@
+import { actionEffectsMeasured, risingIssuesPlanned } from './action-rules.js';
 import { defineDimension } from './define-dimension.js';
 import {
   acknowledgement,
@@ -152,7 +153,7 @@ export const discover = defineDimension({
         },
         {
           statement: 'monitoring results feed back into aligning, developing and improving our CX processes',
-          metrics: [risingIssuesActedOn],
+          metrics: [risingIssuesActedOn, risingIssuesPlanned, actionEffectsMeasured],
         },
       ],
     },
