@@ -288,6 +288,7 @@ const fixtures: Record<string, Fixture> = {
     READERS,
     async (o) => ({ params: { org: o.id, id: await o.assessment() } }),
   ],
+  'GET /v1/units': [ALL, () => ({})],
   'GET /v1/actions': [ALL, () => ({ query: 'overdue=true' })],
   'POST /v1/actions': [
     MANAGERS,

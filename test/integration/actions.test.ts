@@ -3,23 +3,14 @@ import { actionMetricComputations, MetricSources, SettledSums } from '@cxloop/ag
 import {
   acknowledgeRisingIssue,
   addTeamMember,
-  countFeedbackBatchIntoRollups,
   createMember,
   createUnit,
-  type Db,
   recordRisingIssue,
-  saveFeedbackAnalyses,
-  storeFeedbackBatch,
 } from '@cxloop/db';
 import { seededRandom } from '@cxloop/scoring/testing/nps-days';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createTenant,
-  plainAnalysis,
-  startTestApi,
-  type TestApi,
-  type TestTenant,
-} from '../support/fixtures.js';
+import { countNpsHistory, improvementHistory } from '../support/counted-feedback.js';
+import { createTenant, startTestApi, type TestApi, type TestTenant } from '../support/fixtures.js';
 
 /**
  * Improvement actions end to end: bad plans are refused with the field's path and change nothing, status
@@ -30,7 +21,6 @@ import {
 
 const NOW = new Date('2026-11-28T12:00:00Z');
 const ANCHOR = '2026-11-01';
-const DAY_MS = 86_400_000;
 
 let api: TestApi;
 let a: TestTenant;
@@ -49,54 +39,6 @@ function send(method: 'GET' | 'POST' | 'PATCH', url: string, key: string, payloa
     ...(payload ? { payload } : {}),
   });
 }
-
-/** NPS answers of one day: promoters 9–10, passives 7–8, detractors 0–6, drawn from the mix. */
-function npsAnswers(random: () => number, count: number, mix: { promoters: number; detractors: number }) {
-  return Array.from({ length: count }, () => {
-    const draw = random();
-    if (draw < mix.promoters) return random() < 0.5 ? 9 : 10;
-    if (draw < mix.promoters + mix.detractors) return Math.floor(random() * 7);
-    return random() < 0.5 ? 7 : 8;
-  });
-}
-
-/** Stores, analyses and counts feedback through the real rollup path, received at 10:00 UTC of each day. */
-async function countHistory(db: Db, rows: { unitId: string; day: string; nps: number }[]) {
-  for (let start = 0; start < rows.length; start += 500) {
-    const batch = rows.slice(start, start + 500);
-    const stored = await storeFeedbackBatch(
-      db,
-      batch.map((row) => ({
-        org_id: a.orgId,
-        source_id: a.sourceId,
-        unit_id: row.unitId,
-        channel: 'web',
-        external_id: randomUUID(),
-        customer_ref: null,
-        text: 'Delivery feedback',
-        nps: row.nps,
-        touchpoint: null,
-        metadata: JSON.stringify({}),
-        occurred_at: new Date(`${row.day}T10:00:00Z`),
-        received_at: new Date(`${row.day}T10:00:00Z`),
-      })),
-    );
-    await saveFeedbackAnalyses(
-      db,
-      a.orgId,
-      stored.map((row) => plainAnalysis(row.id, a.orgId)),
-    );
-    await countFeedbackBatchIntoRollups(
-      db,
-      a.orgId,
-      stored.map((row) => row.id),
-      NOW,
-    );
-  }
-}
-
-const BASE = { promoters: 0.35, detractors: 0.35 };
-const RAISED = { promoters: 0.6, detractors: 0.2 };
 
 beforeAll(async () => {
   api = await startTestApi({ now: () => NOW });
@@ -132,15 +74,17 @@ beforeAll(async () => {
       .executeTakeFirstOrThrow()
   ).id;
 
-  const random = seededRandom(2026);
-  const rows: { unitId: string; day: string; nps: number }[] = [];
-  for (let offset = -28; offset < 28; offset++) {
-    const day = new Date(Date.parse(`${ANCHOR}T00:00:00Z`) + offset * DAY_MS).toISOString().slice(0, 10);
-    for (const nps of npsAnswers(random, 12, offset < 0 ? BASE : RAISED))
-      rows.push({ unitId: units.north, day, nps });
-    for (const nps of npsAnswers(random, 24, BASE)) rows.push({ unitId: units.south, day, nps });
-  }
-  await countHistory(api.db, rows);
+  await countNpsHistory(
+    api.db,
+    a,
+    improvementHistory({
+      anchor: ANCHOR,
+      improving: units.north,
+      steady: units.south,
+      random: seededRandom(2026),
+    }),
+    NOW,
+  );
 }, 120_000);
 afterAll(async () => {
   await api.close();
@@ -286,9 +230,11 @@ describe('the measured effect', () => {
     const judged = (await send('GET', `/v1/actions/${action.id}`, a.apiKeys.manager)).json().effect;
     expect(judged.frozen).toBe(true);
     // Feedback counted late into the after window no longer moves a judged result.
-    await countHistory(
+    await countNpsHistory(
       api.db,
+      a,
       Array.from({ length: 200 }, () => ({ unitId: units.north, day: '2026-11-15', nps: 0 })),
+      NOW,
     );
     const later = (await send('GET', `/v1/actions/${action.id}`, a.apiKeys.manager)).json().effect;
     expect(later).toEqual(judged);

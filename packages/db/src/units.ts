@@ -32,3 +32,14 @@ export async function findUnitByKey(db: Db, orgId: string, key: string) {
     .where('key', '=', key)
     .executeTakeFirst();
 }
+
+/** The organisation's units (stores, regions, product lines), by name. */
+export async function listUnits(db: Db, orgId: string) {
+  return db
+    .selectFrom('units')
+    .select(['id', 'key', 'name'])
+    .where('org_id', '=', orgId)
+    .orderBy('name')
+    .limit(10_000)
+    .execute();
+}

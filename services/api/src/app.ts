@@ -60,6 +60,7 @@ import { surveyRoutes } from './routes/surveys.js';
 import { teamRoutes } from './routes/teams.js';
 import { textSettingsRoutes } from './routes/text-settings.js';
 import { triageSettingsRoutes } from './routes/triage-settings.js';
+import { unitRoutes } from './routes/units.js';
 import { storableInput } from './storable-input.js';
 import { staffResponseRecorder } from './surveys/responses.js';
 
@@ -223,6 +224,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(textSettingsRoutes, deps);
   await app.register(journeyRoutes, deps);
   await app.register(actionRoutes, deps);
+  await app.register(unitRoutes, deps);
   await app.register(assessorRoutes, deps);
   await app.register(assessmentRoutes, deps);
   await app.register(ingestRoutes, {

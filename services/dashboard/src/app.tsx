@@ -3,6 +3,7 @@ import { type ApiError, whenSignedOut } from './api';
 import { currentRoute, navigate, useRoute } from './router';
 import { currentSession, type Session, signOut, viewsFor } from './session';
 import { ErrorNotice, Loading } from './ui';
+import { ActionsView } from './views/actions';
 import { AssessmentView } from './views/assessments';
 import { ChannelsView } from './views/channels';
 import { FeedbackView } from './views/feedback';
@@ -98,6 +99,7 @@ function SignedIn({ session, onSignOut }: { session: Session; onSignOut: () => v
         {current?.path === 'surveys' && <SurveysView session={session} route={route} />}
         {current?.path === 'assessment' && <AssessmentView session={session} route={route} />}
         {current?.path === 'journey' && <JourneyView session={session} route={route} />}
+        {current?.path === 'actions' && <ActionsView session={session} route={route} />}
       </main>
     </>
   );

@@ -69,7 +69,14 @@ export function TrendsView({ session, route }: { session: Session; route: Route 
         <Empty>No score history yet: trends appear once the first feedback has been scored.</Empty>
       ) : (
         <Show resource={resource} retry={reload} what="Loading trends">
-          {(data) => <Trends {...data} scope={scope} orgId={org} />}
+          {(data) => (
+            <Trends
+              {...data}
+              scope={scope}
+              orgId={org}
+              plans={session.role === 'admin' || session.role === 'manager'}
+            />
+          )}
         </Show>
       )}
     </section>
@@ -83,8 +90,11 @@ function Trends({
   scopes,
   scope,
   orgId,
+  plans,
 }: {
   orgId: string;
+  /** Whether the person may plan actions (links from rising issues and drivers). */
+  plans: boolean;
   history: HistoryEntry[];
   metrics: MetricReading[];
   insights: Record<string, unknown>;
@@ -164,6 +174,21 @@ function Trends({
                   <a href={href('/feedback', { topic: issue.topic })}>{issue.topic}</a>: {issue.mentions}{' '}
                   mentions in the week of {issue.windowStart} vs {issue.baselineWeeklyMean.toFixed(1)} usually
                   {issue.acknowledgedAt && <span class="muted"> · acknowledged</span>}
+                  {plans && (
+                    <>
+                      {' '}
+                      <a
+                        class="small"
+                        href={href('/actions/new', {
+                          risingIssue: issue.id,
+                          topic: issue.topic,
+                          unit: scope === ENTERPRISE ? undefined : scope,
+                        })}
+                      >
+                        Plan an action
+                      </a>
+                    </>
+                  )}
                 </li>
               ))}
             </ul>
@@ -180,6 +205,14 @@ function Trends({
                   <a href={href('/feedback', { topic: driver.topic })}>{driver.topic}</a>:{' '}
                   {driver.metric.toUpperCase()} {driver.withTopic.toFixed(1)} with vs{' '}
                   {driver.withoutTopic.toFixed(1)} without (n = {driver.sample})
+                  {plans && (
+                    <>
+                      {' '}
+                      <a class="small" href={href('/actions/new', { driver: driver.topic })}>
+                        Plan an action
+                      </a>
+                    </>
+                  )}
                 </li>
               ))}
             </ul>
