@@ -249,10 +249,10 @@ function NewAction({ route }: { route: Route }) {
               <legend>Scope (any combination)</legend>
               <label>
                 Unit{' '}
-                <select name="unit" defaultValue={route.query.get('unit') ?? ''}>
+                <select name="unit">
                   <option value="">any</option>
                   {choices.units.map((u) => (
-                    <option key={u.id} value={u.id}>
+                    <option key={u.id} value={u.id} selected={u.id === route.query.get('unit')}>
                       {u.name}
                     </option>
                   ))}
@@ -280,10 +280,10 @@ function NewAction({ route }: { route: Route }) {
               </label>
               <label>
                 Topic{' '}
-                <select name="topic" defaultValue={topic}>
+                <select name="topic">
                   <option value="">any</option>
                   {choices.topics.map((t) => (
-                    <option key={t.id} value={t.id}>
+                    <option key={t.id} value={t.id} selected={t.id === topic}>
                       {t.label}
                     </option>
                   ))}
@@ -307,9 +307,9 @@ function NewAction({ route }: { route: Route }) {
             </label>
             <label>
               Target metric{' '}
-              <select name="metric" defaultValue={topic ? 'topic_share' : 'nps'}>
+              <select name="metric">
                 {actionMetrics.map((m) => (
-                  <option key={m} value={m}>
+                  <option key={m} value={m} selected={m === (topic ? 'topic_share' : 'nps')}>
                     {METRIC_LABELS[m]}
                   </option>
                 ))}
@@ -326,9 +326,11 @@ function NewAction({ route }: { route: Route }) {
             </label>
             <label>
               Priority{' '}
-              <select name="priority" defaultValue={risingIssue ? 'high' : 'medium'}>
+              <select name="priority">
                 {actionPriorities.map((p) => (
-                  <option key={p}>{p}</option>
+                  <option key={p} selected={p === (risingIssue ? 'high' : 'medium')}>
+                    {p}
+                  </option>
                 ))}
               </select>
             </label>
