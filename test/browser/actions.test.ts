@@ -107,7 +107,7 @@ describe.skipIf(!chromiumInstalled)('improvement actions in a browser', { timeou
     }
     const verdict = page.locator('#effect-title + p [data-verdict]');
     await expect.poll(() => verdict.getAttribute('data-verdict')).toBe('improved');
-    const panel = page.locator('.card', { has: page.locator('#effect-title') });
+    const panel = page.getByRole('region', { name: /^Effect/ });
     expect(await panel.textContent()).toContain('(final)');
     expect(await panel.textContent()).toMatch(/Difference in differences\+\d+(\.\d)? \(95 % interval/);
     expect(await page.locator('.audit').textContent()).toContain('status → Done');

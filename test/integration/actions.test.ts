@@ -125,7 +125,11 @@ describe('planning an action', () => {
     ['a topic the analysis does not know', { scope: { topic: 'unicorns' } }, '/scope/topic'],
     ['a touchpoint the journey does not declare', { scope: { touchpoint: 'checkout' } }, '/scope/touchpoint'],
     ['an empty scope', { scope: {} }, '/scope'],
-    ['CES over a topic (not kept per topic)', { metric: 'ces', scope: { topic: 'delivery_delay' } }, '/metric'],
+    [
+      'CES over a topic (not kept per topic)',
+      { metric: 'ces', scope: { topic: 'delivery_delay' } },
+      '/metric',
+    ],
     ['a topic share without a topic', { metric: 'topic_share' }, '/metric'],
     [
       "another organisation's rising issue",

@@ -1,3 +1,4 @@
+export { actionMetricComputations } from './action-metrics.js';
 export { createAggregateProcessor } from './aggregate-processor.js';
 export * from './insights.js';
 export {
@@ -14,7 +15,6 @@ export {
   type OutcomeAnalysisRun,
   refreshOutcomeAnalyses,
 } from './outcome-analysis.js';
-export { actionMetricComputations } from './action-metrics.js';
 export { outcomeMetricComputations } from './outcome-metrics.js';
 export { createScoreProcessor, type StaffEvidence } from './score-processor.js';
 export { refreshStaleScores, SCORE_REFRESH, type ScoreRefreshOutcome } from './score-refresh.js';

@@ -426,7 +426,7 @@ function formatInterval(metric: ActionMetric, interval: Interval | null): string
 function EffectPanel({ metric, report }: { metric: ActionMetric; report: EffectReport }) {
   const { effect } = report;
   return (
-    <div class="card" aria-labelledby="effect-title">
+    <section class="card" aria-labelledby="effect-title">
       <h2 id="effect-title">Effect {report.frozen && <span class="muted small">(final)</span>}</h2>
       {!effect || effect.status === 'measuring' ? (
         <p class="muted" data-verdict="measuring">
@@ -505,7 +505,7 @@ function EffectPanel({ metric, report }: { metric: ActionMetric; report: EffectR
           </p>
         </>
       )}
-    </div>
+    </section>
   );
 }
 
