@@ -6,7 +6,8 @@ import {
   risingIssuePlanning,
   withinDays,
 } from '@cxloop/db';
-import { type MetricSources, type Outcome, share } from './metric-catalogue.js';
+import type { MetricSources } from './metric-catalogue.js';
+import { type Outcome, share } from './metric-outcome.js';
 
 /**
  * The action metrics of packages/scoring's catalogue (action-metrics.ts), from the action items of the

@@ -25,6 +25,7 @@ import {
 import { type MetricId, type MetricObservation, metricCatalogue } from '@cxloop/scoring';
 import { actionMetricComputations } from './action-metrics.js';
 import { daysBefore, risingIssueSpan, topicConvergence } from './insights.js';
+import { type Outcome, share } from './metric-outcome.js';
 import { outcomeMetricComputations } from './outcome-metrics.js';
 import { type SettledSums, splitAtSettled } from './settled-sums.js';
 
@@ -39,8 +40,6 @@ import { type SettledSums, splitAtSettled } from './settled-sums.js';
 export type MetricReading =
   | { metric: MetricId; status: 'measured'; value: number; sampleSize: number; window: DayWindow }
   | { metric: MetricId; status: 'missing'; reason: string; window: DayWindow };
-
-export type Outcome = { value: number; sampleSize: number } | { missing: string };
 
 /** Readings the pipeline needs at least this many of before a rating type or loyalty signal counts as tracked. */
 const TRACKED_MINIMUM = 30;
@@ -221,10 +220,6 @@ export class MetricSources {
       }),
     );
   }
-}
-
-export function share(part: number, whole: number, nothing: string): Outcome {
-  return whole > 0 ? { value: part / whole, sampleSize: whole } : { missing: nothing };
 }
 
 /** The median of a bucketed histogram, interpolated linearly inside the bucket that holds it. */
