@@ -1,0 +1,231 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import {
+  type ActionItem,
+  actionEffectReport,
+  createActionItem,
+  createDb,
+  createOrganisation,
+  createSource,
+  createTeam,
+  createUnit,
+  type NewActionItem,
+} from '@cxloop/db';
+import { generateSigningSecret, SecretBox } from '@cxloop/runtime';
+import { sql } from 'kysely';
+import { createTestDatabase, dropTestDatabase } from '../support/test-database.js';
+import { describeMachine, median } from './machine.js';
+import { addRollupIncrements, rollupTableNames } from './rollup-sql.js';
+
+/**
+ * `pnpm bench:action-effect`: the effect measurement of an improvement action (`actionEffectReport`: the
+ * rollup read of its two windows for the scope and its comparison group, and the statistics) at 10 k and at
+ * 1 M feedback rows of one organisation. Feedback is bulk-loaded as analysed rows spread over 180 days, four
+ * units and three channels, a fifth of it mentioning a topic; its rollup increments come from the benchmark's
+ * GROUP BY SQL (test/bench/rollup-sql.ts, checked against the aggregate processor by `pnpm bench:recompute`).
+ * Prints the median of EFFECT_RUNS timed measurements per action after a warm-up at each size, and the ratio.
+ */
+const SAMPLE = Number(process.env.EFFECT_SAMPLE ?? 10_000);
+const TOTAL = Number(process.env.EFFECT_TOTAL ?? 1_000_000);
+const RUNS = Math.max(5, Number(process.env.EFFECT_RUNS ?? 21));
+const UNITS = 4;
+const SPAN_DAYS = 180;
+const CHANNELS = ['web', 'survey', 'email'] as const;
+const BULK_CHUNK = 100_000;
+const GOAL = 1.5;
+const DAY_MS = 86_400_000;
+
+const runId = `${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
+const database = await createTestDatabase(`cxloop_bench_${runId}`);
+const db = createDb(database.url, { maxConnections: 4 });
+const now = new Date();
+const dayOf = (date: Date) => date.toISOString().slice(0, 10);
+
+/**
+ * Feedback rows `from` … `to` − 1 (by number), analysed and counted: ratings on about half, a unit on four in
+ * five, a touchpoint on three in four, the topic `delivery_delay` on one in five, received at random times in
+ * the span; then their rollup increments.
+ */
+async function load(orgId: string, unitIds: string[], sourceIds: string[], from: number, to: number) {
+  await db.connection().execute(async (conn) => {
+    await sql`begin`.execute(conn);
+    await sql`create temporary table bench_new (id uuid primary key, n int not null, received_at timestamptz not null)
+      on commit drop`.execute(conn);
+    await sql`insert into bench_new
+      select gen_random_uuid(), g,
+        date_trunc('milliseconds', ${now.toISOString()}::timestamptz - random() * interval '${sql.raw(String(SPAN_DAYS))} days')
+      from generate_series(${from}::int, ${to - 1}::int) g`.execute(conn);
+    await sql`insert into feedback (id, org_id, unit_id, source_id, channel, external_id, customer_ref, text, nps,
+        csat, ces, touchpoint, locale, metadata, occurred_at, received_at, status, analysed_at, aggregated_at)
+      select b.id, ${orgId}::uuid,
+        (${unitIds}::uuid[])[1 + b.n % 5],
+        (${sourceIds}::uuid[])[1 + b.n % 3],
+        (${[...CHANNELS]}::text[])[1 + b.n % 3],
+        'bench-' || b.n, null, 'Where is my parcel?',
+        case when b.n % 2 = 0 then floor(random() * 11)::smallint end,
+        case when b.n % 3 = 0 then (1 + floor(random() * 5))::smallint end,
+        case when b.n % 7 = 0 then (1 + floor(random() * 7))::smallint end,
+        (array['order', 'delivery', 'support', null])[1 + b.n % 4],
+        'en', '{}'::jsonb, b.received_at, b.received_at, 'analysed',
+        b.received_at + interval '1 second', b.received_at + interval '2 seconds'
+      from bench_new b`.execute(conn);
+    await sql`insert into feedback_analysis (feedback_id, org_id, analyser_version, language, sentiment_score,
+        sentiment_label, severity, urgency, details, redacted_text, analysed_at)
+      select b.id, ${orgId}::uuid, 'bench', 'en', s.score, case when s.score < -0.05 then 'negative' else 'positive' end,
+        'none', 0,
+        case when b.n % 5 = 0
+          then '{"topics":[{"id":"delivery_delay","sentiment":-0.4,"sentimentLabel":"negative"}]}'::jsonb
+          else '{"topics":[]}'::jsonb end,
+        'Where is my parcel?', b.received_at + interval '1 second'
+      from bench_new b cross join lateral (select (random() * 2 - 1)::real as score) s`.execute(conn);
+    await addRollupIncrements(conn, orgId, sql`f.id in (select id from bench_new)`);
+    await sql`commit`.execute(conn);
+  });
+}
+
+async function rollupRows(orgId: string) {
+  const rows: Record<string, number> = {};
+  for (const table of rollupTableNames) {
+    const result = await sql<{ n: string }>`select count(*) as n from ${sql.table(table)}
+      where org_id = ${orgId}`.execute(db);
+    rows[table] = Number(result.rows[0]!.n);
+  }
+  return rows;
+}
+
+/** Median of `RUNS` measurements of each action after one untimed warm-up. */
+async function timeEffects(actions: Record<string, ActionItem>) {
+  await sql`vacuum analyze`.execute(db);
+  await sql`checkpoint`.execute(db);
+  const figures: Record<string, { medianMs: number; runsMs: number[]; verdict: string | null }> = {};
+  for (const [name, action] of Object.entries(actions)) {
+    const warmUp = await actionEffectReport(db, action, now);
+    const runsMs: number[] = [];
+    for (let run = 0; run < RUNS; run++) {
+      const started = performance.now();
+      await actionEffectReport(db, action, now);
+      runsMs.push(performance.now() - started);
+    }
+    figures[name] = { medianMs: median(runsMs), runsMs, verdict: warmUp.effect?.verdict ?? null };
+  }
+  return figures;
+}
+
+try {
+  const machine = await describeMachine(db);
+  const org = await createOrganisation(db, 'Action effect bench org');
+  const unitIds: string[] = [];
+  for (let i = 0; i < UNITS; i++) {
+    unitIds.push((await createUnit(db, org.id, { key: `store-${i + 1}`, name: `Store ${i + 1}` })).id);
+  }
+  const secretBox = new SecretBox(randomBytes(32).toString('hex'));
+  const sourceIds: string[] = [];
+  for (const channel of CHANNELS) {
+    const source = await createSource(db, {
+      orgId: org.id,
+      name: `${channel} feedback`,
+      channel,
+      adapter: 'generic',
+      secretCiphertext: secretBox.seal(generateSigningSecret()),
+    });
+    sourceIds.push(source.id);
+  }
+  const team = await createTeam(db, org.id, { name: 'Store operations' });
+  const plan = (changes: Partial<NewActionItem>): NewActionItem => ({
+    title: 'Bench action',
+    description: '',
+    scope: { unitId: unitIds[0]!, channel: null, touchpoint: null, topic: null },
+    owner: { teamId: team.id, memberId: null },
+    metric: 'nps',
+    targetValue: 30,
+    startDate: dayOf(new Date(now.getTime() - 60 * DAY_MS)),
+    dueDate: dayOf(new Date(now.getTime() - 30 * DAY_MS)),
+    measureFrom: 'start',
+    effectWindowDays: 28,
+    priority: 'high',
+    origin: 'manual',
+    originRisingIssueId: null,
+    originRef: null,
+    ...changes,
+  });
+  const context = { actor: { memberId: null, apiKeyId: null }, now };
+  const actions = {
+    'NPS of one unit (other units as comparison)': await createActionItem(db, org.id, plan({}), context),
+    'a topic’s share in one unit': await createActionItem(
+      db,
+      org.id,
+      plan({
+        metric: 'topic_share',
+        scope: { unitId: unitIds[1]!, channel: null, touchpoint: null, topic: 'delivery_delay' },
+      }),
+      context,
+    ),
+    'CSAT at a touchpoint (rest of the feedback as comparison)': await createActionItem(
+      db,
+      org.id,
+      plan({ metric: 'csat', scope: { unitId: null, channel: null, touchpoint: 'delivery', topic: null } }),
+      context,
+    ),
+  };
+
+  const sizes: {
+    feedback: number;
+    rollups: Record<string, number>;
+    effects: Awaited<ReturnType<typeof timeEffects>>;
+  }[] = [];
+  let loaded = 0;
+  for (const size of [SAMPLE, TOTAL]) {
+    const started = performance.now();
+    for (let from = loaded; from < size; from += BULK_CHUNK) {
+      await load(org.id, unitIds, sourceIds, from, Math.min(size, from + BULK_CHUNK));
+    }
+    loaded = size;
+    console.log(`loaded ${size} feedback in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    const figures = await timeEffects(actions);
+    const rollups = await rollupRows(org.id);
+    for (const [name, figure] of Object.entries(figures)) {
+      console.log(
+        `  ${name}: median ${figure.medianMs.toFixed(2)} ms over ${RUNS} runs (verdict ${figure.verdict})`,
+      );
+    }
+    console.log(`  rollup rows ${JSON.stringify(rollups)}`);
+    sizes.push({ feedback: size, rollups, effects: figures });
+  }
+  const ratios = Object.fromEntries(
+    Object.keys(actions).map((name) => [
+      name,
+      sizes[1]!.effects[name]!.medianMs / sizes[0]!.effects[name]!.medianMs,
+    ]),
+  );
+  console.log(`ratio of medians 1 M / 10 k: ${JSON.stringify(ratios)} (goal ≤ ${GOAL}×)`);
+  const loadAverageAtEnd = Number(loadavg()[0]!.toFixed(2));
+  console.log(
+    `load average: ${machine.loadAverageAtStart} at start, ${loadAverageAtEnd} at end (shared machine)`,
+  );
+  mkdirSync('test/bench/results', { recursive: true });
+  writeFileSync(
+    'test/bench/results/action-effect.json',
+    `${JSON.stringify(
+      {
+        at: now.toISOString(),
+        machine,
+        loadAverageAtEnd,
+        runs: RUNS,
+        spanDays: SPAN_DAYS,
+        units: UNITS,
+        channels: CHANNELS,
+        effectWindowDays: 28,
+        sizes,
+        ratios,
+        goal: GOAL,
+      },
+      null,
+      2,
+    )}\n`,
+  );
+} finally {
+  await db.destroy();
+  await dropTestDatabase(database.name);
+}
