@@ -176,6 +176,19 @@ describe('pnpm demo seeding', () => {
       .where('org_id', '=', first.orgId)
       .execute();
     expect(targets).toHaveLength(1);
+    // Improvement actions at every stage.
+    expect(first.actionsCreated).toBe(5);
+    const actions = await http.send({
+      method: 'GET',
+      path: '/v1/actions',
+      apiKey: first.state.apiKeys.assessor,
+    });
+    expect(
+      actions
+        .json<{ actions: { status: string }[] }>()
+        .actions.map((action) => action.status)
+        .sort(),
+    ).toEqual(['done', 'done', 'in_progress', 'planned', 'proposed']);
     // The state file holds keys and secrets: owner only.
     expect((await stat(seedOptions().statePath)).mode & 0o077).toBe(0);
   });
@@ -198,6 +211,7 @@ describe('pnpm demo seeding', () => {
     expect(second.history.imported).toEqual({ created: 0, duplicates: first.history.imported.created });
     expect(await feedbackOf(first.orgId)).toHaveLength(feedbackBefore);
     expect(second.survey).toEqual({ surveyId: first.survey.surveyId, recorded: 0 });
+    expect(second.actionsCreated).toBe(0);
     expect(await surveyResponses(first.orgId)).toBe(5);
     const sources = await api.db
       .selectFrom('sources')

@@ -168,17 +168,19 @@ export function historyPlan(options: HistoryOptions, random: SeededRandom): Demo
     const weekday = new Date(dayStart).getUTCDay();
     const busy = weekday === 0 || weekday === 6 ? 1.33 : 1;
     const count = Math.max(1, Math.round(options.perDay * busy * (0.75 + random.next() * 0.5)));
-    const weights = scenarioWeights(daysAgo);
+    // What customers write about depends on the day and, since the South stores' coaching, on their unit.
+    const weights = { north: scenarioWeights(daysAgo, 'north'), south: scenarioWeights(daysAgo, 'south') };
     for (let n = 0; n < count; n++) {
       const channel = random.weighted(HISTORY_CHANNELS);
       // Opening hours, 07:00–22:59 UTC.
       const occurredAt = new Date(dayStart + random.int(7 * 3600, 23 * 3600 - 1) * 1000);
+      const customer = random.pick(customers);
       plan.push(
         composeFeedback(random, {
           id: `demo-${channel}-${options.seed}-d${daysAgo}-${n}`,
           channel,
-          scenarioKey: random.weighted(weights),
-          customer: random.pick(customers),
+          scenarioKey: random.weighted(weights[customer.unit]),
+          customer,
           occurredAt,
         }),
       );
@@ -187,12 +189,13 @@ export function historyPlan(options: HistoryOptions, random: SeededRandom): Demo
   // SMS and email carry no date a sender can set: a few of each arrive "today", so their sources have some.
   for (const channel of ['twilio', 'mailgun'] as const) {
     for (let n = 0; n < Math.max(1, Math.round(options.perDay / 4)); n++) {
+      const customer = random.pick(customers);
       plan.push(
         composeFeedback(random, {
           id: `demo-${channel}-${options.seed}-today-${n}`,
           channel,
-          scenarioKey: random.weighted(scenarioWeights(0)),
-          customer: random.pick(customers),
+          scenarioKey: random.weighted(scenarioWeights(0, customer.unit)),
+          customer,
           occurredAt: options.now,
         }),
       );
@@ -215,19 +218,22 @@ const LIVE_CHANNELS: readonly (readonly [DemoChannel, number])[] = [
  */
 export function liveFeedback(seed: number, runId: string, random: SeededRandom): () => DemoFeedback {
   const customers = demoCustomers(seed);
-  const weights = scenarioWeights(0).map(([key, weight]): [string, number] => [
-    key,
-    scenarioNamed(key).mood === 'escalation' ? weight * 4 : weight,
-  ]);
+  const liveWeights = (unit: DemoUnitKey) =>
+    scenarioWeights(0, unit).map(([key, weight]): [string, number] => [
+      key,
+      scenarioNamed(key).mood === 'escalation' ? weight * 4 : weight,
+    ]);
+  const weights = { north: liveWeights('north'), south: liveWeights('south') };
   let count = 0;
   return () => {
     const channel = random.weighted(LIVE_CHANNELS);
     count += 1;
+    const customer = random.pick(customers);
     return composeFeedback(random, {
       id: `demo-live-${channel}-${runId}-${count}`,
       channel,
-      scenarioKey: random.weighted(weights),
-      customer: random.pick(customers),
+      scenarioKey: random.weighted(weights[customer.unit]),
+      customer,
       occurredAt: new Date(),
     });
   };

@@ -58,6 +58,7 @@ function printSummary(baseUrl: string, summary: SeedSummary, dashboardBuilt: boo
     `                 bulk import: ${summary.history.imported.created} new, ${summary.history.imported.duplicates} already stored; ${summary.history.webhooks} signed vendor webhooks`,
   );
   out(`  staff survey   ${summary.survey.recorded} responses recorded this run; wave closed`);
+  out(`  actions        ${summary.actionsCreated} improvement actions planned this run (Actions view)`);
   out('  analysis and scoring catch up in the background; watch the dashboard fill in');
 }
 

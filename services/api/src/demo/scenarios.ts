@@ -358,9 +358,17 @@ export function scenarioNamed(key: string): Scenario {
  * dashboard can show: a courier change three weeks ago makes late deliveries (and the threats that follow)
  * climb — a rising issue — while an app release about six weeks ago fixed most app bugs.
  */
-export function scenarioWeights(daysAgo: number): [string, number][] {
+/**
+ * Days ago the South stores began coaching their teams and opened extra tills: from then on South's
+ * customers meet friendly staff far more often, rude staff and queues far less. The demo's improvement
+ * action measures this; North, unchanged, is its comparison group.
+ */
+export const SOUTH_COACHING_DAYS_AGO = 35;
+
+export function scenarioWeights(daysAgo: number, unit: 'north' | 'south' | null = null): [string, number][] {
   const courierTrouble = daysAgo <= 21;
   const appFixed = daysAgo <= 45;
+  const coached = unit === 'south' && daysAgo <= SOUTH_COACHING_DAYS_AGO;
   return [
     ['delivery_late', courierTrouble ? 16 : 6],
     ['delivery_praise', courierTrouble ? 5 : 9],
@@ -368,9 +376,9 @@ export function scenarioWeights(daysAgo: number): [string, number][] {
     ['refund_waiting', 6],
     ['app_bug', appFixed ? 3 : 10],
     ['app_praise', appFixed ? 7 : 3],
-    ['staff_praise', 10],
-    ['staff_rude', 3],
-    ['wait_time', 6],
+    ['staff_praise', coached ? 60 : 10],
+    ['staff_rude', coached ? 0.3 : 3],
+    ['wait_time', coached ? 1 : 6],
     ['product_quality', 5],
     ['price_value', 7],
     ['general_ok', 14],

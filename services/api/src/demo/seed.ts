@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Db } from '@cxloop/db';
+import { ensureDemoActions } from './actions.js';
 import { ensureDemoAssessment } from './assessment.js';
 import { type DemoChannel, type DemoFeedback, historyPlan, liveFeedback } from './feedback-plan.js';
 import { type DemoHttp, forEachConcurrently } from './http.js';
@@ -39,6 +40,8 @@ export interface SeedSummary {
     webhooks: number;
   };
   survey: SurveyOutcome;
+  /** Improvement actions this run planned (none when they exist from an earlier run). */
+  actionsCreated: number;
   elapsedMs: number;
 }
 
@@ -89,6 +92,8 @@ export async function seedDemo(options: SeedOptions): Promise<SeedSummary> {
   );
   progress('declaring the journey, rating objectives and signing off an assessment six months back');
   await ensureDemoAssessment(options.db, options.http, state, options.now ?? new Date());
+  progress('planning improvement actions at every stage');
+  const actionsCreated = await ensureDemoActions(options.http, state, options.now ?? new Date());
   return {
     orgId: state.orgId,
     organisationCreated: created,
@@ -101,6 +106,7 @@ export async function seedDemo(options: SeedOptions): Promise<SeedSummary> {
       webhooks: vendor.length,
     },
     survey,
+    actionsCreated,
     elapsedMs: performance.now() - started,
   };
 }
