@@ -1,4 +1,5 @@
 import type { Channel } from '@cxloop/contracts';
+import { seededRandom } from '@cxloop/scoring/testing/nps-days';
 
 /**
  * Realistic feedback for benchmarks: several channels with the ratings each channel really carries, units,
@@ -7,17 +8,8 @@ import type { Channel } from '@cxloop/contracts';
  * weekdays, and an analysis lag of seconds to hours. Seeded, so two runs load the same rows.
  */
 
-/** mulberry32: small, fast, seedable; benchmark data must be the same on every run. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+// mulberry32: small, fast, seedable; benchmark data must be the same on every run.
+export { seededRandom };
 
 const praise = [
   'Lovely staff at the store, quick and friendly.',

@@ -359,16 +359,6 @@ export async function listActionEvents(db: Db, orgId: string, actionId: string):
     .execute();
 }
 
-/** Existing rising issue ids of the organisation (a foreign id is as unknown as a missing one). */
-export async function findRisingIssue(db: Db, orgId: string, issueId: string) {
-  return db
-    .selectFrom('rising_issues')
-    .selectAll()
-    .where('org_id', '=', orgId)
-    .where('id', '=', issueId)
-    .executeTakeFirst();
-}
-
 /** Whether a unit, member or touchpoint named by an action exists in the organisation. */
 export async function actionReferencesExist(
   db: Db,

@@ -336,6 +336,15 @@ export async function acknowledgeRisingIssue(
     .where('id', '=', issueId)
     .where('acknowledged_at', 'is', null)
     .execute();
+  return findRisingIssue(db, orgId, issueId);
+}
+
+/** A rising issue of the organisation (one of another organisation is as unknown as a missing one). */
+export async function findRisingIssue(
+  db: Db,
+  orgId: string,
+  issueId: string,
+): Promise<RisingIssue | undefined> {
   return db
     .selectFrom('rising_issues')
     .selectAll()

@@ -48,6 +48,24 @@ function loadChoices(): Promise<Choices> {
   }));
 }
 
+/** Teams, then members, as owner choices: `team:<id>` or `member:<id>`. */
+function OwnerOptions({ choices }: { choices: Choices }) {
+  return (
+    <>
+      {choices.teams.map((t) => (
+        <option key={t.id} value={`team:${t.id}`}>
+          {t.name} (team)
+        </option>
+      ))}
+      {choices.members.map((m) => (
+        <option key={m.id} value={`member:${m.id}`}>
+          {m.name}
+        </option>
+      ))}
+    </>
+  );
+}
+
 const canPlan = (session: Session) => session.role === 'admin' || session.role === 'manager';
 
 /** Improvement actions: the board, a new action (from a rising issue, a ranked action, a driver), one action. */
@@ -105,16 +123,7 @@ function ActionBoard({ session, route }: { session: Session; route: Route }) {
                 Owner{' '}
                 <select value={owner} onChange={(e) => filter({ owner: e.currentTarget.value || undefined })}>
                   <option value="">anyone</option>
-                  {choices.teams.map((t) => (
-                    <option key={t.id} value={`team:${t.id}`}>
-                      {t.name} (team)
-                    </option>
-                  ))}
-                  {choices.members.map((m) => (
-                    <option key={m.id} value={`member:${m.id}`}>
-                      {m.name}
-                    </option>
-                  ))}
+                  <OwnerOptions choices={choices} />
                 </select>
               </label>
               <label>
@@ -293,16 +302,7 @@ function NewAction({ route }: { route: Route }) {
             <label>
               Owner{' '}
               <select name="owner" required>
-                {choices.teams.map((t) => (
-                  <option key={t.id} value={`team:${t.id}`}>
-                    {t.name} (team)
-                  </option>
-                ))}
-                {choices.members.map((m) => (
-                  <option key={m.id} value={`member:${m.id}`}>
-                    {m.name}
-                  </option>
-                ))}
+                <OwnerOptions choices={choices} />
               </select>
             </label>
             <label>
