@@ -1,4 +1,6 @@
-import { randomUUID } from 'node:crypto';
+import { execFile } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { promisify } from 'node:util';
 import { actionMetricComputations, MetricSources, SettledSums } from '@cxloop/aggregation-worker';
 import {
   acknowledgeRisingIssue,
@@ -8,9 +10,10 @@ import {
   recordRisingIssue,
 } from '@cxloop/db';
 import { seededRandom } from '@cxloop/scoring/testing/nps-days';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { countNpsHistory, improvementHistory } from '../support/counted-feedback.js';
 import { createTenant, startTestApi, type TestApi, type TestTenant } from '../support/fixtures.js';
+import { redisUrl } from '../support/redis.js';
 
 /**
  * Improvement actions end to end: bad plans are refused with the field's path and change nothing, status
@@ -342,6 +345,39 @@ describe('scoring reads action data', () => {
     });
     expect(await actionMetricComputations.actions_improved_365d(sources(units.south))).toEqual({
       missing: 'no finished action with a measured effect',
+    });
+  });
+});
+
+describe('the CLI', () => {
+  it('lists actions with status, owner, due date and measured effect: pnpm cxloop action list', async () => {
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['--import', 'tsx', 'services/api/src/cli/main.ts', 'action', 'list', '--org', a.orgId, '--json'],
+      {
+        env: {
+          ...process.env,
+          DATABASE_URL: inject('databaseUrl'),
+          REDIS_URL: redisUrl,
+          CXLOOP_SECRET_KEY: randomBytes(32).toString('hex'),
+        },
+      },
+    );
+    const { actions } = JSON.parse(stdout) as {
+      actions: {
+        title: string;
+        status: string;
+        verdict: string | null;
+        frozen: boolean;
+        estimate: unknown;
+      }[];
+    };
+    expect(actions.length).toBe(await actionCount(a.orgId));
+    expect(actions.find((action) => action.title === 'Measured')).toMatchObject({
+      status: 'done',
+      verdict: 'improved',
+      frozen: true,
+      estimate: expect.objectContaining({ low: expect.any(Number), high: expect.any(Number) }),
     });
   });
 });

@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { Adapter, Channel, defaultChannelOf, Role } from '@cxloop/contracts';
 import {
+  actionEffectReport,
   createApiKey,
   createDb,
   createMember,
@@ -16,6 +17,7 @@ import {
   findSourceForDelivery,
   findTeamByName,
   findUnitByKey,
+  listActionItems,
   listApiKeys,
   listSources,
   revokeApiKey,
@@ -65,6 +67,7 @@ const usage = `usage:
   cxloop apikey create --org ORG_ID --role ${Role.options.join('|')} [--name NAME] [--member MEMBER_ID] [--json]
   cxloop apikey list --org ORG_ID [--json]
   cxloop apikey revoke --org ORG_ID --key KEY_ID [--json]
+  cxloop action list --org ORG_ID [--overdue] [--json]   (status, owner, due date and measured effect)
   cxloop doctor [--json]
 channels: ${Channel.options.join(', ')}
 adapters: ${Adapter.options.join(', ')} (twilio, mailgun, zendesk, intercom need --secret: the key the vendor issued)`;
@@ -282,6 +285,34 @@ const commands: Record<string, Command> = {
     });
     return { id: key.id, orgId: org.id, role: key.role, memberId, apiKey: issued.plaintext };
   },
+  'action list': async (db, flags) => {
+    const org = await requireOrganisation(db, required(flags, 'org'));
+    const now = new Date();
+    const actions = await listActionItems(
+      db,
+      org.id,
+      flags.overdue ? { overdueOn: now.toISOString().slice(0, 10) } : {},
+    );
+    const listed = [];
+    // One at a time: the CLI holds a single connection, and each measurement is two small rollup reads.
+    for (const action of actions) {
+      const { effect, frozen } = await actionEffectReport(db, action, now);
+      listed.push({
+        id: action.id,
+        title: action.title,
+        status: action.status,
+        owner: action.owner_team_id ? { teamId: action.owner_team_id } : { memberId: action.owner_member_id },
+        dueDate: action.due_date.toISOString().slice(0, 10),
+        metric: action.metric,
+        verdict: effect?.verdict ?? null,
+        estimate:
+          (effect?.basis === 'difference_in_differences' ? effect.differenceInDifferences : effect?.naive) ??
+          null,
+        frozen,
+      });
+    }
+    return { actions: listed };
+  },
   'apikey list': async (db, flags) => {
     const org = await requireOrganisation(db, required(flags, 'org'));
     const keys = await listApiKeys(db, org.id);
@@ -329,6 +360,7 @@ async function main(argv: string[]): Promise<number> {
       overlap: { type: 'string' },
       file: { type: 'string' },
       format: { type: 'string' },
+      overdue: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
