@@ -81,6 +81,11 @@ export interface ChannelAdapter {
   mediaTypes: readonly string[];
   /** The status the vendor expects for "received, do not retry" (Mailgun and Intercom want exactly 200). */
   successStatus: 200 | 202;
+  /**
+   * The status the vendor reads as "refused, do not retry", for refusals no retry can change (see
+   * `isPermanentRefusal`); absent when the vendor has none, and those refusals keep their own status.
+   */
+  permanentRefusalStatus?: number;
   /** Non-secret settings the adapter needs, checked when a source is created or changed. */
   validateConfig?(config: Record<string, unknown>): string | undefined;
   verify(
@@ -154,4 +159,30 @@ export const rejections = {
 /** Whether a sender's timestamp is within the tolerated clock skew. */
 export function isFresh(delivery: InboundDelivery, timestampSeconds: number): boolean {
   return Math.abs(delivery.nowSeconds - timestampSeconds) <= delivery.toleranceSeconds;
+}
+
+/**
+ * Whether a timestamp is one a vendor that retries with the original signature may still send: at most the
+ * clock skew ahead, and no older than the vendor's retry window plus the skew.
+ */
+export function isWithinRetryWindow(
+  delivery: InboundDelivery,
+  timestampSeconds: number,
+  retryWindowSeconds: number,
+): boolean {
+  const age = delivery.nowSeconds - timestampSeconds;
+  return age >= -delivery.toleranceSeconds && age <= retryWindowSeconds + delivery.toleranceSeconds;
+}
+
+/** Why a verified-or-not delivery can never succeed however often it is sent again, as logged. */
+const PERMANENT_REASONS = new Set<string>(['stale_timestamp', 'invalid_timestamp', 'replayed_signature']);
+
+/**
+ * Whether resending the same request can never change this refusal: its body is unreadable, too large or of
+ * the wrong type, or its signature is too old or already used with another message. A bad or missing
+ * signature is not permanent: only the vendor retries, so a genuine retry refused with 401 means the
+ * source's key is wrong, and once an admin pastes the right key the retry succeeds.
+ */
+export function isPermanentRefusal(status: number, reason: string): boolean {
+  return status === 400 || status === 413 || status === 415 || status === 422 || PERMANENT_REASONS.has(reason);
 }
