@@ -329,6 +329,27 @@ describe('item 16: refusals before the handler are problem+json and in the sourc
     expect(logged[1]?.reason).toMatch(/^body_too_large/);
   });
 
+  it('400s (JSON that does not parse, multipart that does not frame) are logged with their reason', async () => {
+    const source = await createSignedSource(api.db, api.secretBox, tenant.orgId);
+    const broken = await postSigned(api.app, source, '{"text": "unterminated');
+    expect(broken.statusCode).toBe(400);
+    const mailgunKey = `key-${randomBytes(16).toString('hex')}`;
+    const mailgun = await createSourceVia(api.app, tenant, { adapter: 'mailgun', secret: mailgunKey });
+    const unframed = await api.app.inject({
+      method: 'POST',
+      url: `/v1/sources/${mailgun.id}/events`,
+      headers: { 'content-type': 'multipart/form-data' },
+      payload: 'no boundary anywhere',
+    });
+    // Mailgun reads 406 as "do not retry": the same broken body would come back for 8 hours.
+    expect(unframed.statusCode).toBe(406);
+    expectProblem(unframed);
+    expect((await latestDeliveries(source.sourceId))[0]).toMatchObject({ status: 400, outcome: 'rejected' });
+    expect((await latestDeliveries(source.sourceId))[0]?.reason).toMatch(/^malformed_json/);
+    expect((await latestDeliveries(mailgun.id))[0]).toMatchObject({ status: 406, outcome: 'rejected' });
+    expect((await latestDeliveries(mailgun.id))[0]?.reason).toMatch(/^malformed_body/);
+  });
+
   it('414 (path parameter too long) is problem+json', async () => {
     const response = await api.app.inject({
       method: 'POST',

@@ -184,5 +184,7 @@ const PERMANENT_REASONS = new Set<string>(['stale_timestamp', 'invalid_timestamp
  * source's key is wrong, and once an admin pastes the right key the retry succeeds.
  */
 export function isPermanentRefusal(status: number, reason: string): boolean {
-  return status === 400 || status === 413 || status === 415 || status === 422 || PERMANENT_REASONS.has(reason);
+  return (
+    status === 400 || status === 413 || status === 415 || status === 422 || PERMANENT_REASONS.has(reason)
+  );
 }

@@ -7,7 +7,12 @@ import { problemOf, sendProblem } from '../errors.js';
 import { Problem, problems } from '../problems.js';
 import type { RateLimitDecision, RateLimits } from '../rate-limit.js';
 import { problemResponses } from '../routes/schemas.js';
-import { type InboundDelivery, isPermanentRefusal, type SourceSettings, type VendorApiUrls } from './adapter.js';
+import {
+  type InboundDelivery,
+  isPermanentRefusal,
+  type SourceSettings,
+  type VendorApiUrls,
+} from './adapter.js';
 import { channelAdapters } from './adapters/index.js';
 import { type DeliveryLog, redactedExcerpt } from './delivery-log.js';
 import { FeedbackWriter } from './feedback-writer.js';
@@ -228,7 +233,7 @@ export async function ingestRoutes(app: FastifyInstance, deps: IngestDeps) {
           '500), signed per Standard Webhooks. `typeform`: `form_response` with `Typeform-Signature: sha256=<base64 ' +
           'HMAC-SHA256 of body>`. `twilio`: inbound SMS, form-encoded, `X-Twilio-Signature` over the public URL + ' +
           'sorted parameters; answered with empty TwiML. `mailgun`: inbound route, form or multipart, signed ' +
-          'timestamp + token, accepted for Mailgun\'s 8-hour retry schedule (the token once per message); refusals ' +
+          "timestamp + token, accepted for Mailgun's 8-hour retry schedule (the token once per message); refusals " +
           'no retry can change (unreadable body, too old, token reused) answer 406, Mailgun\'s "do not retry". `zendesk`: `zen:event-type:ticket.created` events and the satisfaction trigger body ' +
           '(README), `X-Zendesk-Webhook-Signature` over timestamp + body. `intercom`: conversation topics, ' +
           '`X-Hub-Signature: sha1=<hex>`. Answers 2xx only after the feedback is committed; a redelivery returns ' +

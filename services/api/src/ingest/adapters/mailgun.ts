@@ -1,12 +1,6 @@
 import { createHash } from 'node:crypto';
 import { MailgunInboundMessage } from '@cxloop/contracts';
-import {
-  anySecretMatches,
-  type ChannelAdapter,
-  hmac,
-  isWithinRetryWindow,
-  rejections,
-} from '../adapter.js';
+import { anySecretMatches, type ChannelAdapter, hmac, isWithinRetryWindow, rejections } from '../adapter.js';
 import { type FormFields, firstValues } from '../form-body.js';
 import { canonicalEvent, clipText } from './canonical.js';
 import { parseVendorPayload } from './json.js';
