@@ -58,6 +58,8 @@ const SourceView = z.object({
   stats: z.object({
     lastDeliveryAt: z.string().nullable(),
     acceptedCount: z.number().int(),
+    /** Feedback imported from files into this source (not deliveries, so not in the delivery log). */
+    importedCount: z.number().int(),
     rejectedCount: z.number().int(),
     lastError: z.string().nullable(),
     lastErrorAt: z.string().nullable(),
@@ -148,6 +150,7 @@ function present(source: Source, publicBaseUrl: string): z.infer<typeof SourceVi
     stats: {
       lastDeliveryAt: iso(source.last_delivery_at),
       acceptedCount: Number(source.accepted_count),
+      importedCount: Number(source.imported_count),
       rejectedCount: Number(source.rejected_count),
       lastError: source.last_error,
       lastErrorAt: iso(source.last_error_at),

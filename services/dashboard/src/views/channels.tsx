@@ -105,7 +105,7 @@ function SourceDetail({ sourceId }: { sourceId: string }) {
               <span class={`status-${view.status}`} data-testid="source-status">
                 {view.status}
               </span>
-              {` · ${view.stats.acceptedCount} accepted, ${view.stats.rejectedCount} rejected`}
+              {` · ${view.stats.acceptedCount} accepted${view.stats.importedCount > 0 ? `, ${view.stats.importedCount} imported` : ''}, ${view.stats.rejectedCount} rejected`}
               {view.stats.lastError && ` · last error: ${view.stats.lastError}`}
             </p>
             <dl class="kv">
