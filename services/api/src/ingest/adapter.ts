@@ -5,6 +5,7 @@ import type { FastifyReply } from 'fastify';
 import type { FormFields } from './form-body.js';
 import type { SignedToken } from './replay-guard.js';
 import type { StaffSurveyResponse } from './staff-responses.js';
+import type { TestEvent, TestRequest } from './test-delivery.js';
 
 /** One webhook request as an adapter sees it: raw bytes first, parsed views on demand. */
 export interface InboundDelivery {
@@ -94,6 +95,11 @@ export interface ChannelAdapter {
     settings: SourceSettings,
   ): Promise<Verification>;
   parse(delivery: InboundDelivery, settings: SourceSettings): Promise<AdapterOutput>;
+  /**
+   * cxloop's test event framed and signed as this vendor sends deliveries, with `secret` (the source's
+   * current one): "Send test event" proves the URL, the secret and the source's state without the vendor.
+   */
+  signTest(secret: string, settings: Pick<SourceSettings, 'adapterConfig'>, test: TestEvent): TestRequest;
   /** Fetches what a delivery's `fetchLater` named, in the background; a Problem of status 4xx is final. */
   fetch?(payload: Record<string, unknown>, settings: SourceSettings): Promise<AdapterOutput>;
   /** A reply body other than cxloop's JSON, when the vendor expects one (Twilio: TwiML). */

@@ -21,6 +21,7 @@ import type { ReplayGuard, SignedToken } from './replay-guard.js';
 import type { SourceCache } from './source-cache.js';
 import type { RecordStaffResponse, StaffSurveyResponse } from './staff-responses.js';
 import { storeDelivery } from './store-events.js';
+import { isTestDelivery, TEST_DELIVERY_IGNORED } from './test-delivery.js';
 import type { VendorFetcher, VendorFetchTiming } from './vendor-fetcher.js';
 import { startVendorFetcher } from './vendor-fetches.js';
 
@@ -335,6 +336,15 @@ async function deliver(
     );
   }
 
+  if (await isTestDelivery(inbound)) {
+    deliveryLog.record(source, body.length, receivedAt, {
+      status: adapter.successStatus,
+      outcome: 'ignored',
+      reason: TEST_DELIVERY_IGNORED,
+      redactedBody: redactedExcerpt(body, mediaType),
+    });
+    return reply.status(adapter.successStatus).send({ results: [], ignored: TEST_DELIVERY_IGNORED });
+  }
   const output = await adapter.parse(inbound, settings);
   if (output.fetchLater) {
     const { created } = await recordVendorFetch(deps.db, {

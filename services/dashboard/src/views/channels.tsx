@@ -17,7 +17,7 @@ interface Delivery {
 
 /** What the source's webhook answered to a signed test event. */
 interface TestDelivery {
-  webhookId: string;
+  webhookId: string | null;
   status: number;
   delivered: boolean;
   reason: string | null;
@@ -27,7 +27,7 @@ function TestDeliveryNotice({ result }: { result: TestDelivery }) {
   return (
     <p class={`notice ${result.delivered ? 'success' : 'error'}`} role="status" data-testid="test-delivery">
       {result.delivered
-        ? `Test event delivered (HTTP ${result.status}): URL, signature and source all work. It is in the delivery log below; no feedback was stored.`
+        ? `Test event delivered (HTTP ${result.status}): cxloop signed it as the vendor does, with the secret it holds, and the URL, signature and source all work. It is in the delivery log below; no feedback was stored.`
         : `Test event refused (HTTP ${result.status}): ${result.reason ?? 'no reason given'}.`}
     </p>
   );
@@ -131,19 +131,17 @@ function SourceDetail({ sourceId }: { sourceId: string }) {
                 {view.status === 'active' ? 'Pause' : 'Resume'}
               </button>
 
-              {/* Only cxloop holds the generic channel's secret, so only the server can sign a test of it. */}
-              {view.adapter === 'generic' && (
-                <button
-                  type="button"
-                  class="secondary"
-                  disabled={busy}
-                  onClick={() =>
-                    act(() => api.post<TestDelivery>(`/v1/sources/${sourceId}/test-delivery`), setTested)
-                  }
-                >
-                  Send test event
-                </button>
-              )}
+              {/* The server signs the test as the vendor would, with the secret it holds for the source. */}
+              <button
+                type="button"
+                class="secondary"
+                disabled={busy}
+                onClick={() =>
+                  act(() => api.post<TestDelivery>(`/v1/sources/${sourceId}/test-delivery`), setTested)
+                }
+              >
+                Send test event
+              </button>
             </div>
             {tested && <TestDeliveryNotice result={tested} />}
             <RotateSecret source={view} onRotated={deliveries.reload} />
@@ -167,10 +165,8 @@ function SourceDetail({ sourceId }: { sourceId: string }) {
           {({ deliveries: rows }) =>
             rows.length === 0 ? (
               <Empty>
-                No deliveries yet.{' '}
-                {source.resource.data?.adapter === 'generic'
-                  ? 'Send a test event above, or post feedback to the webhook URL.'
-                  : "Trigger a delivery from the vendor's webhook settings."}
+                No deliveries yet. Send a test event above to check the URL and secret, then trigger a
+                delivery from the vendor's webhook settings.
               </Empty>
             ) : (
               <div class="table-wrap">

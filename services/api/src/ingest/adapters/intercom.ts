@@ -1,6 +1,7 @@
 import { IntercomNotification } from '@cxloop/contracts';
 import type { AdapterOutput } from '../adapter.js';
 import { anySecretMatches, type ChannelAdapter, headerValue, hmac, rejections } from '../adapter.js';
+import { testEventJson } from '../test-delivery.js';
 import { canonicalEvent, clipText, htmlToText, vendorInstant } from './canonical.js';
 import { parseJsonBody, parseVendorPayload } from './json.js';
 
@@ -18,6 +19,16 @@ export const intercomAdapter: ChannelAdapter = {
   name: 'intercom',
   mediaTypes: ['application/json'],
   successStatus: 200,
+  signTest(secret, _settings, test) {
+    const payload = testEventJson(test);
+    return {
+      headers: {
+        'Content-Type': 'application/json',
+        [SIGNATURE_HEADER]: intercomSignature(secret, Buffer.from(payload)),
+      },
+      payload,
+    };
+  },
   async verify(delivery, secrets) {
     const header = headerValue(delivery.headers, SIGNATURE_HEADER);
     if (!header) return rejections.missing(`the ${SIGNATURE_HEADER} header`);

@@ -1,7 +1,8 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { MailgunInboundMessage } from '@cxloop/contracts';
 import { anySecretMatches, type ChannelAdapter, hmac, isWithinRetryWindow, rejections } from '../adapter.js';
 import { type FormFields, firstValues } from '../form-body.js';
+import { testEventFields } from '../test-delivery.js';
 import { canonicalEvent, clipText } from './canonical.js';
 import { parseVendorPayload } from './json.js';
 
@@ -45,6 +46,18 @@ export const mailgunAdapter: ChannelAdapter = {
   successStatus: 200,
   // 406 is Mailgun's "rejected, do not retry": a body it cannot change or a signature too old to ever verify.
   permanentRefusalStatus: 406,
+  signTest(secret, _settings, test) {
+    const timestamp = String(Math.floor(test.sentAt.getTime() / 1000));
+    const token = randomBytes(25).toString('hex');
+    const fields = { ...testEventFields(test), timestamp, token };
+    return {
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({
+        ...fields,
+        signature: mailgunSignature(secret, timestamp, token),
+      }).toString(),
+    };
+  },
   async verify(delivery, secrets) {
     const fields = await delivery.form();
     const { timestamp, token, signature } = firstValues(fields);

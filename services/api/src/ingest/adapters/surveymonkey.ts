@@ -16,6 +16,7 @@ import {
   type SourceSettings,
 } from '../adapter.js';
 import { mapSurveyAnswers, type SurveyAnswer, surveyResponseOutput } from '../survey-mapping.js';
+import { testEventJson } from '../test-delivery.js';
 import { vendorInstant } from './canonical.js';
 import { parseJsonBody, parseVendorPayload } from './json.js';
 
@@ -107,6 +108,18 @@ export const surveyMonkeyAdapter: ChannelAdapter = {
     return parsed.success
       ? undefined
       : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
+  },
+  signTest(secret, settings, test) {
+    const payload = testEventJson(test);
+    const { clientId } = configOf(settings);
+    return {
+      headers: {
+        'Content-Type': 'application/vnd.surveymonkey.response.v1+json',
+        [API_KEY_HEADER]: clientId,
+        [SIGNATURE_HEADER]: surveyMonkeySignature(clientId, secret, Buffer.from(payload)),
+      },
+      payload,
+    };
   },
   async verify(delivery, secrets, settings) {
     const signature = headerValue(delivery.headers, SIGNATURE_HEADER);

@@ -6,6 +6,7 @@ import {
   type SurveyAnswer,
   surveyResponseOutput,
 } from '../survey-mapping.js';
+import { testEventJson } from '../test-delivery.js';
 import { parseJsonBody, parseVendorPayload } from './json.js';
 
 const SIGNATURE_HEADER = 'Typeform-Signature';
@@ -68,6 +69,16 @@ export const typeformAdapter: ChannelAdapter = {
   name: 'typeform',
   mediaTypes: ['application/json'],
   successStatus: 202,
+  signTest(secret, _settings, test) {
+    const payload = testEventJson(test);
+    return {
+      headers: {
+        'Content-Type': 'application/json',
+        [SIGNATURE_HEADER]: typeformSignature(secret, Buffer.from(payload)),
+      },
+      payload,
+    };
+  },
   async verify(delivery, secrets) {
     const header = headerValue(delivery.headers, SIGNATURE_HEADER);
     if (!header) return rejections.missing(`the ${SIGNATURE_HEADER} header`);
