@@ -20,6 +20,8 @@ const channelStatus = {
   mailgun: 200,
   zendesk: 202,
   intercom: 200,
+  delighted: 202,
+  hubspot: 202,
 };
 
 /** "Send test event": a signed test delivery through the source's real webhook route, logged, never stored. */
@@ -166,6 +168,12 @@ describe('POST /v1/sources/:id/test-delivery', () => {
     mailgun: (secret) => ({ adapter: 'mailgun', secret }),
     zendesk: (secret) => ({ adapter: 'zendesk', secret }),
     intercom: (secret) => ({ adapter: 'intercom', secret }),
+    delighted: (secret) => ({ adapter: 'delighted', secret }),
+    hubspot: (secret) => ({
+      adapter: 'hubspot',
+      secret,
+      vendorToken: `pat-${randomBytes(8).toString('hex')}`,
+    }),
   };
 
   for (const [adapter, body] of Object.entries(vendorSources)) {

@@ -100,4 +100,26 @@ export const adapterSettings: Readonly<Record<Adapter, AdapterSettings>> = {
     config: [],
     fieldMapping: false,
   },
+  delighted: {
+    secret: {
+      issuedBy: 'vendor',
+      label: 'API key',
+      help: 'Delighted signs webhooks with your account’s private API key (Integrations › API).',
+    },
+    config: [],
+    fieldMapping: false,
+  },
+  hubspot: {
+    secret: {
+      issuedBy: 'vendor',
+      label: 'App client secret',
+      help: 'HubSpot signs webhooks with your app’s client secret (your app › Auth › Client secret).',
+    },
+    config: [],
+    vendorToken: {
+      label: 'Access token',
+      help: 'A token of the app with the crm.objects.feedback_submissions.read scope: the webhook names a survey response and cxloop reads it.',
+    },
+    fieldMapping: true,
+  },
 };

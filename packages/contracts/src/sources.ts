@@ -10,6 +10,8 @@ export const adapters = [
   'mailgun',
   'zendesk',
   'intercom',
+  'delighted',
+  'hubspot',
 ] as const;
 export const Adapter = z.enum(adapters);
 export type Adapter = z.infer<typeof Adapter>;
@@ -23,6 +25,8 @@ export const defaultChannelOf: Record<Adapter, Channel> = {
   mailgun: 'email',
   zendesk: 'helpdesk',
   intercom: 'chat',
+  delighted: 'survey',
+  hubspot: 'survey',
 };
 
 /**

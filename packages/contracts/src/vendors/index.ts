@@ -1,3 +1,5 @@
+export * from './delighted.js';
+export * from './hubspot.js';
 export * from './intercom.js';
 export * from './mailgun.js';
 export * from './surveymonkey.js';

@@ -52,6 +52,7 @@ export interface SourceSettings {
 
 export interface VendorApiUrls {
   surveymonkey?: string | undefined;
+  hubspot?: string | undefined;
 }
 
 export interface AdapterOutput {
@@ -65,7 +66,7 @@ export interface AdapterOutput {
    * What the webhook only names, to fetch from the vendor after the delivery is committed and answered
    * (`ChannelAdapter.fetch` turns it into events), so the vendor's API being down loses nothing.
    */
-  fetchLater?: { key: string; payload: Record<string, unknown> };
+  fetchLater?: readonly { key: string; payload: Record<string, unknown> }[];
   /** Answers kept in metadata because their question needs a mapping: the delivery log and source say which. */
   needsMapping?: string;
   /** Answers mapped to staff survey questions (a survey source can receive staff responses). */

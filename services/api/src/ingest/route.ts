@@ -347,11 +347,15 @@ async function deliver(
   }
   const output = await adapter.parse(inbound, settings);
   if (output.fetchLater) {
-    const { created } = await recordVendorFetch(deps.db, {
-      orgId: source.org_id,
-      sourceId: source.id,
-      ...output.fetchLater,
-    });
+    let created = false;
+    for (const named of output.fetchLater) {
+      const recorded = await recordVendorFetch(deps.db, {
+        orgId: source.org_id,
+        sourceId: source.id,
+        ...named,
+      });
+      created ||= recorded.created;
+    }
     fetcher.nudge();
     deliveryLog.record(source, body.length, receivedAt, {
       status: adapter.successStatus,

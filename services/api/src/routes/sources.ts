@@ -1,4 +1,4 @@
-import { Adapter, Channel, defaultChannelOf, FieldMapping } from '@cxloop/contracts';
+import { Adapter, adapterSettings, Channel, defaultChannelOf, FieldMapping } from '@cxloop/contracts';
 import {
   createSource,
   type Db,
@@ -164,9 +164,6 @@ function validAdapterConfig(adapter: Adapter, config: Record<string, unknown>) {
   if (problem) throw problems.invalidBody([{ path: '/adapterConfig', message: problem }]);
 }
 
-/** SurveyMonkey's webhook names a response; cxloop fetches its answers with the account's access token. */
-const needsVendorToken = new Set<Adapter>(['surveymonkey']);
-
 /** Source management for admins: connect a channel, watch its deliveries, pause it, rotate its secret. */
 export async function sourceRoutes(app: FastifyInstance, deps: SourceRouteDeps) {
   const typed = app.withTypeProvider<ZodTypeProvider>();
@@ -202,7 +199,8 @@ export async function sourceRoutes(app: FastifyInstance, deps: SourceRouteDeps) 
       const { orgId } = principalOf(request);
       const body = request.body;
       validAdapterConfig(body.adapter, body.adapterConfig ?? {});
-      if (needsVendorToken.has(body.adapter) && !body.vendorToken) {
+      // Adapters whose webhooks only name a response (SurveyMonkey, HubSpot) read it with the vendor's token.
+      if (adapterSettings[body.adapter].vendorToken && !body.vendorToken) {
         throw problems.invalidBody([
           {
             path: '/vendorToken',

@@ -1,3 +1,4 @@
+import { adapterSettings } from '@cxloop/contracts/adapter-settings';
 import { useState } from 'preact/hooks';
 import { type ApiError, api } from '../api';
 import { href, type Route } from '../router';
@@ -146,7 +147,8 @@ function SourceDetail({ sourceId }: { sourceId: string }) {
             {tested && <TestDeliveryNotice result={tested} />}
             <RotateSecret source={view} onRotated={deliveries.reload} />
             <ReplyTarget source={view} onSaved={source.reload} />
-            {view.adapter === 'surveymonkey' && <PendingFetches sourceId={sourceId} />}
+            {/* Adapters that read from the vendor what its webhook only names (a vendor token) fetch in the background. */}
+            {adapterSettings[view.adapter].vendorToken && <PendingFetches sourceId={sourceId} />}
             <details>
               <summary>Set-up steps</summary>
               <SetupSteps steps={vendorGuide(view.adapter).steps(view)} />

@@ -1,6 +1,8 @@
 import type { Adapter } from '@cxloop/contracts';
 import type { ChannelAdapter } from '../adapter.js';
+import { delightedAdapter } from './delighted.js';
 import { genericAdapter } from './generic.js';
+import { hubspotAdapter } from './hubspot.js';
 import { intercomAdapter } from './intercom.js';
 import { mailgunAdapter } from './mailgun.js';
 import { surveyMonkeyAdapter } from './surveymonkey.js';
@@ -17,4 +19,6 @@ export const channelAdapters: Record<Adapter, ChannelAdapter> = {
   mailgun: mailgunAdapter,
   zendesk: zendeskAdapter,
   intercom: intercomAdapter,
+  delighted: delightedAdapter,
+  hubspot: hubspotAdapter,
 };

@@ -159,7 +159,7 @@ export const surveyMonkeyAdapter: ChannelAdapter = {
       eventId: event.event_id,
       ...(event.resources.collector_id ? { collectorId: event.resources.collector_id } : {}),
     };
-    return { events: [], batch: false, fetchLater: { key: event.event_id, payload: named } };
+    return { events: [], batch: false, fetchLater: [{ key: event.event_id, payload: named }] };
   },
   async fetch(payload, settings): Promise<AdapterOutput> {
     const { surveyId, responseId, eventId, collectorId } = NamedResponse.parse(payload);
