@@ -39,6 +39,11 @@ const CONNECTIONS: readonly { vendor: string; adapter: string; fill: Record<stri
     adapter: 'hubspot',
     fill: { 'App client secret': 'hubspot-client-secret-0123', 'Access token': 'pat-eu1-hubspot-token-0123' },
   },
+  {
+    vendor: 'Qualtrics',
+    adapter: 'qualtrics',
+    fill: { 'Datacenter ID': 'fra1', 'API token': 'qualtrics-api-token-0123' },
+  },
   { vendor: 'Typeform', adapter: 'typeform', fill: {} },
   { vendor: 'Our JSON webhook (any system)', adapter: 'generic', fill: {} },
 ];

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Adapter } from '@cxloop/contracts';
+import { type Adapter, adapterSettings } from '@cxloop/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   countFeedback,
@@ -22,6 +22,7 @@ const channelStatus = {
   intercom: 200,
   delighted: 202,
   hubspot: 202,
+  qualtrics: 200,
 };
 
 /** "Send test event": a signed test delivery through the source's real webhook route, logged, never stored. */
@@ -174,6 +175,11 @@ describe('POST /v1/sources/:id/test-delivery', () => {
       secret,
       vendorToken: `pat-${randomBytes(8).toString('hex')}`,
     }),
+    qualtrics: () => ({
+      adapter: 'qualtrics',
+      vendorToken: `qualtrics-${randomBytes(8).toString('hex')}`,
+      adapterConfig: { datacenter: 'fra1' },
+    }),
   };
 
   for (const [adapter, body] of Object.entries(vendorSources)) {
@@ -193,7 +199,9 @@ describe('POST /v1/sources/:id/test-delivery', () => {
       // Rotation without overlap: the test now proves the new key, and only the new key verifies.
       const rotated = await call('POST', `/v1/sources/${source.id}/secret/rotate`, tenant.apiKeys.admin, {
         overlapSeconds: 0,
-        ...(adapter === 'typeform' ? {} : { secret: randomBytes(24).toString('hex') }),
+        ...(adapterSettings[adapter as Adapter].secret.issuedBy === 'vendor'
+          ? { secret: randomBytes(24).toString('hex') }
+          : {}),
       });
       expect(rotated.statusCode, rotated.body).toBe(200);
       const afterRotation = await sendTest(tenant, tenant.apiKeys.admin, source.id);

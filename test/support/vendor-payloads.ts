@@ -441,3 +441,55 @@ export function hubspotFeedbackSubmission(
     archived: false,
   };
 }
+
+/**
+ * A Qualtrics event subscription's POST for `surveyengine.completedResponse.{SurveyID}`: form fields `Topic`,
+ * `MSG` and `HMAC` (Qualtrics event subscriptions docs). The message is the one SAP's Kyma Qualtrics gateway
+ * tests with (kyma-incubator/connector-tools, qualtrics-event-gw), with the response id as given.
+ */
+export function qualtricsCompletedResponseMessage(
+  responseId = 'R_0B7IcnXszjEUHLP',
+  surveyId = 'SV_1AmkKSDmoZ4XlQx',
+) {
+  return JSON.stringify({
+    Status: 'Complete',
+    SurveyID: surveyId,
+    ResponseID: responseId,
+    CompletedDate: '2019-06-25 07:58:25',
+    BrandID: 'sapdevelopment',
+  });
+}
+
+/**
+ * `GET /API/v3/surveys/{surveyId}/responses/{responseId}`. RECONSTRUCTED: the documented `result.values` of a
+ * single response (embedded fields, then answers by question id: an NPS question with its derived group and
+ * a text entry).
+ */
+export function qualtricsResponse(responseId: string, values: Record<string, unknown> = {}) {
+  return {
+    result: {
+      responseId,
+      values: {
+        startDate: '2019-06-25T07:55:12Z',
+        endDate: '2019-06-25T07:58:25Z',
+        status: 0,
+        progress: 100,
+        duration: 193,
+        finished: 1,
+        recordedDate: '2019-06-25T07:58:25.541Z',
+        _recordId: responseId,
+        distributionChannel: 'email',
+        userLanguage: 'EN',
+        externalDataReference: 'cust-7781',
+        QID1: 4,
+        QID1_NPS_GROUP: 1,
+        QID2_TEXT: 'The app logs me out every time I switch accounts.',
+        ...values,
+      },
+      labels: { status: 'IP Address', finished: 'True', QID1: '4', QID1_NPS_GROUP: 'Detractor' },
+      displayedFields: ['QID1', 'QID2_TEXT'],
+      displayedValues: {},
+    },
+    meta: { requestId: '2b6dd1a8-4c0b-4b0f-9d34-9a0c7e4e1c11', httpStatus: '200 - OK' },
+  };
+}

@@ -122,4 +122,20 @@ export const adapterSettings: Readonly<Record<Adapter, AdapterSettings>> = {
     },
     fieldMapping: true,
   },
+  qualtrics: {
+    secret: { issuedBy: 'cxloop' },
+    config: [
+      {
+        key: 'datacenter',
+        label: 'Datacenter ID',
+        help: 'The first part of your Qualtrics API host (Account settings › Qualtrics IDs › User › Datacenter ID), e.g. fra1 or iad1.',
+        required: true,
+      },
+    ],
+    vendorToken: {
+      label: 'API token',
+      help: 'Account settings › Qualtrics IDs › API › Token: cxloop reads each completed response with it.',
+    },
+    fieldMapping: true,
+  },
 };

@@ -12,6 +12,7 @@ export const adapters = [
   'intercom',
   'delighted',
   'hubspot',
+  'qualtrics',
 ] as const;
 export const Adapter = z.enum(adapters);
 export type Adapter = z.infer<typeof Adapter>;
@@ -27,6 +28,7 @@ export const defaultChannelOf: Record<Adapter, Channel> = {
   intercom: 'chat',
   delighted: 'survey',
   hubspot: 'survey',
+  qualtrics: 'survey',
 };
 
 /**

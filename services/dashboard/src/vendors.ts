@@ -112,6 +112,17 @@ export const VENDORS: readonly VendorGuide[] = [
       'NPS and CES are read as they are; map CSAT with its scale under Field mapping.',
     ],
   },
+  {
+    adapter: 'qualtrics',
+    label: 'Qualtrics',
+    channel: 'survey',
+    steps: ({ webhookUrl, signingSecret }) => [
+      'Qualtrics event subscriptions are created through its API by a Brand Administrator (POST /API/v3/eventsubscriptions).',
+      `Body: {"topics": "surveyengine.completedResponse.<your survey id>", "publicationUrl": "${webhookUrl}", "encrypt": false, "sharedKey": "${signingSecret ?? 'the signing secret you copied'}"}`,
+      'One subscription per survey; cxloop reads each completed response with the API token you entered.',
+      'Text entry answers are read as text; map numeric questions (e.g. {"QID1": {"as": "nps"}}) under Field mapping.',
+    ],
+  },
 ];
 
 export function vendorGuide(adapter: string): VendorGuide {

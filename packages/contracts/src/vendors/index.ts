@@ -2,6 +2,7 @@ export * from './delighted.js';
 export * from './hubspot.js';
 export * from './intercom.js';
 export * from './mailgun.js';
+export * from './qualtrics.js';
 export * from './surveymonkey.js';
 export * from './twilio.js';
 export * from './typeform.js';

@@ -1,8 +1,8 @@
 import { type Kysely, sql } from 'kysely';
 
-// Delighted and HubSpot join the adapters a source may use.
+// Delighted, HubSpot and Qualtrics join the adapters a source may use.
 const before = ['generic', 'typeform', 'surveymonkey', 'twilio', 'mailgun', 'zendesk', 'intercom'];
-const after = [...before, 'delighted', 'hubspot'];
+const after = [...before, 'delighted', 'hubspot', 'qualtrics'];
 
 async function allowAdapters(db: Kysely<any>, adapters: readonly string[]): Promise<void> {
   await db.schema.alterTable('sources').dropConstraint('sources_adapter_known').execute();

@@ -53,6 +53,7 @@ export interface SourceSettings {
 export interface VendorApiUrls {
   surveymonkey?: string | undefined;
   hubspot?: string | undefined;
+  qualtrics?: string | undefined;
 }
 
 export interface AdapterOutput {
@@ -114,7 +115,7 @@ export function headerValue(headers: InboundDelivery['headers'], name: string): 
 
 /** HMAC of `parts` concatenated, as raw bytes. */
 export function hmac(
-  algorithm: 'sha1' | 'sha256',
+  algorithm: 'sha1' | 'sha256' | 'sha512',
   key: string | Buffer,
   ...parts: (string | Buffer)[]
 ): Buffer {

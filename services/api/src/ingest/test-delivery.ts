@@ -38,8 +38,10 @@ export function testEventFields(test: TestEvent): Record<string, string> {
   return TestDeliveryBody.parse({ type: 'cxloop.test', sentAt: test.sentAt.toISOString() });
 }
 
-/** Form fields a vendor adds to sign a body (Mailgun): not part of the test body itself. */
-const SIGNING_FIELDS = new Set(['timestamp', 'token', 'signature']);
+/** Form fields a vendor adds to sign a body (Mailgun, Qualtrics): not part of the test body itself. */
+const SIGNING_FIELDS = new Set(['timestamp', 'token', 'signature', 'HMAC']);
+/** A form vendor whose message travels as JSON in one field (Qualtrics' `MSG`) carries the test there. */
+const MESSAGE_FIELD = 'MSG';
 /** A test body is a few dozen bytes: anything longer is never parsed twice to find out. */
 const TEST_BODY_MAX_BYTES = 256;
 
@@ -49,11 +51,16 @@ export async function isTestDelivery(delivery: InboundDelivery): Promise<boolean
   if (delivery.mediaType === 'application/x-www-form-urlencoded') {
     const fields = firstValues(await delivery.form());
     const body = Object.fromEntries(Object.entries(fields).filter(([name]) => !SIGNING_FIELDS.has(name)));
+    const names = Object.keys(body);
+    if (names.length === 1 && names[0] === MESSAGE_FIELD) return isTestJson(body[MESSAGE_FIELD]!);
     return TestDeliveryBody.safeParse(body).success;
   }
-  if (!delivery.mediaType.endsWith('json')) return false;
+  return delivery.mediaType.endsWith('json') && isTestJson(delivery.body.toString('utf8'));
+}
+
+function isTestJson(text: string): boolean {
   try {
-    return TestDeliveryBody.safeParse(JSON.parse(delivery.body.toString('utf8'))).success;
+    return TestDeliveryBody.safeParse(JSON.parse(text)).success;
   } catch {
     return false;
   }

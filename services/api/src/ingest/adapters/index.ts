@@ -5,6 +5,7 @@ import { genericAdapter } from './generic.js';
 import { hubspotAdapter } from './hubspot.js';
 import { intercomAdapter } from './intercom.js';
 import { mailgunAdapter } from './mailgun.js';
+import { qualtricsAdapter } from './qualtrics.js';
 import { surveyMonkeyAdapter } from './surveymonkey.js';
 import { twilioAdapter } from './twilio.js';
 import { typeformAdapter } from './typeform.js';
@@ -21,4 +22,5 @@ export const channelAdapters: Record<Adapter, ChannelAdapter> = {
   intercom: intercomAdapter,
   delighted: delightedAdapter,
   hubspot: hubspotAdapter,
+  qualtrics: qualtricsAdapter,
 };

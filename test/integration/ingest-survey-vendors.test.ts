@@ -18,15 +18,21 @@ import {
   delightedSurveyResponseUpdated,
   hubspotFeedbackSubmission,
   hubspotFeedbackSubmissionCreated,
+  qualtricsCompletedResponseMessage,
+  qualtricsResponse,
 } from '../support/vendor-payloads.js';
 
-// HubSpot's webhook names the survey response; cxloop reads it from HubSpot's CRM API. A local server stands
-// in for that API, serving the documented object shape (the one outside dependency).
+// HubSpot's and Qualtrics' webhooks name the survey response; cxloop reads it from the vendor's API. Local
+// servers stand in for those APIs, serving the documented shapes (the one outside dependency).
 let hubspotApi: FastifyInstance;
 const hubspotCalls: { url: string; authorization: string | undefined }[] = [];
 /** While true, the stand-in answers as HubSpot does in an outage. */
 let hubspotDown = false;
 const submissions = new Map<string, Record<string, unknown>>();
+let qualtricsApi: FastifyInstance;
+const qualtricsCalls: { url: string; token: string | undefined }[] = [];
+let qualtricsDown = false;
+const qualtricsResponses = new Map<string, Record<string, unknown>>();
 let api: TestApi;
 let tenant: TestTenant;
 
@@ -39,8 +45,16 @@ beforeAll(async () => {
     return submission ?? reply.status(404).send({ status: 'error', message: 'Object not found' });
   });
   const hubspotUrl = await hubspotApi.listen({ host: '127.0.0.1', port: 0 });
+  qualtricsApi = Fastify();
+  qualtricsApi.get('/API/v3/surveys/:surveyId/responses/:responseId', async (request, reply) => {
+    qualtricsCalls.push({ url: request.url, token: request.headers['x-api-token'] as string | undefined });
+    if (qualtricsDown) return reply.status(503).send({ meta: { httpStatus: '503 - Service Unavailable' } });
+    const response = qualtricsResponses.get((request.params as { responseId: string }).responseId);
+    return response ?? reply.status(404).send({ meta: { httpStatus: '404 - Not Found' } });
+  });
+  const qualtricsUrl = await qualtricsApi.listen({ host: '127.0.0.1', port: 0 });
   api = await startTestApi({
-    vendorApiUrls: { hubspot: hubspotUrl },
+    vendorApiUrls: { hubspot: hubspotUrl, qualtrics: qualtricsUrl },
     vendorFetchTiming: { pollMs: 100, retryBaseMs: 200 },
   });
   tenant = await createTenant(api.db, api.secretBox, 'Delighted and HubSpot org');
@@ -48,6 +62,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await api.close();
   await hubspotApi.close();
+  await qualtricsApi.close();
 });
 
 const post = (source: CreatedSource, body: string, headers: Record<string, string>) =>
@@ -258,5 +273,107 @@ describe('HubSpot feedback surveys', () => {
     const response = await post(source, body, signedByHubSpot(body).headers);
     expect(response.statusCode).toBe(202);
     expect(response.json().ignored).toContain('object.propertyChange');
+  });
+});
+
+describe('Qualtrics event subscriptions', () => {
+  const apiToken = `qualtrics-${randomBytes(12).toString('hex')}`;
+  let source: CreatedSource;
+  beforeAll(async () => {
+    // cxloop issues the shared key; the admin gives it to Qualtrics when creating the subscription.
+    source = await createSourceVia(api.app, tenant, {
+      adapter: 'qualtrics',
+      vendorToken: apiToken,
+      adapterConfig: { datacenter: 'fra1' },
+      fieldMapping: { questions: { QID1: { as: 'nps' } } },
+    });
+  });
+
+  /** As Qualtrics posts an event: form-encoded Topic, MSG and HMAC (hex HMAC-SHA512 of MSG). */
+  const postEvent = (
+    message: string,
+    key = source.secret,
+    topic = 'surveyengine.completedResponse.SV_1AmkKSDmoZ4XlQx',
+  ) =>
+    post(
+      source,
+      new URLSearchParams({
+        Topic: topic,
+        MSG: message,
+        HMAC: createHmac('sha512', key).update(message).digest('hex'),
+      }).toString(),
+      { 'Content-Type': 'application/x-www-form-urlencoded' },
+    );
+
+  const stored = (responseId: string) =>
+    eventually(() =>
+      api.db
+        .selectFrom('feedback')
+        .selectAll()
+        .where('source_id', '=', source.id)
+        .where('external_id', '=', responseId)
+        .executeTakeFirst(),
+    );
+
+  it('answers 200 at once, reads the response from Qualtrics, maps it, stores and queues it; a retry adds nothing', async () => {
+    qualtricsResponses.set('R_0B7IcnXszjEUHLP', qualtricsResponse('R_0B7IcnXszjEUHLP'));
+    const response = await postEvent(qualtricsCompletedResponseMessage());
+    expect(response.statusCode, response.body).toBe(200);
+    const row = await stored('R_0B7IcnXszjEUHLP');
+    expect(row).toMatchObject({
+      channel: 'survey',
+      nps: 4,
+      text: 'The app logs me out every time I switch accounts.',
+      customer_ref: 'cust-7781',
+    });
+    expect(qualtricsCalls.at(-1)).toEqual({
+      url: '/API/v3/surveys/SV_1AmkKSDmoZ4XlQx/responses/R_0B7IcnXszjEUHLP',
+      token: apiToken,
+    });
+    await expectQueuedForAnalysis(api.analyzeQueue, row.id);
+
+    const calls = qualtricsCalls.length;
+    const before = await countFeedback(api.db, source.id);
+    expect((await postEvent(qualtricsCompletedResponseMessage())).statusCode).toBe(200);
+    expect(qualtricsCalls.length).toBe(calls);
+    expect(await countFeedback(api.db, source.id)).toBe(before);
+  });
+
+  it('refuses a changed message, another key and a missing HMAC with 401, recording nothing', async () => {
+    const message = qualtricsCompletedResponseMessage('R_9XkqTamperedA1');
+    const signed = createHmac('sha512', source.secret).update(message).digest('hex');
+    const tampered = await post(
+      source,
+      new URLSearchParams({
+        Topic: 'surveyengine.completedResponse.SV_1AmkKSDmoZ4XlQx',
+        MSG: message.replace('R_9XkqTamperedA1', 'R_9XkqTamperedB2'),
+        HMAC: signed,
+      }).toString(),
+      { 'Content-Type': 'application/x-www-form-urlencoded' },
+    );
+    expect(tampered.statusCode).toBe(401);
+    expect((await postEvent(message, 'not-the-shared-key')).statusCode).toBe(401);
+    const unsigned = await post(source, new URLSearchParams({ Topic: 'x', MSG: message }).toString(), {
+      'Content-Type': 'application/x-www-form-urlencoded',
+    });
+    expect(unsigned.statusCode).toBe(401);
+    const recorded = await api.db
+      .selectFrom('vendor_fetches')
+      .select('key')
+      .where('source_id', '=', source.id)
+      .where('key', 'like', 'response:R_9Xkq%')
+      .execute();
+    expect(recorded).toEqual([]);
+  });
+
+  it('loses nothing while Qualtrics is down', async () => {
+    qualtricsDown = true;
+    qualtricsResponses.set('R_2OutageC3d4E5f', qualtricsResponse('R_2OutageC3d4E5f', { QID1: 10 }));
+    expect((await postEvent(qualtricsCompletedResponseMessage('R_2OutageC3d4E5f'))).statusCode).toBe(200);
+    await eventually(async () =>
+      qualtricsCalls.some((call) => call.url.endsWith('/R_2OutageC3d4E5f')) ? true : undefined,
+    );
+    qualtricsDown = false;
+    expect(await stored('R_2OutageC3d4E5f')).toMatchObject({ nps: 10 });
   });
 });
