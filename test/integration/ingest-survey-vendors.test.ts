@@ -6,6 +6,7 @@ import {
   countFeedback,
   createTenant,
   eventually,
+  eventuallyStored,
   feedbackByExternalId,
   startTestApi,
   TEST_PUBLIC_BASE_URL,
@@ -185,14 +186,7 @@ describe('HubSpot feedback surveys', () => {
   }
 
   const stored = (submissionId: string) =>
-    eventually(() =>
-      api.db
-        .selectFrom('feedback')
-        .selectAll()
-        .where('source_id', '=', source.id)
-        .where('external_id', '=', `feedback_submission:${submissionId}`)
-        .executeTakeFirst(),
-    );
+    eventuallyStored(api.db, source.id, `feedback_submission:${submissionId}`);
 
   it('records the delivery at once, then reads the survey response from HubSpot, stores and queues it', async () => {
     submissions.set('11001', hubspotFeedbackSubmission('11001'));
@@ -305,15 +299,7 @@ describe('Qualtrics event subscriptions', () => {
       { 'Content-Type': 'application/x-www-form-urlencoded' },
     );
 
-  const stored = (responseId: string) =>
-    eventually(() =>
-      api.db
-        .selectFrom('feedback')
-        .selectAll()
-        .where('source_id', '=', source.id)
-        .where('external_id', '=', responseId)
-        .executeTakeFirst(),
-    );
+  const stored = (responseId: string) => eventuallyStored(api.db, source.id, responseId);
 
   it('answers 200 at once, reads the response from Qualtrics, maps it, stores and queues it; a retry adds nothing', async () => {
     qualtricsResponses.set('R_0B7IcnXszjEUHLP', qualtricsResponse('R_0B7IcnXszjEUHLP'));

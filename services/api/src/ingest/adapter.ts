@@ -141,6 +141,35 @@ export function anySecretMatches(
   return matched;
 }
 
+/** A signature header holding `<prefix><HMAC of the raw body>` (Typeform, Intercom, Delighted). */
+export interface BodyHmacScheme {
+  header: string;
+  prefix: string;
+  algorithm: 'sha1' | 'sha256';
+  encoding: 'hex' | 'base64';
+}
+
+/** The header value a sender of `scheme` puts on `body`. */
+export function bodyHmacSignature(scheme: BodyHmacScheme, secret: string, body: Buffer): string {
+  return scheme.prefix + hmac(scheme.algorithm, secret, body).toString(scheme.encoding);
+}
+
+/** Checks a delivery's `scheme` header against every active secret. */
+export function verifyBodyHmac(
+  scheme: BodyHmacScheme,
+  delivery: InboundDelivery,
+  secrets: readonly string[],
+): Verification {
+  const header = headerValue(delivery.headers, scheme.header);
+  if (!header) return rejections.missing(`the ${scheme.header} header`);
+  if (!header.startsWith(scheme.prefix)) return rejections.bad(scheme.header);
+  const offered = Buffer.from(header.slice(scheme.prefix.length), scheme.encoding);
+  const matched = anySecretMatches(secrets, offered, (secret) =>
+    hmac(scheme.algorithm, secret, delivery.body),
+  );
+  return matched ? { ok: true } : rejections.bad(scheme.header);
+}
+
 export const rejections = {
   missing: (what: string, plural = false): Verification => ({
     ok: false,

@@ -33,6 +33,19 @@ export function testEventJson(test: TestEvent): string {
   return JSON.stringify(TestDeliveryBody.parse({ type: 'cxloop.test', sentAt: test.sentAt.toISOString() }));
 }
 
+/**
+ * The test as a JSON vendor sends it: the body, and the headers `sign` derives from its bytes (signature,
+ * timestamp), under the vendor's media type.
+ */
+export function signedJsonTest(
+  test: TestEvent,
+  sign: (body: Buffer) => Record<string, string>,
+  mediaType = 'application/json',
+): TestRequest {
+  const payload = testEventJson(test);
+  return { headers: { 'Content-Type': mediaType, ...sign(Buffer.from(payload)) }, payload };
+}
+
 /** The test body as form fields (signing fields are added by the adapter). */
 export function testEventFields(test: TestEvent): Record<string, string> {
   return TestDeliveryBody.parse({ type: 'cxloop.test', sentAt: test.sentAt.toISOString() });

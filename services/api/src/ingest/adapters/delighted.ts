@@ -6,21 +6,26 @@ import {
   type FeedbackEvent,
   type Ratings,
 } from '@cxloop/contracts';
-import { anySecretMatches, type ChannelAdapter, headerValue, hmac, rejections } from '../adapter.js';
-import { testEventJson } from '../test-delivery.js';
+import { type BodyHmacScheme, bodyHmacSignature, type ChannelAdapter, verifyBodyHmac } from '../adapter.js';
+import { signedJsonTest } from '../test-delivery.js';
 import { canonicalEvent, clipText, vendorInstant } from './canonical.js';
 import { parseJsonBody, parseVendorPayload } from './json.js';
 
-const SIGNATURE_HEADER = 'X-Delighted-Webhook-Signature';
+const SCHEME: BodyHmacScheme = {
+  header: 'X-Delighted-Webhook-Signature',
+  prefix: 'sha256=',
+  algorithm: 'sha256',
+  encoding: 'hex',
+};
 
 /**
  * Delighted's signature: `sha256=` + hex HMAC-SHA256 of the raw body, keyed with the account's API key
- * (https://app.delighted.com/docs/api/webhooks, "Webhook signatures"; Delighted's Go and Ruby integrations
- * verify it the same way). The body carries no timestamp, so a replay can only repeat a delivery, and a
+ * (webhooks: https://app.delighted.com/docs/api/webhooks; the header and scheme as published integrations of
+ * Delighted's webhooks verify them, since the page's example shows the body only). The body carries no timestamp, so a replay can only repeat a delivery, and a
  * repeated delivery stores nothing new (ids below).
  */
 export function delightedSignature(apiKey: string, body: Buffer): string {
-  return `sha256=${hmac('sha256', apiKey, body).toString('hex')}`;
+  return bodyHmacSignature(SCHEME, apiKey, body);
 }
 
 /** The scales Delighted's survey types use that cxloop scores; other types keep their score in metadata. */
@@ -101,24 +106,9 @@ export const delightedAdapter: ChannelAdapter = {
   name: 'delighted',
   mediaTypes: ['application/json'],
   successStatus: 202,
-  signTest(secret, _settings, test) {
-    const payload = testEventJson(test);
-    return {
-      headers: {
-        'Content-Type': 'application/json',
-        [SIGNATURE_HEADER]: delightedSignature(secret, Buffer.from(payload)),
-      },
-      payload,
-    };
-  },
-  async verify(delivery, secrets) {
-    const header = headerValue(delivery.headers, SIGNATURE_HEADER);
-    if (!header) return rejections.missing(`the ${SIGNATURE_HEADER} header`);
-    if (!header.startsWith('sha256=')) return rejections.bad(SIGNATURE_HEADER);
-    const offered = Buffer.from(header.slice('sha256='.length), 'hex');
-    const matched = anySecretMatches(secrets, offered, (secret) => hmac('sha256', secret, delivery.body));
-    return matched ? { ok: true } : rejections.bad(SIGNATURE_HEADER);
-  },
+  signTest: (secret, _settings, test) =>
+    signedJsonTest(test, (body) => ({ [SCHEME.header]: bodyHmacSignature(SCHEME, secret, body) })),
+  verify: async (delivery, secrets) => verifyBodyHmac(SCHEME, delivery, secrets),
   async parse(delivery) {
     const json = parseJsonBody(delivery.body);
     const webhook = parseVendorPayload(DelightedWebhook, json);

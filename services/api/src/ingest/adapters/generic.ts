@@ -3,7 +3,7 @@ import { FeedbackEvent, FeedbackEventBatch } from '@cxloop/contracts';
 import { signWebhook, verifyWebhook } from '@cxloop/runtime';
 import { fieldProblems, problems } from '../../problems.js';
 import type { ChannelAdapter, RejectionReason } from '../adapter.js';
-import { testEventJson } from '../test-delivery.js';
+import { signedJsonTest } from '../test-delivery.js';
 import { parseJsonBody } from './json.js';
 
 const rejectionDetail: Record<string, [RejectionReason, string]> = {
@@ -37,16 +37,10 @@ export const genericAdapter: ChannelAdapter = {
     return { ok: false, reason, detail };
   },
   signTest(secret, _settings, test) {
-    const payload = testEventJson(test);
-    const webhookId = `msg_test_${randomUUID()}`;
     const sentAtSeconds = Math.floor(test.sentAt.getTime() / 1000);
-    return {
-      headers: {
-        ...signWebhook(secret, webhookId, sentAtSeconds, payload),
-        'content-type': 'application/json',
-      },
-      payload,
-    };
+    return signedJsonTest(test, (body) =>
+      signWebhook(secret, `msg_test_${randomUUID()}`, sentAtSeconds, body),
+    );
   },
   async parse(delivery) {
     const json = parseJsonBody(delivery.body);

@@ -16,16 +16,16 @@ import {
   type SurveyAnswer,
   surveyResponseOutput,
 } from '../survey-mapping.js';
-import { testEventJson } from '../test-delivery.js';
+import { signedJsonTest } from '../test-delivery.js';
 import { vendorInstant } from './canonical.js';
 import { parseJsonBody, parseVendorPayload } from './json.js';
+import { readFromVendor } from './vendor-api.js';
 
 const SIGNATURE_HEADER = 'X-HubSpot-Signature-v3';
 const TIMESTAMP_HEADER = 'X-HubSpot-Request-Timestamp';
 /** HubSpot's rule: "Reject the request if the timestamp is older than 5 minutes." */
 const MAX_AGE_MS = 5 * 60 * 1000;
 const API_BASE = 'https://api.hubapi.com';
-const FETCH_TIMEOUT_MS = 10_000;
 /** HubSpot's object type id of feedback submissions (survey responses) in generic webhook subscriptions. */
 const FEEDBACK_SUBMISSION_TYPE = '0-19';
 /** What cxloop reads of a survey response (HubSpot's default feedback submission properties). */
@@ -114,31 +114,13 @@ async function fetchSubmission(settings: SourceSettings, submissionId: string) {
   }
   const base = settings.vendorApiUrls.hubspot ?? API_BASE;
   const url = `${base}/crm/v3/objects/feedback_submissions/${encodeURIComponent(submissionId)}?properties=${SUBMISSION_PROPERTIES.join(',')}`;
-  const response = await fetch(url, {
-    headers: { authorization: `Bearer ${settings.vendorToken}`, accept: 'application/json' },
-    signal: AbortSignal.timeout(FETCH_TIMEOUT_MS),
-  }).catch((error: unknown) => {
-    throw new Problem(502, 'vendor_unavailable', 'HubSpot could not be reached', String(error));
-  });
-  // 404: the response was deleted before it was read; 401/403: the token cannot read it. Neither changes on
-  // a retry soon, so they are final (the delivery log shows them and the admin can retry from the UI).
-  if (response.status === 404 || response.status === 401 || response.status === 403) {
-    throw new Problem(
-      422,
-      'vendor_refused',
-      'HubSpot refused to return the survey response',
-      `GET feedback submission answered ${response.status}`,
-    );
-  }
-  if (!response.ok) {
-    throw new Problem(
-      502,
-      'vendor_unavailable',
-      'HubSpot did not return the survey response',
-      `GET feedback submission answered ${response.status}`,
-    );
-  }
-  return parseVendorPayload(HubSpotFeedbackSubmission, await response.json());
+  const json = await readFromVendor(
+    'HubSpot',
+    url,
+    { authorization: `Bearer ${settings.vendorToken}` },
+    'survey response',
+  );
+  return parseVendorPayload(HubSpotFeedbackSubmission, json);
 }
 
 /**
@@ -152,22 +134,11 @@ export const hubspotAdapter: ChannelAdapter = {
   mediaTypes: ['application/json'],
   successStatus: 202,
   signTest(secret, _settings, test) {
-    const payload = testEventJson(test);
     const timestamp = String(test.sentAt.getTime());
-    return {
-      headers: {
-        'Content-Type': 'application/json',
-        [SIGNATURE_HEADER]: hubspotSignature(
-          secret,
-          'POST',
-          test.webhookUrl,
-          Buffer.from(payload),
-          timestamp,
-        ),
-        [TIMESTAMP_HEADER]: timestamp,
-      },
-      payload,
-    };
+    return signedJsonTest(test, (body) => ({
+      [SIGNATURE_HEADER]: hubspotSignature(secret, 'POST', test.webhookUrl, body, timestamp),
+      [TIMESTAMP_HEADER]: timestamp,
+    }));
   },
   async verify(delivery, secrets) {
     const signature = headerValue(delivery.headers, SIGNATURE_HEADER);

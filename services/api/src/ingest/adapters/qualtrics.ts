@@ -18,8 +18,8 @@ import {
 } from '../survey-mapping.js';
 import { testEventJson } from '../test-delivery.js';
 import { parseJsonBody, parseVendorPayload } from './json.js';
+import { readFromVendor } from './vendor-api.js';
 
-const FETCH_TIMEOUT_MS = 10_000;
 const COMPLETED_RESPONSE_TOPIC = /^surveyengine\.completedResponse\./;
 
 /** A datacenter id (`fra1`, `iad1`, `ca1` …), never a host: responses are fetched from Qualtrics only. */
@@ -67,30 +67,8 @@ async function fetchResponse(settings: SourceSettings, surveyId: string, respons
     throw new Problem(500, 'source_misconfigured', 'The source has no Qualtrics API token');
   const base = settings.vendorApiUrls.qualtrics ?? `https://${configOf(settings).datacenter}.qualtrics.com`;
   const url = `${base}/API/v3/surveys/${encodeURIComponent(surveyId)}/responses/${encodeURIComponent(responseId)}`;
-  const response = await fetch(url, {
-    headers: { 'x-api-token': settings.vendorToken, accept: 'application/json' },
-    signal: AbortSignal.timeout(FETCH_TIMEOUT_MS),
-  }).catch((error: unknown) => {
-    throw new Problem(502, 'vendor_unavailable', 'Qualtrics could not be reached', String(error));
-  });
-  // Deleted, or a token without access to the survey: a retry soon would get the same answer.
-  if (response.status === 401 || response.status === 403 || response.status === 404) {
-    throw new Problem(
-      422,
-      'vendor_refused',
-      'Qualtrics refused to return the response',
-      `GET response answered ${response.status}`,
-    );
-  }
-  if (!response.ok) {
-    throw new Problem(
-      502,
-      'vendor_unavailable',
-      'Qualtrics did not return the response',
-      `GET response answered ${response.status}`,
-    );
-  }
-  return parseVendorPayload(QualtricsResponse, await response.json());
+  const json = await readFromVendor('Qualtrics', url, { 'x-api-token': settings.vendorToken }, 'response');
+  return parseVendorPayload(QualtricsResponse, json);
 }
 
 /**

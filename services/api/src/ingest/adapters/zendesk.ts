@@ -1,7 +1,7 @@
 import { ZendeskEvent, ZendeskSatisfactionRating } from '@cxloop/contracts';
 import { problems } from '../../problems.js';
 import { anySecretMatches, type ChannelAdapter, headerValue, hmac, isFresh, rejections } from '../adapter.js';
-import { testEventJson } from '../test-delivery.js';
+import { signedJsonTest } from '../test-delivery.js';
 import { canonicalEvent, clipText } from './canonical.js';
 import { parseJsonBody, parseVendorPayload } from './json.js';
 
@@ -56,17 +56,12 @@ export const zendeskAdapter: ChannelAdapter = {
   mediaTypes: ['application/json'],
   successStatus: 202,
   signTest(secret, _settings, test) {
-    const payload = testEventJson(test);
     // Zendesk's timestamp header is ISO 8601 to the second.
     const timestamp = test.sentAt.toISOString().replace(/\.\d{3}Z$/, 'Z');
-    return {
-      headers: {
-        'Content-Type': 'application/json',
-        [SIGNATURE_HEADER]: zendeskSignature(secret, timestamp, Buffer.from(payload)),
-        [TIMESTAMP_HEADER]: timestamp,
-      },
-      payload,
-    };
+    return signedJsonTest(test, (body) => ({
+      [SIGNATURE_HEADER]: zendeskSignature(secret, timestamp, body),
+      [TIMESTAMP_HEADER]: timestamp,
+    }));
   },
   async verify(delivery, secrets) {
     const signature = headerValue(delivery.headers, SIGNATURE_HEADER);
