@@ -237,7 +237,9 @@ export async function ingestRoutes(app: FastifyInstance, deps: IngestDeps) {
           "timestamp + token, accepted for Mailgun's 8-hour retry schedule (the token once per message); refusals " +
           'no retry can change (unreadable body, too old, token reused) answer 406, Mailgun\'s "do not retry". `zendesk`: `zen:event-type:ticket.created` events and the satisfaction trigger body ' +
           '(README), `X-Zendesk-Webhook-Signature` over timestamp + body. `intercom`: conversation topics, ' +
-          '`X-Hub-Signature: sha1=<hex>`. Answers 2xx only after the feedback is committed; a redelivery returns ' +
+          '`X-Hub-Signature: sha1=<hex>`. `delighted`: `survey_response.*`, `X-Delighted-Webhook-Signature`. `hubspot`: ' +
+          'feedback submission creations, `X-HubSpot-Signature-v3`; `qualtrics`: completedResponse events, form ' +
+          '`MSG` + `HMAC` (SHA-512); both fetched in the background. Answers 2xx only after the feedback is committed; a redelivery returns ' +
           'the stored ids with `duplicate: true`. 429 with Retry-After above the source’s rate limit (only ' +
           'verified deliveries count towards it) or after too many failed signatures from one address.',
         tags: ['ingest'],
