@@ -33,9 +33,31 @@ const CONNECTIONS: readonly { vendor: string; adapter: string; fill: Record<stri
       'Access token': 'surveymonkey-access-token-0123',
     },
   },
+  { vendor: 'Delighted', adapter: 'delighted', fill: { 'API key': 'delighted-api-key-0123456789' } },
+  {
+    vendor: 'HubSpot feedback surveys',
+    adapter: 'hubspot',
+    fill: { 'App client secret': 'hubspot-client-secret-0123', 'Access token': 'pat-eu1-hubspot-token-0123' },
+  },
+  {
+    vendor: 'Qualtrics',
+    adapter: 'qualtrics',
+    fill: { 'Datacenter ID': 'fra1', 'API token': 'qualtrics-api-token-0123' },
+  },
   { vendor: 'Typeform', adapter: 'typeform', fill: {} },
   { vendor: 'Our JSON webhook (any system)', adapter: 'generic', fill: {} },
 ];
+
+/** A vendor's key as its rotation form asks for it ("New <label>"); none where cxloop issues the secret. */
+const ROTATED_KEY: Readonly<Record<string, { label: string; value: string } | undefined>> = {
+  twilio: { label: 'New Auth Token', value: 'twilio-rotated-token-0123456789' },
+  mailgun: { label: 'New HTTP webhook signing key', value: 'key-mailgun-rotated-0123456789' },
+  zendesk: { label: 'New Webhook signing secret', value: 'zendesk-rotated-secret-0123' },
+  intercom: { label: 'New App client secret', value: 'intercom-rotated-secret-0123' },
+  surveymonkey: { label: 'New App client secret', value: 'surveymonkey-rotated-secret-0123' },
+  delighted: { label: 'New API key', value: 'delighted-rotated-key-0123456789' },
+  hubspot: { label: 'New App client secret', value: 'hubspot-rotated-secret-0123' },
+};
 
 describe.skipIf(!chromiumInstalled)('connecting channels from the dashboard', { timeout: 90_000 }, () => {
   let api: TestApi;
@@ -117,6 +139,45 @@ describe.skipIf(!chromiumInstalled)('connecting channels from the dashboard', { 
     await page.getByRole('button', { name: 'Refresh' }).click();
     await expect.poll(() => page.getByTestId('delivery-log').locator('tbody tr').count()).toBe(3);
     await page.screenshot({ path: join(screenshots, 'channel-rotated.png'), fullPage: true });
+    await page.context().close();
+  });
+
+  it('sends a test event for every vendor, rotates its secret, and the next test signs with the new one', async () => {
+    const page = await signInWithKey(browser, baseUrl, tenant.apiKeys.admin, consoleErrors);
+    /** Sends a test and waits until the delivery log holds `count` tests: the notice is then this test's. */
+    const sendTest = async (count: number) => {
+      await page.getByRole('button', { name: 'Send test event' }).click();
+      await expect
+        .poll(async () => {
+          await page.getByRole('button', { name: 'Refresh' }).click();
+          return page.getByTestId('delivery-log').locator('tbody tr', { hasText: 'test event' }).count();
+        })
+        .toBe(count);
+      return (await page.getByTestId('test-delivery').textContent()) ?? '';
+    };
+    for (const connection of CONNECTIONS) {
+      await connect(page, connection);
+      await page.getByRole('link', { name: /delivery log/ }).click();
+      expect(await sendTest(1), connection.adapter).toMatch(/^Test event delivered/);
+
+      await page.getByRole('button', { name: 'Rotate secret' }).click();
+      const key = ROTATED_KEY[connection.adapter];
+      if (key) await page.getByLabel(key.label).fill(key.value);
+      await page.getByRole('button', { name: 'Rotate', exact: true }).click();
+      await (key ? page.getByText('The new key verifies now') : page.getByTestId('signing-secret')).waitFor();
+      expect(await sendTest(2), `${connection.adapter} after rotation`).toMatch(/^Test event delivered/);
+    }
+    await page.screenshot({ path: join(screenshots, 'channel-test-event-rotated.png'), fullPage: true });
+    // The rotation stored each vendor's new key: the source now signs tests with it and records the change.
+    const listed = await api.app.inject({
+      method: 'GET',
+      url: '/v1/sources',
+      headers: { authorization: `Bearer ${tenant.apiKeys.admin}` },
+    });
+    const rotated = listed
+      .json()
+      .sources.filter((source: { secretRotatedAt: string | null }) => source.secretRotatedAt !== null);
+    expect(rotated.length).toBeGreaterThanOrEqual(CONNECTIONS.length);
     await page.context().close();
   });
 

@@ -317,9 +317,11 @@ describe('webhook route under fuzzing', () => {
   );
 
   it.each(['generic', 'typeform', 'twilio', 'mailgun', 'zendesk', 'intercom'])(
-    '%s: a correctly signed but invalid body is refused as 400/413/415/422, never 401, and stores nothing',
+    '%s: a correctly signed but invalid body is refused as a body error, never 401, and stores nothing',
     async (adapter) => {
       const target = adapters.find((candidate) => candidate.adapter === adapter) as AdapterUnderTest;
+      // Mailgun reads every body refusal as 406, its "do not retry": the same body would come back for hours.
+      const bodyRefusals = adapter === 'mailgun' ? [406] : [400, 413, 415, 422];
       const invalidBodies: fc.Arbitrary<Buffer> = target.form
         ? // Form fields without the vendor's required identifiers.
           fc
@@ -350,7 +352,7 @@ describe('webhook route under fuzzing', () => {
             { ...request.headers, 'content-type': target.contentType },
             request.body,
           );
-          expect([400, 413, 415, 422], `${response.statusCode} ${response.body.slice(0, 300)}`).toContain(
+          expect(bodyRefusals, `${response.statusCode} ${response.body.slice(0, 300)}`).toContain(
             response.statusCode,
           );
           expectProblemJson(response);

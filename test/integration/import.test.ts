@@ -156,6 +156,13 @@ describe('bulk import', () => {
       { external_id: 'a-5', csat: 2 },
     ]);
     expect((await post()).json()).toMatchObject({ created: 0, duplicates: 2, rejected: 3 });
+    // The source's stats count what the import created, once: a rerun's duplicates add nothing.
+    const view = await api.app.inject({
+      method: 'GET',
+      url: `/v1/sources/${source.id}`,
+      headers: { authorization: `Bearer ${tenant.apiKeys.admin}` },
+    });
+    expect(view.json().stats).toMatchObject({ importedCount: 2, acceptedCount: 0 });
   });
 
   it('imports CSV: named columns to fields, other columns to metadata, malformed records by line', async () => {

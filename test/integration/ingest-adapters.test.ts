@@ -1,4 +1,5 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, randomBytes, randomUUID } from 'node:crypto';
+import { MAILGUN_RETRY_WINDOW_SECONDS } from '@cxloop/api';
 import { createSurvey, openSurvey } from '@cxloop/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -304,7 +305,7 @@ describe('Twilio inbound SMS', () => {
 });
 
 describe('Mailgun inbound route', () => {
-  const signingKey = 'key-mailgun-webhook-signing-0123';
+  const signingKey = `key-${randomBytes(16).toString('hex')}`;
   let source: CreatedSource;
   beforeAll(async () => {
     source = await createSourceVia(api.app, tenant, { adapter: 'mailgun', secret: signingKey });
@@ -356,16 +357,58 @@ describe('Mailgun inbound route', () => {
     expect(row.text).not.toContain('attached bytes');
   });
 
-  it('rejects missing, wrong and stale signatures; a replay changes nothing', async () => {
+  it('rejects missing and wrong signatures with 401, which Mailgun retries (the key may be fixed meanwhile)', async () => {
     const fields = mailgunInboundFields({ 'Message-Id': '<signature-cases@mg.example.com>' });
     const before = await countFeedback(api.db, source.id);
     expectProblem(await postForm(fields), 401, 'timestamp, token and signature fields are required');
     expectProblem(await postForm(signed(fields, undefined, 'key-wrong')), 401, 'does not match');
-    expectProblem(await postForm(signed(fields, String(nowSeconds() - 3600))), 401, 'too far');
     expect(await countFeedback(api.db, source.id)).toBe(before);
     const ok = signed(fields);
     expect((await postForm(ok)).statusCode).toBe(200);
     expect((await postForm(ok)).statusCode).toBe(200);
+    expect(await countFeedback(api.db, source.id)).toBe(before + 1);
+  });
+
+  it('accepts a retry that still carries its first attempt’s signature hours later, once', async () => {
+    // Mailgun's route retries come 10 min, 10 min, 15 min … 4 h apart with the original signing fields.
+    const messageId = `<outage-${randomUUID()}@mg.example.com>`;
+    const firstAttempt = signed(
+      mailgunInboundFields({ 'Message-Id': messageId }),
+      String(nowSeconds() - 2 * 3600),
+    );
+    const before = await countFeedback(api.db, source.id);
+    const retry = await postForm(firstAttempt);
+    expect(retry.statusCode, retry.body).toBe(200);
+    expect(await countFeedback(api.db, source.id)).toBe(before + 1);
+    const again = await postForm(firstAttempt);
+    expect(again.statusCode).toBe(200);
+    expect(again.json().results[0].duplicate).toBe(true);
+    expect(await countFeedback(api.db, source.id)).toBe(before + 1);
+  });
+
+  it('answers 406 (Mailgun: do not retry) to what no retry can change, and logs why', async () => {
+    const before = await countFeedback(api.db, source.id);
+    const tooOld = signed(
+      mailgunInboundFields({ 'Message-Id': `<too-old-${randomUUID()}@mg.example.com>` }),
+      String(nowSeconds() - MAILGUN_RETRY_WINDOW_SECONDS - 3600),
+    );
+    expectProblem(await postForm(tooOld), 406, 'too far');
+    expect((await latestDelivery(source.id)).reason).toMatch(/^stale_timestamp/);
+
+    const used = signed(mailgunInboundFields({ 'Message-Id': `<first-${randomUUID()}@mg.example.com>` }));
+    expect((await postForm(used)).statusCode).toBe(200);
+    const replayed = { ...used, 'Message-Id': `<other-${randomUUID()}@evil.example>`, subject: 'Click here' };
+    expectProblem(await postForm(replayed), 406, 'already used with another message');
+    expect((await latestDelivery(source.id)).reason).toMatch(/^replayed_signature/);
+
+    const json = await api.app.inject({
+      method: 'POST',
+      url: path(source),
+      headers: { 'content-type': 'application/json' },
+      payload: '{"subject":"not a form"}',
+    });
+    expect(json.statusCode).toBe(406);
+    expect((await latestDelivery(source.id)).reason).toMatch(/^unsupported_media_type/);
     expect(await countFeedback(api.db, source.id)).toBe(before + 1);
   });
 });

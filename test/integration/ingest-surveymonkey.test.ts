@@ -5,6 +5,7 @@ import {
   countFeedback,
   createTenant,
   eventually,
+  eventuallyStored,
   startTestApi,
   type TestApi,
   type TestTenant,
@@ -57,15 +58,7 @@ afterAll(async () => {
 });
 
 /** The stored feedback of a SurveyMonkey response, once the background fetch has stored it. */
-const storedResponse = (responseId: string) =>
-  eventually(() =>
-    api.db
-      .selectFrom('feedback')
-      .selectAll()
-      .where('source_id', '=', source.id)
-      .where('external_id', '=', responseId)
-      .executeTakeFirst(),
-  );
+const storedResponse = (responseId: string) => eventuallyStored(api.db, source.id, responseId);
 
 async function deliveryReasons(sourceId: string): Promise<string[]> {
   const response = await api.app.inject({

@@ -1,4 +1,5 @@
-import { createSource } from '@cxloop/db';
+import { randomBytes } from 'node:crypto';
+import { type Adapter, adapterSettings } from '@cxloop/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   countFeedback,
@@ -9,6 +10,20 @@ import {
   type TestTenant,
 } from '../support/fixtures.js';
 import { expectQueuedForAnalysis, queuedFeedbackIds } from '../support/redis.js';
+import { createSourceVia } from '../support/sources.js';
+
+/** The status each vendor reads as "received" (Mailgun, Twilio and Intercom want exactly 200). */
+const channelStatus = {
+  typeform: 202,
+  surveymonkey: 202,
+  twilio: 200,
+  mailgun: 200,
+  zendesk: 202,
+  intercom: 200,
+  delighted: 202,
+  hubspot: 202,
+  qualtrics: 200,
+};
 
 /** "Send test event": a signed test delivery through the source's real webhook route, logged, never stored. */
 let api: TestApi;
@@ -141,18 +156,57 @@ describe('POST /v1/sources/:id/test-delivery', () => {
     expect(await deliveries(tenant)).toEqual([]);
   });
 
-  it('refuses sources whose vendor signs the deliveries', async () => {
-    const tenant = await createTenant(api.db, api.secretBox, 'Vendor test org');
-    const typeform = await createSource(api.db, {
-      orgId: tenant.orgId,
-      name: 'Typeform',
-      channel: 'survey',
-      adapter: 'typeform',
-      secretCiphertext: api.secretBox.seal('typeform-secret-123'),
+  /** Each vendor's source as a CX admin connects it: the vendor's key pasted, its settings filled in. */
+  const vendorSources: Record<Exclude<Adapter, 'generic'>, (secret: string) => Record<string, unknown>> = {
+    typeform: () => ({ adapter: 'typeform' }),
+    surveymonkey: (secret) => ({
+      adapter: 'surveymonkey',
+      secret,
+      vendorToken: `sm-${randomBytes(8).toString('hex')}`,
+      adapterConfig: { clientId: `client-${randomBytes(4).toString('hex')}`, region: 'eu' },
+    }),
+    twilio: (secret) => ({ adapter: 'twilio', secret }),
+    mailgun: (secret) => ({ adapter: 'mailgun', secret }),
+    zendesk: (secret) => ({ adapter: 'zendesk', secret }),
+    intercom: (secret) => ({ adapter: 'intercom', secret }),
+    delighted: (secret) => ({ adapter: 'delighted', secret }),
+    hubspot: (secret) => ({
+      adapter: 'hubspot',
+      secret,
+      vendorToken: `pat-${randomBytes(8).toString('hex')}`,
+    }),
+    qualtrics: () => ({
+      adapter: 'qualtrics',
+      vendorToken: `qualtrics-${randomBytes(8).toString('hex')}`,
+      adapterConfig: { datacenter: 'fra1' },
+    }),
+  };
+
+  for (const [adapter, body] of Object.entries(vendorSources)) {
+    it(`${adapter}: the test is framed and signed as ${adapter} sends, logged, stores nothing; after a rotation it signs with the new key`, async () => {
+      const tenant = await createTenant(api.db, api.secretBox, `${adapter} test org`);
+      const source = await createSourceVia(api.app, tenant, body(randomBytes(24).toString('hex')));
+      const successStatus = channelStatus[adapter as Exclude<Adapter, 'generic'>];
+
+      const first = await sendTest(tenant, tenant.apiKeys.admin, source.id);
+      expect(first.statusCode, first.body).toBe(200);
+      expect(first.json()).toMatchObject({ status: successStatus, delivered: true, reason: null });
+      const [logged] = await deliveries(tenant, source.id);
+      expect(logged).toMatchObject({ status: successStatus, outcome: 'ignored', acceptedEvents: 0 });
+      expect(logged!.reason).toContain('test event');
+      expect(await countFeedback(api.db, source.id)).toBe(0);
+
+      // Rotation without overlap: the test now proves the new key, and only the new key verifies.
+      const rotated = await call('POST', `/v1/sources/${source.id}/secret/rotate`, tenant.apiKeys.admin, {
+        overlapSeconds: 0,
+        ...(adapterSettings[adapter as Adapter].secret.issuedBy === 'vendor'
+          ? { secret: randomBytes(24).toString('hex') }
+          : {}),
+      });
+      expect(rotated.statusCode, rotated.body).toBe(200);
+      const afterRotation = await sendTest(tenant, tenant.apiKeys.admin, source.id);
+      expect(afterRotation.json()).toMatchObject({ status: successStatus, delivered: true });
+      expect((await deliveries(tenant, source.id)).map((row) => row.outcome)).toEqual(['ignored', 'ignored']);
     });
-    const response = await sendTest(tenant, tenant.apiKeys.admin, typeform.id);
-    expect(response.statusCode).toBe(409);
-    expect(response.json().type).toContain('test_delivery_unsupported');
-    expect(await deliveries(tenant, typeform.id)).toEqual([]);
-  });
+  }
 });

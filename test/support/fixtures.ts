@@ -191,12 +191,20 @@ export async function countFeedback(db: Db, sourceId: string): Promise<number> {
 
 /** The feedback a source stored under `externalId` (fails when there is none). */
 export function feedbackByExternalId(db: Db, sourceId: string, externalId: string) {
+  return feedbackQuery(db, sourceId, externalId).executeTakeFirstOrThrow();
+}
+
+/** The feedback once something in the background (a vendor fetch) has stored it. */
+export function eventuallyStored(db: Db, sourceId: string, externalId: string) {
+  return eventually(() => feedbackQuery(db, sourceId, externalId).executeTakeFirst());
+}
+
+function feedbackQuery(db: Db, sourceId: string, externalId: string) {
   return db
     .selectFrom('feedback')
     .selectAll()
     .where('source_id', '=', sourceId)
-    .where('external_id', '=', externalId)
-    .executeTakeFirstOrThrow();
+    .where('external_id', '=', externalId);
 }
 
 /** A feedback of the tenant's source with a high-severity case open on it, as analysis would leave it. */

@@ -340,3 +340,156 @@ export function surveyMonkeyResponseDetails(responseId = '5007154325') {
     collection_mode: 'default',
   };
 }
+
+/**
+ * Delighted `survey_response.updated`, copied from the example request body on
+ * https://app.delighted.com/docs/api/webhooks (its ids, person, score, comment and additional answers).
+ */
+export function delightedSurveyResponseUpdated(
+  overrides: { id?: string; eventId?: string; score?: number; comment?: string | null } = {},
+) {
+  return {
+    event_type: 'survey_response.updated',
+    event_id: overrides.eventId ?? 'b8d057c59327541d7ec2104c0a9a255ad1997fb00831b9c6bbf09561e6d5cbd0',
+    event_data: {
+      id: overrides.id ?? '5435',
+      person: {
+        id: '5975',
+        email: 'charlie_gravis@example.com',
+        name: 'Charlie Gravis',
+        created_at: 1734830790,
+      },
+      survey_type: 'nps',
+      score: overrides.score ?? 9,
+      comment: overrides.comment === undefined ? 'Your service is fast and flawless!' : overrides.comment,
+      permalink: 'https://app.delighted.com/r/5pFDpmlyC8GUc5oxU6USto5VonSKAqOa',
+      created_at: 1734830850,
+      updated_at: 1734831450,
+      person_properties: null,
+      notes: [],
+      tags: [],
+      additional_answers: [
+        {
+          id: '4',
+          value: {
+            free_response: null,
+            scale: null,
+            select_one: null,
+            select_many: [
+              { id: 'DxmjNj', text: 'Convenience' },
+              { id: 'uNQIig', text: 'Friendly staff' },
+            ],
+          },
+          question: {
+            id: 'enum_z9EvYV',
+            type: 'select_many',
+            text: 'What specifically did you enjoy about your experience with us?',
+          },
+        },
+      ],
+    },
+  };
+}
+
+/**
+ * A HubSpot webhook delivery announcing a new survey response. RECONSTRUCTED: the event fields of the
+ * example payload on developers.hubspot.com/docs/api/webhooks (eventId, subscriptionId, portalId, appId,
+ * occurredAt, subscriptionType, attemptNumber, objectId, changeSource) in the generic `object.creation` form
+ * with the feedback submission object type (`0-19`) named in HubSpot's generic subscriptions changelog.
+ */
+export function hubspotFeedbackSubmissionCreated(objectIds: readonly string[] = ['11001']) {
+  return objectIds.map((objectId, index) => ({
+    eventId: 3816279340 + index,
+    subscriptionId: 25,
+    portalId: 33,
+    appId: 1160452,
+    occurredAt: 1733580000000,
+    subscriptionType: 'object.creation',
+    attemptNumber: 0,
+    objectId: Number(objectId),
+    objectTypeId: '0-19',
+    changeFlag: 'CREATED',
+    changeSource: 'FEEDBACK',
+  }));
+}
+
+/**
+ * `GET /crm/v3/objects/feedback_submissions/{id}` for an NPS response. RECONSTRUCTED: the object envelope of
+ * HubSpot's CRM object API with the feedback submission properties its survey responses guide names.
+ */
+export function hubspotFeedbackSubmission(
+  id: string,
+  properties: Record<string, string | null> = {},
+): Record<string, unknown> {
+  return {
+    id,
+    properties: {
+      hs_createdate: '2026-12-07T14:00:00.000Z',
+      hs_lastmodifieddate: '2026-12-07T14:00:00.000Z',
+      hs_object_id: id,
+      hs_survey_type: 'NPS',
+      hs_response_value: '3',
+      hs_content: 'The renewal invoice was wrong twice and nobody called back.',
+      hs_submission_timestamp: '2026-12-07T14:00:00.000Z',
+      hs_sentiment: 'DETRACTOR',
+      hs_survey_id: '2041',
+      hs_survey_channel: 'EMAIL',
+      ...properties,
+    },
+    createdAt: '2026-12-07T14:00:00.000Z',
+    updatedAt: '2026-12-07T14:00:00.000Z',
+    archived: false,
+  };
+}
+
+/**
+ * A Qualtrics event subscription's POST for `surveyengine.completedResponse.{SurveyID}`: form fields `Topic`,
+ * `MSG` and `HMAC` (Qualtrics event subscriptions docs). The message is the one SAP's Kyma Qualtrics gateway
+ * tests with (kyma-incubator/connector-tools, qualtrics-event-gw), with the response id as given.
+ */
+export function qualtricsCompletedResponseMessage(
+  responseId = 'R_0B7IcnXszjEUHLP',
+  surveyId = 'SV_1AmkKSDmoZ4XlQx',
+) {
+  return JSON.stringify({
+    Status: 'Complete',
+    SurveyID: surveyId,
+    ResponseID: responseId,
+    CompletedDate: '2019-06-25 07:58:25',
+    BrandID: 'sapdevelopment',
+  });
+}
+
+/**
+ * `GET /API/v3/surveys/{surveyId}/responses/{responseId}`. RECONSTRUCTED: the documented `result.values` of a
+ * single response (embedded fields, then answers by question id: an NPS question with its derived group and
+ * a text entry).
+ */
+export function qualtricsResponse(responseId: string, values: Record<string, unknown> = {}) {
+  return {
+    result: {
+      responseId,
+      values: {
+        startDate: '2019-06-25T07:55:12Z',
+        endDate: '2019-06-25T07:58:25Z',
+        status: 0,
+        progress: 100,
+        duration: 193,
+        finished: 1,
+        recordedDate: '2019-06-25T07:58:25.541Z',
+        _recordId: responseId,
+        distributionChannel: 'email',
+        userLanguage: 'EN',
+        externalDataReference: 'cust-7781',
+        QID1: 4,
+        QID1_NPS_GROUP: 1,
+        QID2_TEXT: 'The app logs me out every time I switch accounts.',
+        ...values,
+      },
+      labels: { status: 'IP Address', finished: 'True', QID1: '4', QID1_NPS_GROUP: 'Detractor' },
+      displayedFields: ['QID1', 'QID2_TEXT'],
+      displayedValues: {},
+    },
+    meta: { requestId: '2b6dd1a8-4c0b-4b0f-9d34-9a0c7e4e1c11', httpStatus: '200 - OK' },
+  };
+}

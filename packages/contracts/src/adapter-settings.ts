@@ -100,4 +100,42 @@ export const adapterSettings: Readonly<Record<Adapter, AdapterSettings>> = {
     config: [],
     fieldMapping: false,
   },
+  delighted: {
+    secret: {
+      issuedBy: 'vendor',
+      label: 'API key',
+      help: 'Delighted signs webhooks with your account’s private API key (Integrations › API).',
+    },
+    config: [],
+    fieldMapping: false,
+  },
+  hubspot: {
+    secret: {
+      issuedBy: 'vendor',
+      label: 'App client secret',
+      help: 'HubSpot signs webhooks with your app’s client secret (your app › Auth › Client secret).',
+    },
+    config: [],
+    vendorToken: {
+      label: 'Access token',
+      help: 'A token of the app with the crm.objects.feedback_submissions.read scope: the webhook names a survey response and cxloop reads it.',
+    },
+    fieldMapping: true,
+  },
+  qualtrics: {
+    secret: { issuedBy: 'cxloop' },
+    config: [
+      {
+        key: 'datacenter',
+        label: 'Datacenter ID',
+        help: 'The first part of your Qualtrics API host (Account settings › Qualtrics IDs › User › Datacenter ID), e.g. fra1 or iad1.',
+        required: true,
+      },
+    ],
+    vendorToken: {
+      label: 'API token',
+      help: 'Account settings › Qualtrics IDs › API › Token: cxloop reads each completed response with it.',
+    },
+    fieldMapping: true,
+  },
 };

@@ -10,6 +10,9 @@ export const adapters = [
   'mailgun',
   'zendesk',
   'intercom',
+  'delighted',
+  'hubspot',
+  'qualtrics',
 ] as const;
 export const Adapter = z.enum(adapters);
 export type Adapter = z.infer<typeof Adapter>;
@@ -23,6 +26,9 @@ export const defaultChannelOf: Record<Adapter, Channel> = {
   mailgun: 'email',
   zendesk: 'helpdesk',
   intercom: 'chat',
+  delighted: 'survey',
+  hubspot: 'survey',
+  qualtrics: 'survey',
 };
 
 /**

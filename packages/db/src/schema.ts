@@ -52,6 +52,8 @@ export interface SourceTable {
   rate_limit_per_minute: Generated<number>;
   last_delivery_at: Timestamp | null;
   accepted_count: ColumnType<string, never, string>;
+  /** Feedback imported from files, counted apart from deliveries (migration 20261208T0300). */
+  imported_count: ColumnType<string, never, string>;
   rejected_count: ColumnType<string, never, string>;
   last_error: string | null;
   last_error_at: Timestamp | null;

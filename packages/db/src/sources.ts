@@ -143,6 +143,21 @@ export async function rotateSourceSecret(
 }
 
 /** How many deliveries each source's log keeps: a ring, the newest overwriting the oldest. */
+/** Counts feedback an import created in a source, for its stats (deliveries are counted by the log). */
+export async function countImportedFeedback(
+  db: Db,
+  source: { orgId: string; sourceId: string },
+  created: number,
+): Promise<void> {
+  if (created === 0) return;
+  await db
+    .updateTable('sources')
+    .set({ imported_count: sql<string>`imported_count + ${created}` })
+    .where('org_id', '=', source.orgId)
+    .where('id', '=', source.sourceId)
+    .execute();
+}
+
 export const DELIVERY_LOG_LENGTH = 200;
 
 export interface DeliveryRecord {

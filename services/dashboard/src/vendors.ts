@@ -89,6 +89,40 @@ export const VENDORS: readonly VendorGuide[] = [
       "Intercom signs with your app's client secret, which you entered when connecting.",
     ],
   },
+  {
+    adapter: 'delighted',
+    label: 'Delighted',
+    channel: 'survey',
+    steps: ({ webhookUrl }) => [
+      'In Delighted open Integrations → Webhooks.',
+      `Paste ${webhookUrl} as the URL for "Response" (survey_response events) and save.`,
+      "Delighted signs with your account's API key, which you entered when connecting.",
+      'Press "Send test" in Delighted; the delivery log shows it.',
+    ],
+  },
+  {
+    adapter: 'hubspot',
+    label: 'HubSpot feedback surveys',
+    channel: 'survey',
+    steps: ({ webhookUrl }) => [
+      'In your HubSpot app open Webhooks and set the target URL:',
+      `${webhookUrl}`,
+      'Subscribe to object creation of "Feedback submission" (survey responses), then activate the subscription.',
+      "HubSpot signs with your app's client secret; cxloop reads each response with the access token you entered.",
+      'NPS and CES are read as they are; map CSAT with its scale under Field mapping.',
+    ],
+  },
+  {
+    adapter: 'qualtrics',
+    label: 'Qualtrics',
+    channel: 'survey',
+    steps: ({ webhookUrl, signingSecret }) => [
+      'Qualtrics event subscriptions are created through its API by a Brand Administrator (POST /API/v3/eventsubscriptions).',
+      `Body: {"topics": "surveyengine.completedResponse.<your survey id>", "publicationUrl": "${webhookUrl}", "encrypt": false, "sharedKey": "${signingSecret ?? 'the signing secret you copied'}"}`,
+      'One subscription per survey; cxloop reads each completed response with the API token you entered.',
+      'Text entry answers are read as text; map numeric questions (e.g. {"QID1": {"as": "nps"}}) under Field mapping.',
+    ],
+  },
 ];
 
 export function vendorGuide(adapter: string): VendorGuide {

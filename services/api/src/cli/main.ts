@@ -182,6 +182,7 @@ const commands: Record<string, Command> = {
         adapter: source.adapter,
         status: source.status,
         acceptedCount: Number(source.accepted_count),
+        importedCount: Number(source.imported_count),
         rejectedCount: Number(source.rejected_count),
         lastDeliveryAt: source.last_delivery_at?.toISOString() ?? null,
         lastError: source.last_error,

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { FeedbackEvent } from '@cxloop/contracts';
 import {
+  countImportedFeedback,
   type Db,
   type FeedbackToStore,
   findUnitIdsByKey,
@@ -239,6 +240,7 @@ export async function importFeedback(
     );
     committedThroughLine = rows.at(-1)?.line ?? committedThroughLine;
     const created = stored.filter((entry) => entry.created).length;
+    await countImportedFeedback(deps.db, { orgId: source.org_id, sourceId: source.id }, created);
     report.created += created;
     report.duplicates += stored.length - created;
     await enqueueStored(

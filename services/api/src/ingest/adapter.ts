@@ -5,6 +5,7 @@ import type { FastifyReply } from 'fastify';
 import type { FormFields } from './form-body.js';
 import type { SignedToken } from './replay-guard.js';
 import type { StaffSurveyResponse } from './staff-responses.js';
+import type { TestEvent, TestRequest } from './test-delivery.js';
 
 /** One webhook request as an adapter sees it: raw bytes first, parsed views on demand. */
 export interface InboundDelivery {
@@ -51,6 +52,8 @@ export interface SourceSettings {
 
 export interface VendorApiUrls {
   surveymonkey?: string | undefined;
+  hubspot?: string | undefined;
+  qualtrics?: string | undefined;
 }
 
 export interface AdapterOutput {
@@ -64,7 +67,7 @@ export interface AdapterOutput {
    * What the webhook only names, to fetch from the vendor after the delivery is committed and answered
    * (`ChannelAdapter.fetch` turns it into events), so the vendor's API being down loses nothing.
    */
-  fetchLater?: { key: string; payload: Record<string, unknown> };
+  fetchLater?: readonly { key: string; payload: Record<string, unknown> }[];
   /** Answers kept in metadata because their question needs a mapping: the delivery log and source say which. */
   needsMapping?: string;
   /** Answers mapped to staff survey questions (a survey source can receive staff responses). */
@@ -81,6 +84,11 @@ export interface ChannelAdapter {
   mediaTypes: readonly string[];
   /** The status the vendor expects for "received, do not retry" (Mailgun and Intercom want exactly 200). */
   successStatus: 200 | 202;
+  /**
+   * The status the vendor reads as "refused, do not retry", for refusals no retry can change (see
+   * `isPermanentRefusal`); absent when the vendor has none, and those refusals keep their own status.
+   */
+  permanentRefusalStatus?: number;
   /** Non-secret settings the adapter needs, checked when a source is created or changed. */
   validateConfig?(config: Record<string, unknown>): string | undefined;
   verify(
@@ -89,6 +97,11 @@ export interface ChannelAdapter {
     settings: SourceSettings,
   ): Promise<Verification>;
   parse(delivery: InboundDelivery, settings: SourceSettings): Promise<AdapterOutput>;
+  /**
+   * cxloop's test event framed and signed as this vendor sends deliveries, with `secret` (the source's
+   * current one): "Send test event" proves the URL, the secret and the source's state without the vendor.
+   */
+  signTest(secret: string, settings: Pick<SourceSettings, 'adapterConfig'>, test: TestEvent): TestRequest;
   /** Fetches what a delivery's `fetchLater` named, in the background; a Problem of status 4xx is final. */
   fetch?(payload: Record<string, unknown>, settings: SourceSettings): Promise<AdapterOutput>;
   /** A reply body other than cxloop's JSON, when the vendor expects one (Twilio: TwiML). */
@@ -102,7 +115,7 @@ export function headerValue(headers: InboundDelivery['headers'], name: string): 
 
 /** HMAC of `parts` concatenated, as raw bytes. */
 export function hmac(
-  algorithm: 'sha1' | 'sha256',
+  algorithm: 'sha1' | 'sha256' | 'sha512',
   key: string | Buffer,
   ...parts: (string | Buffer)[]
 ): Buffer {
@@ -126,6 +139,35 @@ export function anySecretMatches(
   let matched = false;
   for (const secret of secrets) matched = signatureMatches(offered, expected(secret)) || matched;
   return matched;
+}
+
+/** A signature header holding `<prefix><HMAC of the raw body>` (Typeform, Intercom, Delighted). */
+export interface BodyHmacScheme {
+  header: string;
+  prefix: string;
+  algorithm: 'sha1' | 'sha256';
+  encoding: 'hex' | 'base64';
+}
+
+/** The header value a sender of `scheme` puts on `body`. */
+export function bodyHmacSignature(scheme: BodyHmacScheme, secret: string, body: Buffer): string {
+  return scheme.prefix + hmac(scheme.algorithm, secret, body).toString(scheme.encoding);
+}
+
+/** Checks a delivery's `scheme` header against every active secret. */
+export function verifyBodyHmac(
+  scheme: BodyHmacScheme,
+  delivery: InboundDelivery,
+  secrets: readonly string[],
+): Verification {
+  const header = headerValue(delivery.headers, scheme.header);
+  if (!header) return rejections.missing(`the ${scheme.header} header`);
+  if (!header.startsWith(scheme.prefix)) return rejections.bad(scheme.header);
+  const offered = Buffer.from(header.slice(scheme.prefix.length), scheme.encoding);
+  const matched = anySecretMatches(secrets, offered, (secret) =>
+    hmac(scheme.algorithm, secret, delivery.body),
+  );
+  return matched ? { ok: true } : rejections.bad(scheme.header);
 }
 
 export const rejections = {
@@ -154,4 +196,32 @@ export const rejections = {
 /** Whether a sender's timestamp is within the tolerated clock skew. */
 export function isFresh(delivery: InboundDelivery, timestampSeconds: number): boolean {
   return Math.abs(delivery.nowSeconds - timestampSeconds) <= delivery.toleranceSeconds;
+}
+
+/**
+ * Whether a timestamp is one a vendor that retries with the original signature may still send: at most the
+ * clock skew ahead, and no older than the vendor's retry window plus the skew.
+ */
+export function isWithinRetryWindow(
+  delivery: InboundDelivery,
+  timestampSeconds: number,
+  retryWindowSeconds: number,
+): boolean {
+  const age = delivery.nowSeconds - timestampSeconds;
+  return age >= -delivery.toleranceSeconds && age <= retryWindowSeconds + delivery.toleranceSeconds;
+}
+
+/** Why a verified-or-not delivery can never succeed however often it is sent again, as logged. */
+const PERMANENT_REASONS = new Set<string>(['stale_timestamp', 'invalid_timestamp', 'replayed_signature']);
+
+/**
+ * Whether resending the same request can never change this refusal: its body is unreadable, too large or of
+ * the wrong type, or its signature is too old or already used with another message. A bad or missing
+ * signature is not permanent: only the vendor retries, so a genuine retry refused with 401 means the
+ * source's key is wrong, and once an admin pastes the right key the retry succeeds.
+ */
+export function isPermanentRefusal(status: number, reason: string): boolean {
+  return (
+    status === 400 || status === 413 || status === 415 || status === 422 || PERMANENT_REASONS.has(reason)
+  );
 }

@@ -13,8 +13,8 @@ import { parseUrlEncoded } from './form-body.js';
 
 /** How much of a body the log keeps: enough to see a payload's shape, little enough to stay small. */
 const LOGGED_BODY_CHARS = 2_000;
-/** Form fields that authenticate a delivery (Mailgun): never logged, even redacted. */
-const CREDENTIAL_FIELDS = new Set(['signature', 'token', 'timestamp']);
+/** Form fields that authenticate a delivery (Mailgun, Qualtrics): never logged, even redacted. */
+const CREDENTIAL_FIELDS = new Set(['signature', 'token', 'timestamp', 'HMAC']);
 
 /**
  * The start of a verified body with personal data redacted, for the delivery log. Form bodies are

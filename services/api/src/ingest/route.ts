@@ -7,7 +7,12 @@ import { problemOf, sendProblem } from '../errors.js';
 import { Problem, problems } from '../problems.js';
 import type { RateLimitDecision, RateLimits } from '../rate-limit.js';
 import { problemResponses } from '../routes/schemas.js';
-import type { InboundDelivery, SourceSettings, VendorApiUrls } from './adapter.js';
+import {
+  type InboundDelivery,
+  isPermanentRefusal,
+  type SourceSettings,
+  type VendorApiUrls,
+} from './adapter.js';
 import { channelAdapters } from './adapters/index.js';
 import { type DeliveryLog, redactedExcerpt } from './delivery-log.js';
 import { FeedbackWriter } from './feedback-writer.js';
@@ -16,6 +21,7 @@ import type { ReplayGuard, SignedToken } from './replay-guard.js';
 import type { SourceCache } from './source-cache.js';
 import type { RecordStaffResponse, StaffSurveyResponse } from './staff-responses.js';
 import { storeDelivery } from './store-events.js';
+import { isTestDelivery, TEST_DELIVERY_IGNORED } from './test-delivery.js';
 import type { VendorFetcher, VendorFetchTiming } from './vendor-fetcher.js';
 import { startVendorFetcher } from './vendor-fetches.js';
 
@@ -189,8 +195,10 @@ export async function ingestRoutes(app: FastifyInstance, deps: IngestDeps) {
   // those of the pipeline and those Fastify makes before the handler runs (413, 415, broken framing).
   app.setErrorHandler(async (error: FastifyError, request, reply) => {
     const problem = problemOf(error, request);
-    await logRefusal(deps, request, problem);
-    return sendProblem(request, reply, problem);
+    const source = await knownSourceOf(deps, request);
+    const answered = source ? inVendorTerms(source, problem) : problem;
+    if (source) logRefusal(deps, request, source, answered);
+    return sendProblem(request, reply, answered);
   });
   app.removeAllContentTypeParsers();
   app.addContentTypeParser(RAW_MEDIA_TYPES, { parseAs: 'buffer' }, (_request, body, done) =>
@@ -226,9 +234,12 @@ export async function ingestRoutes(app: FastifyInstance, deps: IngestDeps) {
           '500), signed per Standard Webhooks. `typeform`: `form_response` with `Typeform-Signature: sha256=<base64 ' +
           'HMAC-SHA256 of body>`. `twilio`: inbound SMS, form-encoded, `X-Twilio-Signature` over the public URL + ' +
           'sorted parameters; answered with empty TwiML. `mailgun`: inbound route, form or multipart, signed ' +
-          'timestamp + token. `zendesk`: `zen:event-type:ticket.created` events and the satisfaction trigger body ' +
+          "timestamp + token, accepted for Mailgun's 8-hour retry schedule (the token once per message); refusals " +
+          'no retry can change (unreadable body, too old, token reused) answer 406, Mailgun\'s "do not retry". `zendesk`: `zen:event-type:ticket.created` events and the satisfaction trigger body ' +
           '(README), `X-Zendesk-Webhook-Signature` over timestamp + body. `intercom`: conversation topics, ' +
-          '`X-Hub-Signature: sha1=<hex>`. Answers 2xx only after the feedback is committed; a redelivery returns ' +
+          '`X-Hub-Signature: sha1=<hex>`. `delighted`: `survey_response.*`, `X-Delighted-Webhook-Signature`. `hubspot`: ' +
+          'feedback submission creations, `X-HubSpot-Signature-v3`; `qualtrics`: completedResponse events, form ' +
+          '`MSG` + `HMAC` (SHA-512); both fetched in the background. Answers 2xx only after the feedback is committed; a redelivery returns ' +
           'the stored ids with `duplicate: true`. 429 with Retry-After above the source’s rate limit (only ' +
           'verified deliveries count towards it) or after too many failed signatures from one address.',
         tags: ['ingest'],
@@ -236,7 +247,7 @@ export async function ingestRoutes(app: FastifyInstance, deps: IngestDeps) {
         response: {
           200: DeliveryAnswer,
           202: DeliveryAnswer,
-          ...problemResponses(400, 401, 404, 409, 413, 415, 422, 429, 501, 502, 503),
+          ...problemResponses(400, 401, 404, 406, 409, 413, 415, 422, 429, 501, 502, 503),
         },
       },
     },
@@ -327,13 +338,26 @@ async function deliver(
     );
   }
 
+  if (await isTestDelivery(inbound)) {
+    deliveryLog.record(source, body.length, receivedAt, {
+      status: adapter.successStatus,
+      outcome: 'ignored',
+      reason: TEST_DELIVERY_IGNORED,
+      redactedBody: redactedExcerpt(body, mediaType),
+    });
+    return reply.status(adapter.successStatus).send({ results: [], ignored: TEST_DELIVERY_IGNORED });
+  }
   const output = await adapter.parse(inbound, settings);
   if (output.fetchLater) {
-    const { created } = await recordVendorFetch(deps.db, {
-      orgId: source.org_id,
-      sourceId: source.id,
-      ...output.fetchLater,
-    });
+    let created = false;
+    for (const named of output.fetchLater) {
+      const recorded = await recordVendorFetch(deps.db, {
+        orgId: source.org_id,
+        sourceId: source.id,
+        ...named,
+      });
+      created ||= recorded.created;
+    }
     fetcher.nudge();
     deliveryLog.record(source, body.length, receivedAt, {
       status: adapter.successStatus,
@@ -383,19 +407,39 @@ async function deliver(
 /** Requests whose signature checked out: only their bodies may appear, redacted, in the delivery log. */
 const verifiedBodies = new WeakSet<FastifyRequest>();
 
+/** The source a refused delivery was sent to, when its URL names one that exists. */
+async function knownSourceOf(deps: IngestDeps, request: FastifyRequest): Promise<Source | undefined> {
+  const params = SourceParams.safeParse(request.params);
+  if (!params.success) return undefined;
+  return deps.sourceCache.get(params.data.sourceId).catch(() => undefined);
+}
+
+/**
+ * A refusal as the source's vendor must read it: a vendor with a "do not retry" status (Mailgun's 406) gets
+ * it for refusals no retry can change, so it stops resending what will never be accepted, and keeps
+ * retrying what may be (a wrong key an admin can fix, a paused source, an outage). The code stays the same.
+ */
+function inVendorTerms(source: Source, problem: Problem): Problem {
+  const status = channelAdapters[Adapter.parse(source.adapter)].permanentRefusalStatus;
+  if (status === undefined || !isPermanentRefusal(problem.status, reasonOf(problem))) return problem;
+  return Object.assign(
+    new Problem(status, problem.code, problem.title, problem.detail, problem.errors, problem.headers),
+    { logReason: reasonOf(problem) },
+  );
+}
+
+function reasonOf(problem: Problem): string {
+  return (problem as { logReason?: string }).logReason ?? problem.code;
+}
+
 /**
  * Logs the refusal of a delivery to a known source, wherever it was refused: in the pipeline above, or
  * before it by Fastify (413 body too large, 415 no parser for the content type, a broken content length).
  * Only a replica's first 429 of a window is logged, so a flood cannot become a flood of log writes.
  */
-async function logRefusal(deps: IngestDeps, request: FastifyRequest, problem: Problem): Promise<void> {
+function logRefusal(deps: IngestDeps, request: FastifyRequest, source: Source, problem: Problem): void {
   if (problem.status === 429 && (problem as { firstInWindow?: boolean }).firstInWindow !== true) return;
-  const params = SourceParams.safeParse(request.params);
-  if (!params.success) return;
-  const source = await deps.sourceCache.get(params.data.sourceId).catch(() => undefined);
-  if (!source) return;
   const body = Buffer.isBuffer(request.body) ? request.body : undefined;
-  const reason = (problem as { logReason?: string }).logReason ?? problem.code;
   deps.deliveryLog.record(
     source,
     body?.length ?? (Number(request.headers['content-length']) || 0),
@@ -403,7 +447,7 @@ async function logRefusal(deps: IngestDeps, request: FastifyRequest, problem: Pr
     {
       status: problem.status,
       outcome: 'rejected',
-      reason: `${reason}: ${describe(problem)}`,
+      reason: `${reasonOf(problem)}: ${describe(problem)}`,
       ...(body && verifiedBodies.has(request)
         ? { redactedBody: redactedExcerpt(body, mediaTypeOf(request)) }
         : {}),

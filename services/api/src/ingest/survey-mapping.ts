@@ -124,7 +124,7 @@ export interface SurveyResponseDelivery {
   customerRef: unknown;
   occurredAt: string | undefined;
   /** Vendor details kept in metadata under `vendor`. */
-  vendor: 'typeform' | 'surveymonkey';
+  vendor: 'typeform' | 'surveymonkey' | 'hubspot' | 'qualtrics';
   vendorMetadata: Record<string, unknown>;
   /** JSON pointer of the answers in the vendor payload, for the "nothing mapped" error. */
   answersPath: string;

@@ -1,17 +1,18 @@
-import { randomUUID } from 'node:crypto';
+import { Adapter } from '@cxloop/contracts';
 import { type Db, findSource } from '@cxloop/db';
-import { type SecretBox, signWebhook } from '@cxloop/runtime';
+import type { SecretBox } from '@cxloop/runtime';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { principalOf, requireRole } from '../auth/plugin.js';
-import { TestDeliveryBody } from '../ingest/adapters/generic.js';
-import { Problem, problems } from '../problems.js';
+import { channelAdapters } from '../ingest/adapters/index.js';
+import { problems } from '../problems.js';
+import { webhookUrlOf } from '../sources/secrets.js';
 import { ProblemResponse, problemResponses, security } from './schemas.js';
 
 const TestDeliveryResult = z.object({
-  /** The Standard Webhooks message id the test was signed with. */
-  webhookId: z.string(),
+  /** The Standard Webhooks message id the test was signed with (generic sources); null for vendors. */
+  webhookId: z.string().nullable(),
   /** What the webhook answered, exactly as a sender would have seen it. */
   status: z.number().int(),
   /** True when the webhook verified the delivery and would have accepted feedback. */
@@ -21,14 +22,17 @@ const TestDeliveryResult = z.object({
 });
 
 /**
- * "Send test event" for a channel. The dashboard cannot sign a delivery itself (the secret is shown once),
- * so the server signs a test body with the source's current secret and hands it to the source's own webhook
- * route in-process: rate limit, signature check, paused state and delivery log are the ones a real sender
- * meets. The test body stores no feedback, so a test never counts towards scores.
+ * "Send test event" for a channel of any vendor. The dashboard cannot sign a delivery itself (the secret is
+ * shown once, or was pasted from the vendor and is never shown again), so the server frames a test body as
+ * the source's vendor sends deliveries, signs it with the source's current secret in the vendor's scheme
+ * (`ChannelAdapter.signTest`) and hands it to the source's own webhook route in-process: rate limit,
+ * signature check, paused state and delivery log are the ones the vendor meets. The test body stores no
+ * feedback, so a test never counts towards scores. What it cannot prove is the vendor's side (the URL
+ * pasted there, the events chosen): each vendor page in docs/vendors says how to test from the vendor.
  */
 export async function sourceTestDeliveryRoutes(
   app: FastifyInstance,
-  deps: { db: Db; secretBox: SecretBox; now?: () => Date },
+  deps: { db: Db; secretBox: SecretBox; publicBaseUrl: string; now?: () => Date },
 ) {
   const now = deps.now ?? (() => new Date());
   app.withTypeProvider<ZodTypeProvider>().post(
@@ -38,14 +42,15 @@ export async function sourceTestDeliveryRoutes(
       schema: {
         summary: "Send a signed test event through a source's webhook; it shows in the delivery log",
         description:
-          'For sources of the generic adapter (cxloop issues their secret). The answer reports what the webhook ' +
-          'answered; a paused source or a rate limit shows here and in the log as it would for the sender.',
+          "For sources of every adapter: the test is framed and signed as the source's vendor sends deliveries " +
+          "(with the source's current secret). The answer reports what the webhook answered; a wrong secret, a " +
+          'paused source or a rate limit shows here and in the log as it would for the vendor.',
         tags: ['sources'],
         security,
         params: z.object({ id: z.string() }),
         response: {
           200: TestDeliveryResult,
-          ...problemResponses(401, 403, 404, 409),
+          ...problemResponses(401, 403, 404),
         },
       },
     },
@@ -54,33 +59,21 @@ export async function sourceTestDeliveryRoutes(
       const { id } = request.params;
       const source = z.uuid().safeParse(id).success ? await findSource(deps.db, orgId, id) : undefined;
       if (!source) throw problems.notFound('Source');
-      if (source.adapter !== 'generic') {
-        throw new Problem(
-          409,
-          'test_delivery_unsupported',
-          'Test deliveries are for the generic channel',
-          `a ${source.adapter} source is signed by the vendor; send a test from the vendor's webhook settings`,
-        );
-      }
-
-      const sentAt = now();
-      const body = JSON.stringify(
-        TestDeliveryBody.parse({ type: 'cxloop.test', sentAt: sentAt.toISOString() }),
+      const adapter = channelAdapters[Adapter.parse(source.adapter)];
+      const signed = adapter.signTest(
+        deps.secretBox.open(source.secret_ciphertext),
+        { adapterConfig: source.adapter_config },
+        { sentAt: now(), webhookUrl: webhookUrlOf(deps.publicBaseUrl, source) },
       );
-      const webhookId = `msg_test_${randomUUID()}`;
-      const secret = deps.secretBox.open(source.secret_ciphertext);
       const answer = await app.inject({
         method: 'POST',
         url: `/v1/sources/${source.id}/events`,
-        headers: {
-          ...signWebhook(secret, webhookId, Math.floor(sentAt.getTime() / 1000), body),
-          'content-type': 'application/json',
-        },
-        payload: body,
+        headers: signed.headers,
+        payload: signed.payload,
       });
       const delivered = answer.statusCode >= 200 && answer.statusCode < 300;
       return {
-        webhookId,
+        webhookId: signed.headers['webhook-id'] ?? null,
         status: answer.statusCode,
         delivered,
         reason: delivered ? null : reasonOf(answer.body),

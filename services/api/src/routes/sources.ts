@@ -1,4 +1,4 @@
-import { Adapter, Channel, defaultChannelOf, FieldMapping } from '@cxloop/contracts';
+import { Adapter, adapterSettings, Channel, defaultChannelOf, FieldMapping } from '@cxloop/contracts';
 import {
   createSource,
   type Db,
@@ -58,6 +58,8 @@ const SourceView = z.object({
   stats: z.object({
     lastDeliveryAt: z.string().nullable(),
     acceptedCount: z.number().int(),
+    /** Feedback imported from files into this source (not deliveries, so not in the delivery log). */
+    importedCount: z.number().int(),
     rejectedCount: z.number().int(),
     lastError: z.string().nullable(),
     lastErrorAt: z.string().nullable(),
@@ -148,6 +150,7 @@ function present(source: Source, publicBaseUrl: string): z.infer<typeof SourceVi
     stats: {
       lastDeliveryAt: iso(source.last_delivery_at),
       acceptedCount: Number(source.accepted_count),
+      importedCount: Number(source.imported_count),
       rejectedCount: Number(source.rejected_count),
       lastError: source.last_error,
       lastErrorAt: iso(source.last_error_at),
@@ -160,9 +163,6 @@ function validAdapterConfig(adapter: Adapter, config: Record<string, unknown>) {
   const problem = channelAdapters[adapter].validateConfig?.(config);
   if (problem) throw problems.invalidBody([{ path: '/adapterConfig', message: problem }]);
 }
-
-/** SurveyMonkey's webhook names a response; cxloop fetches its answers with the account's access token. */
-const needsVendorToken = new Set<Adapter>(['surveymonkey']);
 
 /** Source management for admins: connect a channel, watch its deliveries, pause it, rotate its secret. */
 export async function sourceRoutes(app: FastifyInstance, deps: SourceRouteDeps) {
@@ -199,7 +199,8 @@ export async function sourceRoutes(app: FastifyInstance, deps: SourceRouteDeps) 
       const { orgId } = principalOf(request);
       const body = request.body;
       validAdapterConfig(body.adapter, body.adapterConfig ?? {});
-      if (needsVendorToken.has(body.adapter) && !body.vendorToken) {
+      // Adapters whose webhooks only name a response (SurveyMonkey, HubSpot) read it with the vendor's token.
+      if (adapterSettings[body.adapter].vendorToken && !body.vendorToken) {
         throw problems.invalidBody([
           {
             path: '/vendorToken',

@@ -24,6 +24,7 @@ export interface SourceView {
   stats: {
     lastDeliveryAt: string | null;
     acceptedCount: number;
+    importedCount: number;
     rejectedCount: number;
     lastError: string | null;
   };

@@ -1,3 +1,4 @@
+import { adapterSettings } from '@cxloop/contracts/adapter-settings';
 import { useState } from 'preact/hooks';
 import { type ApiError, api } from '../api';
 import { href, type Route } from '../router';
@@ -17,7 +18,7 @@ interface Delivery {
 
 /** What the source's webhook answered to a signed test event. */
 interface TestDelivery {
-  webhookId: string;
+  webhookId: string | null;
   status: number;
   delivered: boolean;
   reason: string | null;
@@ -27,7 +28,7 @@ function TestDeliveryNotice({ result }: { result: TestDelivery }) {
   return (
     <p class={`notice ${result.delivered ? 'success' : 'error'}`} role="status" data-testid="test-delivery">
       {result.delivered
-        ? `Test event delivered (HTTP ${result.status}): URL, signature and source all work. It is in the delivery log below; no feedback was stored.`
+        ? `Test event delivered (HTTP ${result.status}): cxloop signed it as the vendor does, with the secret it holds, and the URL, signature and source all work. It is in the delivery log below; no feedback was stored.`
         : `Test event refused (HTTP ${result.status}): ${result.reason ?? 'no reason given'}.`}
     </p>
   );
@@ -105,7 +106,7 @@ function SourceDetail({ sourceId }: { sourceId: string }) {
               <span class={`status-${view.status}`} data-testid="source-status">
                 {view.status}
               </span>
-              {` · ${view.stats.acceptedCount} accepted, ${view.stats.rejectedCount} rejected`}
+              {` · ${view.stats.acceptedCount} accepted${view.stats.importedCount > 0 ? `, ${view.stats.importedCount} imported` : ''}, ${view.stats.rejectedCount} rejected`}
               {view.stats.lastError && ` · last error: ${view.stats.lastError}`}
             </p>
             <dl class="kv">
@@ -131,24 +132,23 @@ function SourceDetail({ sourceId }: { sourceId: string }) {
                 {view.status === 'active' ? 'Pause' : 'Resume'}
               </button>
 
-              {/* Only cxloop holds the generic channel's secret, so only the server can sign a test of it. */}
-              {view.adapter === 'generic' && (
-                <button
-                  type="button"
-                  class="secondary"
-                  disabled={busy}
-                  onClick={() =>
-                    act(() => api.post<TestDelivery>(`/v1/sources/${sourceId}/test-delivery`), setTested)
-                  }
-                >
-                  Send test event
-                </button>
-              )}
+              {/* The server signs the test as the vendor would, with the secret it holds for the source. */}
+              <button
+                type="button"
+                class="secondary"
+                disabled={busy}
+                onClick={() =>
+                  act(() => api.post<TestDelivery>(`/v1/sources/${sourceId}/test-delivery`), setTested)
+                }
+              >
+                Send test event
+              </button>
             </div>
             {tested && <TestDeliveryNotice result={tested} />}
             <RotateSecret source={view} onRotated={deliveries.reload} />
             <ReplyTarget source={view} onSaved={source.reload} />
-            {view.adapter === 'surveymonkey' && <PendingFetches sourceId={sourceId} />}
+            {/* Adapters that read from the vendor what its webhook only names (a vendor token) fetch in the background. */}
+            {adapterSettings[view.adapter].vendorToken && <PendingFetches sourceId={sourceId} />}
             <details>
               <summary>Set-up steps</summary>
               <SetupSteps steps={vendorGuide(view.adapter).steps(view)} />
@@ -167,10 +167,8 @@ function SourceDetail({ sourceId }: { sourceId: string }) {
           {({ deliveries: rows }) =>
             rows.length === 0 ? (
               <Empty>
-                No deliveries yet.{' '}
-                {source.resource.data?.adapter === 'generic'
-                  ? 'Send a test event above, or post feedback to the webhook URL.'
-                  : "Trigger a delivery from the vendor's webhook settings."}
+                No deliveries yet. Send a test event above to check the URL and secret, then trigger a
+                delivery from the vendor's webhook settings.
               </Empty>
             ) : (
               <div class="table-wrap">

@@ -1,8 +1,11 @@
 import type { Adapter } from '@cxloop/contracts';
 import type { ChannelAdapter } from '../adapter.js';
+import { delightedAdapter } from './delighted.js';
 import { genericAdapter } from './generic.js';
+import { hubspotAdapter } from './hubspot.js';
 import { intercomAdapter } from './intercom.js';
 import { mailgunAdapter } from './mailgun.js';
+import { qualtricsAdapter } from './qualtrics.js';
 import { surveyMonkeyAdapter } from './surveymonkey.js';
 import { twilioAdapter } from './twilio.js';
 import { typeformAdapter } from './typeform.js';
@@ -17,4 +20,7 @@ export const channelAdapters: Record<Adapter, ChannelAdapter> = {
   mailgun: mailgunAdapter,
   zendesk: zendeskAdapter,
   intercom: intercomAdapter,
+  delighted: delightedAdapter,
+  hubspot: hubspotAdapter,
+  qualtrics: qualtricsAdapter,
 };

@@ -1,14 +1,20 @@
 import { IntercomNotification } from '@cxloop/contracts';
 import type { AdapterOutput } from '../adapter.js';
-import { anySecretMatches, type ChannelAdapter, headerValue, hmac, rejections } from '../adapter.js';
+import { type BodyHmacScheme, bodyHmacSignature, type ChannelAdapter, verifyBodyHmac } from '../adapter.js';
+import { signedJsonTest } from '../test-delivery.js';
 import { canonicalEvent, clipText, htmlToText, vendorInstant } from './canonical.js';
 import { parseJsonBody, parseVendorPayload } from './json.js';
 
-const SIGNATURE_HEADER = 'X-Hub-Signature';
+const SCHEME: BodyHmacScheme = {
+  header: 'X-Hub-Signature',
+  prefix: 'sha1=',
+  algorithm: 'sha1',
+  encoding: 'hex',
+};
 
 /** Intercom's signature: `sha1=` + hex HMAC-SHA1 of the raw body, keyed with the app's client secret. */
 export function intercomSignature(clientSecret: string, body: Buffer): string {
-  return `sha1=${hmac('sha1', clientSecret, body).toString('hex')}`;
+  return bodyHmacSignature(SCHEME, clientSecret, body);
 }
 
 const ignored = (why: string): AdapterOutput => ({ events: [], batch: false, ignored: why });
@@ -18,14 +24,9 @@ export const intercomAdapter: ChannelAdapter = {
   name: 'intercom',
   mediaTypes: ['application/json'],
   successStatus: 200,
-  async verify(delivery, secrets) {
-    const header = headerValue(delivery.headers, SIGNATURE_HEADER);
-    if (!header) return rejections.missing(`the ${SIGNATURE_HEADER} header`);
-    if (!header.startsWith('sha1=')) return rejections.bad(SIGNATURE_HEADER);
-    const offered = Buffer.from(header.slice('sha1='.length), 'hex');
-    const matched = anySecretMatches(secrets, offered, (secret) => hmac('sha1', secret, delivery.body));
-    return matched ? { ok: true } : rejections.bad(SIGNATURE_HEADER);
-  },
+  signTest: (secret, _settings, test) =>
+    signedJsonTest(test, (body) => ({ [SCHEME.header]: bodyHmacSignature(SCHEME, secret, body) })),
+  verify: async (delivery, secrets) => verifyBodyHmac(SCHEME, delivery, secrets),
   async parse(delivery) {
     const notification = parseVendorPayload(IntercomNotification, parseJsonBody(delivery.body));
     if (notification.topic === 'ping') return ignored('the ping Intercom sends when a webhook is saved');

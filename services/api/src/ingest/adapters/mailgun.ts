@@ -1,7 +1,8 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { MailgunInboundMessage } from '@cxloop/contracts';
-import { anySecretMatches, type ChannelAdapter, hmac, isFresh, rejections } from '../adapter.js';
+import { anySecretMatches, type ChannelAdapter, hmac, isWithinRetryWindow, rejections } from '../adapter.js';
 import { type FormFields, firstValues } from '../form-body.js';
+import { testEventFields } from '../test-delivery.js';
 import { canonicalEvent, clipText } from './canonical.js';
 import { parseVendorPayload } from './json.js';
 
@@ -23,19 +24,49 @@ function messageDigest(fields: FormFields): string {
 
 const SIGNING_FIELDS = new Set(['timestamp', 'token', 'signature']);
 
+/**
+ * How long after signing a delivery Mailgun may still send it. Mailgun retries a webhook or route POST
+ * answered with anything but 200 or 406 for 8 hours (5, 10, 15 minutes, then 1, 2, 4 hours:
+ * https://documentation.mailgun.com/docs/mailgun/user-manual/webhooks/webhook-retries; its help centre gives
+ * 10, 10, 15, 30 minutes, 1, 2, 4 hours for routes, 8 h 05 min in all). Its docs do not say whether a retry
+ * is signed anew; third-party references (Hookdeck's Mailgun verification notes, PostHog#103057) report that
+ * retries carry the original `timestamp`, `token` and `signature`. Refusing a genuine signature after the
+ * usual 5-minute tolerance would then lose every email whose first attempt met an outage of more than a few
+ * minutes. So a genuine signature is accepted for the whole retry schedule plus an hour of queueing slack,
+ * and replay stays refused: the token is remembered for that whole window with the digest of its message
+ * (ReplayGuard), so it can come back only with the same message, which is stored once (Message-Id).
+ */
+export const MAILGUN_RETRY_WINDOW_SECONDS = 9 * 3600;
+
 /** An inbound email: subject and the reply without its quoted history become the feedback text. */
 export const mailgunAdapter: ChannelAdapter = {
   name: 'mailgun',
   mediaTypes: ['application/x-www-form-urlencoded', 'multipart/form-data'],
   // Mailgun treats any status but 200 (and 406) as a failure and retries for hours.
   successStatus: 200,
+  // 406 is Mailgun's "rejected, do not retry": a body it cannot change or a signature too old to ever verify.
+  permanentRefusalStatus: 406,
+  signTest(secret, _settings, test) {
+    const timestamp = String(Math.floor(test.sentAt.getTime() / 1000));
+    const token = randomBytes(25).toString('hex');
+    const fields = { ...testEventFields(test), timestamp, token };
+    return {
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({
+        ...fields,
+        signature: mailgunSignature(secret, timestamp, token),
+      }).toString(),
+    };
+  },
   async verify(delivery, secrets) {
     const fields = await delivery.form();
     const { timestamp, token, signature } = firstValues(fields);
     if (!timestamp || !token || !signature)
       return rejections.missing('the timestamp, token and signature fields', true);
     if (!/^\d{1,12}$/.test(timestamp)) return rejections.invalidTimestamp('timestamp');
-    if (!isFresh(delivery, Number(timestamp))) return rejections.stale('timestamp');
+    if (!isWithinRetryWindow(delivery, Number(timestamp), MAILGUN_RETRY_WINDOW_SECONDS)) {
+      return rejections.stale('timestamp');
+    }
     const offered = Buffer.from(signature, 'hex');
     const matched = anySecretMatches(secrets, offered, (key) => hmac('sha256', key, timestamp, token));
     if (!matched) return rejections.bad('signature');
@@ -44,7 +75,7 @@ export const mailgunAdapter: ChannelAdapter = {
       ok: true,
       signedToken: {
         token,
-        acceptedUntilSeconds: Number(timestamp) + delivery.toleranceSeconds,
+        acceptedUntilSeconds: Number(timestamp) + MAILGUN_RETRY_WINDOW_SECONDS + delivery.toleranceSeconds,
         messageDigest: messageDigest(fields),
       },
     };

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { parseUrlEncoded } from '../form-body.js';
 import { intercomSignature } from './intercom.js';
 import { mailgunSignature } from './mailgun.js';
+import { qualtricsSignature } from './qualtrics.js';
 import { twilioSignature } from './twilio.js';
 import { typeformSignature } from './typeform.js';
 import { zendeskSignature } from './zendesk.js';
@@ -62,5 +63,24 @@ describe('documented signature formulas', () => {
   it('Intercom: sha1= + hex HMAC-SHA1(client secret, body)', () => {
     const expected = createHmac('sha1', 'ic-secret').update(body).digest('hex');
     expect(intercomSignature('ic-secret', body)).toBe(`sha1=${expected}`);
+  });
+});
+
+describe('qualtricsSignature', () => {
+  // The vector of SAP's Kyma Qualtrics event gateway (kyma-incubator/connector-tools, qualtrics-event-gw
+  // pkg/hmac/hmac_test.go): a completedResponse message signed with the shared key "kyma4ever".
+  const message =
+    '{"Status":"Complete","SurveyID":"SV_1AmkKSDmoZ4XlQx","ResponseID":"R_0B7IcnXszjEUHLP","CompletedDate":"2019-06-25 07:58:25","BrandID":"sapdevelopment"}';
+
+  it('reproduces an independent implementation’s HMAC-SHA512 of MSG', () => {
+    expect(qualtricsSignature('kyma4ever', message)).toBe(
+      'c2c585a404c239aa3063b462cc33551d3ed3ed2de0899f58d456fc0ef7ebef6f3c3af44957989bd0592603e41edde9528f7d9ed09ee128bf719aa12f46e5c598',
+    );
+  });
+
+  it('changes with one character of the message or the key', () => {
+    const signature = qualtricsSignature('kyma4ever', message);
+    expect(qualtricsSignature('kyma4ever', `${message} `)).not.toBe(signature);
+    expect(qualtricsSignature('kyma4everx', message)).not.toBe(signature);
   });
 });

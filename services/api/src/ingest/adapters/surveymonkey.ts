@@ -16,12 +16,13 @@ import {
   type SourceSettings,
 } from '../adapter.js';
 import { mapSurveyAnswers, type SurveyAnswer, surveyResponseOutput } from '../survey-mapping.js';
+import { signedJsonTest } from '../test-delivery.js';
 import { vendorInstant } from './canonical.js';
 import { parseJsonBody, parseVendorPayload } from './json.js';
+import { readFromVendor } from './vendor-api.js';
 
 const SIGNATURE_HEADER = 'Sm-Signature';
 const API_KEY_HEADER = 'Sm-Apikey';
-const FETCH_TIMEOUT_MS = 10_000;
 
 /** SurveyMonkey's API hosts by data centre; a source names its region, never a URL (no fetches elsewhere). */
 const apiHosts: Readonly<Record<(typeof surveyMonkeyRegions)[number], string>> = {
@@ -74,21 +75,13 @@ async function fetchResponse(settings: SourceSettings, surveyId: string, respons
   }
   const base = settings.vendorApiUrls.surveymonkey ?? apiHosts[configOf(settings).region];
   const url = `${base}/v3/surveys/${encodeURIComponent(surveyId)}/responses/${encodeURIComponent(responseId)}/details?simple=true`;
-  const response = await fetch(url, {
-    headers: { authorization: `Bearer ${settings.vendorToken}`, accept: 'application/json' },
-    signal: AbortSignal.timeout(FETCH_TIMEOUT_MS),
-  }).catch((error: unknown) => {
-    throw new Problem(502, 'vendor_unavailable', 'SurveyMonkey could not be reached', String(error));
-  });
-  if (!response.ok) {
-    throw new Problem(
-      502,
-      'vendor_unavailable',
-      'SurveyMonkey refused to return the response',
-      `GET response details answered ${response.status}`,
-    );
-  }
-  return parseVendorPayload(SurveyMonkeyResponseDetails, await response.json());
+  const json = await readFromVendor(
+    'SurveyMonkey',
+    url,
+    { authorization: `Bearer ${settings.vendorToken}` },
+    'response details',
+  );
+  return parseVendorPayload(SurveyMonkeyResponseDetails, json);
 }
 
 function leadingNumber(text: string | undefined): number | string | undefined {
@@ -107,6 +100,17 @@ export const surveyMonkeyAdapter: ChannelAdapter = {
     return parsed.success
       ? undefined
       : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
+  },
+  signTest(secret, settings, test) {
+    const { clientId } = configOf(settings);
+    return signedJsonTest(
+      test,
+      (body) => ({
+        [API_KEY_HEADER]: clientId,
+        [SIGNATURE_HEADER]: surveyMonkeySignature(clientId, secret, body),
+      }),
+      'application/vnd.surveymonkey.response.v1+json',
+    );
   },
   async verify(delivery, secrets, settings) {
     const signature = headerValue(delivery.headers, SIGNATURE_HEADER);
@@ -146,7 +150,7 @@ export const surveyMonkeyAdapter: ChannelAdapter = {
       eventId: event.event_id,
       ...(event.resources.collector_id ? { collectorId: event.resources.collector_id } : {}),
     };
-    return { events: [], batch: false, fetchLater: { key: event.event_id, payload: named } };
+    return { events: [], batch: false, fetchLater: [{ key: event.event_id, payload: named }] };
   },
   async fetch(payload, settings): Promise<AdapterOutput> {
     const { surveyId, responseId, eventId, collectorId } = NamedResponse.parse(payload);

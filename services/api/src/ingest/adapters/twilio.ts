@@ -1,6 +1,7 @@
 import { TwilioInboundSms } from '@cxloop/contracts';
 import { anySecretMatches, type ChannelAdapter, headerValue, hmac, rejections } from '../adapter.js';
 import { type FormFields, firstValues } from '../form-body.js';
+import { testEventFields } from '../test-delivery.js';
 import { canonicalEvent } from './canonical.js';
 import { parseVendorPayload } from './json.js';
 
@@ -70,6 +71,17 @@ export const twilioAdapter: ChannelAdapter = {
   name: 'twilio',
   mediaTypes: ['application/x-www-form-urlencoded'],
   successStatus: 200,
+  signTest(secret, _settings, test) {
+    const fields = testEventFields(test);
+    const params: FormFields = new Map(Object.entries(fields).map(([name, value]) => [name, [value]]));
+    return {
+      headers: {
+        'Content-Type': 'application/x-www-form-urlencoded',
+        [SIGNATURE_HEADER]: twilioSignature(secret, test.webhookUrl, params),
+      },
+      payload: new URLSearchParams(fields).toString(),
+    };
+  },
   async verify(delivery, secrets) {
     const header = headerValue(delivery.headers, SIGNATURE_HEADER);
     if (!header) return rejections.missing(`the ${SIGNATURE_HEADER} header`);

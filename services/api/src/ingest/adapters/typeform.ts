@@ -1,18 +1,24 @@
 import { type TypeformAnswer, type TypeformField, TypeformWebhook } from '@cxloop/contracts';
-import { anySecretMatches, type ChannelAdapter, headerValue, hmac, rejections } from '../adapter.js';
+import { type BodyHmacScheme, bodyHmacSignature, type ChannelAdapter, verifyBodyHmac } from '../adapter.js';
 import {
   type DefaultTarget,
   mapSurveyAnswers,
   type SurveyAnswer,
   surveyResponseOutput,
 } from '../survey-mapping.js';
+import { signedJsonTest } from '../test-delivery.js';
 import { parseJsonBody, parseVendorPayload } from './json.js';
 
-const SIGNATURE_HEADER = 'Typeform-Signature';
+const SCHEME: BodyHmacScheme = {
+  header: 'Typeform-Signature',
+  prefix: 'sha256=',
+  algorithm: 'sha256',
+  encoding: 'base64',
+};
 
 /** `sha256=` + base64 HMAC-SHA256 of the raw body, keyed with the webhook's secret (Typeform docs). */
 export function typeformSignature(secret: string, body: Buffer): string {
-  return `sha256=${hmac('sha256', secret, body).toString('base64')}`;
+  return bodyHmacSignature(SCHEME, secret, body);
 }
 
 function answerValue(answer: TypeformAnswer): number | string | undefined {
@@ -68,14 +74,9 @@ export const typeformAdapter: ChannelAdapter = {
   name: 'typeform',
   mediaTypes: ['application/json'],
   successStatus: 202,
-  async verify(delivery, secrets) {
-    const header = headerValue(delivery.headers, SIGNATURE_HEADER);
-    if (!header) return rejections.missing(`the ${SIGNATURE_HEADER} header`);
-    if (!header.startsWith('sha256=')) return rejections.bad(SIGNATURE_HEADER);
-    const offered = Buffer.from(header.slice('sha256='.length), 'base64');
-    const matched = anySecretMatches(secrets, offered, (secret) => hmac('sha256', secret, delivery.body));
-    return matched ? { ok: true } : rejections.bad(SIGNATURE_HEADER);
-  },
+  signTest: (secret, _settings, test) =>
+    signedJsonTest(test, (body) => ({ [SCHEME.header]: bodyHmacSignature(SCHEME, secret, body) })),
+  verify: async (delivery, secrets) => verifyBodyHmac(SCHEME, delivery, secrets),
   async parse(delivery, settings) {
     const payload = parseVendorPayload(TypeformWebhook, parseJsonBody(delivery.body));
     const response = payload.form_response;

@@ -1,6 +1,7 @@
 import { ZendeskEvent, ZendeskSatisfactionRating } from '@cxloop/contracts';
 import { problems } from '../../problems.js';
 import { anySecretMatches, type ChannelAdapter, headerValue, hmac, isFresh, rejections } from '../adapter.js';
+import { signedJsonTest } from '../test-delivery.js';
 import { canonicalEvent, clipText } from './canonical.js';
 import { parseJsonBody, parseVendorPayload } from './json.js';
 
@@ -54,6 +55,14 @@ export const zendeskAdapter: ChannelAdapter = {
   name: 'zendesk',
   mediaTypes: ['application/json'],
   successStatus: 202,
+  signTest(secret, _settings, test) {
+    // Zendesk's timestamp header is ISO 8601 to the second.
+    const timestamp = test.sentAt.toISOString().replace(/\.\d{3}Z$/, 'Z');
+    return signedJsonTest(test, (body) => ({
+      [SIGNATURE_HEADER]: zendeskSignature(secret, timestamp, body),
+      [TIMESTAMP_HEADER]: timestamp,
+    }));
+  },
   async verify(delivery, secrets) {
     const signature = headerValue(delivery.headers, SIGNATURE_HEADER);
     const timestamp = headerValue(delivery.headers, TIMESTAMP_HEADER);
