@@ -154,7 +154,12 @@ const tables: readonly RollupTable[] = [
 export const rollupTableNames = tables.map((table) => table.name);
 
 /** Rollups kept by triggers (migration 20261123T1500_window_rollups), reported beside the others. */
-export const windowRollupTableNames = ['rollup_case_daily', 'rollup_case_response', 'rollup_customer_return'];
+export const windowRollupTableNames = [
+  'rollup_case_daily',
+  'rollup_case_response',
+  'rollup_case_topic_daily',
+  'rollup_customer_return',
+];
 
 /**
  * Rows where the visit chains the trigger linked visit by visit (in whatever order the sample's feedback was

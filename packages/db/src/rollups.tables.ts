@@ -136,6 +136,20 @@ export interface RisingIssueTable {
 }
 
 /** Triage cases by UTC day of opening, kept by a trigger on `cases`; dismissed cases are not counted. */
+/**
+ * Triage cases per day of opening, unit, leading topic and the team holding them, and how many were answered
+ * by their first-response deadline (migration 20261208T0200_case_topic_rollup): owning teams answering in time.
+ */
+export interface RollupCaseTopicDailyTable {
+  org_id: string;
+  day: Day;
+  unit_id: string | null;
+  topic: string;
+  team_id: string | null;
+  opened: number;
+  answered_in_time: number;
+}
+
 export interface RollupCaseDailyTable {
   org_id: string;
   day: Day;
@@ -183,6 +197,7 @@ export interface AggregationTables {
   customer_days: CustomerDayTable;
   rollup_case_daily: RollupCaseDailyTable;
   rollup_case_response: RollupCaseResponseTable;
+  rollup_case_topic_daily: RollupCaseTopicDailyTable;
   rollup_customer_return: RollupCustomerReturnTable;
   score_current: ScoreCurrentTable;
   element_scores: ElementScoreTable;
