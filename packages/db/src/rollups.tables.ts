@@ -15,8 +15,6 @@ export interface RollupDailyTable {
   feedback_count: Counter;
   /** Feedback carrying a customer reference. */
   identified_count: Counter;
-  /** Identified feedback whose metadata carries a customer-value attribute. */
-  valued_count: Counter;
   /** Feedback the analysis flagged (severity above none). */
   flagged_count: Counter;
   /** Feedback with a sentiment score (languages the analyser reads). */

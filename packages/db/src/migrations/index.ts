@@ -22,6 +22,7 @@ import * as textSettings from './20261207T2250_text_settings.js';
 import * as outcomes from './20261207T2300_outcomes.js';
 import * as vendorFetches from './20261207T2330_vendor_fetches.js';
 import * as caseTopicRollup from './20261208T0200_case_topic_rollup.js';
+import * as dropCustomerValueCount from './20261208T0201_drop_customer_value_count.js';
 
 /**
  * Every migration, keyed by a timestamped name that sorts in the order they must run. Listed statically
@@ -52,4 +53,5 @@ export const migrations: Record<string, Migration> = {
   '20261207T2300_outcomes': outcomes,
   '20261207T2330_vendor_fetches': vendorFetches,
   '20261208T0200_case_topic_rollup': caseTopicRollup,
+  '20261208T0201_drop_customer_value_count': dropCustomerValueCount,
 };
