@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
 import { createReadStream, createWriteStream, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -104,7 +105,7 @@ async function writeTransactions(path: string, transactions: number, customers: 
       channel: ['web', 'app', 'store'][customer % 3],
       segment: customer % 5 === 0 ? 'trade' : 'retail',
     });
-    if (!output.write(`${line}\n`)) await new Promise((resolve) => output.once('drain', resolve));
+    if (!output.write(`${line}\n`)) await once(output, 'drain');
     written++;
   }
   output.end();
@@ -126,13 +127,13 @@ async function writeFeedback(path: string, rows: number) {
       ...(row.customerRef ? { customerRef: row.customerRef } : {}),
       occurredAt: row.receivedAt.toISOString(),
     });
-    if (!output.write(`${line}\n`)) await new Promise((resolve) => output.once('drain', resolve));
+    if (!output.write(`${line}\n`)) await once(output, 'drain');
   }
   output.end();
   await finished(output);
 }
 
-/** Peak resident memory while `work` runs (sampled every 50 ms), and its wall time. */
+/** Peak resident memory while `work` runs (sampled every 50 ms), its wall time and this process's CPU time. */
 async function measured<T>(work: () => Promise<T>) {
   let peak = process.memoryUsage().rss;
   const before = peak;
@@ -140,12 +141,16 @@ async function measured<T>(work: () => Promise<T>) {
     peak = Math.max(peak, process.memoryUsage().rss);
   }, 50);
   const started = performance.now();
+  const cpuBefore = process.cpuUsage();
   try {
     const result = await work();
     peak = Math.max(peak, process.memoryUsage().rss);
+    const cpu = process.cpuUsage(cpuBefore);
     return {
       result,
       seconds: (performance.now() - started) / 1000,
+      // This process only (not PostgreSQL's): on a shared machine the wall time also counts waiting for a core.
+      cpuSeconds: (cpu.user + cpu.system) / 1e6,
       rssBeforeMiB: before / 2 ** 20,
       rssPeakMiB: peak / 2 ** 20,
     };
@@ -186,6 +191,7 @@ async function outcomeOrganisation(name: string, transactions: number, customers
     customers: summaries.result.length,
     import: {
       seconds: imported.seconds,
+      cpuSeconds: imported.cpuSeconds,
       rowsPerSecond: rows / imported.seconds,
       created: imported.result.created,
       rssPeakMiB: imported.rssPeakMiB,
@@ -193,6 +199,7 @@ async function outcomeOrganisation(name: string, transactions: number, customers
     readSummaries: { seconds: summaries.seconds, rssPeakMiB: summaries.rssPeakMiB },
     fitAndAnalyses: {
       seconds: analysis.seconds,
+      cpuSeconds: analysis.cpuSeconds,
       rssBeforeMiB: analysis.rssBeforeMiB,
       rssPeakMiB: analysis.rssPeakMiB,
       fitted: model.fitted,
