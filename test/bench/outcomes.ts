@@ -20,7 +20,7 @@ import type { Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { flushRedisPrefix, redisUrl } from '../support/redis.js';
 import { createTestDatabase, dropTestDatabase } from '../support/test-database.js';
-import { generateFeedbackSample } from './feedback-sample.js';
+import { generateFeedbackSample, seededRandom } from './feedback-sample.js';
 import { describeMachine, median } from './machine.js';
 
 /**
@@ -54,25 +54,13 @@ const redis = new Redis(redisUrl);
 const analyzeQueue = createAnalyzeQueue({ connection: redisOptions(redisUrl), prefix });
 const now = new Date();
 
-/** Mulberry32: the same transactions on every run. */
-function seeded(seed: number) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 /**
  * `transactions` purchases (a few refunds among them) of `customers` customers over two years, as an
  * export sorted by time would list them: each customer's first order at a random day, the others spread
  * after it; a skewed number of orders per customer and a skewed basket size per customer.
  */
 async function writeTransactions(path: string, transactions: number, customers: number, seed: number) {
-  const random = seeded(seed);
+  const random = seededRandom(seed);
   const extra = transactions - customers;
   const weights = Array.from({ length: customers }, () => -Math.log(1 - random()));
   const weightSum = weights.reduce((sum, w) => sum + w, 0);

@@ -97,6 +97,23 @@ async function counted(source: string, touchpoint: string | null, topics: string
   await countFeedbackIntoRollups(api.db, a.orgId, row!.id, new Date());
 }
 
+/** Scores organisation a as the score worker would, and returns its enterprise metric readings. */
+async function scoredMetrics() {
+  const redis = new Redis(redisOptions(redisUrl));
+  try {
+    await createScoreProcessor({ db: api.db, redis, prefix: api.prefix })({
+      data: { orgId: a.orgId },
+    } as Job<ScoreJob>);
+  } finally {
+    redis.disconnect();
+  }
+  return (await findCurrentScore(api.db, a.orgId, ENTERPRISE_SCOPE))!.metrics as {
+    metric: string;
+    value?: number;
+    sampleSize?: number;
+  }[];
+}
+
 describe('journey configuration', () => {
   it('is replaced as a whole by an admin and read back in journey order', async () => {
     const saved = await send('PUT', '/v1/journey', a.apiKeys.admin, journey());
@@ -181,19 +198,7 @@ describe('touchpoint coverage and ownership', () => {
       topicsOwned: 1,
     });
 
-    const redis = new Redis(redisOptions(redisUrl));
-    try {
-      await createScoreProcessor({ db: api.db, redis, prefix: api.prefix })({
-        data: { orgId: a.orgId },
-      } as Job<ScoreJob>);
-    } finally {
-      redis.disconnect();
-    }
-    const metrics = (await findCurrentScore(api.db, a.orgId, ENTERPRISE_SCOPE))!.metrics as {
-      metric: string;
-      value?: number;
-      sampleSize?: number;
-    }[];
+    const metrics = await scoredMetrics();
     expect(metrics.find((reading) => reading.metric === 'touchpoint_coverage_90d')).toMatchObject({
       value: 0.75,
       sampleSize: 4,
@@ -279,19 +284,7 @@ describe('owning teams answering in time', () => {
     await triageCase({ topic: 'billing', team: teams.care, hoursAgo: 30, dismissed: true });
     await triageCase({ topic: 'delivery_delay', team: teams.care, hoursAgo: 30, answeredAfterHours: 1 });
 
-    const redis = new Redis(redisOptions(redisUrl));
-    try {
-      await createScoreProcessor({ db: api.db, redis, prefix: api.prefix })({
-        data: { orgId: a.orgId },
-      } as Job<ScoreJob>);
-    } finally {
-      redis.disconnect();
-    }
-    const metrics = (await findCurrentScore(api.db, a.orgId, ENTERPRISE_SCOPE))!.metrics as {
-      metric: string;
-      value?: number;
-      sampleSize?: number;
-    }[];
+    const metrics = await scoredMetrics();
     expect(metrics.find((reading) => reading.metric === 'owners_respond_in_time_30d')).toMatchObject({
       value: 1 / 4,
       sampleSize: 4,

@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact';
 import { api } from '../api';
 import type { Session } from '../session';
 import { Empty, formatDateTime, formatPercent, Show, useResource } from '../ui';
@@ -162,26 +163,18 @@ function LoyaltyFigures({ loyalty }: { loyalty: Loyalty }) {
             <span data-figure="spend-per-customer">{moneyWithInterval(historicValue.spendPerCustomer)}</span>
             {historicValue.spendPerCustomer && ` · n = ${historicValue.spendPerCustomer.sampleSize}`}
           </p>
-          <div class="table-wrap">
-            <table aria-label="Spend per segment">
-              <thead>
-                <tr>
-                  <th scope="col">Segment</th>
-                  <th scope="col">Mean spend (95 % interval)</th>
-                  <th scope="col">Customers</th>
-                </tr>
-              </thead>
-              <tbody>
-                {historicValue.bySegment.map((row) => (
-                  <tr key={row.segment} data-segment={row.segment}>
-                    <td>{row.segment}</td>
-                    <td>{moneyWithInterval(row.spend)}</td>
-                    <td>{row.spend?.sampleSize ?? '—'}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <FigureTable
+            label="Spend per segment"
+            columns={['Segment', 'Mean spend (95 % interval)', 'Customers']}
+          >
+            {historicValue.bySegment.map((row) => (
+              <tr key={row.segment} data-segment={row.segment}>
+                <td>{row.segment}</td>
+                <td>{moneyWithInterval(row.spend)}</td>
+                <td>{row.spend?.sampleSize ?? '—'}</td>
+              </tr>
+            ))}
+          </FigureTable>
         </div>
         <div class="card">
           <h2>Time between purchases</h2>
@@ -215,6 +208,34 @@ function LoyaltyFigures({ loyalty }: { loyalty: Loyalty }) {
         </ul>
       </div>
     </>
+  );
+}
+
+/** A table of figures with its accessible name and column headers; it scrolls inside its card when narrow. */
+function FigureTable({
+  label,
+  columns,
+  children,
+}: {
+  label: string;
+  columns: readonly string[];
+  children: ComponentChildren;
+}) {
+  return (
+    <div class="table-wrap">
+      <table aria-label={label}>
+        <thead>
+          <tr>
+            {columns.map((column) => (
+              <th scope="col" key={column}>
+                {column}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>{children}</tbody>
+      </table>
+    </div>
   );
 }
 
@@ -311,26 +332,18 @@ function ContractRetention({ curve }: { curve: Loyalty['contractRetention'] }) {
       <p class="muted small">
         Kaplan–Meier share of contracts still running, from renewals and cancellations.
       </p>
-      <div class="table-wrap">
-        <table aria-label="Contract retention">
-          <thead>
-            <tr>
-              <th scope="col">Days since the contract started</th>
-              <th scope="col">Still running</th>
-              <th scope="col">At risk</th>
-            </tr>
-          </thead>
-          <tbody>
-            {shown.map((point) => (
-              <tr key={point.time}>
-                <td>{point.time}</td>
-                <td>{formatPercent(point.surviving)}</td>
-                <td>{point.atRisk}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <FigureTable
+        label="Contract retention"
+        columns={['Days since the contract started', 'Still running', 'At risk']}
+      >
+        {shown.map((point) => (
+          <tr key={point.time}>
+            <td>{point.time}</td>
+            <td>{formatPercent(point.surviving)}</td>
+            <td>{point.atRisk}</td>
+          </tr>
+        ))}
+      </FigureTable>
     </div>
   );
 }
@@ -382,26 +395,18 @@ function ValueModel({ model }: { model: FittedModel }) {
         </div>
         <div class="card">
           <h2>Channels of high-value customers</h2>
-          <div class="table-wrap">
-            <table aria-label="Channels used by the top 20 % and the others">
-              <thead>
-                <tr>
-                  <th scope="col">Channel</th>
-                  <th scope="col">Top 20 % using it</th>
-                  <th scope="col">Others using it</th>
-                </tr>
-              </thead>
-              <tbody>
-                {clv.channels.map((row) => (
-                  <tr key={row.channel} data-channel={row.channel}>
-                    <td>{row.channel}</td>
-                    <td>{formatPercent(row.topFifth)}</td>
-                    <td>{formatPercent(row.others)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <FigureTable
+            label="Channels used by the top 20 % and the others"
+            columns={['Channel', 'Top 20 % using it', 'Others using it']}
+          >
+            {clv.channels.map((row) => (
+              <tr key={row.channel} data-channel={row.channel}>
+                <td>{row.channel}</td>
+                <td>{formatPercent(row.topFifth)}</td>
+                <td>{formatPercent(row.others)}</td>
+              </tr>
+            ))}
+          </FigureTable>
         </div>
       </div>
       <div class="grid-2">
@@ -411,49 +416,33 @@ function ValueModel({ model }: { model: FittedModel }) {
             BG/NBD (repeat purchases and when customers stop) and Gamma-Gamma (spend per purchase), fitted by
             maximum likelihood. Log-likelihood {formatNumber(model.logLikelihood, 1)}.
           </p>
-          <div class="table-wrap">
-            <table aria-label="Fitted parameters">
-              <thead>
-                <tr>
-                  <th scope="col">Model</th>
-                  <th scope="col">Parameter</th>
-                  <th scope="col">Estimate</th>
-                  <th scope="col">95 % interval</th>
-                </tr>
-              </thead>
-              <tbody>
-                <ParameterRows model="BG/NBD" parameters={model.bgNbd} />
-                <ParameterRows model="Gamma-Gamma" parameters={model.gammaGamma} />
-              </tbody>
-            </table>
-          </div>
+          <FigureTable
+            label="Fitted parameters"
+            columns={['Model', 'Parameter', 'Estimate', '95 % interval']}
+          >
+            <ParameterRows model="BG/NBD" parameters={model.bgNbd} />
+            <ParameterRows model="Gamma-Gamma" parameters={model.gammaGamma} />
+          </FigureTable>
         </div>
         <div class="card">
           <h2>Model check</h2>
           <p data-figure="model-check">
             {model.validated ? 'Passed' : 'Not passed'}: the largest gap between the buyers observed and
-            expected at a repeat count is {formatPercent(model.fitCheckLargestGap)} of all buyers.
+            expected at a repeat count is {formatPercent(model.fitCheckLargestGap)} of all buyers. Checked on
+            the buyers the model was fitted on: summaries keep no purchases per period for a hold-out check.
           </p>
-          <div class="table-wrap">
-            <table aria-label="Buyers by repeat purchases, observed and expected">
-              <thead>
-                <tr>
-                  <th scope="col">Repeat purchases</th>
-                  <th scope="col">Buyers observed</th>
-                  <th scope="col">Expected by the model</th>
-                </tr>
-              </thead>
-              <tbody>
-                {model.fitCheck.map((row) => (
-                  <tr key={row.repeatPurchases}>
-                    <td>{row.repeatPurchases}</td>
-                    <td>{row.observed}</td>
-                    <td>{formatNumber(row.expected, 1)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <FigureTable
+            label="Buyers by repeat purchases, observed and expected"
+            columns={['Repeat purchases', 'Buyers observed', 'Expected by the model']}
+          >
+            {model.fitCheck.map((row) => (
+              <tr key={row.repeatPurchases}>
+                <td>{row.repeatPurchases}</td>
+                <td>{row.observed}</td>
+                <td>{formatNumber(row.expected, 1)}</td>
+              </tr>
+            ))}
+          </FigureTable>
         </div>
       </div>
     </>
@@ -475,46 +464,40 @@ function LoyaltyDrivers({ drivers }: { drivers: LoyaltyDriver[] }) {
           and 30 without, whose 90 days after answering are over).
         </Empty>
       ) : (
-        <div class="table-wrap">
-          <table aria-label="Drivers of loyalty">
-            <thead>
-              <tr>
-                <th scope="col">Factor</th>
-                <th scope="col">Stopped buying: with / without</th>
-                <th scope="col">Relative risk (95 % interval)</th>
-                <th scope="col">Customers with / without</th>
-                <th scope="col">Spend difference in 90 days (95 % interval)</th>
-                <th scope="col">Significant</th>
-              </tr>
-            </thead>
-            <tbody>
-              {drivers.map((driver) => (
-                <tr key={driver.factor} data-factor={driver.factor}>
-                  <th scope="row">{factorLabel(driver.factor)}</th>
-                  <td>
-                    {formatPercent(driver.churnRiskExposed)} / {formatPercent(driver.churnRiskUnexposed)}
-                  </td>
-                  <td>
-                    {formatNumber(driver.relativeRisk)} ({formatNumber(driver.relativeRiskLow)}–
-                    {formatNumber(driver.relativeRiskHigh)})
-                  </td>
-                  <td>
-                    {driver.exposed} / {driver.unexposed}
-                  </td>
-                  <td>
-                    {formatMoney(driver.spendDifference)} ({formatMoney(driver.spendDifferenceLow)} to{' '}
-                    {formatMoney(driver.spendDifferenceHigh)})
-                  </td>
-                  <td>
-                    {driver.significant
-                      ? `Yes (${formatQ(driver.qValue)})`
-                      : `No (${formatQ(driver.qValue)})`}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <FigureTable
+          label="Drivers of loyalty"
+          columns={[
+            'Factor',
+            'Stopped buying: with / without',
+            'Relative risk (95 % interval)',
+            'Customers with / without',
+            'Spend difference in 90 days (95 % interval)',
+            'Significant',
+          ]}
+        >
+          {drivers.map((driver) => (
+            <tr key={driver.factor} data-factor={driver.factor}>
+              <th scope="row">{factorLabel(driver.factor)}</th>
+              <td>
+                {formatPercent(driver.churnRiskExposed)} / {formatPercent(driver.churnRiskUnexposed)}
+              </td>
+              <td>
+                {formatNumber(driver.relativeRisk)} ({formatNumber(driver.relativeRiskLow)}–
+                {formatNumber(driver.relativeRiskHigh)})
+              </td>
+              <td>
+                {driver.exposed} / {driver.unexposed}
+              </td>
+              <td>
+                {formatMoney(driver.spendDifference)} ({formatMoney(driver.spendDifferenceLow)} to{' '}
+                {formatMoney(driver.spendDifferenceHigh)})
+              </td>
+              <td>
+                {driver.significant ? `Yes (${formatQ(driver.qValue)})` : `No (${formatQ(driver.qValue)})`}
+              </td>
+            </tr>
+          ))}
+        </FigureTable>
       )}
     </div>
   );
@@ -527,30 +510,26 @@ function Advocacy({ advocacy }: { advocacy: Loyalty['advocacy'] }) {
       <p class="muted small">
         After answering the NPS question: the share who bought again and their predicted spend, per window.
       </p>
-      <div class="table-wrap">
-        <table aria-label="Retention by NPS group">
-          <thead>
-            <tr>
-              <th scope="col">NPS group</th>
-              <th scope="col">Window</th>
-              <th scope="col">Bought again (95 % interval)</th>
-              <th scope="col">Spend (95 % interval)</th>
-              <th scope="col">Customers</th>
-            </tr>
-          </thead>
-          <tbody>
-            {advocacy.map((row) => (
-              <tr key={`${row.group}-${row.windowDays}`} data-group={row.group} data-window={row.windowDays}>
-                <th scope="row">{row.group}s</th>
-                <td>{row.windowDays} days</td>
-                <td>{percentWithInterval(row.retention)}</td>
-                <td>{moneyWithInterval(row.spend)}</td>
-                <td>{row.retention?.sampleSize ?? 0}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <FigureTable
+        label="Retention by NPS group"
+        columns={[
+          'NPS group',
+          'Window',
+          'Bought again (95 % interval)',
+          'Spend (95 % interval)',
+          'Customers',
+        ]}
+      >
+        {advocacy.map((row) => (
+          <tr key={`${row.group}-${row.windowDays}`} data-group={row.group} data-window={row.windowDays}>
+            <th scope="row">{row.group}s</th>
+            <td>{row.windowDays} days</td>
+            <td>{percentWithInterval(row.retention)}</td>
+            <td>{moneyWithInterval(row.spend)}</td>
+            <td>{row.retention?.sampleSize ?? 0}</td>
+          </tr>
+        ))}
+      </FigureTable>
     </div>
   );
 }
