@@ -41,7 +41,6 @@ function dailyRollup(name: RollupTable['name'], extraKeys: readonly string[]): R
     counters: [
       'feedback_count',
       'identified_count',
-      'valued_count',
       'flagged_count',
       'sentiment_count',
       'sentiment_sum',
@@ -63,7 +62,6 @@ function dailyRollup(name: RollupTable['name'], extraKeys: readonly string[]): R
     select: `select ${keys.join(', ')},
         count(*)::int as feedback_count,
         count(*) filter (where identified)::int as identified_count,
-        count(*) filter (where valued)::int as valued_count,
         count(*) filter (where severity <> 'none')::int as flagged_count,
         count(sentiment)::int as sentiment_count,
         coalesce(sum(sentiment), 0)::float8 as sentiment_sum,
@@ -154,7 +152,12 @@ const tables: readonly RollupTable[] = [
 export const rollupTableNames = tables.map((table) => table.name);
 
 /** Rollups kept by triggers (migration 20261123T1500_window_rollups), reported beside the others. */
-export const windowRollupTableNames = ['rollup_case_daily', 'rollup_case_response', 'rollup_customer_return'];
+export const windowRollupTableNames = [
+  'rollup_case_daily',
+  'rollup_case_response',
+  'rollup_case_topic_daily',
+  'rollup_customer_return',
+];
 
 /**
  * Rows where the visit chains the trigger linked visit by visit (in whatever order the sample's feedback was
@@ -186,9 +189,6 @@ function counted(orgId: string, where: RawBuilder<unknown>) {
     select f.id, f.org_id, (f.received_at at time zone 'UTC')::date as day, f.unit_id, f.channel, f.touchpoint,
       f.customer_ref, f.nps, f.csat, f.ces,
       coalesce(f.customer_ref, '') <> '' as identified,
-      coalesce(f.customer_ref, '') <> '' and (
-        coalesce(jsonb_typeof(f.metadata->'customer_value'), 'null') <> 'null'
-        or coalesce(jsonb_typeof(f.metadata->'value_segment'), 'null') <> 'null') as valued,
       a.sentiment_score::text::float8 as sentiment, a.sentiment_label, a.severity,
       case when jsonb_typeof(a.details->'topics') = 'array' then a.details->'topics' else '[]'::jsonb end as topics,
       greatest(0, extract(epoch from (coalesce(f.analysed_at, f.aggregated_at) - f.received_at)) / 60)::float8

@@ -12,6 +12,7 @@ const runs: { name: string; script: string; env?: Record<string, string> }[] = [
   { name: 'freshness-at-50', script: 'bench:freshness', env: { FRESHNESS_RATE: '50' } },
   { name: 'recompute', script: 'bench:recompute' },
   { name: 'action-effect', script: 'bench:action-effect' },
+  { name: 'outcomes', script: 'bench:outcomes' },
 ];
 const exitCodes: Record<string, number | null> = {};
 for (const run of runs) {

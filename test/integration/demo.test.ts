@@ -1,7 +1,7 @@
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startAggregationWorkers } from '@cxloop/aggregation-worker';
+import { analyseOrganisationOutcomes, startAggregationWorkers } from '@cxloop/aggregation-worker';
 import { startAnalysisWorker } from '@cxloop/analysis-worker';
 import {
   DEMO_ORGANISATION_NAME,
@@ -123,7 +123,9 @@ describe('pnpm demo seeding', () => {
     ]);
 
     const feedback = await feedbackOf(first.orgId);
-    expect(feedback).toHaveLength(first.history.planned);
+    expect(feedback).toHaveLength(first.history.planned + first.outcomes.surveys.created);
+    expect(first.outcomes.surveys.created).toBe(320);
+    expect(first.outcomes.imported).toMatchObject({ created: first.outcomes.planned, rejected: 0 });
     expect(new Set(feedback.map((row) => row.channel))).toEqual(
       new Set(['web', 'survey', 'helpdesk', 'sms', 'email']),
     );
@@ -202,6 +204,34 @@ describe('pnpm demo seeding', () => {
     expect(cases.length).toBeGreaterThan(0);
   });
 
+  it('gives Loyalty & value a year of orders in which late-delivery complainers stop buying more often', async () => {
+    // What the aggregation worker's timer does for an organisation whose customer summaries changed.
+    await analyseOrganisationOutcomes(api.db, first.orgId, new Date());
+    const response = await http.send({
+      method: 'GET',
+      path: `/v1/orgs/${first.orgId}/loyalty`,
+      apiKey: first.state.apiKeys.manager,
+    });
+    const loyalty = response.json<{
+      buyers: number;
+      model: { fitted: boolean };
+      contractRetention: unknown[];
+      drivers: { factor: string; relativeRiskLow: number; significant: boolean }[];
+    }>();
+    expect(loyalty.buyers).toBe(800);
+    expect(loyalty.model.fitted).toBe(true);
+    expect(loyalty.contractRetention.length).toBeGreaterThan(0);
+    const late = loyalty.drivers.find((driver) => driver.factor === 'topic:delivery_delay');
+    expect(late).toMatchObject({ significant: true });
+    expect(late!.relativeRiskLow).toBeGreaterThan(1);
+    // Topics with no built-in effect are not reported as drivers.
+    const placebo = ['topic:staff_attitude', 'topic:app_website'].flatMap(
+      (factor) => loyalty.drivers.find((driver) => driver.factor === factor) ?? [],
+    );
+    expect(placebo.length).toBeGreaterThan(0);
+    expect(placebo.filter((driver) => driver.significant)).toEqual([]);
+  });
+
   it('adds no second organisation, feedback or survey response when run again', async () => {
     const feedbackBefore = (await feedbackOf(first.orgId)).length;
     const second = await seedDemo(seedOptions());
@@ -209,6 +239,8 @@ describe('pnpm demo seeding', () => {
     expect(second.orgId).toBe(first.orgId);
     expect(await demoOrganisations()).toHaveLength(1);
     expect(second.history.imported).toEqual({ created: 0, duplicates: first.history.imported.created });
+    expect(second.outcomes.imported).toMatchObject({ created: 0, duplicates: first.outcomes.planned });
+    expect(second.outcomes.surveys).toMatchObject({ created: 0, duplicates: 320 });
     expect(await feedbackOf(first.orgId)).toHaveLength(feedbackBefore);
     expect(second.survey).toEqual({ surveyId: first.survey.surveyId, recorded: 0 });
     expect(second.actionsCreated).toBe(0);

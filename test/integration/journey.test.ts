@@ -11,6 +11,7 @@ import {
 import { redisOptions } from '@cxloop/runtime';
 import type { Job } from 'bullmq';
 import { Redis } from 'ioredis';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createSignedSource,
@@ -94,6 +95,23 @@ async function counted(source: string, touchpoint: string | null, topics: string
   const analysed = topics.map((id) => ({ id, sentiment: -0.4, sentimentLabel: 'negative' }));
   await saveFeedbackAnalysis(api.db, plainAnalysis(row!.id, a.orgId, analysed));
   await countFeedbackIntoRollups(api.db, a.orgId, row!.id, new Date());
+}
+
+/** Scores organisation a as the score worker would, and returns its enterprise metric readings. */
+async function scoredMetrics() {
+  const redis = new Redis(redisOptions(redisUrl));
+  try {
+    await createScoreProcessor({ db: api.db, redis, prefix: api.prefix })({
+      data: { orgId: a.orgId },
+    } as Job<ScoreJob>);
+  } finally {
+    redis.disconnect();
+  }
+  return (await findCurrentScore(api.db, a.orgId, ENTERPRISE_SCOPE))!.metrics as {
+    metric: string;
+    value?: number;
+    sampleSize?: number;
+  }[];
 }
 
 describe('journey configuration', () => {
@@ -180,19 +198,7 @@ describe('touchpoint coverage and ownership', () => {
       topicsOwned: 1,
     });
 
-    const redis = new Redis(redisOptions(redisUrl));
-    try {
-      await createScoreProcessor({ db: api.db, redis, prefix: api.prefix })({
-        data: { orgId: a.orgId },
-      } as Job<ScoreJob>);
-    } finally {
-      redis.disconnect();
-    }
-    const metrics = (await findCurrentScore(api.db, a.orgId, ENTERPRISE_SCOPE))!.metrics as {
-      metric: string;
-      value?: number;
-      sampleSize?: number;
-    }[];
+    const metrics = await scoredMetrics();
     expect(metrics.find((reading) => reading.metric === 'touchpoint_coverage_90d')).toMatchObject({
       value: 0.75,
       sampleSize: 4,
@@ -212,5 +218,92 @@ describe('touchpoint coverage and ownership', () => {
     await send('PUT', '/v1/journey', a.apiKeys.admin, journey({ supportSources: [] }));
     const after = (await send('GET', '/v1/journey', a.apiKeys.manager)).json().coverage;
     expect(after.touchpointsCovered).toEqual(['order', 'delivery']);
+  });
+});
+
+describe('owning teams answering in time', () => {
+  const HOUR = 3_600_000;
+
+  /** A triage case on `topic`, held by `team`, opened `hoursAgo` with a four-hour first-response deadline. */
+  async function triageCase(shape: {
+    topic: string;
+    team: string;
+    hoursAgo: number;
+    answeredAfterHours?: number;
+    dismissed?: boolean;
+  }) {
+    const [feedback] = await storeFeedbackBatch(api.db, [
+      {
+        org_id: a.orgId,
+        source_id: a.sourceId,
+        channel: 'web',
+        external_id: randomUUID(),
+        customer_ref: null,
+        text: 'I was charged twice',
+        metadata: JSON.stringify({}),
+        occurred_at: new Date(),
+      },
+    ]);
+    const opened = new Date(Date.now() - shape.hoursAgo * HOUR);
+    const after = (hours: number) => new Date(opened.getTime() + hours * HOUR);
+    const answered = shape.answeredAfterHours === undefined ? null : after(shape.answeredAfterHours);
+    await api.db
+      .insertInto('cases')
+      .values({
+        org_id: a.orgId,
+        feedback_id: feedback!.id,
+        source_id: a.sourceId,
+        channel: 'web',
+        severity: 'high',
+        urgency: 0.8,
+        priority: 1,
+        flag_codes: [],
+        // The leading topic is the first: a second topic does not count the case again.
+        topics: [shape.topic, 'delivery_delay'],
+        status: shape.dismissed ? 'dismissed' : answered ? 'in_progress' : 'new',
+        team_id: shape.team,
+        opened_at: opened,
+        first_response_due_at: after(4),
+        resolution_due_at: after(48),
+        first_response_at: answered,
+      })
+      .execute();
+  }
+
+  it('measures the share of owned-topic cases the owning team answered by the deadline', async () => {
+    await send('PUT', '/v1/journey', a.apiKeys.admin, journey());
+    // billing is owned by customer care (its own owner); delivery_delay has no owner.
+    await triageCase({ topic: 'billing', team: teams.care, hoursAgo: 30, answeredAfterHours: 1 });
+    await triageCase({ topic: 'billing', team: teams.care, hoursAgo: 30, answeredAfterHours: 9 });
+    // Answered in time, but by a team that does not own billing.
+    await triageCase({ topic: 'billing', team: teams.logistics, hoursAgo: 30, answeredAfterHours: 2 });
+    // Past its deadline, unanswered.
+    await triageCase({ topic: 'billing', team: teams.care, hoursAgo: 10 });
+    // Not counted: not due yet, dismissed, or on a topic nobody owns.
+    await triageCase({ topic: 'billing', team: teams.care, hoursAgo: 1 });
+    await triageCase({ topic: 'billing', team: teams.care, hoursAgo: 30, dismissed: true });
+    await triageCase({ topic: 'delivery_delay', team: teams.care, hoursAgo: 30, answeredAfterHours: 1 });
+
+    const metrics = await scoredMetrics();
+    expect(metrics.find((reading) => reading.metric === 'owners_respond_in_time_30d')).toMatchObject({
+      value: 1 / 4,
+      sampleSize: 4,
+    });
+
+    // The late answer is given in time after all (a correction): the rollup follows the case.
+    await api.db
+      .updateTable('cases')
+      .set({ first_response_at: sql<Date>`opened_at + interval '2 hours'` })
+      .where('org_id', '=', a.orgId)
+      .where('first_response_at', '>', sql<Date>`first_response_due_at`)
+      .execute();
+    const rows = await api.db
+      .selectFrom('rollup_case_topic_daily')
+      .select(({ fn }) => [fn.sum<number>('answered_in_time').as('inTime')])
+      .where('org_id', '=', a.orgId)
+      .where('topic', '=', 'billing')
+      .where('team_id', '=', teams.care)
+      .executeTakeFirstOrThrow();
+    expect(Number(rows.inTime)).toBe(2);
   });
 });

@@ -45,6 +45,19 @@ export interface CaseWindowStats {
 
 const sum = (column: string) => sql<number>`coalesce(sum(${sql.ref(column)}), 0)::float8`;
 
+/** Open cases of the window with a deadline still ahead: the part of the window not yet due, read live. */
+function openCasesNotYetDue(db: Db, scope: ScoreScope, window: DayWindow, now: Date) {
+  const query = db
+    .selectFrom('cases')
+    .where('org_id', '=', scope.orgId)
+    .where('closed_at', 'is', null)
+    .where(sql<Date>`greatest(first_response_due_at, resolution_due_at)`, '>', now)
+    .where('status', '<>', 'dismissed')
+    .where('opened_at', '>=', sql<Date>`${window.from}::timestamp at time zone 'UTC'`)
+    .where('opened_at', '<', sql<Date>`(${window.to}::date + 1)::timestamp at time zone 'UTC'`);
+  return scope.unitId === null ? query : query.where('unit_id', '=', scope.unitId);
+}
+
 export async function caseWindowStats(
   db: Db,
   scope: ScoreScope,
@@ -66,15 +79,7 @@ export async function caseWindowStats(
   // Every case counts as due except an open one whose deadline is still ahead. Those are read live: they
   // are the cases opened within the last SLA period, so however long the backlog of overdue open cases
   // grows, this reads only the recent ones (index cases_open_due_idx on the later deadline).
-  let notYetDue = db
-    .selectFrom('cases')
-    .where('org_id', '=', scope.orgId)
-    .where('closed_at', 'is', null)
-    .where(sql<Date>`greatest(first_response_due_at, resolution_due_at)`, '>', now)
-    .where('status', '<>', 'dismissed')
-    .where('opened_at', '>=', sql<Date>`${window.from}::timestamp at time zone 'UTC'`)
-    .where('opened_at', '<', sql<Date>`(${window.to}::date + 1)::timestamp at time zone 'UTC'`);
-  if (scope.unitId !== null) notYetDue = notYetDue.where('unit_id', '=', scope.unitId);
+  const notYetDue = openCasesNotYetDue(db, scope, window, now);
   const unacknowledged = sql`acknowledged_at is null and first_response_at is null`;
   const pending = await notYetDue
     .select([
@@ -136,4 +141,53 @@ export async function topicCaseClosedWithReply(
     .limit(1)
     .executeTakeFirst();
   return row !== undefined;
+}
+
+/** Cases of one leading topic in a window: those due (answered, or past their first-response deadline). */
+export interface TopicCaseStats {
+  topic: string;
+  due: number;
+  /** Answered by the deadline, by the team holding the case (null: no team). */
+  answeredInTimeByTeam: Map<string | null, number>;
+}
+
+/**
+ * Triage cases of the window per leading topic, from `rollup_case_topic_daily`, less the open cases whose
+ * first response is not yet due (read live, as caseWindowStats does): what "owning teams answering in time"
+ * compares with the configured owners.
+ */
+export async function caseTopicWindowStats(
+  db: Db,
+  scope: ScoreScope,
+  window: DayWindow,
+  now: Date,
+): Promise<TopicCaseStats[]> {
+  const [rows, pending] = await Promise.all([
+    inScope(db.selectFrom('rollup_case_topic_daily'), scope, window)
+      .select(['topic', 'team_id', sum('opened').as('opened'), sum('answered_in_time').as('answeredInTime')])
+      .groupBy(['topic', 'team_id'])
+      .execute(),
+    openCasesNotYetDue(db, scope, window, now)
+      .where('first_response_at', 'is', null)
+      .where('first_response_due_at', '>', now)
+      .where(sql<boolean>`cardinality(topics) > 0`)
+      .select([sql<string>`topics[1]`.as('topic'), sql<number>`count(*)::float8`.as('count')])
+      .groupBy(sql`topics[1]`)
+      .execute(),
+  ]);
+  const byTopic = new Map<string, TopicCaseStats>();
+  for (const row of rows) {
+    const stats = byTopic.get(row.topic) ?? { topic: row.topic, due: 0, answeredInTimeByTeam: new Map() };
+    stats.due += row.opened;
+    stats.answeredInTimeByTeam.set(
+      row.team_id,
+      (stats.answeredInTimeByTeam.get(row.team_id) ?? 0) + row.answeredInTime,
+    );
+    byTopic.set(row.topic, stats);
+  }
+  for (const row of pending) {
+    const stats = byTopic.get(row.topic);
+    if (stats) stats.due -= row.count;
+  }
+  return [...byTopic.values()];
 }

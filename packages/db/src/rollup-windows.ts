@@ -43,7 +43,6 @@ export interface ChannelWindowTotals {
   /** Feedback attributed to a unit. */
   attributed: number;
   identified: number;
-  valued: number;
   flagged: number;
   rated: number;
   ratedWithTopic: number;
@@ -89,7 +88,6 @@ export async function nestedChannelTotals(
         'attributed',
       ),
       total('identified_count').as('identified'),
-      total('valued_count').as('valued'),
       total('flagged_count').as('flagged'),
       total('rated_count').as('rated'),
       total('rated_with_topic_count').as('ratedWithTopic'),

@@ -15,8 +15,6 @@ export interface RollupDailyTable {
   feedback_count: Counter;
   /** Feedback carrying a customer reference. */
   identified_count: Counter;
-  /** Identified feedback whose metadata carries a customer-value attribute. */
-  valued_count: Counter;
   /** Feedback the analysis flagged (severity above none). */
   flagged_count: Counter;
   /** Feedback with a sentiment score (languages the analyser reads). */
@@ -136,6 +134,20 @@ export interface RisingIssueTable {
 }
 
 /** Triage cases by UTC day of opening, kept by a trigger on `cases`; dismissed cases are not counted. */
+/**
+ * Triage cases per day of opening, unit, leading topic and the team holding them, and how many were answered
+ * by their first-response deadline (migration 20261208T0200_case_topic_rollup): owning teams answering in time.
+ */
+export interface RollupCaseTopicDailyTable {
+  org_id: string;
+  day: Day;
+  unit_id: string | null;
+  topic: string;
+  team_id: string | null;
+  opened: number;
+  answered_in_time: number;
+}
+
 export interface RollupCaseDailyTable {
   org_id: string;
   day: Day;
@@ -183,6 +195,7 @@ export interface AggregationTables {
   customer_days: CustomerDayTable;
   rollup_case_daily: RollupCaseDailyTable;
   rollup_case_response: RollupCaseResponseTable;
+  rollup_case_topic_daily: RollupCaseTopicDailyTable;
   rollup_customer_return: RollupCustomerReturnTable;
   score_current: ScoreCurrentTable;
   element_scores: ElementScoreTable;

@@ -13,16 +13,12 @@ export const ANALYSIS_LAG_BUCKETS = [
   0.25, 0.5, 1, 2, 5, 10, 15, 30, 60, 120, 240, 480, 1_440, 2_880,
 ] as const;
 
-/** Metadata keys a channel or CRM uses to say how valuable the customer is. */
-const CUSTOMER_VALUE_KEYS = ['customer_value', 'value_segment'] as const;
-
 /** What one feedback contributes to the rollups: read once, when it is counted. */
 export interface FeedbackForRollup {
   unitId: string | null;
   channel: string;
   touchpoint: string | null;
   customerRef: string | null;
-  metadata: Record<string, unknown>;
   nps: number | null;
   csat: number | null;
   ces: number | null;
@@ -67,13 +63,11 @@ export function analysisLagBucket(minutes: number): number {
 export function rollupIncrements(feedback: FeedbackForRollup): RollupIncrements {
   const sentiment = feedback.sentimentScore;
   const identified = feedback.customerRef !== null && feedback.customerRef !== '';
-  const valued = identified && CUSTOMER_VALUE_KEYS.some((key) => feedback.metadata[key] != null);
   const rated = feedback.nps !== null || feedback.csat !== null || feedback.ces !== null;
   const nps = feedback.nps;
   const daily: Required<DailyCounters> = {
     feedback_count: 1,
     identified_count: flag(identified),
-    valued_count: flag(valued),
     flagged_count: flag(feedback.severity !== 'none'),
     sentiment_count: flag(sentiment !== null),
     sentiment_sum: sentiment ?? 0,
@@ -209,7 +203,6 @@ export async function countFeedbackBatchIntoRollups(
           'channel',
           'touchpoint',
           'customer_ref',
-          'metadata',
           'nps',
           'csat',
           'ces',
@@ -259,7 +252,6 @@ export async function countFeedbackBatchIntoRollups(
         channel: feedback.channel,
         touchpoint: feedback.touchpoint,
         customerRef: feedback.customer_ref,
-        metadata: feedback.metadata,
         nps: feedback.nps,
         csat: feedback.csat,
         ces: feedback.ces,

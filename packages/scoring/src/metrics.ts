@@ -155,9 +155,9 @@ const catalogue = {
     unit: 'share',
     windowDays: 30,
     description:
-      'Of the triage cases opened in the window on an owned touchpoint or topic and past their first-response ' +
-      'deadline (or answered), the share answered in time by a member of the owning team. Missing while no ' +
-      'owners are configured.',
+      'Of the triage cases opened in the window whose leading topic is owned (by a team of its own, or through ' +
+      'its touchpoint) and that are answered or past their first-response deadline, the share answered in ' +
+      'time while held by the owning team. Missing while no topic is owned.',
     sampleOf: 'owned cases past their first-response deadline or answered',
     halfConfidenceAt: 10,
   },

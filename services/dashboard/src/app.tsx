@@ -9,6 +9,7 @@ import { ChannelsView } from './views/channels';
 import { FeedbackView } from './views/feedback';
 import { InboxView } from './views/inbox';
 import { JourneyView } from './views/journey';
+import { LoyaltyView } from './views/loyalty';
 import { ScoresView } from './views/scores';
 import { SignInView } from './views/sign-in';
 import { SurveysView } from './views/surveys';
@@ -100,6 +101,7 @@ function SignedIn({ session, onSignOut }: { session: Session; onSignOut: () => v
         {current?.path === 'assessment' && <AssessmentView session={session} route={route} />}
         {current?.path === 'journey' && <JourneyView session={session} route={route} />}
         {current?.path === 'actions' && <ActionsView session={session} route={route} />}
+        {current?.path === 'loyalty' && <LoyaltyView session={session} />}
       </main>
     </>
   );

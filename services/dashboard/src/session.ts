@@ -23,6 +23,7 @@ export const VIEWS = [
   { path: 'surveys', label: 'Staff surveys', roles: ['admin', 'manager', 'assessor'] },
   { path: 'journey', label: 'Journey', roles: ['admin', 'manager', 'assessor'] },
   { path: 'actions', label: 'Actions', roles: ['admin', 'manager', 'responder', 'assessor'] },
+  { path: 'loyalty', label: 'Loyalty & value', roles: ['admin', 'manager', 'assessor'] },
 ] as const satisfies readonly { path: string; label: string; roles: readonly Role[] }[];
 
 export type ViewPath = (typeof VIEWS)[number]['path'];

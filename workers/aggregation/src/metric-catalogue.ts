@@ -3,6 +3,7 @@ import {
   CASE_RESPONSE_BUCKETS,
   type CaseWindowStats,
   type ChannelWindowTotals,
+  caseTopicWindowStats,
   caseWindowStats,
   type DayWindow,
   type Db,
@@ -26,6 +27,7 @@ import { type MetricId, type MetricObservation, metricCatalogue } from '@cxloop/
 import { actionMetricComputations } from './action-metrics.js';
 import { daysBefore, risingIssueSpan, topicConvergence } from './insights.js';
 import { type Outcome, share } from './metric-outcome.js';
+import { topicOwners } from './journey-owners.js';
 import { outcomeMetricComputations } from './outcome-metrics.js';
 import { type SettledSums, splitAtSettled } from './settled-sums.js';
 
@@ -285,7 +287,20 @@ export const metricComputations = {
       'no topic mentioned',
     );
   },
-  owners_respond_in_time_30d: async () => ({ missing: NO_OWNERS }),
+  owners_respond_in_time_30d: async (s) => {
+    const owners = topicOwners(await loadJourney(s.db, s.scope.orgId));
+    if (owners.size === 0)
+      return { missing: 'no topic is owned by a team, directly or through its touchpoint' };
+    let due = 0;
+    let inTime = 0;
+    for (const topic of await caseTopicWindowStats(s.db, s.scope, s.window(30), s.now)) {
+      const owner = owners.get(topic.topic);
+      if (owner === undefined) continue;
+      due += topic.due;
+      inTime += topic.answeredInTimeByTeam.get(owner) ?? 0;
+    }
+    return share(inTime, due, 'no case on an owned topic answered or past its first-response deadline');
+  },
   acknowledgement_rate_30d: async (s) => {
     const cases = await s.cases(30);
     return share(cases.acknowledged, cases.acknowledgementDue, 'no triage case due for acknowledgement');

@@ -24,6 +24,8 @@ import * as vendorFetches from './20261207T2330_vendor_fetches.js';
 import * as actionItems from './20261208T0100_action_items.js';
 import * as sourceImportedCount from './20261208T0300_source_imported_count.js';
 import * as moreVendorAdapters from './20261208T0310_more_vendor_adapters.js';
+import * as caseTopicRollup from './20261208T0200_case_topic_rollup.js';
+import * as dropCustomerValueCount from './20261208T0201_drop_customer_value_count.js';
 
 /**
  * Every migration, keyed by a timestamped name that sorts in the order they must run. Listed statically
@@ -56,4 +58,6 @@ export const migrations: Record<string, Migration> = {
   '20261208T0100_action_items': actionItems,
   '20261208T0300_source_imported_count': sourceImportedCount,
   '20261208T0310_more_vendor_adapters': moreVendorAdapters,
+  '20261208T0200_case_topic_rollup': caseTopicRollup,
+  '20261208T0201_drop_customer_value_count': dropCustomerValueCount,
 };

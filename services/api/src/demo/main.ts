@@ -57,6 +57,10 @@ function printSummary(baseUrl: string, summary: SeedSummary, dashboardBuilt: boo
   out(
     `                 bulk import: ${summary.history.imported.created} new, ${summary.history.imported.duplicates} already stored; ${summary.history.webhooks} signed vendor webhooks`,
   );
+  out(
+    `  orders         ${summary.outcomes.planned} outcome events over a year (${summary.outcomes.imported.created} new), ${summary.outcomes.surveys.created} new post-purchase surveys`,
+  );
+  out('                 Loyalty & value fills in once the worker has analysed them');
   out(`  staff survey   ${summary.survey.recorded} responses recorded this run; wave closed`);
   out(`  actions        ${summary.actionsCreated} improvement actions planned this run (Actions view)`);
   out('  analysis and scoring catch up in the background; watch the dashboard fill in');

@@ -5,8 +5,15 @@ import { ensureDemoAssessment } from './assessment.js';
 import { type DemoChannel, type DemoFeedback, historyPlan, liveFeedback } from './feedback-plan.js';
 import { type DemoHttp, forEachConcurrently } from './http.js';
 import { ensureOrganisation, ensurePeople, ensureSources } from './organisation.js';
+import { purchasePlan } from './purchase-plan.js';
 import { SeededRandom } from './random.js';
-import { type DemoSources, importHistory, sendFeedback } from './senders.js';
+import {
+  type DemoSources,
+  type ImportCounts,
+  importHistory,
+  importOutcomeHistory,
+  sendFeedback,
+} from './senders.js';
 import { runStaffSurveyWave, type SurveyOutcome } from './staff-survey.js';
 import { type DemoState, loadDemoState, saveDemoState } from './state.js';
 
@@ -39,6 +46,8 @@ export interface SeedSummary {
     /** Vendor webhooks posted (a redelivery of stored feedback changes nothing). */
     webhooks: number;
   };
+  /** A year of orders, refunds and Care plan renewals/cancellations, and the post-purchase surveys. */
+  outcomes: { planned: number; imported: ImportCounts; surveys: ImportCounts };
   survey: SurveyOutcome;
   /** Improvement actions this run planned (none when they exist from an earlier run). */
   actionsCreated: number;
@@ -55,8 +64,9 @@ export function demoSourcesOf(state: DemoState): DemoSources {
 
 /**
  * Builds the demo organisation and fills it: units, people, keys, five connected sources, ~90 days of
- * history and a closed staff survey wave. Idempotent: the organisation is found again through the state
- * file, history is resent with the same external ids (stored once), and a completed survey wave is kept.
+ * history, a year of orders with post-purchase surveys, and a closed staff survey wave. Idempotent: the
+ * organisation is found again through the state file, history is resent with the same external ids (stored
+ * once), and a completed survey wave is kept.
  */
 export async function seedDemo(options: SeedOptions): Promise<SeedSummary> {
   const started = performance.now();
@@ -83,6 +93,21 @@ export async function seedDemo(options: SeedOptions): Promise<SeedSummary> {
   const report = await importHistory(options.http, sources.web, state.apiKeys.admin, generic);
   await forEachConcurrently(vendor, options.concurrency, (item) => sendFeedback(options.http, sources, item));
 
+  const orders = purchasePlan(
+    { seed: options.seed, now: options.now ?? new Date() },
+    new SeededRandom(options.seed ^ 0x0bde_75),
+  );
+  progress(
+    `importing a year of ${orders.outcomes.length} orders, refunds and renewals and ${orders.surveys.length} post-purchase surveys`,
+  );
+  const surveys = await importHistory(options.http, sources.web, state.apiKeys.admin, orders.surveys);
+  const outcomes = await importOutcomeHistory(
+    options.http,
+    sources.web,
+    state.apiKeys.admin,
+    orders.outcomes,
+  );
+
   progress(`running the staff survey wave with ${options.respondents} respondents`);
   const survey = await runStaffSurveyWave(
     options.http,
@@ -105,6 +130,7 @@ export async function seedDemo(options: SeedOptions): Promise<SeedSummary> {
       imported: { created: report.created, duplicates: report.duplicates },
       webhooks: vendor.length,
     },
+    outcomes: { planned: orders.outcomes.length, imported: outcomes, surveys },
     survey,
     actionsCreated,
     elapsedMs: performance.now() - started,

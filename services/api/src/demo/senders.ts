@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { OutcomeEvent } from '@cxloop/contracts';
 import { signWebhook } from '@cxloop/runtime';
 import { mailgunSignature } from '../ingest/adapters/mailgun.js';
 import { twilioSignature } from '../ingest/adapters/twilio.js';
@@ -240,21 +241,42 @@ export async function importHistory(
   source: DemoSource,
   adminKey: string,
   feedback: readonly DemoFeedback[],
-): Promise<{ created: number; duplicates: number; rejected: number }> {
-  if (feedback.length === 0) return { created: 0, duplicates: 0, rejected: 0 };
+): Promise<ImportCounts> {
+  return importNdjson(http, `/v1/sources/${source.id}/imports`, adminKey, feedback.map(genericEvent));
+}
+
+/** A year of orders, refunds, renewals and cancellations through the source's outcome import. */
+export async function importOutcomeHistory(
+  http: DemoHttp,
+  source: DemoSource,
+  adminKey: string,
+  outcomes: readonly OutcomeEvent[],
+): Promise<ImportCounts> {
+  return importNdjson(http, `/v1/sources/${source.id}/outcome-imports`, adminKey, outcomes);
+}
+
+export interface ImportCounts {
+  created: number;
+  duplicates: number;
+  rejected: number;
+}
+
+/** One NDJSON import request; the demo's rows are all valid, so any refused row stops the demo. */
+async function importNdjson(
+  http: DemoHttp,
+  path: string,
+  adminKey: string,
+  rows: readonly unknown[],
+): Promise<ImportCounts> {
+  if (rows.length === 0) return { created: 0, duplicates: 0, rejected: 0 };
   const response = await http.send({
     method: 'POST',
-    path: `/v1/sources/${source.id}/imports`,
+    path,
     apiKey: adminKey,
     headers: { 'content-type': 'application/x-ndjson' },
-    body: `${feedback.map((item) => JSON.stringify(genericEvent(item))).join('\n')}\n`,
+    body: `${rows.map((row) => JSON.stringify(row)).join('\n')}\n`,
   });
-  const report = response.json<{
-    created: number;
-    duplicates: number;
-    rejected: number;
-    errors: unknown[];
-  }>();
+  const report = response.json<ImportCounts & { errors: unknown[] }>();
   if (report.rejected > 0) {
     throw new Error(`the import refused ${report.rejected} demo rows: ${JSON.stringify(report.errors)}`);
   }
