@@ -26,8 +26,8 @@ import {
 import { type MetricId, type MetricObservation, metricCatalogue } from '@cxloop/scoring';
 import { actionMetricComputations } from './action-metrics.js';
 import { daysBefore, risingIssueSpan, topicConvergence } from './insights.js';
-import { type Outcome, share } from './metric-outcome.js';
 import { topicOwners } from './journey-owners.js';
+import { type Outcome, share } from './metric-outcome.js';
 import { outcomeMetricComputations } from './outcome-metrics.js';
 import { type SettledSums, splitAtSettled } from './settled-sums.js';
 
