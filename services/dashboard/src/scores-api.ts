@@ -68,10 +68,29 @@ export function metricName(metric: string): string {
  */
 type Reading = NonNullable<ScoreChangeEvent['elements'][number]['why'][number]['evidence']>[number];
 
-export function explainChange(element: ScoreChangeEvent['elements'][number]): string {
-  const delta = element.after - (element.before ?? 0);
+/** Points as the page shows them (one decimal): a change is one a person can see only at that precision. */
+const shownPoints = (points: number) => Math.round(points * 10) / 10;
+
+/** Whether an element's change is visible at the precision points are shown (no "+0.0" lines). */
+export function visiblyChanged(element: ScoreChangeEvent['elements'][number]): boolean {
+  return element.before === null || shownPoints(element.after) !== shownPoints(element.before);
+}
+
+/**
+ * The lines of "what changed and why" for one score event: one per element whose points moved as shown;
+ * none when every move rounds away.
+ */
+export function explainVisibleChanges(event: ScoreChangeEvent, elementName: (id: string) => string): string[] {
+  return event.elements.filter(visiblyChanged).map((element) => explainChange(element, elementName));
+}
+
+export function explainChange(
+  element: ScoreChangeEvent['elements'][number],
+  elementName: (id: string) => string = (id) => id,
+): string {
+  const delta = shownPoints(element.after) - shownPoints(element.before ?? 0);
   const sign = delta > 0 ? '+' : delta < 0 ? '−' : '±';
-  const head = `${element.elementId} ${sign}${Math.abs(delta).toFixed(1)}`;
+  const head = `${elementName(element.elementId)} ${sign}${Math.abs(delta).toFixed(1)}`;
   // One metric can feed several indicators of an element: say each reading once.
   const readings = [
     ...new Map(
