@@ -481,10 +481,9 @@ export function organisationTopics(
   customTopics: readonly { id: string; label: string }[] = [],
 ): { id: string; label: string }[] {
   const customIds = new Set(customTopics.map((topic) => topic.id));
-  return [
-    ...DEFAULT_TOPICS.filter((topic) => !customIds.has(topic.id)),
-    ...customTopics,
-  ].map(({ id, label }) => ({ id, label }));
+  return [...DEFAULT_TOPICS.filter((topic) => !customIds.has(topic.id)), ...customTopics].map(
+    ({ id, label }) => ({ id, label }),
+  );
 }
 
 export interface CompiledTaxonomy {

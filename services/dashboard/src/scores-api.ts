@@ -80,7 +80,10 @@ export function visiblyChanged(element: ScoreChangeEvent['elements'][number]): b
  * The lines of "what changed and why" for one score event: one per element whose points moved as shown;
  * none when every move rounds away.
  */
-export function explainVisibleChanges(event: ScoreChangeEvent, elementName: (id: string) => string): string[] {
+export function explainVisibleChanges(
+  event: ScoreChangeEvent,
+  elementName: (id: string) => string,
+): string[] {
   return event.elements.filter(visiblyChanged).map((element) => explainChange(element, elementName));
 }
 

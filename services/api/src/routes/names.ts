@@ -1,4 +1,4 @@
-import { channels } from '@cxloop/contracts';
+import type { Channel } from '@cxloop/contracts';
 import { type Db, listTeams, listUnitScopes, loadTextSettings } from '@cxloop/db';
 import { FLAG_LABELS, organisationTopics } from '@cxloop/text';
 import type { FastifyInstance } from 'fastify';
@@ -18,9 +18,18 @@ const OrganisationNamesView = z.object({
 });
 export type OrganisationNames = z.infer<typeof OrganisationNamesView>;
 
-const sentenceCase = (code: string) => {
-  const words = code.replaceAll('_', ' ');
-  return words.charAt(0).toUpperCase() + words.slice(1);
+/** Channels as people call them; typed by the channel list, so a new channel cannot go unnamed. */
+const CHANNEL_NAMES: Readonly<Record<Channel, string>> = {
+  survey: 'Survey',
+  sms: 'SMS',
+  email: 'Email',
+  chat: 'Chat',
+  helpdesk: 'Helpdesk',
+  review: 'Reviews',
+  social: 'Social media',
+  call: 'Phone call',
+  web: 'Web',
+  other: 'Other',
 };
 
 /**
@@ -38,7 +47,7 @@ export async function loadOrganisationNames(db: Db, orgId: string): Promise<Orga
     teams: teams.map((team) => ({ id: team.id, name: team.name })),
     topics: organisationTopics(settings.topics).map((topic) => ({ id: topic.id, name: topic.label })),
     flags: Object.entries(FLAG_LABELS).map(([id, name]) => ({ id, name })),
-    channels: channels.map((id) => ({ id, name: sentenceCase(id) })),
+    channels: Object.entries(CHANNEL_NAMES).map(([id, name]) => ({ id, name })),
   };
 }
 

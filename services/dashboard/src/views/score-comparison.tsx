@@ -1,7 +1,7 @@
 import { api } from '../api';
 import { href, navigate, type Route } from '../router';
 import { ENTERPRISE } from '../scores-api';
-import { Empty, formatDateTime, formatPoints, formatSigned, STAGE_NAMES, Show, useResource } from '../ui';
+import { Empty, formatDateTime, formatPoints, formatSigned, Show, STAGE_NAMES, useResource } from '../ui';
 
 interface Boundary {
   at: string;
@@ -100,7 +100,8 @@ export function ScoreComparison({ orgId, scope, route }: { orgId: string; scope:
             }}
           >
             <label>
-              From <input type="date" name="compareFrom" defaultValue={route.query.get('compareFrom') ?? ''} />
+              From{' '}
+              <input type="date" name="compareFrom" defaultValue={route.query.get('compareFrom') ?? ''} />
             </label>{' '}
             <label>
               To <input type="date" name="compareTo" defaultValue={route.query.get('compareTo') ?? ''} />
@@ -146,10 +147,15 @@ function ComparisonResult({ comparison, scope }: { comparison: Comparison; scope
         <ul class="plain">
           {movements.map((movement) => (
             <li key={movement.elementId}>
-              <a href={href(`/scores/${movement.elementId}`, { scope: scope === ENTERPRISE ? undefined : scope })}>
+              <a
+                href={href(`/scores/${movement.elementId}`, {
+                  scope: scope === ENTERPRISE ? undefined : scope,
+                })}
+              >
                 {movement.elementId} {movement.name}
               </a>{' '}
-              {formatSigned(movement.delta)} ({formatPoints(movement.before)} → {formatPoints(movement.after)})
+              {formatSigned(movement.delta)} ({formatPoints(movement.before)} → {formatPoints(movement.after)}
+              )
             </li>
           ))}
         </ul>

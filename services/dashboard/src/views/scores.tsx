@@ -90,8 +90,8 @@ export function ScoresView({ session, route }: { session: Session; route: Route 
       <>
         {picker}
         <Empty>
-          No score yet for {scopeName(names, scope)}. The first score appears here as soon as feedback or staff
-          survey answers are scored{status === 'live' ? ' — this page updates by itself.' : '.'}
+          No score yet for {scopeName(names, scope)}. The first score appears here as soon as feedback or
+          staff survey answers are scored{status === 'live' ? ' — this page updates by itself.' : '.'}
         </Empty>
       </>
     );
@@ -283,8 +283,8 @@ function ElementGrid({
       <h2>All 32 elements</h2>
       <p class="muted small">
         Each tile names its stage; the colours follow the stage ladder above.{' '}
-        <span class="auto-mark">auto</span> Discover and Devise are measured automatically
-        from feedback and response data; the rest from staff surveys and assessors.
+        <span class="auto-mark">auto</span> Discover and Devise are measured automatically from feedback and
+        response data; the rest from staff surveys and assessors.
       </p>
       {current.score.dimensions.map((dimension) => (
         <div key={dimension.id}>

@@ -1,6 +1,7 @@
 import { useMemo } from 'preact/hooks';
 import { api } from '../api';
 import { LineChart } from '../chart';
+import { nameIn, type OrganisationNames, scopeName, useOrganisationNames } from '../names';
 import { href, navigate, type Route } from '../router';
 import { ENTERPRISE, formatMetric, metricName } from '../scores-api';
 import type { Session } from '../session';
@@ -51,6 +52,7 @@ interface ScopeSummary {
 export function TrendsView({ session, route }: { session: Session; route: Route }) {
   const scope = route.query.get('scope') ?? ENTERPRISE;
   const org = session.orgId;
+  const names = useOrganisationNames(org);
   const { resource, reload } = useResource(async () => {
     const [history, metrics, insights, scopes] = await Promise.all([
       api.get<{ entries: HistoryEntry[] }>(`/v1/orgs/${org}/scores/${encodeURIComponent(scope)}/history`),
@@ -69,7 +71,7 @@ export function TrendsView({ session, route }: { session: Session; route: Route 
         <Empty>No score history yet: trends appear once the first feedback has been scored.</Empty>
       ) : (
         <Show resource={resource} retry={reload} what="Loading trends">
-          {(data) => <Trends {...data} scope={scope} orgId={org} />}
+          {(data) => <Trends {...data} scope={scope} orgId={org} names={names} />}
         </Show>
       )}
     </section>
@@ -83,8 +85,10 @@ function Trends({
   scopes,
   scope,
   orgId,
+  names,
 }: {
   orgId: string;
+  names: OrganisationNames;
   history: HistoryEntry[];
   metrics: MetricReading[];
   insights: Record<string, unknown>;
@@ -121,7 +125,7 @@ function Trends({
                 class="bar-label"
                 href={href('/trends', { scope: s.scope === ENTERPRISE ? undefined : s.scope })}
               >
-                {s.scope === ENTERPRISE ? 'Enterprise' : s.scope}
+                {scopeName(names, s.scope)}
               </a>
               <span class="bar">
                 <span class={`fill stage-${s.stage}`} style={{ width: `${s.total / 10}%` }} />
@@ -161,8 +165,9 @@ function Trends({
             <ul class="plain">
               {rising.map((issue) => (
                 <li key={issue.id}>
-                  <a href={href('/feedback', { topic: issue.topic })}>{issue.topic}</a>: {issue.mentions}{' '}
-                  mentions in the week of {issue.windowStart} vs {issue.baselineWeeklyMean.toFixed(1)} usually
+                  <a href={href('/feedback', { topic: issue.topic })}>{nameIn(names.topics, issue.topic)}</a>:{' '}
+                  {issue.mentions} mentions in the week of {issue.windowStart} vs{' '}
+                  {issue.baselineWeeklyMean.toFixed(1)} usually
                   {issue.acknowledgedAt && <span class="muted"> · acknowledged</span>}
                 </li>
               ))}
@@ -177,8 +182,10 @@ function Trends({
             <ul class="plain">
               {drivers.map((driver) => (
                 <li key={`${driver.topic}-${driver.metric}`}>
-                  <a href={href('/feedback', { topic: driver.topic })}>{driver.topic}</a>:{' '}
-                  {driver.metric.toUpperCase()} {driver.withTopic.toFixed(1)} with vs{' '}
+                  <a href={href('/feedback', { topic: driver.topic })}>
+                    {nameIn(names.topics, driver.topic)}
+                  </a>
+                  : {driver.metric.toUpperCase()} {driver.withTopic.toFixed(1)} with vs{' '}
                   {driver.withoutTopic.toFixed(1)} without (n = {driver.sample})
                 </li>
               ))}
@@ -187,7 +194,7 @@ function Trends({
         </div>
       </div>
       <div class="card">
-        <h2>Measurements ({scope === ENTERPRISE ? 'enterprise' : scope})</h2>
+        <h2>Measurements ({scopeName(names, scope)})</h2>
         <div class="table-wrap">
           <table>
             <thead>
