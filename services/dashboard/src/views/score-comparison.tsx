@@ -1,3 +1,4 @@
+import { useMemo } from 'preact/hooks';
 import { api } from '../api';
 import { href, navigate, type Route } from '../router';
 import { ENTERPRISE } from '../scores-api';
@@ -41,10 +42,8 @@ const SHOWN_MOVEMENTS = 5;
 const localDay = (day: string) => new Date(`${day}T00:00`);
 
 /** The span a period names: ends now (or at the custom end day's close), starts n days before. */
-function spanOf(period: Period, query: URLSearchParams): { from?: string; to?: string } {
+function spanOf(period: Period, from: string | null, to: string | null): { from?: string; to?: string } {
   if (period !== 'custom') return { from: new Date(Date.now() - PERIODS[period] * DAY_MS).toISOString() };
-  const from = query.get('compareFrom');
-  const to = query.get('compareTo');
   return {
     from: from ? localDay(from).toISOString() : undefined,
     to: to ? new Date(localDay(to).getTime() + DAY_MS).toISOString() : undefined,
@@ -56,8 +55,12 @@ function spanOf(period: Period, query: URLSearchParams): { from?: string; to?: s
  * moved most, read from the recorded history (GET …/scores/:scope/changes).
  */
 export function ScoreComparison({ orgId, scope, route }: { orgId: string; scope: string; route: Route }) {
-  const period = (route.query.get('compare') ?? 'week') as Period;
-  const span = spanOf(period in PERIOD_NAMES ? period : 'week', route.query);
+  const asked = route.query.get('compare') ?? 'week';
+  const period: Period = asked in PERIOD_NAMES ? (asked as Period) : 'week';
+  const customFrom = route.query.get('compareFrom');
+  const customTo = route.query.get('compareTo');
+  // Fixed when the choice is made: "a week ago" computed at every render would ask the API again each time.
+  const span = useMemo(() => spanOf(period, customFrom, customTo), [period, customFrom, customTo]);
   const { resource, reload } = useResource(
     () =>
       api.get<Comparison>(`/v1/orgs/${orgId}/scores/${encodeURIComponent(scope)}/changes`, {
@@ -71,7 +74,9 @@ export function ScoreComparison({ orgId, scope, route }: { orgId: string; scope:
 
   return (
     <section class="card" aria-labelledby="comparison-title" data-testid="score-comparison">
-      <h2 id="comparison-title">Change since {PERIOD_NAMES[period] ?? PERIOD_NAMES.week}</h2>
+      <h2 id="comparison-title">
+        {period === 'custom' ? 'Change between two dates' : `Change since ${PERIOD_NAMES[period]}`}
+      </h2>
       <div class="filters">
         <label>
           Compare with{' '}

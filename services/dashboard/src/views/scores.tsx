@@ -296,7 +296,6 @@ function ElementGrid({
                 class={`element stage-${element.stage} ${changed.has(element.id) ? 'changed' : ''}`}
                 href={href(`/scores/${element.id}`, { scope: scope === ENTERPRISE ? undefined : scope })}
                 data-element={element.id}
-                aria-label={`${element.id} ${element.name}: ${formatPoints(element.points)} of ${element.max}, ${STAGE_NAMES[element.stage]}`}
               >
                 <span class="element-id">
                   {element.id} {isAutomatic(element.id) && <span class="auto-mark">auto</span>}

@@ -1,5 +1,5 @@
 import { defaultStageBands } from '@cxloop/scoring';
-import { formatPoints, formatSigned } from '../ui';
+import { formatPoints } from '../ui';
 
 /**
  * The six stages as a ladder: each band's name, the points it starts at, what it looks like, and where this
@@ -22,7 +22,7 @@ export function StageLadder({ total, max, stage }: { total: number; max: number;
               <strong>{band.name}</strong> <span class="muted small">from {formatPoints(from)} points</span>
               {current && <strong class="small"> · this score ({formatPoints(total)})</strong>}
               {!current && total < from && (
-                <span class="muted small"> · {formatSigned(from - total)} points away</span>
+                <span class="muted small"> · {formatPoints(from - total)} points away</span>
               )}
               <p class="small">{band.description}</p>
             </li>
