@@ -22,6 +22,7 @@ import * as textSettings from './20261207T2250_text_settings.js';
 import * as outcomes from './20261207T2300_outcomes.js';
 import * as vendorFetches from './20261207T2330_vendor_fetches.js';
 import * as feedbackSearch from './20261208T0500_feedback_search.js';
+import * as occurredDayRollups from './20261208T0510_occurred_day_rollups.js';
 
 /**
  * Every migration, keyed by a timestamped name that sorts in the order they must run. Listed statically
@@ -52,4 +53,5 @@ export const migrations: Record<string, Migration> = {
   '20261207T2300_outcomes': outcomes,
   '20261207T2330_vendor_fetches': vendorFetches,
   '20261208T0500_feedback_search': feedbackSearch,
+  '20261208T0510_occurred_day_rollups': occurredDayRollups,
 };
