@@ -64,7 +64,7 @@ export function metricName(metric: string): string {
 
 /**
  * One line of "what changed and why" for a moved element, e.g.
- * "D5.2 +3.5: Closed-loop rate 62 % → 81 % (30 days)".
+ * "D5.2 Feedback Channels +3.5: Closed-loop rate 62 % → 81 % (30 days)".
  */
 type Reading = NonNullable<ScoreChangeEvent['elements'][number]['why'][number]['evidence']>[number];
 
@@ -80,20 +80,14 @@ export function visiblyChanged(element: ScoreChangeEvent['elements'][number]): b
  * The lines of "what changed and why" for one score event: one per element whose points moved as shown;
  * none when every move rounds away.
  */
-export function explainVisibleChanges(
-  event: ScoreChangeEvent,
-  elementName: (id: string) => string,
-): string[] {
-  return event.elements.filter(visiblyChanged).map((element) => explainChange(element, elementName));
+export function explainVisibleChanges(event: ScoreChangeEvent): string[] {
+  return event.elements.filter(visiblyChanged).map(explainChange);
 }
 
-export function explainChange(
-  element: ScoreChangeEvent['elements'][number],
-  elementName: (id: string) => string = (id) => id,
-): string {
+export function explainChange(element: ScoreChangeEvent['elements'][number]): string {
   const delta = shownPoints(element.after) - shownPoints(element.before ?? 0);
   const sign = delta > 0 ? '+' : delta < 0 ? '−' : '±';
-  const head = `${elementName(element.elementId)} ${sign}${Math.abs(delta).toFixed(1)}`;
+  const head = `${element.elementId} ${element.name} ${sign}${Math.abs(delta).toFixed(1)}`;
   // One metric can feed several indicators of an element: say each reading once.
   const readings = [
     ...new Map(

@@ -62,12 +62,9 @@ export function ScoresView({ session, route }: { session: Session; route: Route 
   const [feed, setFeed] = useState<FeedEntry[]>([]);
   const [changed, setChanged] = useState<ReadonlySet<string>>(new Set());
   const names = useOrganisationNames(session.orgId);
-  const elementName = (id: string) => {
-    const element = resource.data?.score.dimensions.flatMap((d) => d.elements).find((e) => e.id === id);
-    return element ? `${id} ${element.name}` : id;
-  };
+
   const status = useScoreStream(session.orgId, (event) => {
-    const lines = explainVisibleChanges(event, elementName);
+    const lines = explainVisibleChanges(event);
     // A recompute whose every move rounds away tells the person nothing: no "+0.0" entries.
     if (lines.length > 0) {
       setFeed((entries) =>

@@ -78,6 +78,16 @@ export function TrendsView({ session, route }: { session: Session; route: Route 
   );
 }
 
+/** The feedback behind a rising issue: its topic over the week the alert names, by the days customers gave it. */
+function risingIssueFeedback(issue: RisingIssue): string {
+  const from = new Date(`${issue.windowStart}T00:00:00.000Z`);
+  return href('/feedback', {
+    topic: issue.topic,
+    from: from.toISOString(),
+    to: new Date(from.getTime() + 7 * 86_400_000).toISOString(),
+  });
+}
+
 function Trends({
   history,
   metrics,
@@ -165,7 +175,7 @@ function Trends({
             <ul class="plain">
               {rising.map((issue) => (
                 <li key={issue.id}>
-                  <a href={href('/feedback', { topic: issue.topic })}>{nameIn(names.topics, issue.topic)}</a>:{' '}
+                  <a href={risingIssueFeedback(issue)}>{nameIn(names.topics, issue.topic)}</a>:{' '}
                   {issue.mentions} mentions in the week of {issue.windowStart} vs{' '}
                   {issue.baselineWeeklyMean.toFixed(1)} usually
                   {issue.acknowledgedAt && <span class="muted"> · acknowledged</span>}
