@@ -243,7 +243,7 @@ function Overview({ current, target, scope }: { current: CurrentScore; target?: 
                     />
                   </span>
                   <span class="bar-value">
-                    {formatPoints(dimension.points)} / {dimension.max}
+                    {formatPoints(dimension.points)} / {dimension.max} · {STAGE_NAMES[dimension.stage]}
                   </span>
                 </div>
               ))}

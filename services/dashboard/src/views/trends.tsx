@@ -5,7 +5,7 @@ import { nameIn, type OrganisationNames, scopeName, useOrganisationNames } from 
 import { href, navigate, type Route } from '../router';
 import { ENTERPRISE, formatMetric, metricName } from '../scores-api';
 import type { Session } from '../session';
-import { Empty, formatDateTime, Show, useResource } from '../ui';
+import { Empty, formatDateTime, Show, STAGE_NAMES, useResource } from '../ui';
 import { ExperienceChart } from './experience-chart';
 
 interface HistoryEntry {
@@ -144,7 +144,8 @@ function Trends({
                 {s.total.toFixed(0)}
                 {enterprise &&
                   s !== enterprise &&
-                  ` (${s.total >= enterprise.total ? '+' : '−'}${Math.abs(s.total - enterprise.total).toFixed(0)})`}
+                  ` (${s.total >= enterprise.total ? '+' : '−'}${Math.abs(s.total - enterprise.total).toFixed(0)})`}{' '}
+                · {STAGE_NAMES[s.stage]}
               </span>
             </div>
           ))}
