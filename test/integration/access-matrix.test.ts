@@ -80,8 +80,10 @@ const fixtures: Record<string, Fixture> = {
   ],
   'GET /v1/session': [ALL, () => ({})],
   'GET /v1/feedback': [STAFF, () => ({ query: 'channel=web' })],
+  'GET /v1/feedback/export.csv': [STAFF, () => ({ query: 'channel=web' })],
   'GET /v1/feedback/{id}': [STAFF, async (o) => ({ params: { id: (await o.seededCase()).feedbackId } })],
   'GET /v1/orgs/{org}/scores': [READERS, (o) => ({ params: { org: o.id } })],
+  'GET /v1/orgs/{org}/names': [ALL, (o) => ({ params: { org: o.id } })],
   'GET /v1/orgs/{org}/scores/{scope}': [READERS, (o) => ({ params: { org: o.id, scope: 'enterprise' } })],
   'GET /v1/orgs/{org}/scores/{scope}/history': [
     READERS,

@@ -62,6 +62,8 @@ interface Seed {
   nps?: number;
   customerRef?: string;
   receivedAt?: Date;
+  /** When the customer gave it; default: when it was received. */
+  occurredAt?: Date;
   topics?: { id: string; sentiment: number; sentimentLabel: string }[];
 }
 
@@ -78,7 +80,7 @@ async function analysedFeedback(db: Db, orgTenant: TestTenant, seeds: readonly S
       text: 'The delivery was late again',
       nps: seed.nps ?? null,
       metadata: JSON.stringify({}),
-      occurred_at: seed.receivedAt ?? new Date(),
+      occurred_at: seed.occurredAt ?? seed.receivedAt ?? new Date(),
       ...(seed.receivedAt ? { received_at: seed.receivedAt } : {}),
     })),
   );
@@ -236,11 +238,14 @@ describe('insights', () => {
       own,
       Array.from({ length: 20 }, () => ({ nps: 10 })),
     );
-    // One mention a week over the eight weeks before the last seven days: a weekly baseline of 1. (The
-    // receipt time is never updated by the product, so its column type refuses it: raw SQL.)
+    // One mention a week over the eight weeks before the last seven days, each received as it was given: a
+    // weekly baseline of 1. (The receipt time is never updated by the product, so its column type refuses
+    // it: raw SQL.)
     for (const [week, id] of baseline.entries()) {
-      const receivedAt = new Date(Date.now() - (10 + 7 * week) * 86_400_000);
-      await sql`update feedback set received_at = ${receivedAt} where id = ${id}`.execute(api.db);
+      const givenAt = new Date(Date.now() - (10 + 7 * week) * 86_400_000);
+      await sql`update feedback set received_at = ${givenAt}, occurred_at = ${givenAt} where id = ${id}`.execute(
+        api.db,
+      );
     }
     for (const id of [...recent, ...baseline, ...untroubled]) {
       await countFeedbackIntoRollups(api.db, own.orgId, id, new Date());
@@ -274,6 +279,82 @@ describe('insights', () => {
         withoutTopic: 100,
       }),
     );
+  });
+});
+
+describe('imported history', () => {
+  const DAY_MS = 86_400_000;
+  const delivery = { id: 'delivery_delay', sentiment: -0.7, sentimentLabel: 'negative' };
+
+  async function risingIssues(own: TestTenant) {
+    await createScoreProcessor({ db: api.db, redis, prefix: api.prefix })(
+      asJob<ScoreJob>({ orgId: own.orgId }),
+    );
+    const response = await api.app.inject({
+      method: 'GET',
+      url: `/v1/orgs/${own.orgId}/insights`,
+      headers: { authorization: `Bearer ${own.apiKeys.manager}` },
+    });
+    expect(response.statusCode).toBe(200);
+    return (response.json() as { insights: { risingIssues: { topic: string; mentions: number }[] } }).insights
+      .risingIssues;
+  }
+
+  it('is never a rising issue, but is the baseline live feedback is compared with', async () => {
+    const own = await createTenant(api.db, api.secretBox, 'Import org');
+    // Nine weeks of history imported today: 2 mentions a week before, 12 in the last week (given 4 to 6 days
+    // ago). By the days the customers gave them, the last week is six times the usual.
+    const history: Seed[] = [
+      ...Array.from({ length: 16 }, (_, index) => ({
+        occurredAt: new Date(Date.now() - (10 + Math.floor(index / 2) * 7) * DAY_MS),
+        topics: [delivery],
+      })),
+      ...Array.from({ length: 12 }, (_, index) => ({
+        occurredAt: new Date(Date.now() - (4 + (index % 3)) * DAY_MS),
+        topics: [delivery],
+      })),
+    ];
+    const imported = await analysedFeedback(api.db, own, history);
+    await countFeedbackBatchIntoRollups(api.db, own.orgId, imported, new Date());
+    expect(await risingIssues(own)).toEqual([]);
+
+    // Then twelve customers complain today: that is news, against the imported baseline of 2 a week.
+    const live = await analysedFeedback(
+      api.db,
+      own,
+      Array.from({ length: 12 }, () => ({ topics: [delivery] })),
+    );
+    await countFeedbackBatchIntoRollups(api.db, own.orgId, live, new Date());
+    expect(await risingIssues(own)).toEqual([
+      expect.objectContaining({ topic: 'delivery_delay', mentions: 12, baselineWeeklyMean: 2 }),
+    ]);
+  });
+
+  it('sits on the days the customers gave it, where the experience chart and its feedback list agree', async () => {
+    const own = await createTenant(api.db, api.secretBox, 'Timeline org');
+    const day = (daysAgo: number) => new Date(Date.now() - daysAgo * DAY_MS).toISOString().slice(0, 10);
+    const seeds: Seed[] = [
+      { occurredAt: new Date(`${day(30)}T09:00:00Z`), nps: 10 },
+      { occurredAt: new Date(`${day(30)}T18:00:00Z`), nps: 2 },
+      { occurredAt: new Date(`${day(12)}T12:00:00Z`), nps: 9 },
+    ];
+    const ids = await analysedFeedback(api.db, own, seeds);
+    await countFeedbackBatchIntoRollups(api.db, own.orgId, ids, new Date());
+    const get = (url: string) =>
+      api.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${own.apiKeys.manager}` } });
+    const experience = (await get(`/v1/orgs/${own.orgId}/experience`)).json() as {
+      channels: { channel: string; days: { day: string; feedback: number }[] }[];
+    };
+    const days = experience.channels.flatMap((channel) => channel.days);
+    expect(days.map(({ day, feedback }) => ({ day, feedback }))).toEqual([
+      { day: day(30), feedback: 2 },
+      { day: day(12), feedback: 1 },
+    ]);
+    // What clicking the first point opens: the feedback given that day.
+    const from = `${day(30)}T00:00:00.000Z`;
+    const to = new Date(Date.parse(from) + DAY_MS).toISOString();
+    const list = (await get(`/v1/feedback?from=${from}&to=${to}`)).json() as { total: number };
+    expect(list.total).toBe(2);
   });
 });
 

@@ -12,11 +12,13 @@ interface Item {
   unitId: string | null;
   text: string;
   redacted: boolean;
+  personalDataRedacted: boolean;
   externalId: string;
 }
 interface Page {
   items: Item[];
   next: string | null;
+  total: number;
 }
 
 interface Seed {
@@ -91,6 +93,27 @@ const SEEDS: readonly Seed[] = [
     at: '2026-11-06T06:00:00Z',
     text: 'Same second two',
     analysis: { sentiment: 'neutral', redacted: 'Same second two' },
+  },
+  // Both searched words, far apart; and one of them many times in an older feedback.
+  {
+    key: 'bookcase',
+    at: '2026-11-08T10:00:00Z',
+    text: 'Asked for a refund three weeks ago and the broken bookcase is still in my hall',
+    analysis: {
+      sentiment: 'negative',
+      topics: ['refund'],
+      redacted: 'Asked for a refund three weeks ago and the broken bookcase is still in my hall',
+    },
+  },
+  {
+    key: 'refunds',
+    at: '2026-11-07T10:00:00Z',
+    text: 'Refund, refund, refund: three refunds promised and none paid',
+    analysis: {
+      sentiment: 'negative',
+      topics: ['refund'],
+      redacted: 'Refund, refund, refund: three refunds promised and none paid',
+    },
   },
 ];
 
@@ -198,7 +221,7 @@ describe('feedback search filters', () => {
   it.each([
     ['channel', { channel: 'sms' }, ['lawyer', 'billing-thanks']],
     ['topic', { topic: 'delivery' }, ['delivery-ok', 'late-cancel']],
-    ['sentiment', { sentiment: 'negative' }, ['lawyer', 'late-cancel']],
+    ['sentiment', { sentiment: 'negative' }, ['bookcase', 'refunds', 'lawyer', 'late-cancel']],
     ['flag', { flag: 'churn_threat' }, ['lawyer', 'late-cancel']],
     ['another flag', { flag: 'legal_threat' }, ['lawyer']],
     ['unit', { unit: 'north' }, ['unanalysed', 'lawyer', 'late-cancel']],
@@ -208,10 +231,20 @@ describe('feedback search filters', () => {
       { from: '2026-11-02T09:00:00Z', to: '2026-11-04T08:00:00Z' },
       ['delivery-ok', 'billing-thanks'],
     ],
-    ['text, any case', { q: 'BILLING' }, ['lawyer', 'billing-thanks']],
-    // LIKE wildcards in the query are plain characters.
+    ['a word, any case', { q: 'BILLING' }, ['lawyer', 'billing-thanks']],
+    // Words, not a phrase: both must be there, anywhere in the text.
+    ['two words far apart', { q: 'refund bookcase' }, ['bookcase']],
+    ['a word in another form', { q: 'invoices' }, ['billing-thanks']],
+    ['a quoted phrase', { q: '"broken bookcase"' }, ['bookcase']],
+    ['a phrase whose words are apart', { q: '"refund bookcase"' }, []],
     ['text with a wildcard character', { q: '100%' }, ['delivery-ok']],
     ['text with an underscore', { q: 'a_b' }, []],
+    // The names the dashboard shows, as well as the codes.
+    ['topic by name', { topic: 'Billing' }, ['lawyer', 'billing-thanks']],
+    ['flag by name', { flag: 'churn threat' }, ['lawyer', 'late-cancel']],
+    ['unit by name', { unit: 'North' }, ['unanalysed', 'lawyer', 'late-cancel']],
+    ['channel by name', { channel: 'SMS' }, ['lawyer', 'billing-thanks']],
+    ['oldest first', { unit: 'north', sort: 'oldest' }, ['late-cancel', 'lawyer', 'unanalysed']],
     ['filters together', { channel: 'sms', flag: 'churn_threat', unit: 'north' }, ['lawyer']],
     ['topic and sentiment that never meet', { topic: 'delivery', sentiment: 'positive' }, []],
     ['an unknown unit', { unit: 'west' }, []],
@@ -251,7 +284,26 @@ describe('feedback search paging', () => {
       cursor = page.next;
     } while (cursor);
     expect(seen).toEqual(newestFirst);
-    expect(pageSizes).toEqual([3, 3, 1]);
+    // A full last page cannot know it is the last: one more, empty, page ends the walk.
+    expect(pageSizes).toEqual([3, 3, 3, 0]);
+  });
+
+  it('ranks by relevance when searching words, and pages in that order', async () => {
+    // The older feedback says "refund" four times: it ranks first; by date the newer one leads.
+    expect(keys(await search({ q: 'refund' }))).toEqual(['refunds', 'bookcase']);
+    expect(keys(await search({ q: 'refund', sort: 'newest' }))).toEqual(['bookcase', 'refunds']);
+    const first = await search({ q: 'refund', limit: 1 });
+    const second = await search({ q: 'refund', limit: 1, cursor: first.next! });
+    expect([...keys(first), ...keys(second)]).toEqual(['refunds', 'bookcase']);
+    expect((await search({ q: 'refund', limit: 1, cursor: second.next! })).items).toEqual([]);
+  });
+
+  it('counts every match, not only the page', async () => {
+    const page = await search({ unit: 'north', limit: 1 });
+    expect(page.items).toHaveLength(1);
+    expect(page.total).toBe(3);
+    expect((await search({ q: 'refund bookcase' })).total).toBe(1);
+    expect((await search({ unit: 'west' })).total).toBe(0);
   });
 
   it('keeps the filter across pages', async () => {
@@ -294,9 +346,69 @@ describe('feedback search tenancy and roles', () => {
     }
 
     // Searching for the hidden address must not reveal which feedback contains it.
-    expect(keys(await search({ q: 'jane.doe' }, tenant.apiKeys.admin))).toEqual(['late-cancel']);
-    expect(keys(await search({ q: 'jane.doe' }, tenant.apiKeys.manager))).toEqual([]);
+    const address = 'jane.doe@example.com';
+    expect(keys(await search({ q: address }, tenant.apiKeys.admin))).toEqual(['late-cancel']);
+    expect(keys(await search({ q: address }, tenant.apiKeys.manager))).toEqual([]);
+    expect(keys(await search({ q: 'jane' }, tenant.apiKeys.manager))).toEqual([]);
     expect(keys(await search({ q: 'cancel' }, tenant.apiKeys.manager))).toEqual(['late-cancel']);
+  });
+
+  it('says personal data was redacted only where something was', async () => {
+    const manager = await search({}, tenant.apiKeys.manager);
+    const flagged = manager.items
+      .filter((item) => item.personalDataRedacted)
+      .map((item) => keyOf.get(item.id));
+    expect(flagged).toEqual(['late-cancel']);
+    const admin = await search({}, tenant.apiKeys.admin);
+    expect(admin.items.some((item) => item.personalDataRedacted)).toBe(false);
+  });
+
+  it('exports a filtered list as CSV, redacted as the list is, with names', async () => {
+    const response = await api.app.inject({
+      method: 'GET',
+      url: '/v1/feedback/export.csv',
+      query: { unit: 'North', flag: 'churn_threat' },
+      headers: { authorization: `Bearer ${tenant.apiKeys.manager}` },
+    });
+    expect(response.statusCode, response.body).toBe(200);
+    expect(response.headers['content-type']).toBe('text/csv; charset=utf-8');
+    expect(response.headers['content-disposition']).toMatch(/^attachment; filename="feedback-/);
+    const lines = response.body.trimEnd().split('\r\n');
+    expect(lines[0]).toMatch(/^occurred_at,received_at,channel,unit,/);
+    expect(lines).toHaveLength(3);
+    expect(lines[1]).toContain('My lawyer will hear about the billing mistake');
+    expect(lines[1]).toContain('Legal threat; Churn threat');
+    expect(lines[2]).toContain(',North,');
+    expect(lines[2]).toContain('[email]');
+    expect(response.body).not.toContain('jane.doe');
+  });
+
+  it('exports every match in the order asked for', async () => {
+    const response = await api.app.inject({
+      method: 'GET',
+      url: '/v1/feedback/export.csv',
+      query: { sort: 'oldest' },
+      headers: { authorization: `Bearer ${tenant.apiKeys.admin}` },
+    });
+    const ids = response.body
+      .trimEnd()
+      .split('\r\n')
+      .slice(1)
+      .map((line) => keyOf.get(line.split(',').at(-1)!));
+    expect(ids).toEqual([...newestFirst].reverse());
+  });
+
+  it('refuses a bad export filter with problem+json and the field path', async () => {
+    const response = await api.app.inject({
+      method: 'GET',
+      url: '/v1/feedback/export.csv?sentiment=angry&limit=5',
+      headers: { authorization: `Bearer ${tenant.apiKeys.manager}` },
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(response.json().errors.map((error: { path: string }) => error.path)).toContain(
+      '/querystring/sentiment',
+    );
   });
 
   it('needs a key', async () => {

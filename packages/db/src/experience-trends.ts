@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from './connection.js';
 
-/** One channel's experience on one day (of receipt, UTC): the sums the daily rates are made of. */
+/** One channel's experience on one day (the customers', UTC): the sums the daily rates are made of. */
 export interface ChannelDay {
   /** `YYYY-MM-DD`. */
   day: string;
@@ -19,9 +19,9 @@ export interface ChannelDay {
 }
 
 /**
- * An organisation's daily experience per channel over `[from, to]` (inclusive days), for the whole
- * organisation or one unit. Read from the daily rollups, so the cost follows days × channels, never the
- * number of feedback rows.
+ * An organisation's daily experience per channel over `[from, to]` (inclusive days the customers gave their
+ * feedback, as the feedback list filters on occurred_at), for the whole organisation or one unit. Read from
+ * the occurrence-day rollups, so the cost follows days × channels, never the number of feedback rows.
  *
  * @example await dailyExperienceByChannel(db, orgId, { from: '2026-08-26', to: '2026-11-23' })
  */
@@ -31,7 +31,7 @@ export async function dailyExperienceByChannel(
   window: { from: string; to: string; unitId?: string },
 ): Promise<ChannelDay[]> {
   let query = db
-    .selectFrom('rollup_daily')
+    .selectFrom('rollup_occurred_channel_daily')
     .select((eb) => [
       sql<string>`day::text`.as('day'),
       'channel',

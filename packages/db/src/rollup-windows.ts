@@ -206,18 +206,32 @@ export async function topicTotals(db: Db, scope: ScoreScope, window: DayWindow):
     .execute();
 }
 
-/** Mentions and negative mentions per topic and day over a window, for baselines of rising issues. */
+/**
+ * Mentions and negative mentions per topic and day the customers gave them (and how many of those arrived
+ * late) over a window, for rising issues. Read whole: the cost follows days × topics.
+ */
 export async function topicDailyMentions(
   db: Db,
   scope: ScoreScope,
   window: DayWindow,
-): Promise<{ topic: string; day: string; mentions: number; negative: number }[]> {
-  return inScope(db.selectFrom('rollup_topic_unit_daily'), scope, window)
+): Promise<
+  {
+    topic: string;
+    day: string;
+    mentions: number;
+    negative: number;
+    lateMentions: number;
+    lateNegative: number;
+  }[]
+> {
+  return inScope(db.selectFrom('rollup_occurred_topic_daily'), scope, window)
     .select([
       'topic',
       sql<string>`day::text`.as('day'),
       total('mentions').as('mentions'),
       total('negative_count').as('negative'),
+      total('late_mentions').as('lateMentions'),
+      total('late_negative_count').as('lateNegative'),
     ])
     .groupBy(['topic', 'day'])
     .orderBy('topic')

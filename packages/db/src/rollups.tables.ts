@@ -61,6 +61,42 @@ export type RollupChannelDailyTable = Omit<RollupDailyTable, 'touchpoint'>;
 /** `rollup_topic_daily` summed over channels: what topic × day and topic totals read. */
 export type RollupTopicUnitDailyTable = Omit<RollupTopicDailyTable, 'channel'>;
 
+/**
+ * Per organisation, day the customer gave the feedback (UTC), unit and channel: the experience as a
+ * timeline reads it (migration 20261208T0510).
+ */
+export interface RollupOccurredChannelDailyTable {
+  org_id: string;
+  day: Day;
+  unit_id: string | null;
+  channel: string;
+  feedback_count: Counter;
+  nps_count: Counter;
+  nps_promoters: Counter;
+  nps_detractors: Counter;
+  csat_count: Counter;
+  csat_satisfied: Counter;
+  ces_count: Counter;
+  ces_sum: Counter;
+  sentiment_count: Counter;
+  sentiment_sum: Counter;
+}
+
+/**
+ * Per organisation, day the customer gave the feedback (UTC), unit and topic: mentions, and the share that
+ * arrived late (history, not news), for rising issues.
+ */
+export interface RollupOccurredTopicDailyTable {
+  org_id: string;
+  day: Day;
+  unit_id: string | null;
+  topic: string;
+  mentions: Counter;
+  negative_count: Counter;
+  late_mentions: Counter;
+  late_negative_count: Counter;
+}
+
 /** Histogram of receipt → analysis minutes per day and unit; buckets are `ANALYSIS_LAG_BUCKETS`. */
 export interface RollupAnalysisLagTable {
   org_id: string;
@@ -191,6 +227,8 @@ export interface AggregationTables {
   rollup_channel_daily: RollupChannelDailyTable;
   rollup_topic_daily: RollupTopicDailyTable;
   rollup_topic_unit_daily: RollupTopicUnitDailyTable;
+  rollup_occurred_channel_daily: RollupOccurredChannelDailyTable;
+  rollup_occurred_topic_daily: RollupOccurredTopicDailyTable;
   rollup_analysis_lag: RollupAnalysisLagTable;
   customer_days: CustomerDayTable;
   rollup_case_daily: RollupCaseDailyTable;

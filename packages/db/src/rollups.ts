@@ -13,6 +13,12 @@ export const ANALYSIS_LAG_BUCKETS = [
   0.25, 0.5, 1, 2, 5, 10, 15, 30, 60, 120, 240, 480, 1_440, 2_880,
 ] as const;
 
+/**
+ * Feedback received more than this long after the customer gave it is history arriving late (an import, a
+ * delayed export), not news: timelines show it on its day, and it never makes a topic "rising".
+ */
+export const LATE_ARRIVAL_HOURS = 72;
+
 /** What one feedback contributes to the rollups: read once, when it is counted. */
 export interface FeedbackForRollup {
   unitId: string | null;
@@ -22,6 +28,8 @@ export interface FeedbackForRollup {
   nps: number | null;
   csat: number | null;
   ces: number | null;
+  /** When the customer gave the feedback. */
+  occurredAt: Date;
   receivedAt: Date;
   analysedAt: Date;
   sentimentScore: number | null;
@@ -42,6 +50,10 @@ type TopicCounters = Omit<
 export interface RollupIncrements {
   /** The UTC day of receipt: windows are "feedback received in the last n days". */
   day: string;
+  /** The UTC day the customer gave it: what timelines (experience per day, rising issues) file it under. */
+  occurredDay: string;
+  /** Received more than LATE_ARRIVAL_HOURS after it was given. */
+  late: boolean;
   daily: Required<DailyCounters>;
   topics: { topic: string; counters: Required<TopicCounters> }[];
   lagBucket: number;
@@ -99,7 +111,59 @@ export function rollupIncrements(feedback: FeedbackForRollup): RollupIncrements 
     },
   }));
   const lagMinutes = Math.max(0, (feedback.analysedAt.getTime() - feedback.receivedAt.getTime()) / 60_000);
-  return { day: utcDay(feedback.receivedAt), daily, topics, lagBucket: analysisLagBucket(lagMinutes) };
+  return {
+    day: utcDay(feedback.receivedAt),
+    occurredDay: utcDay(feedback.occurredAt),
+    late: feedback.receivedAt.getTime() - feedback.occurredAt.getTime() > LATE_ARRIVAL_HOURS * 3_600_000,
+    daily,
+    topics,
+    lagBucket: analysisLagBucket(lagMinutes),
+  };
+}
+
+type OccurredChannelCounters = {
+  feedback_count: number;
+  nps_count: number;
+  nps_promoters: number;
+  nps_detractors: number;
+  csat_count: number;
+  csat_satisfied: number;
+  ces_count: number;
+  ces_sum: number;
+  sentiment_count: number;
+  sentiment_sum: number;
+};
+type OccurredTopicCounters = {
+  mentions: number;
+  negative_count: number;
+  late_mentions: number;
+  late_negative_count: number;
+};
+
+/** What the occurrence-day experience timeline keeps of a feedback's daily counters. */
+function occurredChannelCounters({ daily }: RollupIncrements): OccurredChannelCounters {
+  return {
+    feedback_count: daily.feedback_count,
+    nps_count: daily.nps_count,
+    nps_promoters: daily.nps_promoters,
+    nps_detractors: daily.nps_detractors,
+    csat_count: daily.csat_count,
+    csat_satisfied: daily.csat_satisfied,
+    ces_count: daily.ces_count,
+    ces_sum: daily.ces_sum,
+    sentiment_count: daily.sentiment_count,
+    sentiment_sum: daily.sentiment_sum,
+  };
+}
+
+/** A topic mention on the occurrence-day timeline, counted as late too when it arrived late. */
+function occurredTopicCounters(counters: Required<TopicCounters>, late: boolean): OccurredTopicCounters {
+  return {
+    mentions: counters.mentions,
+    negative_count: counters.negative_count,
+    late_mentions: late ? counters.mentions : 0,
+    late_negative_count: late ? counters.negative_count : 0,
+  };
 }
 
 /** `SET col = table.col + excluded.col` for each counter: the upsert adds, never overwrites. */
@@ -154,6 +218,8 @@ type CounterTable =
   | 'rollup_channel_daily'
   | 'rollup_topic_daily'
   | 'rollup_topic_unit_daily'
+  | 'rollup_occurred_channel_daily'
+  | 'rollup_occurred_topic_daily'
   | 'rollup_analysis_lag'
   | 'rollup_source_touchpoint_daily';
 
@@ -206,6 +272,7 @@ export async function countFeedbackBatchIntoRollups(
           'nps',
           'csat',
           'ces',
+          'occurred_at',
           'received_at',
           'analysed_at',
         ])
@@ -236,6 +303,8 @@ export async function countFeedbackBatchIntoRollups(
     const topicDaily = new SummedRows<Required<TopicCounters>>();
     const topicUnitDaily = new SummedRows<Required<TopicCounters>>();
     const lag = new SummedRows<{ count: number }>();
+    const occurredChannelDaily = new SummedRows<OccurredChannelCounters>();
+    const occurredTopicDaily = new SummedRows<OccurredTopicCounters>();
     // Touchpoint coverage resolves the journey configuration over these at read time (journey.ts).
     const sourceTouchpoints = new SummedRows<{ feedback_count: number }>();
     // A day before yesterday among them moves the settled-rollup revision (settled-days.ts).
@@ -255,6 +324,7 @@ export async function countFeedbackBatchIntoRollups(
         nps: feedback.nps,
         csat: feedback.csat,
         ces: feedback.ces,
+        occurredAt: feedback.occurred_at,
         receivedAt: feedback.received_at,
         analysedAt: feedback.analysed_at ?? now,
         sentimentScore: analysis.sentiment_score,
@@ -273,6 +343,14 @@ export async function countFeedbackBatchIntoRollups(
         topicUnitDaily.add({ ...key, topic }, counters);
       }
       lag.add({ ...key, bucket: increments.lagBucket }, { count: 1 });
+      const occurred = { org_id: orgId, day: increments.occurredDay, unit_id: feedback.unit_id };
+      occurredChannelDaily.add(
+        { ...occurred, channel: feedback.channel },
+        occurredChannelCounters(increments),
+      );
+      for (const [topic, counters] of topics) {
+        occurredTopicDaily.add({ ...occurred, topic }, occurredTopicCounters(counters, increments.late));
+      }
       sourceTouchpoints.add(
         { ...key, source_id: feedback.source_id, touchpoint: feedback.touchpoint },
         { feedback_count: 1 },
@@ -289,6 +367,9 @@ export async function countFeedbackBatchIntoRollups(
     await addSummedRows(trx, 'rollup_topic_daily', topicDaily);
     await addSummedRows(trx, 'rollup_topic_unit_daily', topicUnitDaily);
     await addSummedRows(trx, 'rollup_analysis_lag', lag);
+    // Not behind the settled-rollup revision: nothing keeps sums of these (they are read whole, days × keys).
+    await addSummedRows(trx, 'rollup_occurred_channel_daily', occurredChannelDaily);
+    await addSummedRows(trx, 'rollup_occurred_topic_daily', occurredTopicDaily);
     await addSummedRows(trx, 'rollup_source_touchpoint_daily', sourceTouchpoints);
     if (earliestDay !== undefined && earliestDay < settledForWriterBefore(now)) {
       await reviseSettledRollups(trx, orgId);

@@ -57,6 +57,17 @@ const REASONS: Readonly<Record<FlagCode, string>> = {
   nps_detractor_complaint: 'NPS detractor with a complaint in their words',
 };
 
+/** What each flag is called on screen, and what a person may type to filter by it. */
+export const FLAG_LABELS: Readonly<Record<FlagCode, string>> = {
+  churn_threat: 'Churn threat',
+  legal_threat: 'Legal threat',
+  safety: 'Safety',
+  abuse_harassment: 'Abuse or harassment',
+  repeated_contact: 'Repeated contact',
+  very_negative: 'Very negative',
+  nps_detractor_complaint: 'Detractor complaint',
+};
+
 const FLAG_SEVERITY: Readonly<Record<FlagCode, Severity>> = {
   safety: 'critical',
   legal_threat: 'high',

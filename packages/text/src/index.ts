@@ -10,7 +10,7 @@ export {
 } from './analyse.js';
 export type { EffortAssessment, EffortSignal, EffortSignalCode } from './effort.js';
 export type { Evidence } from './evidence.js';
-export type { Flag, FlagCode, Severity } from './flags.js';
+export { FLAG_LABELS, type Flag, type FlagCode, type Severity } from './flags.js';
 export {
   addDocument,
   type CorpusStats,
@@ -33,4 +33,9 @@ export {
 export { isPhoneRegion } from './pii-phone.js';
 export { type SentimentLabel, sentimentLabel, sentimentScore } from './sentiment.js';
 export { expandCustomTopics, type TopicExpansionOptions } from './topic-expansion.js';
-export { type CustomTopic, DEFAULT_TOPICS, type TopicDefinition } from './topics.js';
+export {
+  type CustomTopic,
+  DEFAULT_TOPICS,
+  organisationTopics,
+  type TopicDefinition,
+} from './topics.js';

@@ -473,6 +473,19 @@ interface CompiledTerm {
   isExclusion: boolean;
 }
 
+/**
+ * The topics an organisation's feedback is tagged with, as people read them: the built-in topics with an
+ * organisation topic of the same id replacing it, then the organisation's own (the order analysis uses).
+ */
+export function organisationTopics(
+  customTopics: readonly { id: string; label: string }[] = [],
+): { id: string; label: string }[] {
+  const customIds = new Set(customTopics.map((topic) => topic.id));
+  return [...DEFAULT_TOPICS.filter((topic) => !customIds.has(topic.id)), ...customTopics].map(
+    ({ id, label }) => ({ id, label }),
+  );
+}
+
 export interface CompiledTaxonomy {
   topics: readonly { id: string; label: string }[];
   byExactWord: ReadonlyMap<string, readonly CompiledTerm[]>;

@@ -46,6 +46,7 @@ import { feedbackRoutes } from './routes/feedback.js';
 import { healthRoutes } from './routes/health.js';
 import { journeyRoutes } from './routes/journey/index.js';
 import { loyaltyRoutes } from './routes/loyalty.js';
+import { organisationNameRoutes } from './routes/names.js';
 import { outcomeImportRoutes } from './routes/outcome-imports.js';
 import { scoreHistoryRoutes } from './routes/score-history.js';
 import { scoreRoutes } from './routes/scores.js';
@@ -207,6 +208,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(scoreHistoryRoutes, deps);
   await app.register(scoreStreamRoutes, { ...deps, accessEvents });
   await app.register(experienceTrendRoutes, deps);
+  await app.register(organisationNameRoutes, deps);
   await app.register(loyaltyRoutes, deps);
   await app.register(sourceRoutes, { ...deps, sourceCache, deliveryLog });
   await app.register(sourceImportRoutes, deps);

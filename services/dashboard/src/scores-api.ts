@@ -64,14 +64,30 @@ export function metricName(metric: string): string {
 
 /**
  * One line of "what changed and why" for a moved element, e.g.
- * "D5.2 +3.5: Closed-loop rate 62 % → 81 % (30 days)".
+ * "D5.2 Feedback Channels +3.5: Closed-loop rate 62 % → 81 % (30 days)".
  */
 type Reading = NonNullable<ScoreChangeEvent['elements'][number]['why'][number]['evidence']>[number];
 
+/** Points as the page shows them (one decimal): a change is one a person can see only at that precision. */
+const shownPoints = (points: number) => Math.round(points * 10) / 10;
+
+/** Whether an element's change is visible at the precision points are shown (no "+0.0" lines). */
+export function visiblyChanged(element: ScoreChangeEvent['elements'][number]): boolean {
+  return element.before === null || shownPoints(element.after) !== shownPoints(element.before);
+}
+
+/**
+ * The lines of "what changed and why" for one score event: one per element whose points moved as shown;
+ * none when every move rounds away.
+ */
+export function explainVisibleChanges(event: ScoreChangeEvent): string[] {
+  return event.elements.filter(visiblyChanged).map(explainChange);
+}
+
 export function explainChange(element: ScoreChangeEvent['elements'][number]): string {
-  const delta = element.after - (element.before ?? 0);
+  const delta = shownPoints(element.after) - shownPoints(element.before ?? 0);
   const sign = delta > 0 ? '+' : delta < 0 ? '−' : '±';
-  const head = `${element.elementId} ${sign}${Math.abs(delta).toFixed(1)}`;
+  const head = `${element.elementId} ${element.name} ${sign}${Math.abs(delta).toFixed(1)}`;
   // One metric can feed several indicators of an element: say each reading once.
   const readings = [
     ...new Map(

@@ -18,11 +18,14 @@ export const RISING_ISSUE = {
   minMentions: 10,
 } as const;
 
+/** A topic's mentions on one day the customers gave them; `late…` of those arrived late (history). */
 export interface TopicDay {
   topic: string;
   day: string;
   mentions: number;
   negative: number;
+  lateMentions: number;
+  lateNegative: number;
 }
 
 export interface RisingTopic {
@@ -53,7 +56,9 @@ export function risingIssueSpan(today: string): { from: string; to: string } {
 /**
  * Topics whose mentions (or negative mentions) in the last 7 days reach twice their mean over the 8 weeks
  * before and at least 10. The baseline is the topic's own, so a topic that is always large does not alert
- * and a small one that doubles does.
+ * and a small one that doubles does. Days are the customers' (occurred_at). The current week counts only
+ * feedback that arrived live: history imported late is a fine baseline, but it is not news, so an import
+ * never makes a topic rise (nor does the baseline it fills make live feedback look low).
  *
  * @example detectRisingTopics(topicDays, '2026-03-02') // [{ topic: 'delivery', kind: 'volume', current: 24, … }]
  */
@@ -64,9 +69,13 @@ export function detectRisingTopics(topicDays: readonly TopicDay[], today: string
   for (const row of topicDays) {
     if (row.day < baselineFrom || row.day > today) continue;
     const entry = byTopic.get(row.topic) ?? { current: [0, 0], baseline: [0, 0] };
-    const bucket = row.day >= currentFrom ? entry.current : entry.baseline;
-    bucket[0] += row.mentions;
-    bucket[1] += row.negative;
+    if (row.day >= currentFrom) {
+      entry.current[0] += row.mentions - row.lateMentions;
+      entry.current[1] += row.negative - row.lateNegative;
+    } else {
+      entry.baseline[0] += row.mentions;
+      entry.baseline[1] += row.negative;
+    }
     byTopic.set(row.topic, entry);
   }
   const rising: RisingTopic[] = [];

@@ -172,14 +172,12 @@ export class MetricSources {
     );
   }
 
-  /** Mentions per topic and day over what the rising-issue check looks at. */
+  /**
+   * Mentions per topic and day the customers gave them, over what the rising-issue check looks at. Read
+   * whole (days × topics): late history changes old days, so no settled part could be kept.
+   */
   topicDays() {
-    return this.windowSum(
-      'topicDays',
-      risingIssueSpan(this.today),
-      (part) => topicDailyMentions(this.db, this.scope, part),
-      (settled, live) => addRowsByKey([settled, live], (row) => `${row.topic}|${row.day}`),
-    );
+    return this.once('topicDays', () => topicDailyMentions(this.db, this.scope, risingIssueSpan(this.today)));
   }
 
   /** Declared touchpoints reached by feedback in 90 days, and which of them have an owning team. */

@@ -22,10 +22,12 @@ import * as textSettings from './20261207T2250_text_settings.js';
 import * as outcomes from './20261207T2300_outcomes.js';
 import * as vendorFetches from './20261207T2330_vendor_fetches.js';
 import * as actionItems from './20261208T0100_action_items.js';
-import * as sourceImportedCount from './20261208T0300_source_imported_count.js';
-import * as moreVendorAdapters from './20261208T0310_more_vendor_adapters.js';
 import * as caseTopicRollup from './20261208T0200_case_topic_rollup.js';
 import * as dropCustomerValueCount from './20261208T0201_drop_customer_value_count.js';
+import * as sourceImportedCount from './20261208T0300_source_imported_count.js';
+import * as moreVendorAdapters from './20261208T0310_more_vendor_adapters.js';
+import * as feedbackSearch from './20261208T0500_feedback_search.js';
+import * as occurredDayRollups from './20261208T0510_occurred_day_rollups.js';
 
 /**
  * Every migration, keyed by a timestamped name that sorts in the order they must run. Listed statically
@@ -56,8 +58,10 @@ export const migrations: Record<string, Migration> = {
   '20261207T2300_outcomes': outcomes,
   '20261207T2330_vendor_fetches': vendorFetches,
   '20261208T0100_action_items': actionItems,
-  '20261208T0300_source_imported_count': sourceImportedCount,
-  '20261208T0310_more_vendor_adapters': moreVendorAdapters,
   '20261208T0200_case_topic_rollup': caseTopicRollup,
   '20261208T0201_drop_customer_value_count': dropCustomerValueCount,
+  '20261208T0300_source_imported_count': sourceImportedCount,
+  '20261208T0310_more_vendor_adapters': moreVendorAdapters,
+  '20261208T0500_feedback_search': feedbackSearch,
+  '20261208T0510_occurred_day_rollups': occurredDayRollups,
 };

@@ -1,5 +1,6 @@
 import type { Assessment, AssessmentSnapshot } from '@cxloop/db';
 import type { FrameworkScore } from '@cxloop/scoring';
+import { csvField } from '../csv.js';
 
 /** What an exported assessment shows per element, read once from the snapshot for CSV and HTML alike. */
 export interface ElementRow {
@@ -56,14 +57,6 @@ export function elementRows(assessment: Assessment): ElementRow[] {
       };
     }),
   );
-}
-
-/** RFC 4180 field: quoted when it holds a comma, quote or line break; a leading formula sign is defused. */
-function csvField(value: string | number): string {
-  let text = typeof value === 'number' ? String(Math.round(value * 100) / 100) : value;
-  // A spreadsheet would run "=…", "+…", "-…", "@…" as a formula (CSV injection).
-  if (/^[=+\-@]/.test(text) && typeof value !== 'number') text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
 const CSV_COLUMNS: readonly [string, keyof ElementRow][] = [

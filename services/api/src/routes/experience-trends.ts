@@ -52,8 +52,8 @@ export function experienceOfDay(row: ChannelDay): z.infer<typeof ExperienceDay> 
 }
 
 /**
- * NPS, CSAT, CES and sentiment per channel and day, for the trends charts. Days are days of receipt (UTC),
- * as the rollups count them; only days with feedback appear.
+ * NPS, CSAT, CES and sentiment per channel and day, for the trends charts. Days are the days customers gave
+ * their feedback (occurred_at, UTC), as the feedback list filters; only days with feedback appear.
  */
 export async function experienceTrendRoutes(app: FastifyInstance, deps: { db: Db; now?: () => Date }) {
   const now = deps.now ?? (() => new Date());

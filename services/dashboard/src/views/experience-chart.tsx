@@ -122,7 +122,9 @@ function ExperienceLines({ experience, measure }: { experience: Experience; meas
         onPick={pickDay}
         minSpanSeconds={WEEK_SECONDS}
       />
-      <p class="muted small">Days of receipt (UTC). Click a point to see that day's feedback.</p>
+      <p class="muted small">
+        Days the customers gave their feedback (UTC). Click a point to see that day's feedback.
+      </p>
     </>
   );
 }

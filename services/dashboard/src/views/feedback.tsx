@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
-import { api } from '../api';
+import { api, withQuery } from '../api';
+import { nameIn, type OrganisationNames, useOrganisationNames } from '../names';
 import { navigate, type Route } from '../router';
 import type { Session } from '../session';
 import { Empty, ErrorNotice, formatDateTime, Loading, useResource } from '../ui';
@@ -9,6 +10,7 @@ interface FeedbackItem {
   channel: string;
   text: string;
   redacted: boolean;
+  personalDataRedacted: boolean;
   touchpoint: string | null;
   ratings: { nps: number | null; csat: number | null; ces: number | null };
   occurredAt: string;
@@ -19,18 +21,32 @@ interface FeedbackItem {
   } | null;
 }
 
-const FILTERS = ['q', 'channel', 'topic', 'sentiment', 'flag', 'unit', 'from', 'to'] as const;
+const FILTERS = ['q', 'channel', 'topic', 'sentiment', 'flag', 'unit', 'from', 'to', 'sort'] as const;
 type Filters = Partial<Record<(typeof FILTERS)[number], string>>;
 
-/** The feedback behind a chart or a score: searchable, filterable, newest first, a page at a time. */
-export function FeedbackView({ route }: { session: Session; route: Route }) {
+interface FeedbackPage {
+  items: FeedbackItem[];
+  next: string | null;
+  total: number;
+}
+
+const SORTS = { relevance: 'Best match', newest: 'Newest first', oldest: 'Oldest first' } as const;
+
+/** The feedback behind a chart or a score: searchable, filterable, sortable, counted, exportable. */
+export function FeedbackView({ session, route }: { session: Session; route: Route }) {
   const filters: Filters = Object.fromEntries(
     FILTERS.flatMap((name) => (route.query.get(name) ? [[name, route.query.get(name)!]] : [])),
   );
+  const names = useOrganisationNames(session.orgId);
   const key = JSON.stringify(filters);
-  const [pages, setPages] = useState<{ key: string; items: FeedbackItem[]; next: string | null }>();
+  const [pages, setPages] = useState<{
+    key: string;
+    items: FeedbackItem[];
+    next: string | null;
+    total: number;
+  }>();
   const { resource, reload } = useResource(async () => {
-    const page = await api.get<{ items: FeedbackItem[]; next: string | null }>('/v1/feedback', filters);
+    const page = await api.get<FeedbackPage>('/v1/feedback', filters);
     setPages({ key, ...page });
     return page;
   }, [key]);
@@ -40,7 +56,8 @@ export function FeedbackView({ route }: { session: Session; route: Route }) {
   return (
     <section aria-labelledby="feedback-title">
       <h1 id="feedback-title">Feedback</h1>
-      <FilterForm filters={filters} />
+      {/* Remounted when the filters or the names change, so every picker shows what the URL says. */}
+      <FilterForm filters={filters} names={names} key={`${key}|${names.topics.length}`} />
       {resource.state === 'error' && <ErrorNotice error={resource.error} retry={reload} />}
       {!shown && resource.state === 'loading' && <Loading what="Searching feedback" />}
       {shown &&
@@ -48,6 +65,36 @@ export function FeedbackView({ route }: { session: Session; route: Route }) {
           <Empty>No feedback matches these filters.</Empty>
         ) : (
           <>
+            <div class="result-count">
+              <p role="status" data-testid="feedback-total">
+                {shown.total === 1 ? '1 feedback' : `${shown.total.toLocaleString()} feedback`} · showing{' '}
+                {shown.items.length}
+              </p>
+              <label>
+                Sort{' '}
+                <select
+                  value={filters.sort ?? (filters.q ? 'relevance' : 'newest')}
+                  onChange={(event) => navigate('/feedback', { ...filters, sort: event.currentTarget.value })}
+                  data-testid="feedback-sort"
+                >
+                  {Object.entries(SORTS)
+                    .filter(([value]) => value !== 'relevance' || filters.q)
+                    .map(([value, label]) => (
+                      <option key={value} value={value}>
+                        {label}
+                      </option>
+                    ))}
+                </select>
+              </label>{' '}
+              <a
+                class="button secondary small"
+                href={withQuery('/v1/feedback/export.csv', filters)}
+                download
+                data-testid="feedback-export"
+              >
+                Export all {shown.total.toLocaleString()} as CSV
+              </a>
+            </div>
             <ul class="feedback-list">
               {shown.items.map((item) => (
                 <li key={item.id} class="card">
@@ -55,7 +102,7 @@ export function FeedbackView({ route }: { session: Session; route: Route }) {
                     {item.text || <em class="muted">awaiting analysis (text shown once redacted)</em>}
                   </blockquote>
                   <p class="muted small">
-                    {formatDateTime(item.occurredAt)} · {item.channel}
+                    {formatDateTime(item.occurredAt)} · {nameIn(names.channels, item.channel)}
                     {item.touchpoint && ` · ${item.touchpoint}`}
                     {Object.entries(item.ratings)
                       .filter(([, v]) => v !== null)
@@ -73,10 +120,10 @@ export function FeedbackView({ route }: { session: Session; route: Route }) {
                     ))}
                     {item.analysis?.details.flags?.map((flag) => (
                       <span key={flag.code} class="badge severity-high">
-                        {flag.code.replaceAll('_', ' ')}
+                        {nameIn(names.flags, flag.code)}
                       </span>
                     ))}
-                    {item.redacted && ' · personal data redacted'}
+                    {item.personalDataRedacted && ' · personal data redacted'}
                   </p>
                 </li>
               ))}
@@ -87,15 +134,16 @@ export function FeedbackView({ route }: { session: Session; route: Route }) {
                 type="button"
                 class="secondary"
                 onClick={() =>
-                  api
-                    .get<{ items: FeedbackItem[]; next: string | null }>('/v1/feedback', {
-                      ...filters,
-                      cursor: shown.next,
-                    })
-                    .then(
-                      (page) => setPages({ key, items: [...shown.items, ...page.items], next: page.next }),
-                      setMoreError,
-                    )
+                  api.get<FeedbackPage>('/v1/feedback', { ...filters, cursor: shown.next }).then(
+                    (page) =>
+                      setPages({
+                        key,
+                        items: [...shown.items, ...page.items],
+                        next: page.next,
+                        total: page.total,
+                      }),
+                    setMoreError,
+                  )
                 }
               >
                 Load more
@@ -121,7 +169,39 @@ function localDate(instant: string | number): string {
   return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
 }
 
-function FilterForm({ filters }: { filters: Filters }) {
+/** A filter picked from the organisation's own list, shown by name; any code in the URL stays selectable. */
+function Picker({
+  name,
+  label,
+  options,
+  value,
+}: {
+  name: string;
+  label: string;
+  options: readonly { value: string; label: string }[];
+  value?: string;
+}) {
+  const known = value === undefined || options.some((option) => option.value === value);
+  return (
+    <label>
+      {label}{' '}
+      <select name={name} defaultValue={value ?? ''}>
+        <option value="">any</option>
+        {!known && <option value={value}>{value}</option>}
+        {options.map((option) => (
+          <option key={option.value} value={option.value}>
+            {option.label}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+const asOptions = (list: readonly { id: string; name: string }[]) =>
+  list.map((entry) => ({ value: entry.id, label: entry.name }));
+
+function FilterForm({ filters, names }: { filters: Filters; names: OrganisationNames }) {
   return (
     <form
       class="filters card"
@@ -129,7 +209,8 @@ function FilterForm({ filters }: { filters: Filters }) {
         event.preventDefault();
         const data = new FormData(event.currentTarget);
         const next: Record<string, string | undefined> = {};
-        for (const name of FILTERS) {
+        // The sort is chosen beside the results; a new search starts from its default.
+        for (const name of FILTERS.filter((filter) => filter !== 'sort')) {
           const value = String(data.get(name) ?? '').trim();
           if (!value) next[name] = undefined;
           else if (name === 'from') next[name] = localDayStart(value).toISOString();
@@ -142,20 +223,16 @@ function FilterForm({ filters }: { filters: Filters }) {
       }}
     >
       <label>
-        Search <input name="q" defaultValue={filters.q} />
+        Search words{' '}
+        <input
+          name="q"
+          type="search"
+          defaultValue={filters.q}
+          placeholder='refund bookcase, "exact phrase"'
+        />
       </label>
-      <label>
-        Channel{' '}
-        <select name="channel" defaultValue={filters.channel ?? ''}>
-          <option value="">any</option>
-          {['survey', 'sms', 'email', 'chat', 'helpdesk', 'review', 'social', 'call', 'web'].map((c) => (
-            <option key={c}>{c}</option>
-          ))}
-        </select>
-      </label>
-      <label>
-        Topic <input name="topic" defaultValue={filters.topic} />
-      </label>
+      <Picker name="channel" label="Channel" options={asOptions(names.channels)} value={filters.channel} />
+      <Picker name="topic" label="Topic" options={asOptions(names.topics)} value={filters.topic} />
       <label>
         Sentiment{' '}
         <select name="sentiment" defaultValue={filters.sentiment ?? ''}>
@@ -165,12 +242,13 @@ function FilterForm({ filters }: { filters: Filters }) {
           <option>negative</option>
         </select>
       </label>
-      <label>
-        Flag <input name="flag" defaultValue={filters.flag} placeholder="e.g. churn_threat" />
-      </label>
-      <label>
-        Unit <input name="unit" defaultValue={filters.unit} />
-      </label>
+      <Picker name="flag" label="Flag" options={asOptions(names.flags)} value={filters.flag} />
+      <Picker
+        name="unit"
+        label="Unit"
+        options={names.units.map((unit) => ({ value: unit.key, label: unit.name }))}
+        value={filters.unit}
+      />
       <label>
         From <input name="from" type="date" defaultValue={filters.from && localDate(filters.from)} />
       </label>

@@ -1,11 +1,13 @@
+import { rankImprovementActions } from '@cxloop/scoring';
 import { useState } from 'preact/hooks';
 import { type StreamStatus, useScoreStream } from '../live';
+import { type OrganisationNames, scopeName, useOrganisationNames } from '../names';
 import { href, navigate, type Route } from '../router';
 import {
   type CurrentScore,
   type ElementScore,
   ENTERPRISE,
-  explainChange,
+  explainVisibleChanges,
   fetchCurrentScore,
   formatMetric,
   isAutomatic,
@@ -25,6 +27,8 @@ import {
   StageBadge,
   useResource,
 } from '../ui';
+import { ScoreComparison } from './score-comparison';
+import { ConfidenceNote, StageLadder } from './stage-ladder';
 
 interface FeedEntry {
   id: string;
@@ -57,19 +61,19 @@ export function ScoresView({ session, route }: { session: Session; route: Route 
   );
   const [feed, setFeed] = useState<FeedEntry[]>([]);
   const [changed, setChanged] = useState<ReadonlySet<string>>(new Set());
+  const names = useOrganisationNames(session.orgId);
+
   const status = useScoreStream(session.orgId, (event) => {
-    setFeed((entries) =>
-      [
-        {
-          id: event.historyId,
-          at: event.recordedAt,
-          scope: event.scope,
-          total: event.total,
-          lines: event.elements.map(explainChange),
-        },
-        ...entries.filter((entry) => entry.id !== event.historyId),
-      ].slice(0, FEED_LENGTH),
-    );
+    const lines = explainVisibleChanges(event);
+    // A recompute whose every move rounds away tells the person nothing: no "+0.0" entries.
+    if (lines.length > 0) {
+      setFeed((entries) =>
+        [
+          { id: event.historyId, at: event.recordedAt, scope: event.scope, total: event.total, lines },
+          ...entries.filter((entry) => entry.id !== event.historyId),
+        ].slice(0, FEED_LENGTH),
+      );
+    }
     if (event.scope === scope) {
       setChanged(new Set(event.elements.map((element) => element.elementId)));
       reload();
@@ -77,23 +81,33 @@ export function ScoresView({ session, route }: { session: Session; route: Route 
   });
 
   const elementId = route.parts[1];
+  const picker = <UnitPicker names={names} scope={scope} elementId={elementId} />;
   if (resource.state === 'error' && resource.error.status === 404) {
     return (
-      <Empty>
-        No score yet. The first score appears here as soon as feedback or staff survey answers are scored
-        {status === 'live' ? ' — this page updates by itself.' : '.'}
-      </Empty>
+      <>
+        {picker}
+        <Empty>
+          No score yet for {scopeName(names, scope)}. The first score appears here as soon as feedback or
+          staff survey answers are scored{status === 'live' ? ' — this page updates by itself.' : '.'}
+        </Empty>
+      </>
     );
   }
   return (
     <Show resource={resource} retry={reload} what="Loading scores">
       {(current) =>
         elementId ? (
-          <ElementDetail current={current} elementId={elementId} scope={scope} />
+          <>
+            {picker}
+            <ElementDetail current={current} elementId={elementId} scope={scope} names={names} />
+          </>
         ) : (
           <div class="scores-layout">
             <section class="scores-main" aria-labelledby="scores-title">
+              {picker}
               <Overview current={current} target={target} scope={scope} />
+              <ScoreComparison orgId={session.orgId} scope={scope} route={route} />
+              <StageLadder total={current.score.total} max={current.score.max} stage={current.score.stage} />
               <ElementGrid current={current} changed={changed} scope={scope} />
               <Actions current={current} />
             </section>
@@ -113,8 +127,7 @@ export function ScoresView({ session, route }: { session: Session; route: Route 
                   {feed.map((entry) => (
                     <li key={entry.id}>
                       <div class="muted small">
-                        {formatDateTime(entry.at)} ·{' '}
-                        {entry.scope === ENTERPRISE ? 'enterprise' : `unit ${entry.scope}`} · total{' '}
+                        {formatDateTime(entry.at)} · {scopeName(names, entry.scope)} · total{' '}
                         {entry.total.before === null ? '—' : formatPoints(entry.total.before)} →{' '}
                         {formatPoints(entry.total.after)}
                       </div>
@@ -135,6 +148,43 @@ export function ScoresView({ session, route }: { session: Session; route: Route 
   );
 }
 
+/** Which score the page shows: the enterprise or one unit, by name. */
+function UnitPicker({
+  names,
+  scope,
+  elementId,
+}: {
+  names: OrganisationNames;
+  scope: string;
+  elementId?: string;
+}) {
+  return (
+    <label class="unit-picker">
+      Showing{' '}
+      <select
+        value={scope}
+        data-testid="unit-picker"
+        onChange={(event) => {
+          const next = event.currentTarget.value;
+          navigate(elementId ? `/scores/${elementId}` : '/scores', {
+            scope: next === ENTERPRISE ? undefined : next,
+          });
+        }}
+      >
+        <option value={ENTERPRISE}>Enterprise (all units)</option>
+        {names.units.map((unit) => (
+          <option key={unit.id} value={unit.id}>
+            {unit.name}
+          </option>
+        ))}
+        {scope !== ENTERPRISE && !names.units.some((unit) => unit.id === scope) && (
+          <option value={scope}>{scopeName(names, scope)}</option>
+        )}
+      </select>
+    </label>
+  );
+}
+
 function Overview({ current, target, scope }: { current: CurrentScore; target?: string; scope: string }) {
   const score = current.score;
   return (
@@ -147,8 +197,7 @@ function Overview({ current, target, scope }: { current: CurrentScore; target?: 
           <span class="muted"> / {score.max}</span>
         </h1>
         <div>
-          <StageBadge stage={score.stage} />{' '}
-          <span class="muted small">confidence {formatPercent(score.confidence)}</span>
+          <StageBadge stage={score.stage} /> <ConfidenceNote confidence={score.confidence} />
         </div>
         <p class="muted small">
           {score.coverage.measured} of {score.coverage.indicators} indicators have evidence · computed{' '}
@@ -194,7 +243,7 @@ function Overview({ current, target, scope }: { current: CurrentScore; target?: 
                     />
                   </span>
                   <span class="bar-value">
-                    {formatPoints(dimension.points)} / {dimension.max}
+                    {formatPoints(dimension.points)} / {dimension.max} · {STAGE_NAMES[dimension.stage]}
                   </span>
                 </div>
               ))}
@@ -230,8 +279,9 @@ function ElementGrid({
     <div class="card">
       <h2>All 32 elements</h2>
       <p class="muted small">
-        Coloured by stage. <span class="auto-mark">auto</span> Discover and Devise are measured automatically
-        from feedback and response data; the rest from staff surveys and assessors.
+        Each tile names its stage; the colours follow the stage ladder above.{' '}
+        <span class="auto-mark">auto</span> Discover and Devise are measured automatically from feedback and
+        response data; the rest from staff surveys and assessors.
       </p>
       {current.score.dimensions.map((dimension) => (
         <div key={dimension.id}>
@@ -243,7 +293,6 @@ function ElementGrid({
                 class={`element stage-${element.stage} ${changed.has(element.id) ? 'changed' : ''}`}
                 href={href(`/scores/${element.id}`, { scope: scope === ENTERPRISE ? undefined : scope })}
                 data-element={element.id}
-                aria-label={`${element.id} ${element.name}: ${formatPoints(element.points)} of ${element.max}, ${STAGE_NAMES[element.stage]}`}
               >
                 <span class="element-id">
                   {element.id} {isAutomatic(element.id) && <span class="auto-mark">auto</span>}
@@ -252,6 +301,7 @@ function ElementGrid({
                 <span class="element-points" data-testid="element-points">
                   {formatPoints(element.points)} / {element.max}
                 </span>
+                <span class="element-stage small">{STAGE_NAMES[element.stage]}</span>
               </a>
             ))}
           </div>
@@ -305,10 +355,12 @@ function ElementDetail({
   current,
   elementId,
   scope,
+  names,
 }: {
   current: CurrentScore;
   elementId: string;
   scope: string;
+  names: OrganisationNames;
 }) {
   const element = current.score.dimensions
     .flatMap((dimension) => dimension.elements)
@@ -322,7 +374,8 @@ function ElementDetail({
       </div>
     );
   }
-  const actions = current.score.actions.filter((action) => action.elementId === element.id);
+  // This element's own ranking: the page-wide list keeps only the top few actions of the whole framework.
+  const actions = rankImprovementActions([element], element.indicators.length + 1);
   return (
     <div class="element-detail">
       <a href={back}>← All elements</a>
@@ -334,8 +387,10 @@ function ElementDetail({
           <span class="points" data-testid="element-detail-points">
             {formatPoints(element.points)}
           </span>{' '}
-          of {element.max} points · <StageBadge stage={element.stage} /> · confidence{' '}
-          {formatPercent(element.confidence)}
+          of {element.max} points · <StageBadge stage={element.stage} />
+        </p>
+        <p>
+          <ConfidenceNote confidence={element.confidence} />
         </p>
         <p class="muted small">
           70 % from indicators (attainment {formatPercent(element.attainment)}), 30 % from the statement of
@@ -350,12 +405,14 @@ function ElementDetail({
       </div>
       <div class="card">
         <h2>Indicators</h2>
-        <Indicators element={element} />
+        <Indicators element={element} feedbackScope={feedbackScope(names, scope)} />
       </div>
       <div class="card">
         <h2>Improvement actions</h2>
         {actions.length === 0 ? (
-          <Empty>None of the top-ranked actions are in this element.</Empty>
+          <Empty>
+            Nothing left to gain here: every indicator is at full attainment and the objective is rated Fully.
+          </Empty>
         ) : (
           <ol class="actions">
             {actions.map((action) => (
@@ -371,7 +428,22 @@ function ElementDetail({
   );
 }
 
-function Indicators({ element }: { element: ElementScore }) {
+/** The feedback list's unit filter for a score scope: the enterprise is every unit. */
+function feedbackScope(names: OrganisationNames, scope: string): string | undefined {
+  return scope === ENTERPRISE ? undefined : names.units.find((unit) => unit.id === scope)?.key;
+}
+
+/** The feedback a metric was measured from: the scope's feedback over the evidence's window (whole days). */
+function evidenceFeedbackLink(window: { from: string; to: string }, unit: string | undefined): string {
+  const end = new Date(`${window.to.slice(0, 10)}T00:00:00Z`);
+  return href('/feedback', {
+    from: `${window.from.slice(0, 10)}T00:00:00.000Z`,
+    to: new Date(end.getTime() + 86_400_000).toISOString(),
+    unit,
+  });
+}
+
+function Indicators({ element, feedbackScope }: { element: ElementScore; feedbackScope?: string }) {
   return (
     <div class="table-wrap">
       <table>
@@ -402,7 +474,13 @@ function Indicators({ element }: { element: ElementScore }) {
                       evidence.source === 'metric' ? (
                         <li key={evidence.metric}>
                           {metricName(evidence.metric)}: {formatMetric(evidence.metric, evidence.value)} (n ={' '}
-                          {evidence.sampleSize}, {evidence.window.from} – {evidence.window.to})
+                          {evidence.sampleSize}, {evidence.window.from} – {evidence.window.to}){' '}
+                          <a
+                            href={evidenceFeedbackLink(evidence.window, feedbackScope)}
+                            data-testid="evidence-feedback"
+                          >
+                            see the feedback
+                          </a>
                         </li>
                       ) : evidence.source === 'survey_held_back' ? (
                         <li key="survey">

@@ -1,8 +1,9 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { type ApiError, api } from '../api';
 import { href, type Route } from '../router';
 import type { Session } from '../session';
 import { CopyButton, Empty, ErrorNotice, formatDateTime, Show, useResource } from '../ui';
+import { type Question, SurveyResults } from './survey-results';
 
 interface Survey {
   id: string;
@@ -13,31 +14,6 @@ interface Survey {
   questionCount: number;
   invitationCount: number;
   responseCount: number;
-}
-
-interface QuestionResult {
-  questionKey: string;
-  kind: 'likert' | 'objective';
-  answered: number;
-  mean: number | null;
-  distribution: number[];
-  dontKnow: number;
-  objective: { fully: number; partially: number; notYet: number };
-}
-
-interface Results {
-  minGroupSize: number;
-  respondents: number;
-  /** Answers accepted but stored only with a batch of at least minGroupSize others. */
-  awaitingBatch: number;
-  overall: { respondents: number; questions: QuestionResult[] } | null;
-}
-
-interface Question {
-  key: string;
-  kind: 'likert' | 'objective';
-  section: string;
-  text: string;
 }
 
 const DIMENSIONS = [
@@ -52,7 +28,7 @@ const DIMENSIONS = [
 export function SurveysView({ session, route }: { session: Session; route: Route }) {
   const surveyId = route.parts[1];
   return surveyId ? (
-    <SurveyDetail surveyId={surveyId} canEdit={session.role === 'admin'} />
+    <SurveyDetail surveyId={surveyId} canEdit={session.role === 'admin'} route={route} />
   ) : (
     <SurveyList canEdit={session.role === 'admin'} />
   );
@@ -138,16 +114,16 @@ function CreateSurvey({ onCreated }: { onCreated: () => void }) {
   );
 }
 
-function SurveyDetail({ surveyId, canEdit }: { surveyId: string; canEdit: boolean }) {
+function SurveyDetail({ surveyId, canEdit, route }: { surveyId: string; canEdit: boolean; route: Route }) {
   const { resource, reload } = useResource(async () => {
-    const [survey, list, results] = await Promise.all([
+    const [survey, list] = await Promise.all([
       api.get<Survey & { questions: Question[] }>(`/v1/surveys/${surveyId}`),
       api.get<{ surveys: Survey[] }>('/v1/surveys'),
-      api.get<Results>(`/v1/surveys/${surveyId}/results`),
     ]);
     const counts = list.surveys.find((s) => s.id === surveyId);
-    return { survey, counts, results };
+    return { survey, counts };
   }, [surveyId]);
+  const [confirmingClose, setConfirmingClose] = useState(false);
   const [error, setError] = useState<ApiError>();
   const [links, setLinks] = useState<string[]>([]);
   const [count, setCount] = useState(10);
@@ -159,8 +135,7 @@ function SurveyDetail({ surveyId, canEdit }: { surveyId: string; canEdit: boolea
     <section aria-labelledby="survey-title">
       <a href="#/surveys">← Staff surveys</a>
       <Show resource={resource} retry={reload} what="Loading the survey">
-        {({ survey, counts, results }) => {
-          const questions = new Map(survey.questions.map((q) => [q.key, q]));
+        {({ survey, counts }) => {
           return (
             <>
               <div class="card">
@@ -180,14 +155,20 @@ function SurveyDetail({ surveyId, canEdit }: { surveyId: string; canEdit: boolea
                         Open survey
                       </button>
                     )}
-                    {survey.status === 'open' && (
-                      <button
-                        type="button"
-                        class="secondary"
-                        onClick={() => act(() => api.post(`/v1/surveys/${surveyId}/close`))}
-                      >
-                        Close survey
+                    {survey.status === 'open' && !confirmingClose && (
+                      <button type="button" class="secondary" onClick={() => setConfirmingClose(true)}>
+                        Close survey…
                       </button>
+                    )}
+                    {survey.status === 'open' && confirmingClose && (
+                      <ConfirmClose
+                        name={survey.name}
+                        onCancel={() => setConfirmingClose(false)}
+                        onConfirm={() => {
+                          setConfirmingClose(false);
+                          act(() => api.post(`/v1/surveys/${surveyId}/close`));
+                        }}
+                      />
                     )}
                     {survey.status !== 'closed' && (
                       <form
@@ -228,43 +209,7 @@ function SurveyDetail({ surveyId, canEdit }: { surveyId: string; canEdit: boolea
                   </div>
                 )}
               </div>
-              <div class="card">
-                <h2>Results</h2>
-                {results.overall === null ? (
-                  <Empty>
-                    {results.respondents + results.awaitingBatch} of at least {results.minGroupSize}{' '}
-                    respondents so far. Results stay hidden until enough people have answered, so no one's
-                    answers can be singled out.
-                  </Empty>
-                ) : (
-                  <div class="table-wrap">
-                    <table>
-                      <thead>
-                        <tr>
-                          <th scope="col">Question</th>
-                          <th scope="col">Answered</th>
-                          <th scope="col">Result</th>
-                        </tr>
-                      </thead>
-                      <tbody>
-                        {results.overall.questions.map((q) => (
-                          <tr key={q.questionKey}>
-                            <td>{questions.get(q.questionKey)?.text ?? q.questionKey}</td>
-                            <td>{q.answered}</td>
-                            <td>
-                              {q.kind === 'likert' ? (
-                                <LikertBar result={q} />
-                              ) : (
-                                `fully ${q.objective.fully} · partially ${q.objective.partially} · not yet ${q.objective.notYet}`
-                              )}
-                            </td>
-                          </tr>
-                        ))}
-                      </tbody>
-                    </table>
-                  </div>
-                )}
-              </div>
+              <SurveyResults surveyId={surveyId} questions={survey.questions} route={route} />
             </>
           );
         }}
@@ -273,17 +218,30 @@ function SurveyDetail({ surveyId, canEdit }: { surveyId: string; canEdit: boolea
   );
 }
 
-/** A 1–5 answer distribution as a stacked bar, with the mean beside it. */
-function LikertBar({ result }: { result: QuestionResult }) {
-  const total = result.distribution.reduce((a, b) => a + b, 0) || 1;
+/** Closing is final (unused links die, results freeze): asked once more, with focus on the safe choice. */
+function ConfirmClose({
+  name,
+  onConfirm,
+  onCancel,
+}: {
+  name: string;
+  onConfirm: () => void;
+  onCancel: () => void;
+}) {
+  const keepOpen = useRef<HTMLButtonElement>(null);
+  useEffect(() => keepOpen.current?.focus(), []);
   return (
-    <span class="likert">
-      <span class="stacked" aria-hidden="true">
-        {result.distribution.map((n, index) => (
-          <span key={index} class={`likert-${index + 1}`} style={{ width: `${(n / total) * 100}%` }} />
-        ))}
-      </span>{' '}
-      mean {result.mean?.toFixed(2) ?? '—'}
-    </span>
+    <div class="notice" role="alertdialog" aria-labelledby="close-question">
+      <p id="close-question">
+        Close “{name}”? Every unused link stops working for good and the results become final. This cannot be
+        undone.
+      </p>
+      <button type="button" onClick={onConfirm}>
+        Close the survey
+      </button>{' '}
+      <button type="button" class="secondary" ref={keepOpen} onClick={onCancel}>
+        Keep it open
+      </button>
+    </div>
   );
 }

@@ -1,10 +1,11 @@
 import { useMemo } from 'preact/hooks';
 import { api } from '../api';
 import { LineChart } from '../chart';
+import { nameIn, type OrganisationNames, scopeName, useOrganisationNames } from '../names';
 import { href, navigate, type Route } from '../router';
 import { ENTERPRISE, formatMetric, metricName } from '../scores-api';
 import type { Session } from '../session';
-import { Empty, formatDateTime, Show, useResource } from '../ui';
+import { Empty, formatDateTime, Show, STAGE_NAMES, useResource } from '../ui';
 import { ExperienceChart } from './experience-chart';
 
 interface HistoryEntry {
@@ -51,6 +52,7 @@ interface ScopeSummary {
 export function TrendsView({ session, route }: { session: Session; route: Route }) {
   const scope = route.query.get('scope') ?? ENTERPRISE;
   const org = session.orgId;
+  const names = useOrganisationNames(org);
   const { resource, reload } = useResource(async () => {
     const [history, metrics, insights, scopes] = await Promise.all([
       api.get<{ entries: HistoryEntry[] }>(`/v1/orgs/${org}/scores/${encodeURIComponent(scope)}/history`),
@@ -74,6 +76,7 @@ export function TrendsView({ session, route }: { session: Session; route: Route 
               {...data}
               scope={scope}
               orgId={org}
+              names={names}
               plans={session.role === 'admin' || session.role === 'manager'}
             />
           )}
@@ -83,6 +86,16 @@ export function TrendsView({ session, route }: { session: Session; route: Route 
   );
 }
 
+/** The feedback behind a rising issue: its topic over the week the alert names, by the days customers gave it. */
+function risingIssueFeedback(issue: RisingIssue): string {
+  const from = new Date(`${issue.windowStart}T00:00:00.000Z`);
+  return href('/feedback', {
+    topic: issue.topic,
+    from: from.toISOString(),
+    to: new Date(from.getTime() + 7 * 86_400_000).toISOString(),
+  });
+}
+
 function Trends({
   history,
   metrics,
@@ -90,9 +103,11 @@ function Trends({
   scopes,
   scope,
   orgId,
+  names,
   plans,
 }: {
   orgId: string;
+  names: OrganisationNames;
   /** Whether the person may plan actions (links from rising issues and drivers). */
   plans: boolean;
   history: HistoryEntry[];
@@ -131,7 +146,7 @@ function Trends({
                 class="bar-label"
                 href={href('/trends', { scope: s.scope === ENTERPRISE ? undefined : s.scope })}
               >
-                {s.scope === ENTERPRISE ? 'Enterprise' : s.scope}
+                {scopeName(names, s.scope)}
               </a>
               <span class="bar">
                 <span class={`fill stage-${s.stage}`} style={{ width: `${s.total / 10}%` }} />
@@ -140,7 +155,8 @@ function Trends({
                 {s.total.toFixed(0)}
                 {enterprise &&
                   s !== enterprise &&
-                  ` (${s.total >= enterprise.total ? '+' : '−'}${Math.abs(s.total - enterprise.total).toFixed(0)})`}
+                  ` (${s.total >= enterprise.total ? '+' : '−'}${Math.abs(s.total - enterprise.total).toFixed(0)})`}{' '}
+                · {STAGE_NAMES[s.stage]}
               </span>
             </div>
           ))}
@@ -171,8 +187,9 @@ function Trends({
             <ul class="plain">
               {rising.map((issue) => (
                 <li key={issue.id}>
-                  <a href={href('/feedback', { topic: issue.topic })}>{issue.topic}</a>: {issue.mentions}{' '}
-                  mentions in the week of {issue.windowStart} vs {issue.baselineWeeklyMean.toFixed(1)} usually
+                  <a href={risingIssueFeedback(issue)}>{nameIn(names.topics, issue.topic)}</a>:{' '}
+                  {issue.mentions} mentions in the week of {issue.windowStart} vs{' '}
+                  {issue.baselineWeeklyMean.toFixed(1)} usually
                   {issue.acknowledgedAt && <span class="muted"> · acknowledged</span>}
                   {plans && (
                     <>
@@ -202,8 +219,10 @@ function Trends({
             <ul class="plain">
               {drivers.map((driver) => (
                 <li key={`${driver.topic}-${driver.metric}`}>
-                  <a href={href('/feedback', { topic: driver.topic })}>{driver.topic}</a>:{' '}
-                  {driver.metric.toUpperCase()} {driver.withTopic.toFixed(1)} with vs{' '}
+                  <a href={href('/feedback', { topic: driver.topic })}>
+                    {nameIn(names.topics, driver.topic)}
+                  </a>
+                  : {driver.metric.toUpperCase()} {driver.withTopic.toFixed(1)} with vs{' '}
                   {driver.withoutTopic.toFixed(1)} without (n = {driver.sample})
                   {plans && (
                     <>
@@ -220,7 +239,7 @@ function Trends({
         </div>
       </div>
       <div class="card">
-        <h2>Measurements ({scope === ENTERPRISE ? 'enterprise' : scope})</h2>
+        <h2>Measurements ({scopeName(names, scope)})</h2>
         <div class="table-wrap">
           <table>
             <thead>
