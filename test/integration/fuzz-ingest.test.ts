@@ -3,7 +3,7 @@
  * headers and content types must never produce a 5xx, never store a row when refused, and always answer
  * errors as problem+json. A correctly signed but invalid body is a client error about the body, not 401.
  */
-import { createHmac, randomUUID } from 'node:crypto';
+import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import type { Db } from '@cxloop/db';
 import { signWebhook } from '@cxloop/runtime';
 import fc from 'fast-check';
@@ -19,8 +19,11 @@ import {
 } from '../support/fixtures.js';
 import { createSourceVia } from '../support/sources.js';
 import {
+  delightedSurveyResponseUpdated,
+  hubspotFeedbackSubmissionCreated,
   intercomRatingAdded,
   mailgunInboundFields,
+  qualtricsCompletedResponseMessage,
   twilioInboundSms,
   typeformFormResponse,
   zendeskTicketCreated,
@@ -65,7 +68,11 @@ function twilioSign(token: string, url: string, body: Buffer): string {
 }
 
 beforeAll(async () => {
-  api = await startTestApi();
+  // No vendor API stands in here: the few fetches an accepted HubSpot or Qualtrics delivery starts fail fast
+  // (nothing listens on port 9) and wait for a retry; this suite checks the webhook only.
+  api = await startTestApi({
+    vendorApiUrls: { hubspot: 'http://127.0.0.1:9', qualtrics: 'http://127.0.0.1:9' },
+  });
   tenant = await createTenant(api.db, api.secretBox, 'Fuzz org');
   adapters.push({
     adapter: 'generic',
@@ -161,6 +168,72 @@ beforeAll(async () => {
       body,
     }),
     validPayload: () => intercomRatingAdded() as Record<string, unknown>,
+  });
+  const delightedKey = randomBytes(16).toString('hex');
+  const delighted = await createSourceVia(api.app, tenant, { adapter: 'delighted', secret: delightedKey });
+  adapters.push({
+    adapter: 'delighted',
+    sourceId: delighted.id,
+    contentType: 'application/json',
+    form: false,
+    sign: (body) => ({
+      headers: {
+        'x-delighted-webhook-signature': `sha256=${hmac('sha256', delightedKey, body).digest('hex')}`,
+      },
+      body,
+    }),
+    validPayload: () => delightedSurveyResponseUpdated({ id: randomUUID(), eventId: randomUUID() }),
+  });
+  const hubspotSecret = randomBytes(16).toString('hex');
+  const hubspot = await createSourceVia(api.app, tenant, {
+    adapter: 'hubspot',
+    secret: hubspotSecret,
+    vendorToken: `pat-${randomBytes(8).toString('hex')}`,
+  });
+  adapters.push({
+    adapter: 'hubspot',
+    sourceId: hubspot.id,
+    contentType: 'application/json',
+    form: false,
+    sign: (body) => {
+      const timestamp = String(Date.now());
+      const url = `${TEST_PUBLIC_BASE_URL}/v1/sources/${hubspot.id}/events`;
+      const signature = hmac(
+        'sha256',
+        hubspotSecret,
+        Buffer.concat([Buffer.from(`POST${url}`), body, Buffer.from(timestamp)]),
+      ).digest('base64');
+      return {
+        headers: { 'x-hubspot-signature-v3': signature, 'x-hubspot-request-timestamp': timestamp },
+        body,
+      };
+    },
+    // A JSON array is the body; the generators' wrong-typed variants of it are objects and scalars.
+    validPayload: () =>
+      hubspotFeedbackSubmissionCreated([
+        String(Date.now() + Math.floor(Math.random() * 1e6)),
+      ]) as unknown as Record<string, unknown>,
+  });
+  const qualtrics = await createSourceVia(api.app, tenant, {
+    adapter: 'qualtrics',
+    vendorToken: `qualtrics-${randomBytes(8).toString('hex')}`,
+    adapterConfig: { datacenter: 'fra1' },
+  });
+  adapters.push({
+    adapter: 'qualtrics',
+    sourceId: qualtrics.id,
+    contentType: 'application/x-www-form-urlencoded',
+    form: true,
+    // Qualtrics signs the MSG field only: the HMAC field is added to whatever else the body holds.
+    sign: (body) => {
+      const fields = new URLSearchParams(body.toString('utf8'));
+      fields.set('HMAC', hmac('sha512', qualtrics.secret, fields.get('MSG') ?? '').digest('hex'));
+      return { headers: {}, body: Buffer.from(fields.toString()) };
+    },
+    validPayload: () => ({
+      Topic: 'surveyengine.completedResponse.SV_1AmkKSDmoZ4XlQx',
+      MSG: qualtricsCompletedResponseMessage(`R_${randomUUID().replaceAll('-', '').slice(0, 15)}`),
+    }),
   });
 });
 
@@ -285,7 +358,17 @@ function expectProblemJson(response: { statusCode: number; headers: Record<strin
 }
 
 describe('webhook route under fuzzing', () => {
-  it.each(['generic', 'typeform', 'twilio', 'mailgun', 'zendesk', 'intercom'])(
+  it.each([
+    'generic',
+    'typeform',
+    'twilio',
+    'mailgun',
+    'zendesk',
+    'intercom',
+    'delighted',
+    'hubspot',
+    'qualtrics',
+  ])(
     '%s: any body, headers and content type → never 5xx; refused stores nothing; errors are problem+json',
     async (adapter) => {
       const target = adapters.find((candidate) => candidate.adapter === adapter) as AdapterUnderTest;
@@ -316,7 +399,8 @@ describe('webhook route under fuzzing', () => {
     },
   );
 
-  it.each(['generic', 'typeform', 'twilio', 'mailgun', 'zendesk', 'intercom'])(
+  // Qualtrics is left out: a body without MSG has nothing signed, so it is rightly 401.
+  it.each(['generic', 'typeform', 'twilio', 'mailgun', 'zendesk', 'intercom', 'delighted', 'hubspot'])(
     '%s: a correctly signed but invalid body is refused as a body error, never 401, and stores nothing',
     async (adapter) => {
       const target = adapters.find((candidate) => candidate.adapter === adapter) as AdapterUnderTest;

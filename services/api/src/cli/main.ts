@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { Adapter, Channel, defaultChannelOf, Role } from '@cxloop/contracts';
+import { Adapter, adapterSettings, Channel, defaultChannelOf, Role } from '@cxloop/contracts';
 import {
   actionEffectReport,
   createApiKey,
@@ -138,9 +138,10 @@ const commands: Record<string, Command> = {
     const org = await requireOrganisation(db, required(flags, 'org'));
     const adapter = Adapter.safeParse(typeof flags.adapter === 'string' ? flags.adapter : 'generic');
     if (!adapter.success) throw new UsageError(`--adapter must be one of ${Adapter.options.join(', ')}`);
-    if (adapter.data === 'surveymonkey') {
+    // Adapters that read from the vendor's API need a vendor token and settings the CLI does not take.
+    if (adapterSettings[adapter.data].vendorToken) {
       throw new UsageError(
-        'create SurveyMonkey sources with POST /v1/sources: they need a client id and access token',
+        `create ${adapter.data} sources with POST /v1/sources or the dashboard: they need a vendor access token`,
       );
     }
     const channel = Channel.safeParse(
