@@ -219,6 +219,25 @@ describe('rollups', () => {
   });
 });
 
+interface Insights {
+  risingIssues: { topic: string; mentions: number; baselineWeeklyMean: number }[];
+  drivers: { topic: string; metric: string; sample: number; withTopic: number; withoutTopic: number }[];
+}
+
+/** Recomputes an organisation's score (which detects rising issues) and reads its insights as a manager. */
+async function scoredInsights(own: TestTenant): Promise<Insights> {
+  await createScoreProcessor({ db: api.db, redis, prefix: api.prefix })(
+    asJob<ScoreJob>({ orgId: own.orgId }),
+  );
+  const response = await api.app.inject({
+    method: 'GET',
+    url: `/v1/orgs/${own.orgId}/insights`,
+    headers: { authorization: `Bearer ${own.apiKeys.manager}` },
+  });
+  expect(response.statusCode).toBe(200);
+  return (response.json() as { insights: Insights }).insights;
+}
+
 describe('insights', () => {
   it('finds a rising topic against its own baseline and the topic that drags NPS down', async () => {
     const own = await createTenant(api.db, api.secretBox, 'Insights org');
@@ -250,22 +269,7 @@ describe('insights', () => {
     for (const id of [...recent, ...baseline, ...untroubled]) {
       await countFeedbackIntoRollups(api.db, own.orgId, id, new Date());
     }
-    await createScoreProcessor({ db: api.db, redis, prefix: api.prefix })(
-      asJob<ScoreJob>({ orgId: own.orgId }),
-    );
-
-    const response = await api.app.inject({
-      method: 'GET',
-      url: `/v1/orgs/${own.orgId}/insights`,
-      headers: { authorization: `Bearer ${own.apiKeys.manager}` },
-    });
-    expect(response.statusCode).toBe(200);
-    const { insights } = response.json() as {
-      insights: {
-        risingIssues: { topic: string; mentions: number; baselineWeeklyMean: number }[];
-        drivers: { topic: string; metric: string; sample: number; withTopic: number; withoutTopic: number }[];
-      };
-    };
+    const insights = await scoredInsights(own);
     expect(insights.risingIssues).toEqual([
       expect.objectContaining({ topic: 'delivery_delay', mentions: 12, baselineWeeklyMean: 1 }),
     ]);
@@ -286,20 +290,6 @@ describe('imported history', () => {
   const DAY_MS = 86_400_000;
   const delivery = { id: 'delivery_delay', sentiment: -0.7, sentimentLabel: 'negative' };
 
-  async function risingIssues(own: TestTenant) {
-    await createScoreProcessor({ db: api.db, redis, prefix: api.prefix })(
-      asJob<ScoreJob>({ orgId: own.orgId }),
-    );
-    const response = await api.app.inject({
-      method: 'GET',
-      url: `/v1/orgs/${own.orgId}/insights`,
-      headers: { authorization: `Bearer ${own.apiKeys.manager}` },
-    });
-    expect(response.statusCode).toBe(200);
-    return (response.json() as { insights: { risingIssues: { topic: string; mentions: number }[] } }).insights
-      .risingIssues;
-  }
-
   it('is never a rising issue, but is the baseline live feedback is compared with', async () => {
     const own = await createTenant(api.db, api.secretBox, 'Import org');
     // Nine weeks of history imported today: 2 mentions a week before, 12 in the last week (given 4 to 6 days
@@ -316,7 +306,7 @@ describe('imported history', () => {
     ];
     const imported = await analysedFeedback(api.db, own, history);
     await countFeedbackBatchIntoRollups(api.db, own.orgId, imported, new Date());
-    expect(await risingIssues(own)).toEqual([]);
+    expect((await scoredInsights(own)).risingIssues).toEqual([]);
 
     // Then twelve customers complain today: that is news, against the imported baseline of 2 a week.
     const live = await analysedFeedback(
@@ -325,7 +315,7 @@ describe('imported history', () => {
       Array.from({ length: 12 }, () => ({ topics: [delivery] })),
     );
     await countFeedbackBatchIntoRollups(api.db, own.orgId, live, new Date());
-    expect(await risingIssues(own)).toEqual([
+    expect((await scoredInsights(own)).risingIssues).toEqual([
       expect.objectContaining({ topic: 'delivery_delay', mentions: 12, baselineWeeklyMean: 2 }),
     ]);
   });
