@@ -492,10 +492,8 @@ describe.skipIf(!chromiumInstalled)('dashboard in a browser', { timeout: 90_000 
       await page.getByText('lawyer will hear about this').waitFor();
       await page.screenshot({ path: join(screenshots, 'case-claimed.png'), fullPage: true });
 
-      await page
-        .getByLabel('Reply to the customer')
-        .fill('We are sorry. The invoice is corrected and refunded.');
-      await page.getByRole('button', { name: 'Send reply' }).click();
+      await page.getByLabel('Your reply').fill('We are sorry. The invoice is corrected and refunded.');
+      await page.getByRole('button', { name: 'Send', exact: true }).click();
       await page.locator('.audit').getByText('reply queued').waitFor();
       await eventually(async () => (replies.length > 0 ? true : undefined), 15_000);
       expect(replies[0]).toContain('The invoice is corrected and refunded.');
@@ -505,7 +503,7 @@ describe.skipIf(!chromiumInstalled)('dashboard in a browser', { timeout: 90_000 
 
       await page.getByRole('button', { name: 'Start work' }).click();
       await expect.poll(() => status.innerText()).toBe('in progress');
-      await page.getByRole('button', { name: 'Resolve' }).click();
+      await page.getByRole('button', { name: 'Resolve', exact: true }).click();
       await expect.poll(() => status.innerText()).toBe('resolved');
       await page.screenshot({ path: join(screenshots, 'case-resolved.png'), fullPage: true });
       await page.setViewportSize({ width: PHONE_WIDTH, height: 900 });

@@ -52,6 +52,17 @@ function SignedIn({ session, onSignOut }: { session: Session; onSignOut: () => v
     if (!current && views[0] && !views.some((view) => view.path === opened)) navigate(`/${views[0].path}`);
   }, [current, views]);
   const [menuOpen, setMenuOpen] = useState(false);
+  const viewPath = route.parts.join('/');
+  useEffect(() => {
+    // A new view (or a case within one) takes focus to its heading, so a keyboard or screen-reader user
+    // starts there instead of at the top of the page; a view still loading gets focus on <main>.
+    const main = document.getElementById('main');
+    const heading = main?.querySelector<HTMLElement>('h1');
+    if (heading) {
+      if (!heading.hasAttribute('tabindex')) heading.setAttribute('tabindex', '-1');
+      heading.focus();
+    } else main?.focus();
+  }, [viewPath]);
 
   return (
     <>
