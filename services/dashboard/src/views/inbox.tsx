@@ -216,7 +216,8 @@ function CaseList({ session, route }: { session: Session; route: Route }) {
         <h1 id="inbox-title" tabIndex={-1}>
           Inbox
         </h1>
-        <span class={`live-dot ${live ? 'live' : 'reconnecting'}`} role="status" aria-live="polite">
+        <span class="inbox-live" role="status" aria-live="polite">
+          <span class={`live-dot ${live ? 'live' : 'reconnecting'}`} aria-hidden="true" />{' '}
           {live ? 'Live' : 'Reconnecting…'}
           {lastUpdate && <span class="muted small"> · updated {lastUpdate}</span>}
         </span>
