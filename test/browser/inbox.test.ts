@@ -1,9 +1,7 @@
 /// <reference lib="dom" />
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
 import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { startOutboundWorker } from '@cxloop/aggregation-worker';
 import { openCasesForAnalyses, storeFeedbackBatch } from '@cxloop/db';
@@ -28,6 +26,7 @@ import {
   testOutboundAllowlist,
 } from '../support/fixtures.js';
 import { redisUrl } from '../support/redis.js';
+import { startReplyReceiver } from '../support/reply-receiver.js';
 
 /**
  * A responder's working day in a real browser: paging a long queue, a case arriving while the inbox is open,
@@ -66,8 +65,7 @@ describe.skipIf(!chromiumInstalled)('inbox in a browser', { timeout: 120_000 }, 
   let baseUrl: string;
   let browser: Browser;
   let outbound: Worker;
-  let receiver: Server;
-  const replies: string[] = [];
+  let receiver: Awaited<ReturnType<typeof startReplyReceiver>>;
   const consoleErrors: string[] = [];
 
   beforeAll(async () => {
@@ -75,19 +73,7 @@ describe.skipIf(!chromiumInstalled)('inbox in a browser', { timeout: 120_000 }, 
     api = await startTestApi();
     baseUrl = await api.app.listen({ port: 0, host: '127.0.0.1' });
     mkdirSync(screenshots, { recursive: true });
-    // The customer's channel: a stand-in for the reply endpoint of the source.
-    receiver = createServer((request, response) => {
-      let body = '';
-      request.on('data', (chunk: Buffer) => {
-        body += chunk.toString();
-      });
-      request.on('end', () => {
-        replies.push(body);
-        response.statusCode = 204;
-        response.end();
-      });
-    });
-    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    receiver = await startReplyReceiver();
     outbound = startOutboundWorker({
       db: api.db,
       secretBox: api.secretBox,
@@ -106,7 +92,7 @@ describe.skipIf(!chromiumInstalled)('inbox in a browser', { timeout: 120_000 }, 
     await browser?.close();
     await outbound?.close();
     await api?.outboundQueue.obliterate({ force: true });
-    await new Promise((resolve) => receiver?.close(resolve));
+    await receiver?.close();
     await api?.close();
   });
 
@@ -128,25 +114,23 @@ describe.skipIf(!chromiumInstalled)('inbox in a browser', { timeout: 120_000 }, 
     const ids: string[] = [];
     // One transaction per case, a millisecond apart, so "oldest first" is the order of `texts`.
     for (const [index, row] of stored.entries()) {
-      const [opening] = await api.db
-        .transaction()
-        .execute((trx) =>
-          openCasesForAnalyses(
-            trx,
-            tenant.orgId,
-            [
-              {
-                orgId: tenant.orgId,
-                feedbackId: row!.id,
-                severity,
-                urgency: 0.7,
-                flagCodes: ['churn_threat'],
-                topics: [],
-              },
-            ],
-            new Date(Date.now() - (texts.length - index) * 1_000),
-          ),
-        );
+      const [opening] = await api.db.transaction().execute((trx) =>
+        openCasesForAnalyses(
+          trx,
+          tenant.orgId,
+          [
+            {
+              orgId: tenant.orgId,
+              feedbackId: row!.id,
+              severity,
+              urgency: 0.7,
+              flagCodes: ['churn_threat'],
+              topics: [],
+            },
+          ],
+          new Date(Date.now() - (texts.length - index) * 1_000),
+        ),
+      );
       ids.push(opening!.caseId);
     }
     return ids;
@@ -157,7 +141,7 @@ describe.skipIf(!chromiumInstalled)('inbox in a browser', { timeout: 120_000 }, 
       method: 'PUT',
       url: `/v1/sources/${tenant.sourceId}/reply-target`,
       headers: { authorization: `Bearer ${tenant.apiKeys.admin}` },
-      payload: { url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/replies` },
+      payload: { url: receiver.url },
     });
     expect(target.statusCode).toBe(200);
   }
@@ -221,7 +205,7 @@ describe.skipIf(!chromiumInstalled)('inbox in a browser', { timeout: 120_000 }, 
       .poll(() => page.getByTestId('case-status').innerText(), { timeout: 20_000 })
       .toBe('resolved');
     await page.getByText('Resolved after a reply reached the customer.').waitFor();
-    expect(replies.some((reply) => reply.includes('A new bookcase leaves tomorrow'))).toBe(true);
+    expect(receiver.replies.some((reply) => reply.includes('A new bookcase leaves tomorrow'))).toBe(true);
     await page.screenshot({ path: join(screenshots, 'case-replied-and-resolved.png'), fullPage: true });
     await page.context().close();
   });
@@ -253,7 +237,7 @@ describe.skipIf(!chromiumInstalled)('inbox in a browser', { timeout: 120_000 }, 
     await page.getByText('Reply sent; its delivery shows under Messages.').waitFor();
     expect(await page.getByLabel('Your reply').inputValue()).toBe('');
     await eventually(async () =>
-      replies.some((reply) => reply.includes('three working days')) ? true : undefined,
+      receiver.replies.some((reply) => reply.includes('three working days')) ? true : undefined,
     );
     await page.context().close();
   });

@@ -3,17 +3,8 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createOutboundProcessor, startOutboundWorker, sweepSlaBreaches } from '@cxloop/aggregation-worker';
 import { createAnalyzeProcessor } from '@cxloop/analysis-worker';
-import { issueApiKey } from '@cxloop/api';
 import type { FeedbackBatchJob, OutboundJob } from '@cxloop/contracts';
-import {
-  createApiKey,
-  createMember,
-  createTeam,
-  type Db,
-  openCaseForAnalysis,
-  openCasesForAnalyses,
-  storeFeedbackBatch,
-} from '@cxloop/db';
+import { createTeam, openCaseForAnalysis, openCasesForAnalyses, storeFeedbackBatch } from '@cxloop/db';
 import {
   createAggregateQueue,
   createLogger,

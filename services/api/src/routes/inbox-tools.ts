@@ -86,6 +86,36 @@ export async function inboxToolRoutes(app: FastifyInstance, deps: InboxToolDeps)
   const writers = requireRole(deps.db, 'admin', 'responder');
   const admins = requireRole(deps.db, 'admin');
 
+  /** DELETE of one of the organisation's rows by id: 204, or 404 as for an id that exists nowhere. */
+  function deleteRoute(
+    path: string,
+    summary: string,
+    what: string,
+    preHandler: ReturnType<typeof requireRole>,
+    remove: (db: Db, orgId: string, id: string) => Promise<boolean>,
+  ) {
+    route.delete(
+      path,
+      {
+        preHandler,
+        schema: {
+          summary,
+          tags: ['cases'],
+          security,
+          params: IdParams,
+          response: { 204: z.null(), ...problemResponses(401, 403, 404) },
+        },
+      },
+      async (request, reply) => {
+        const { id } = request.params;
+        if (!(isUuid(id) && (await remove(deps.db, principalOf(request).orgId, id)))) {
+          throw problems.notFound(what);
+        }
+        return reply.status(204).send(null);
+      },
+    );
+  }
+
   route.get(
     '/v1/reply-templates',
     {
@@ -153,26 +183,7 @@ export async function inboxToolRoutes(app: FastifyInstance, deps: InboxToolDeps)
     },
   );
 
-  route.delete(
-    '/v1/reply-templates/:id',
-    {
-      preHandler: writers,
-      schema: {
-        summary: 'Delete a reply template',
-        tags: ['cases'],
-        security,
-        params: IdParams,
-        response: { 204: z.null(), ...problemResponses(401, 403, 404) },
-      },
-    },
-    async (request, reply) => {
-      const { id } = request.params;
-      if (!(isUuid(id) && (await deleteReplyTemplate(deps.db, principalOf(request).orgId, id)))) {
-        throw problems.notFound('Template');
-      }
-      return reply.status(204).send(null);
-    },
-  );
+  deleteRoute('/v1/reply-templates/:id', 'Delete a reply template', 'Template', writers, deleteReplyTemplate);
 
   route.get(
     '/v1/saved-case-views',
@@ -215,26 +226,7 @@ export async function inboxToolRoutes(app: FastifyInstance, deps: InboxToolDeps)
     },
   );
 
-  route.delete(
-    '/v1/saved-case-views/:id',
-    {
-      preHandler: staff,
-      schema: {
-        summary: 'Delete a saved inbox view',
-        tags: ['cases'],
-        security,
-        params: IdParams,
-        response: { 204: z.null(), ...problemResponses(401, 403, 404) },
-      },
-    },
-    async (request, reply) => {
-      const { id } = request.params;
-      if (!(isUuid(id) && (await deleteSavedCaseView(deps.db, principalOf(request).orgId, id)))) {
-        throw problems.notFound('View');
-      }
-      return reply.status(204).send(null);
-    },
-  );
+  deleteRoute('/v1/saved-case-views/:id', 'Delete a saved inbox view', 'View', staff, deleteSavedCaseView);
 
   route.post(
     '/v1/cases/backfill',

@@ -16,6 +16,7 @@ import {
 } from './cases';
 import { REPLY_BOX_ID, ReplyComposer } from './reply-composer';
 import { ShortcutHelp } from './shortcut-help';
+import { TextPrompt } from './text-prompt';
 
 interface CaseEvent {
   id: string;
@@ -90,35 +91,6 @@ function FeedbackCard({ item, heading, note }: { item: FeedbackItem; heading?: s
           ` · sentiment ${analysis.sentiment.label ?? '—'} · severity ${analysis.severity} · urgency ${analysis.urgency.toFixed(2)}`}
       </p>
     </div>
-  );
-}
-
-function DismissButton({ busy, onDismiss }: { busy: boolean; onDismiss: (reason: string) => void }) {
-  const [open, setOpen] = useState(false);
-  const [reason, setReason] = useState('');
-  if (!open)
-    return (
-      <button type="button" class="secondary" disabled={busy} onClick={() => setOpen(true)}>
-        Dismiss…
-      </button>
-    );
-  return (
-    <form
-      class="inline-form"
-      onSubmit={(event) => {
-        event.preventDefault();
-        onDismiss(reason.trim());
-      }}
-    >
-      <label for="dismiss-reason">Reason</label>
-      <input id="dismiss-reason" required value={reason} onInput={(e) => setReason(e.currentTarget.value)} />
-      <button type="submit" disabled={busy || !reason.trim()}>
-        Dismiss
-      </button>
-      <button type="button" class="link" onClick={() => setOpen(false)}>
-        Cancel
-      </button>
-    </form>
   );
 }
 
@@ -199,7 +171,12 @@ export function CasePage({ caseId, session }: { caseId: string; session: Session
       )
       .finally(() => setBusy(false));
   };
-  const show = (promise: Promise<unknown>) => promise.catch(setError);
+  /** Shows a failed change; `keep` passes the failure on, so a form that asked keeps what was typed. */
+  const show = (promise: Promise<unknown>, keep = false) =>
+    promise.catch((failure: ApiError) => {
+      setError(failure);
+      if (keep) throw failure;
+    });
 
   const detail = resource.state === 'ready' ? resource.data.detail : resource.data?.detail;
   const open = detail !== undefined && !CLOSED.has(detail.status);
@@ -212,6 +189,7 @@ export function CasePage({ caseId, session }: { caseId: string; session: Session
           ...(reason ? { reason } : {}),
         }),
       ),
+      reason !== undefined,
     );
   const claim = () =>
     detail && canAct && show(act(() => api.postIfMatch(`/v1/cases/${detail.id}/claim`, detail.version, {})));
@@ -290,7 +268,14 @@ export function CasePage({ caseId, session }: { caseId: string; session: Session
                     </button>
                   )}
                   {canAct && !CLOSED.has(detail.status) && (
-                    <DismissButton busy={busy} onDismiss={(reason) => transition('dismissed', reason)} />
+                    <TextPrompt
+                      openLabel="Dismiss…"
+                      fieldId="dismiss-reason"
+                      fieldLabel="Reason"
+                      submitLabel="Dismiss"
+                      busy={busy}
+                      onSubmit={(reason) => transition('dismissed', reason)}
+                    />
                   )}
                   {canAct && CLOSED.has(detail.status) && (
                     <button
@@ -372,7 +357,12 @@ export function CasePage({ caseId, session }: { caseId: string; session: Session
                 {canAct && (
                   <NoteForm
                     busy={busy}
-                    onAdd={(body) => show(act(() => api.post(`/v1/cases/${detail.id}/notes`, { body })))}
+                    onAdd={(body) =>
+                      show(
+                        act(() => api.post(`/v1/cases/${detail.id}/notes`, { body })),
+                        true,
+                      )
+                    }
                   />
                 )}
               </div>

@@ -3,6 +3,7 @@ import { ApiError, api } from '../api';
 import type { Session } from '../session';
 import { ErrorNotice, useResource } from '../ui';
 import { useDraft } from './cases';
+import { TextPrompt } from './text-prompt';
 
 interface Template {
   id: string;
@@ -54,7 +55,6 @@ export function ReplyComposer({
     () => api.get<{ templates: Template[] }>('/v1/reply-templates').then((answer) => answer.templates),
     [],
   );
-  const [templateName, setTemplateName] = useState<string>();
 
   const send = (resolve: boolean) => {
     const body = draft.trim();
@@ -83,13 +83,12 @@ export function ReplyComposer({
   commands.current = { hasDraft: () => draft.trim() !== '', send };
 
   const saveTemplate = (name: string) =>
-    api.post<Template>('/v1/reply-templates', { name, body: draft.trim() }).then(
-      () => {
-        setTemplateName(undefined);
-        templates.reload();
-      },
-      (failure: ApiError) => setError(failure),
-    );
+    api
+      .post<Template>('/v1/reply-templates', { name, body: draft.trim() })
+      .then(templates.reload, (failure: ApiError) => {
+        setError(failure);
+        throw failure;
+      });
 
   const list = templates.resource.state === 'ready' ? templates.resource.data : [];
   return (
@@ -155,35 +154,17 @@ export function ReplyComposer({
           <button type="submit" class="secondary" disabled={busy || !draft.trim()}>
             Send
           </button>
-          {templateName === undefined ? (
-            <button type="button" class="link" disabled={!draft.trim()} onClick={() => setTemplateName('')}>
-              Save as template…
-            </button>
-          ) : null}
+          <TextPrompt
+            openLabel="Save as template…"
+            openClass="link"
+            fieldId="template-name"
+            fieldLabel="Template name"
+            submitLabel="Save template"
+            disabled={!draft.trim()}
+            onSubmit={saveTemplate}
+          />
         </div>
       </form>
-      {templateName !== undefined && (
-        <form
-          class="inline-form"
-          onSubmit={(event) => {
-            event.preventDefault();
-            if (templateName.trim()) void saveTemplate(templateName.trim());
-          }}
-        >
-          <label for="template-name">Template name</label>
-          <input
-            id="template-name"
-            value={templateName}
-            onInput={(event) => setTemplateName(event.currentTarget.value)}
-          />
-          <button type="submit" disabled={!templateName.trim()}>
-            Save template
-          </button>
-          <button type="button" class="link" onClick={() => setTemplateName(undefined)}>
-            Cancel
-          </button>
-        </form>
-      )}
     </div>
   );
 }

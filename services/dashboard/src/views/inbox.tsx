@@ -12,6 +12,7 @@ import {
   useShortcuts,
 } from '../inbox/cases';
 import { ShortcutHelp } from '../inbox/shortcut-help';
+import { TextPrompt } from '../inbox/text-prompt';
 import { href, navigate, type Route } from '../router';
 import type { Session } from '../session';
 import { Empty, ErrorNotice, formatDateTime, Show, useResource } from '../ui';
@@ -208,7 +209,12 @@ function CaseList({ session, route }: { session: Session; route: Route }) {
   });
 
   const saveView = (name: string) =>
-    api.post('/v1/saved-case-views', { name, filters: queryToFilters(query) }).then(saved.reload, setError);
+    api
+      .post('/v1/saved-case-views', { name, filters: queryToFilters(query) })
+      .then(saved.reload, (failure: ApiError) => {
+        setError(failure);
+        throw failure;
+      });
 
   return (
     <section aria-labelledby="inbox-title">
@@ -318,7 +324,14 @@ function CaseList({ session, route }: { session: Session; route: Route }) {
             <option value="oldest">oldest first</option>
           </select>
         </label>
-        <SaveViewForm onSave={saveView} />
+        <TextPrompt
+          openLabel="Save this view…"
+          openClass="link"
+          fieldId="view-name"
+          fieldLabel="View name"
+          submitLabel="Save view"
+          onSubmit={saveView}
+        />
       </div>
       <Show resource={resource} retry={reload} what="Loading cases">
         {() =>
@@ -453,34 +466,6 @@ function PageJump({ pages, onJump }: { pages: number; onJump: (page: number) => 
       />
       <button type="submit" class="secondary">
         Go
-      </button>
-    </form>
-  );
-}
-
-function SaveViewForm({ onSave }: { onSave: (name: string) => Promise<unknown> }) {
-  const [name, setName] = useState<string>();
-  if (name === undefined)
-    return (
-      <button type="button" class="link" onClick={() => setName('')}>
-        Save this view…
-      </button>
-    );
-  return (
-    <form
-      class="inline-form"
-      onSubmit={(event) => {
-        event.preventDefault();
-        if (name.trim()) void onSave(name.trim()).then(() => setName(undefined));
-      }}
-    >
-      <label for="view-name">View name</label>
-      <input id="view-name" value={name} onInput={(e) => setName(e.currentTarget.value)} />
-      <button type="submit" disabled={!name.trim()}>
-        Save view
-      </button>
-      <button type="button" class="link" onClick={() => setName(undefined)}>
-        Cancel
       </button>
     </form>
   );
