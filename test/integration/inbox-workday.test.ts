@@ -304,6 +304,11 @@ describe('the inbox list', () => {
     expect(claimed.json().assigneeId).not.toBeNull();
     const stale = await call('POST', `/v1/cases/${caseId}/claim`, agent.apiKey, undefined, '"1"');
     expect(stale.statusCode).toBe(412);
+    // Someone else cannot take a held case by claiming it: that is an assignment.
+    const other = await createResponder(api.db, tenant, [], 'Sam Responder');
+    const taken = await call('POST', `/v1/cases/${caseId}/claim`, other.apiKey, undefined, '"2"');
+    expect(taken.statusCode).toBe(409);
+    expect(taken.json().type).toContain('case_held');
     const listed = (await call('GET', '/v1/cases', tenant.apiKeys.manager)).json().items[0];
     expect(listed.assigneeName).toBe('Robin Responder');
     const handed = await call(

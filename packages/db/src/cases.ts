@@ -143,7 +143,8 @@ export type CaseRefusal =
   | { reason: 'not_found' }
   | { reason: 'stale'; version: number }
   | { reason: 'invalid_transition'; from: CaseStatus; allowed: readonly CaseStatus[] }
-  | { reason: 'no_reply_target' };
+  | { reason: 'no_reply_target' }
+  | { reason: 'held'; assigneeId: string };
 
 export type CaseChange<T = undefined> = { ok: true; case: Case; value: T } | ({ ok: false } & CaseRefusal);
 
@@ -254,35 +255,45 @@ export async function assignCase(
   assignment: { teamId?: string | null; assigneeId?: string | null },
   context: CaseChangeContext,
 ): Promise<CaseChange> {
-  return changeCase(db, orgId, caseId, context, async (current) => {
-    const patch: Updateable<CaseTable> = {};
-    if (assignment.teamId !== undefined) patch.team_id = assignment.teamId;
-    if (assignment.assigneeId !== undefined) patch.assignee_id = assignment.assigneeId;
-    if (assignment.assigneeId) {
-      patch.first_assigned_at = current.first_assigned_at ?? context.now;
-      if (current.status === 'new') {
-        patch.status = 'acknowledged';
-        patch.acknowledged_at = context.now;
-      }
+  return changeCase(db, orgId, caseId, context, async (current) =>
+    assignmentDecision(current, assignment, context.now),
+  );
+}
+
+/** What assigning changes, and how the audit trail records it. */
+function assignmentDecision(
+  current: Case,
+  assignment: { teamId?: string | null; assigneeId?: string | null },
+  now: Date,
+): CaseDecision<undefined> {
+  const patch: Updateable<CaseTable> = {};
+  if (assignment.teamId !== undefined) patch.team_id = assignment.teamId;
+  if (assignment.assigneeId !== undefined) patch.assignee_id = assignment.assigneeId;
+  if (assignment.assigneeId) {
+    patch.first_assigned_at = current.first_assigned_at ?? now;
+    if (current.status === 'new') {
+      patch.status = 'acknowledged';
+      patch.acknowledged_at = now;
     }
-    return {
-      patch,
-      action: current.assignee_id ? 'reassigned' : 'assigned',
-      details: {
-        from: { teamId: current.team_id, assigneeId: current.assignee_id },
-        to: {
-          teamId: assignment.teamId === undefined ? current.team_id : assignment.teamId,
-          assigneeId: assignment.assigneeId === undefined ? current.assignee_id : assignment.assigneeId,
-        },
+  }
+  return {
+    patch,
+    action: current.assignee_id ? 'reassigned' : 'assigned',
+    details: {
+      from: { teamId: current.team_id, assigneeId: current.assignee_id },
+      to: {
+        teamId: assignment.teamId === undefined ? current.team_id : assignment.teamId,
+        assigneeId: assignment.assigneeId === undefined ? current.assignee_id : assignment.assigneeId,
       },
-      value: undefined,
-    };
-  });
+    },
+    value: undefined,
+  };
 }
 
 /**
- * The caller takes one case: `assignCase` to themselves, refused (stale) when someone else took it since
- * the caller saw it, so two people clicking "Claim" on one row never both think they hold it.
+ * The caller takes one case nobody holds: refused when someone does (`held`, naming them) or when it
+ * changed since the caller saw it (stale), so two people claiming one row never both think they hold it.
+ * Handing a held case to someone else is an assignment, not a claim.
  */
 export async function claimCase(
   db: Db,
@@ -291,7 +302,11 @@ export async function claimCase(
   memberId: string,
   context: CaseChangeContext,
 ): Promise<CaseChange> {
-  return assignCase(db, orgId, caseId, { assigneeId: memberId }, context);
+  return changeCase(db, orgId, caseId, context, async (current) =>
+    current.assignee_id && current.assignee_id !== memberId
+      ? { reason: 'held', assigneeId: current.assignee_id }
+      : assignmentDecision(current, { assigneeId: memberId }, context.now),
+  );
 }
 
 /**

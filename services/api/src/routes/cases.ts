@@ -294,6 +294,15 @@ function refusalProblem(refusal: Exclude<CaseChange<unknown>, { ok: true }>): Pr
         [{ path: '/status', message: `allowed from ${refusal.from}: ${allowed}` }],
       );
     }
+    case 'held':
+      return new Problem(
+        409,
+        'case_held',
+        'Someone already holds this case',
+        'ask them, or have it assigned to you (POST /v1/cases/:id/assignment)',
+        undefined,
+        {},
+      );
     case 'no_reply_target':
       return new Problem(
         409,
@@ -670,8 +679,8 @@ export async function caseRoutes(app: FastifyInstance, deps: CaseRouteDeps) {
       schema: {
         summary: 'Take this case: assign it to the caller (If-Match required)',
         description:
-          'For the row a responder picked, where claim-next picks for them. A stale If-Match (someone took or ' +
-          'changed it meanwhile) is 412 and changes nothing.',
+          'For the row a responder picked, where claim-next picks for them. A case someone holds is 409 ' +
+          '`case_held`; a stale If-Match (changed meanwhile) is 412; either changes nothing.',
         tags: ['cases'],
         security,
         params: CaseParams,

@@ -200,7 +200,7 @@ export function CasePage({ caseId, session }: { caseId: string; session: Session
       if (composer.current?.hasDraft()) composer.current.send(true);
       else transition('resolved');
     },
-    c: () => open && claim(),
+    c: () => open && !detail?.assigneeId && claim(),
     u: () => navigate('/inbox'),
     '?': () => setHelp(!help),
   });
