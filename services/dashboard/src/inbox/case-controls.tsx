@@ -22,16 +22,19 @@ export function AssignControl({
   members,
   onAssign,
   label = 'Assign to',
+  labelHidden = false,
 }: {
   item: CaseSummary;
   members: readonly Member[];
   onAssign: (assigneeId: string | null) => void;
   label?: string;
+  /** In a table row the column says it; the label stays for screen readers. */
+  labelHidden?: boolean;
 }) {
   const id = `assign-${item.id}`;
   return (
     <span class="assign">
-      <label for={id} class="small">
+      <label for={id} class={labelHidden ? 'visually-hidden' : 'small'}>
         {label}
       </label>{' '}
       <select

@@ -401,6 +401,7 @@ function CaseList({ session, route }: { session: Session; route: Route }) {
                               item={item}
                               members={members.resource.data}
                               label={`Assign case ${(query.page - 1) * PAGE_SIZE + index + 1} to`}
+                              labelHidden
                               onAssign={(assigneeId) => assign(item, assigneeId)}
                             />
                           )}
