@@ -16,6 +16,12 @@ if [ ! -f .env ] || ! grep -q '^CXLOOP_SECRET_KEY=' .env; then
   echo "CXLOOP_SECRET_KEY=$(node -e 'console.log(require("node:crypto").randomBytes(32).toString("hex"))')" >> .env
   echo "wrote .env with a new CXLOOP_SECRET_KEY"
 fi
+if ! grep -q '^OUTBOUND_ALLOWED_HOSTS=' .env; then
+  # On this machine only: replies may go to a receiver on 127.0.0.1 over http, where `pnpm demo` plays the
+  # customers' channels (services/api/src/demo/customer-replies.ts). Production leaves this empty.
+  echo "OUTBOUND_ALLOWED_HOSTS=127.0.0.1" >> .env
+  echo "allowed reply targets on 127.0.0.1 in .env (for the demo)"
+fi
 bash infra/local/database-access.sh
 
 pnpm --silent db:create

@@ -1,8 +1,6 @@
 /// <reference lib="dom" />
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { startAggregationWorkers, startOutboundWorker } from '@cxloop/aggregation-worker';
 import { startAnalysisWorker } from '@cxloop/analysis-worker';
@@ -43,6 +41,7 @@ import {
   testOutboundAllowlist,
 } from '../support/fixtures.js';
 import { redisUrl } from '../support/redis.js';
+import { startReplyReceiver } from '../support/reply-receiver.js';
 
 /**
  * The dashboard in a real browser (Debian's chromium, driven by playwright-core) against a real API on
@@ -241,7 +240,7 @@ describe.skipIf(!chromiumInstalled)('dashboard in a browser', { timeout: 90_000 
   it('shows a responder only the inbox', async () => {
     const page = await signedInPage(tenant.apiKeys.responder);
     await page.getByRole('heading', { name: 'Inbox' }).waitFor();
-    const nav = await page.getByRole('navigation').innerText();
+    const nav = await page.getByRole('navigation', { name: 'Views', exact: true }).innerText();
     expect(nav).toContain('Inbox');
     expect(nav).not.toContain('Scores');
     expect(nav).not.toContain('Channels');
@@ -436,25 +435,14 @@ describe.skipIf(!chromiumInstalled)('dashboard in a browser', { timeout: 90_000 
     });
 
     // Replies go back through the source: a stand-in for the channel's reply endpoint.
-    const replies: string[] = [];
-    const receiver: Server = createServer((request, response) => {
-      let body = '';
-      request.on('data', (chunk: Buffer) => {
-        body += chunk.toString();
-      });
-      request.on('end', () => {
-        replies.push(body);
-        response.statusCode = 204;
-        response.end();
-      });
-    });
-    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    const receiver = await startReplyReceiver();
+    const { replies } = receiver;
     try {
       const target = await api.app.inject({
         method: 'PUT',
         url: `/v1/sources/${org.sourceId}/reply-target`,
         headers: { authorization: `Bearer ${org.apiKeys.admin}` },
-        payload: { url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/replies` },
+        payload: { url: receiver.url },
       });
       expect(target.statusCode).toBe(200);
 
@@ -492,10 +480,8 @@ describe.skipIf(!chromiumInstalled)('dashboard in a browser', { timeout: 90_000 
       await page.getByText('lawyer will hear about this').waitFor();
       await page.screenshot({ path: join(screenshots, 'case-claimed.png'), fullPage: true });
 
-      await page
-        .getByLabel('Reply to the customer')
-        .fill('We are sorry. The invoice is corrected and refunded.');
-      await page.getByRole('button', { name: 'Send reply' }).click();
+      await page.getByLabel('Your reply').fill('We are sorry. The invoice is corrected and refunded.');
+      await page.getByRole('button', { name: 'Send', exact: true }).click();
       await page.locator('.audit').getByText('reply queued').waitFor();
       await eventually(async () => (replies.length > 0 ? true : undefined), 15_000);
       expect(replies[0]).toContain('The invoice is corrected and refunded.');
@@ -505,7 +491,7 @@ describe.skipIf(!chromiumInstalled)('dashboard in a browser', { timeout: 90_000 
 
       await page.getByRole('button', { name: 'Start work' }).click();
       await expect.poll(() => status.innerText()).toBe('in progress');
-      await page.getByRole('button', { name: 'Resolve' }).click();
+      await page.getByRole('button', { name: 'Resolve', exact: true }).click();
       await expect.poll(() => status.innerText()).toBe('resolved');
       await page.screenshot({ path: join(screenshots, 'case-resolved.png'), fullPage: true });
       await page.setViewportSize({ width: PHONE_WIDTH, height: 900 });
@@ -523,7 +509,7 @@ describe.skipIf(!chromiumInstalled)('dashboard in a browser', { timeout: 90_000 
       expect(closed.closed_at).not.toBeNull();
       await page.context().close();
     } finally {
-      await new Promise((resolve) => receiver.close(resolve));
+      await receiver.close();
     }
   });
 

@@ -165,6 +165,10 @@ const fixtures: Record<string, Fixture> = {
     ADMIN,
     async (o) => ({ params: { id: await o.source() }, body: { url: null } }),
   ],
+  'PUT /v1/sources/{id}/case-horizon': [
+    ADMIN,
+    async (o) => ({ params: { id: await o.source() }, body: { hours: 24 * 14 } }),
+  ],
   'GET /v1/survey-settings': [READERS, () => ({})],
   'PUT /v1/survey-settings': [ADMIN, () => ({ body: { minGroupSize: 5, departments: [] } })],
   'POST /v1/surveys': [
@@ -204,7 +208,7 @@ const fixtures: Record<string, Fixture> = {
     }),
   ],
   'POST /v1/cases/{id}/assignment': [
-    TRIAGERS,
+    STAFF,
     async (o) => ({
       params: { id: (await o.seededCase()).caseId },
       body: { teamId: null },
@@ -219,6 +223,31 @@ const fixtures: Record<string, Fixture> = {
       headers: { 'if-match': '"1"' },
     }),
   ],
+  'GET /v1/cases/watermark': [STAFF, () => ({})],
+  'POST /v1/cases/{id}/claim': [
+    TRIAGERS,
+    async (o) => ({ params: { id: (await o.seededCase()).caseId }, headers: { 'if-match': '"1"' } }),
+  ],
+  'POST /v1/cases/backfill': [
+    ADMIN,
+    () => ({ body: { from: '2026-09-01T00:00:00Z', to: '2026-10-01T00:00:00Z' } }),
+  ],
+  'GET /v1/reply-templates': [STAFF, () => ({})],
+  'POST /v1/reply-templates': [
+    TRIAGERS,
+    () => ({ body: { name: `Apology ${randomUUID()}`, body: 'Sorry for the wait, {name}.' } }),
+  ],
+  'PATCH /v1/reply-templates/{id}': [
+    TRIAGERS,
+    async (o) => ({ params: { id: await o.replyTemplate() }, body: { body: 'Thank you for telling us.' } }),
+  ],
+  'DELETE /v1/reply-templates/{id}': [TRIAGERS, async (o) => ({ params: { id: await o.replyTemplate() } })],
+  'GET /v1/saved-case-views': [STAFF, () => ({})],
+  'POST /v1/saved-case-views': [
+    STAFF,
+    () => ({ body: { name: `Critical ${randomUUID()}`, filters: { severity: ['critical'] } } }),
+  ],
+  'DELETE /v1/saved-case-views/{id}': [STAFF, async (o) => ({ params: { id: await o.savedCaseView() } })],
   'POST /v1/cases/{id}/notes': [
     TRIAGERS,
     async (o) => ({ params: { id: (await o.seededCase()).caseId }, body: { body: 'Called back.' } }),
@@ -458,6 +487,21 @@ class Org {
       .orderBy('detected_at', 'desc')
       .executeTakeFirstOrThrow();
     return row.id;
+  }
+
+  async replyTemplate(): Promise<string> {
+    return (
+      await this.call('POST', '/v1/reply-templates', 'admin', { name: `T ${randomUUID()}`, body: 'Hello' })
+    ).id;
+  }
+
+  async savedCaseView(): Promise<string> {
+    return (
+      await this.call('POST', '/v1/saved-case-views', 'admin', {
+        name: `V ${randomUUID()}`,
+        filters: { sla: 'at_risk' },
+      })
+    ).id;
   }
 
   async seededCase(): Promise<{ feedbackId: string; caseId: string }> {

@@ -3,17 +3,8 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createOutboundProcessor, startOutboundWorker, sweepSlaBreaches } from '@cxloop/aggregation-worker';
 import { createAnalyzeProcessor } from '@cxloop/analysis-worker';
-import { issueApiKey } from '@cxloop/api';
 import type { FeedbackBatchJob, OutboundJob } from '@cxloop/contracts';
-import {
-  createApiKey,
-  createMember,
-  createTeam,
-  type Db,
-  openCaseForAnalysis,
-  openCasesForAnalyses,
-  storeFeedbackBatch,
-} from '@cxloop/db';
+import { createTeam, openCaseForAnalysis, openCasesForAnalyses, storeFeedbackBatch } from '@cxloop/db';
 import {
   createAggregateQueue,
   createLogger,
@@ -25,6 +16,7 @@ import {
 import type { Job, Worker } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  createResponder,
   createTenant,
   eventually,
   postSigned,
@@ -65,19 +57,7 @@ afterAll(async () => {
   await api.close();
 });
 
-async function responder(db: Db, tenant: TestTenant, teamIds: string[], name = randomUUID()) {
-  const member = await createMember(db, tenant.orgId, { name, email: `${name}@example.com`, teamIds });
-  const issued = issueApiKey();
-  await createApiKey(db, {
-    orgId: tenant.orgId,
-    role: 'responder',
-    name,
-    lookup: issued.lookup,
-    secretHash: issued.secretHash,
-    memberId: member.id,
-  });
-  return { memberId: member.id, apiKey: issued.plaintext };
-}
+const responder = createResponder;
 
 /** Stores a feedback and opens its case as the analysis worker would, at `now`. */
 async function seedCase(
@@ -295,10 +275,23 @@ describe('cases from flagged feedback', () => {
           // The default team differs by organisation; updated_at is the database's clock at insert, and
           // feedback_received_at each organisation's own feedback's.
           .map(
-            ({ id, org_id, feedback_id, feedback_received_at, source_id, team_id, updated_at, ...rest }) => ({
+            ({
+              id,
+              org_id,
+              feedback_id,
+              feedback_received_at,
+              source_id,
+              team_id,
+              updated_at,
+              lead_feedback_id,
+              lead_feedback_received_at,
+              ...rest
+            }) => ({
               ...rest,
               name: caseName.get(id),
               hasTeam: team_id !== null,
+              // The feedback that raised the case's severity, by name.
+              lead: lead_feedback_id && external.get(lead_feedback_id),
             }),
           )
           .sort((x, y) => String(x.name).localeCompare(String(y.name))),
@@ -500,11 +493,13 @@ describe('workflow', () => {
 
   it('answers a move the workflow does not allow with 409 listing the allowed ones', async () => {
     const { caseId } = await seedCase(tenant);
-    const response = await transition(caseId, { status: 'resolved' }, '"1"');
+    const response = await transition(caseId, { status: 'new' }, '"1"');
     expect(response.statusCode).toBe(409);
-    expect(response.json().detail).toBe('a new case can move to: acknowledged, dismissed');
+    expect(response.json().detail).toBe(
+      'a new case can move to: acknowledged, in_progress, resolved, dismissed',
+    );
     expect(response.json().errors).toEqual([
-      { path: '/status', message: 'allowed from new: acknowledged, dismissed' },
+      { path: '/status', message: 'allowed from new: acknowledged, in_progress, resolved, dismissed' },
     ]);
     expect((await caseRow(caseId)).version).toBe(1);
   });
@@ -549,7 +544,8 @@ describe('queue views', () => {
       .execute();
     await api.db
       .updateTable('cases')
-      .set({ first_response_breached_at: new Date() })
+      // Its current deadline (the first response) has passed: breached, whatever the sweep recorded yet.
+      .set({ first_response_due_at: new Date(Date.now() - 60_000) })
       .where('id', '=', late.caseId)
       .execute();
     const ids = async (query: string, apiKey = agent.apiKey) => {

@@ -4,6 +4,7 @@ import { type Role, roles } from '@cxloop/contracts';
 import {
   createApiKey,
   createDb,
+  createMember,
   createOrganisation,
   createSource,
   type Db,
@@ -205,6 +206,26 @@ function feedbackQuery(db: Db, sourceId: string, externalId: string) {
     .selectAll()
     .where('source_id', '=', sourceId)
     .where('external_id', '=', externalId);
+}
+
+/** A member of the tenant's teams with a responder key acting for them (claiming and replying need a person). */
+export async function createResponder(
+  db: Db,
+  tenant: Pick<TestTenant, 'orgId'>,
+  teamIds: string[] = [],
+  name: string = randomUUID(),
+): Promise<{ memberId: string; apiKey: string }> {
+  const member = await createMember(db, tenant.orgId, { name, email: `${name}@example.com`, teamIds });
+  const issued = issueApiKey();
+  await createApiKey(db, {
+    orgId: tenant.orgId,
+    role: 'responder',
+    name,
+    lookup: issued.lookup,
+    secretHash: issued.secretHash,
+    memberId: member.id,
+  });
+  return { memberId: member.id, apiKey: issued.plaintext };
 }
 
 /** A feedback of the tenant's source with a high-severity case open on it, as analysis would leave it. */

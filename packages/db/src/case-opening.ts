@@ -2,8 +2,23 @@ import { sql } from 'kysely';
 import { recordCaseEvents, systemActor } from './cases.js';
 import type { Db } from './connection.js';
 import type { CaseSeverity } from './triage.tables.js';
-import { basePriority, caseDueTimes, caseSeverityFor, maxSeverity, openStatuses } from './triage-rules.js';
-import { loadSlaPolicy, loadTriageSettings, type SlaPolicy, type TriageSettings } from './triage-settings.js';
+import {
+  basePriority,
+  type CaseDueTimes,
+  caseDueTimes,
+  caseSeverityFor,
+  maxSeverity,
+  openStatuses,
+  raisedDueTimes,
+  withinCaseHorizon,
+} from './triage-rules.js';
+import {
+  loadSlaPolicy,
+  loadSourceCaseHorizons,
+  loadTriageSettings,
+  type SlaPolicy,
+  type TriageSettings,
+} from './triage-settings.js';
 
 export interface AnalysedFeedback {
   orgId: string;
@@ -20,6 +35,8 @@ export type CaseOpening = { caseId: string; outcome: 'opened' | 'linked' | 'exis
 export interface CaseOpeningRules {
   settings: TriageSettings;
   policy: SlaPolicy;
+  /** Sources with their own case horizon; the others follow `settings.caseHorizonHours`. */
+  sourceHorizons: ReadonlyMap<string, number>;
 }
 
 /** What a case copies from its feedback. */
@@ -28,13 +45,19 @@ export interface CaseFeedbackFacts {
   unit_id: string | null;
   channel: string;
   customer_ref: string | null;
+  /** When the customer gave the feedback: older than the case horizon, it opens no case. */
+  occurred_at: Date;
   /** With the id, the key of the (partitioned) feedback row that cases and links reference. */
   received_at: Date;
 }
 
 /** Loaded once per batch by callers that open many cases in one transaction (the analysis worker). */
 export async function loadCaseOpeningRules(db: Db, orgId: string): Promise<CaseOpeningRules> {
-  return { settings: await loadTriageSettings(db, orgId), policy: await loadSlaPolicy(db, orgId) };
+  return {
+    settings: await loadTriageSettings(db, orgId),
+    policy: await loadSlaPolicy(db, orgId),
+    sourceHorizons: await loadSourceCaseHorizons(db, orgId),
+  };
 }
 
 /** A case as the batch leaves it: opened now, or an open one of the customer that repeat contacts raise. */
@@ -49,6 +72,11 @@ interface CaseInBatch {
   flagCodes: Set<string>;
   topics: Set<string>;
   repeatContacts: number;
+  /** The feedback that gave the case its severity, which the inbox and the case page lead with. */
+  lead: { feedbackId: string; receivedAt: Date } | null;
+  /** A stored case's due times and whether this batch raised its severity (its deadlines follow). */
+  due?: CaseDueTimes;
+  severityRaised: boolean;
 }
 
 type Planned =
@@ -73,18 +101,35 @@ export async function openCasesForAnalyses(
   orgId: string,
   analyses: readonly AnalysedFeedback[],
   now: Date,
-  known: { rules?: CaseOpeningRules; feedback?: ReadonlyMap<string, CaseFeedbackFacts> } = {},
+  known: {
+    rules?: CaseOpeningRules;
+    feedback?: ReadonlyMap<string, CaseFeedbackFacts>;
+    /** An admin opening cases for a past window on purpose: the horizon does not apply. */
+    ignoreHorizon?: boolean;
+  } = {},
 ): Promise<(CaseOpening | null)[]> {
   if (analyses.some((analysis) => analysis.orgId !== orgId)) {
     throw new Error('every analysis must belong to the organisation its cases are opened for');
   }
-  const { settings, policy } = known.rules ?? (await loadCaseOpeningRules(trx, orgId));
-  const severities = analyses.map((analysis) =>
+  const rules = known.rules ?? (await loadCaseOpeningRules(trx, orgId));
+  const { settings, policy } = rules;
+  const escalating = analyses.map((analysis) =>
     caseSeverityFor(settings, analysis.severity, analysis.flagCodes),
   );
+  const candidates = analyses.filter((_, index) => escalating[index]);
+  if (candidates.length === 0) return analyses.map(() => null);
+  const facts = await feedbackFacts(trx, orgId, candidates, known.feedback);
+  // History (older than the horizon) is counted in rollups and scores but queues nothing for a reply.
+  const severities = analyses.map((analysis, index) => {
+    const fact = escalating[index] ? facts.get(analysis.feedbackId) : undefined;
+    if (!fact) return null;
+    const horizon = rules.sourceHorizons.get(fact.source_id) ?? settings.caseHorizonHours;
+    return known.ignoreHorizon || withinCaseHorizon(fact.occurred_at, now, horizon)
+      ? escalating[index]!
+      : null;
+  });
   const flagged = analyses.filter((_, index) => severities[index]);
   if (flagged.length === 0) return analyses.map(() => null);
-  const facts = await feedbackFacts(trx, orgId, flagged, known.feedback);
 
   // Two contacts of one customer analysed at once must not open two cases: serialise per customer. Sorted,
   // so two batches sharing customers take their locks in the same order and cannot deadlock.
@@ -117,6 +162,13 @@ export async function openCasesForAnalyses(
     const customer = facts.get(analysis.feedbackId)!.customer_ref;
     const open = customer === null ? undefined : openOfCustomer.get(customer);
     if (open) {
+      if (maxSeverity(open.severity, severity) !== open.severity) {
+        open.severityRaised = true;
+        open.lead = {
+          feedbackId: analysis.feedbackId,
+          receivedAt: facts.get(analysis.feedbackId)!.received_at,
+        };
+      }
       open.severity = maxSeverity(open.severity, severity);
       open.urgency = Math.max(open.urgency, analysis.urgency);
       open.priority = Math.max(open.priority, basePriority(open.severity));
@@ -133,13 +185,15 @@ export async function openCasesForAnalyses(
       flagCodes: new Set(analysis.flagCodes),
       topics: new Set(analysis.topics),
       repeatContacts: 0,
+      lead: null,
+      severityRaised: false,
     };
     if (customer !== null) openOfCustomer.set(customer, opened);
     return { kind: 'open', target: opened, feedback: analysis, severity };
   });
 
   await insertOpenedCases(trx, orgId, plans, facts, policy, settings, now);
-  await raiseLinkedCases(trx, orgId, plans, now);
+  await raiseLinkedCases(trx, orgId, plans, rules, now);
   await recordLinksAndEvents(trx, orgId, plans, facts, settings, now);
   return plans.map((plan): CaseOpening | null => {
     if (plan.kind === 'none') return null;
@@ -155,11 +209,12 @@ export async function openCaseForAnalysis(
   trx: Db,
   analysis: AnalysedFeedback,
   now: Date,
-  known: { rules?: CaseOpeningRules; feedback?: CaseFeedbackFacts } = {},
+  known: { rules?: CaseOpeningRules; feedback?: CaseFeedbackFacts; ignoreHorizon?: boolean } = {},
 ): Promise<CaseOpening | null> {
   const [opening] = await openCasesForAnalyses(trx, analysis.orgId, [analysis], now, {
     ...(known.rules ? { rules: known.rules } : {}),
     ...(known.feedback ? { feedback: new Map([[analysis.feedbackId, known.feedback]]) } : {}),
+    ...(known.ignoreHorizon ? { ignoreHorizon: true } : {}),
   });
   return opening ?? null;
 }
@@ -180,7 +235,7 @@ async function feedbackFacts(
   if (missing.length > 0) {
     const rows = await trx
       .selectFrom('feedback')
-      .select(['id', 'source_id', 'unit_id', 'channel', 'customer_ref', 'received_at'])
+      .select(['id', 'source_id', 'unit_id', 'channel', 'customer_ref', 'occurred_at', 'received_at'])
       .where('org_id', '=', orgId)
       .where('id', 'in', missing)
       .execute();
@@ -203,7 +258,18 @@ async function openCasesOf(
   if (customers.length === 0) return open;
   const rows = await trx
     .selectFrom('cases')
-    .select(['id', 'customer_ref', 'severity', 'urgency', 'priority', 'flag_codes', 'topics', 'opened_at'])
+    .select([
+      'id',
+      'customer_ref',
+      'severity',
+      'urgency',
+      'priority',
+      'flag_codes',
+      'topics',
+      'opened_at',
+      'first_response_due_at',
+      'resolution_due_at',
+    ])
     .where('org_id', '=', orgId)
     .where('customer_ref', 'in', customers)
     .where('status', 'in', openStatuses)
@@ -222,6 +288,9 @@ async function openCasesOf(
       flagCodes: new Set(row.flag_codes),
       topics: new Set(row.topics),
       repeatContacts: 0,
+      lead: null,
+      due: { firstResponseDueAt: row.first_response_due_at, resolutionDueAt: row.resolution_due_at },
+      severityRaised: false,
     });
   }
   return open;
@@ -242,10 +311,10 @@ async function insertOpenedCases(
   const inserted = await trx
     .insertInto('cases')
     .values(
-      opening.map(({ target, feedback, severity }) => {
+      opening.map(({ target, feedback }) => {
         const fact = facts.get(feedback.feedbackId)!;
-        // Due times follow the opening feedback's severity; a repeat contact raises the case, not its SLA.
-        const due = caseDueTimes(now, policy[severity], settings.businessHours);
+        // Due times follow the case's severity, raised by any repeat contact of the same batch.
+        const due = caseDueTimes(now, policy[target.severity], settings.businessHours);
         return {
           org_id: orgId,
           feedback_id: feedback.feedbackId,
@@ -264,6 +333,8 @@ async function insertOpenedCases(
           dismiss_reason: null,
           team_id: settings.defaultTeamId,
           assignee_id: null,
+          lead_feedback_id: target.lead?.feedbackId ?? null,
+          lead_feedback_received_at: target.lead?.receivedAt ?? null,
           opened_at: now,
           first_response_due_at: due.firstResponseDueAt,
           resolution_due_at: due.resolutionDueAt,
@@ -293,15 +364,34 @@ async function insertOpenedCases(
   for (const { target, feedback } of opening) target.id = ids.get(feedback.feedbackId)!;
 }
 
-/** One update per stored case that repeat contacts of this batch raised. */
-async function raiseLinkedCases(trx: Db, orgId: string, plans: readonly Planned[], now: Date) {
+/**
+ * One update per stored case that repeat contacts of this batch raised. A raised severity brings its
+ * deadlines (raisedDueTimes) and makes the raising feedback the one the case leads with.
+ */
+async function raiseLinkedCases(
+  trx: Db,
+  orgId: string,
+  plans: readonly Planned[],
+  rules: CaseOpeningRules,
+  now: Date,
+) {
   const raised = new Set(
     plans.flatMap((plan) => (plan.kind === 'link' && !plan.target.openedHere ? [plan.target] : [])),
   );
   for (const target of raised) {
+    const due =
+      target.severityRaised && target.due
+        ? raisedDueTimes(target.due, now, rules.policy[target.severity], rules.settings.businessHours)
+        : undefined;
     await trx
       .updateTable('cases')
       .set({
+        ...(due
+          ? { first_response_due_at: due.firstResponseDueAt, resolution_due_at: due.resolutionDueAt }
+          : {}),
+        ...(target.lead
+          ? { lead_feedback_id: target.lead.feedbackId, lead_feedback_received_at: target.lead.receivedAt }
+          : {}),
         repeat_contacts: sql`repeat_contacts + ${target.repeatContacts}`,
         severity: target.severity,
         urgency: target.urgency,

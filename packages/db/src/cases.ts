@@ -1,6 +1,5 @@
-import { type Expression, type ExpressionBuilder, type SqlBool, sql, type Updateable } from 'kysely';
+import { type Expression, type SqlBool, sql, type Updateable } from 'kysely';
 import type { Db } from './connection.js';
-import type { Database } from './schema.js';
 import type {
   Case,
   CaseEvent,
@@ -10,7 +9,14 @@ import type {
   CaseTable,
   OutboundMessage,
 } from './triage.tables.js';
-import { allowedTransitions, isClosed, openStatuses, transitionAction } from './triage-rules.js';
+import {
+  AT_RISK_MINUTES,
+  allowedTransitions,
+  isClosed,
+  openStatuses,
+  type SlaState,
+  transitionAction,
+} from './triage-rules.js';
 
 /** Who did something to a case: a person (through their key), a key without a person, or cxloop itself. */
 export interface CaseActor {
@@ -137,7 +143,8 @@ export type CaseRefusal =
   | { reason: 'not_found' }
   | { reason: 'stale'; version: number }
   | { reason: 'invalid_transition'; from: CaseStatus; allowed: readonly CaseStatus[] }
-  | { reason: 'no_reply_target' };
+  | { reason: 'no_reply_target' }
+  | { reason: 'held'; assigneeId: string };
 
 export type CaseChange<T = undefined> = { ok: true; case: Case; value: T } | ({ ok: false } & CaseRefusal);
 
@@ -219,7 +226,8 @@ export async function transitionCase(
     }
     const to = target.status;
     const patch: Updateable<CaseTable> = { status: to };
-    if (to === 'acknowledged') patch.acknowledged_at = current.acknowledged_at ?? context.now;
+    // Leaving "new" by any move means someone has seen the case.
+    if (current.status === 'new') patch.acknowledged_at = current.acknowledged_at ?? context.now;
     if (isClosed(to)) patch.closed_at = context.now;
     if (to === 'dismissed') patch.dismiss_reason = target.reason ?? null;
     if (isClosed(current.status)) {
@@ -247,41 +255,71 @@ export async function assignCase(
   assignment: { teamId?: string | null; assigneeId?: string | null },
   context: CaseChangeContext,
 ): Promise<CaseChange> {
-  return changeCase(db, orgId, caseId, context, async (current) => {
-    const patch: Updateable<CaseTable> = {};
-    if (assignment.teamId !== undefined) patch.team_id = assignment.teamId;
-    if (assignment.assigneeId !== undefined) patch.assignee_id = assignment.assigneeId;
-    if (assignment.assigneeId) {
-      patch.first_assigned_at = current.first_assigned_at ?? context.now;
-      if (current.status === 'new') {
-        patch.status = 'acknowledged';
-        patch.acknowledged_at = context.now;
-      }
+  return changeCase(db, orgId, caseId, context, async (current) =>
+    assignmentDecision(current, assignment, context.now),
+  );
+}
+
+/** What assigning changes, and how the audit trail records it. */
+function assignmentDecision(
+  current: Case,
+  assignment: { teamId?: string | null; assigneeId?: string | null },
+  now: Date,
+): CaseDecision<undefined> {
+  const patch: Updateable<CaseTable> = {};
+  if (assignment.teamId !== undefined) patch.team_id = assignment.teamId;
+  if (assignment.assigneeId !== undefined) patch.assignee_id = assignment.assigneeId;
+  if (assignment.assigneeId) {
+    patch.first_assigned_at = current.first_assigned_at ?? now;
+    if (current.status === 'new') {
+      patch.status = 'acknowledged';
+      patch.acknowledged_at = now;
     }
-    return {
-      patch,
-      action: current.assignee_id ? 'reassigned' : 'assigned',
-      details: {
-        from: { teamId: current.team_id, assigneeId: current.assignee_id },
-        to: {
-          teamId: assignment.teamId === undefined ? current.team_id : assignment.teamId,
-          assigneeId: assignment.assigneeId === undefined ? current.assignee_id : assignment.assigneeId,
-        },
+  }
+  return {
+    patch,
+    action: current.assignee_id ? 'reassigned' : 'assigned',
+    details: {
+      from: { teamId: current.team_id, assigneeId: current.assignee_id },
+      to: {
+        teamId: assignment.teamId === undefined ? current.team_id : assignment.teamId,
+        assigneeId: assignment.assigneeId === undefined ? current.assignee_id : assignment.assigneeId,
       },
-      value: undefined,
-    };
-  });
+    },
+    value: undefined,
+  };
+}
+
+/**
+ * The caller takes one case nobody holds: refused when someone does (`held`, naming them) or when it
+ * changed since the caller saw it (stale), so two people claiming one row never both think they hold it.
+ * Handing a held case to someone else is an assignment, not a claim.
+ */
+export async function claimCase(
+  db: Db,
+  orgId: string,
+  caseId: string,
+  memberId: string,
+  context: CaseChangeContext,
+): Promise<CaseChange> {
+  return changeCase(db, orgId, caseId, context, async (current) =>
+    current.assignee_id && current.assignee_id !== memberId
+      ? { reason: 'held', assigneeId: current.assignee_id }
+      : assignmentDecision(current, { assigneeId: memberId }, context.now),
+  );
 }
 
 /**
  * Queues a reply to the customer, to be delivered through the case's source. Replying acknowledges a new
- * case; a closed case must be reopened first. Returns the outbound message id, which is also its job id.
+ * case; a closed case must be reopened first. With `resolve`, the case is resolved when the reply is
+ * delivered (markOutboundDelivered), never before: a case is not closed as answered on a reply that did
+ * not reach the customer. Returns the outbound message id, which is also its job id.
  */
 export async function queueCaseReply(
   db: Db,
   orgId: string,
   caseId: string,
-  reply: { body: string },
+  reply: { body: string; resolve?: boolean },
   context: CaseChangeContext,
 ): Promise<CaseChange<string>> {
   return changeCase<string>(db, orgId, caseId, context, async (current, trx) => {
@@ -307,6 +345,7 @@ export async function queueCaseReply(
         case_id: caseId,
         kind: 'reply',
         author_member_id: context.actor.memberId,
+        resolves_case: reply.resolve ?? false,
         last_error: null,
         payload: JSON.stringify({
           caseId,
@@ -320,7 +359,12 @@ export async function queueCaseReply(
       .executeTakeFirstOrThrow();
     const patch: Updateable<CaseTable> =
       current.status === 'new' ? { status: 'acknowledged', acknowledged_at: context.now } : {};
-    return { patch, action: 'reply_queued', details: { messageId: message.id }, value: message.id };
+    return {
+      patch,
+      action: 'reply_queued',
+      details: { messageId: message.id, ...(reply.resolve ? { resolvesOnDelivery: true } : {}) },
+      value: message.id,
+    };
   });
 }
 
@@ -416,7 +460,8 @@ export async function claimNextCase(
   });
 }
 
-export type SlaState = 'breached' | 'at_risk' | 'on_track';
+export const caseSorts = ['priority', 'due', 'newest', 'oldest'] as const;
+export type CaseSort = (typeof caseSorts)[number];
 
 export interface CaseFilters {
   status?: readonly CaseStatus[];
@@ -429,69 +474,109 @@ export interface CaseFilters {
   sla?: SlaState;
 }
 
-/** How soon before a deadline an open case counts as at risk. */
-const AT_RISK_MS = 60 * 60_000;
+/** The deadline that matters now, as `slaStateOf` takes it: first response until one was delivered. */
+const currentDueAt = sql<Date>`(case when cases.first_response_at is null then cases.first_response_due_at else cases.resolution_due_at end)`;
 
-function breached(eb: ExpressionBuilder<Database, 'cases'>) {
-  return eb.or([
-    eb('first_response_breached_at', 'is not', null),
-    eb('resolution_breached_at', 'is not', null),
-  ]);
+/**
+ * Open cases whose current deadline stands as `state` at `now`: the SQL twin of `slaStateOf`, so the list
+ * filters, the view counts and the badges agree.
+ */
+function slaCondition(state: SlaState, now: Date): Expression<SqlBool> {
+  const soon = new Date(now.getTime() + AT_RISK_MINUTES * 60_000);
+  const open = sql<SqlBool>`cases.status in ('new', 'acknowledged', 'in_progress')`;
+  switch (state) {
+    case 'breached':
+      return sql<SqlBool>`${open} and ${currentDueAt} < ${now}`;
+    case 'at_risk':
+      return sql<SqlBool>`${open} and ${currentDueAt} >= ${now} and ${currentDueAt} < ${soon}`;
+    case 'on_track':
+      return sql<SqlBool>`${open} and ${currentDueAt} >= ${soon}`;
+  }
 }
 
+/** A row of the inbox: the case, the words it leads with (see `lead_feedback_id`) and who holds it. */
+export interface CaseListItem extends Case {
+  lead_text: string | null;
+  lead_redacted_text: string | null;
+  assignee_name: string | null;
+}
+
+/** Each sort's keys; listCases adds the case id last, so pages never overlap. */
+const sortOrders: Record<CaseSort, readonly (readonly [Expression<unknown>, 'asc' | 'desc'])[]> = {
+  priority: [
+    [sql.ref('cases.priority'), 'desc'],
+    [sql.ref('cases.urgency'), 'desc'],
+    [sql.ref('cases.opened_at'), 'asc'],
+  ],
+  due: [[currentDueAt, 'asc']],
+  newest: [[sql.ref('cases.opened_at'), 'desc']],
+  oldest: [[sql.ref('cases.opened_at'), 'asc']],
+};
+
+/**
+ * One page of the organisation's cases matching `filters`, in `sort` order (ties broken by id, so pages
+ * never overlap), with the total. Each row carries the text of the feedback it leads with (as sent and
+ * redacted: the caller's policy picks) and its assignee's name.
+ */
 export async function listCases(
   db: Db,
   orgId: string,
   filters: CaseFilters,
-  page: { limit: number; offset: number; now: Date },
-): Promise<{ items: Case[]; total: number }> {
+  page: { limit: number; offset: number; now: Date; sort?: CaseSort },
+): Promise<{ items: CaseListItem[]; total: number }> {
   const base = db
     .selectFrom('cases')
-    .where('org_id', '=', orgId)
+    .where('cases.org_id', '=', orgId)
     .where((eb) => {
       const conditions: Expression<SqlBool>[] = [];
-      if (filters.status?.length) conditions.push(eb('status', 'in', [...filters.status]));
-      if (filters.severity?.length) conditions.push(eb('severity', 'in', [...filters.severity]));
+      if (filters.status?.length) conditions.push(eb('cases.status', 'in', [...filters.status]));
+      if (filters.severity?.length) conditions.push(eb('cases.severity', 'in', [...filters.severity]));
       if (filters.teamIds) {
         conditions.push(
-          filters.teamIds.length > 0 ? eb('team_id', 'in', [...filters.teamIds]) : eb.val(false),
+          filters.teamIds.length > 0 ? eb('cases.team_id', 'in', [...filters.teamIds]) : eb.val(false),
         );
       }
       if (filters.assigneeId !== undefined) {
         conditions.push(
           filters.assigneeId === null
-            ? eb('assignee_id', 'is', null)
-            : eb('assignee_id', '=', filters.assigneeId),
+            ? eb('cases.assignee_id', 'is', null)
+            : eb('cases.assignee_id', '=', filters.assigneeId),
         );
       }
-      if (filters.channel) conditions.push(eb('channel', '=', filters.channel));
+      if (filters.channel) conditions.push(eb('cases.channel', '=', filters.channel));
       if (filters.topic)
-        conditions.push(sql<SqlBool>`${sql.ref('topics')} @> array[${filters.topic}]::text[]`);
-      if (filters.sla) {
-        const soon = new Date(page.now.getTime() + AT_RISK_MS);
-        const dueSoon = eb.or([
-          eb.and([eb('first_response_at', 'is', null), eb('first_response_due_at', '<=', soon)]),
-          eb('resolution_due_at', '<=', soon),
-        ]);
-        conditions.push(eb('status', 'in', openStatuses));
-        if (filters.sla === 'breached') conditions.push(breached(eb));
-        else {
-          conditions.push(eb.not(breached(eb)));
-          conditions.push(filters.sla === 'at_risk' ? dueSoon : eb.not(dueSoon));
-        }
-      }
+        conditions.push(sql<SqlBool>`${sql.ref('cases.topics')} @> array[${filters.topic}]::text[]`);
+      if (filters.sla) conditions.push(slaCondition(filters.sla, page.now));
       return eb.and(conditions);
     });
+  let ordered = base
+    // The lead feedback: the one that gave the case its severity, else the one that opened it. Both keys
+    // (id, received_at) name the partitioned row, so each join is one index probe.
+    .leftJoin('feedback', (join) =>
+      join
+        .onRef('feedback.org_id', '=', 'cases.org_id')
+        .on(sql<SqlBool>`feedback.id = coalesce(cases.lead_feedback_id, cases.feedback_id)`)
+        .on(
+          sql<SqlBool>`feedback.received_at = coalesce(cases.lead_feedback_received_at, cases.feedback_received_at)`,
+        ),
+    )
+    .leftJoin('feedback_analysis', (join) =>
+      join
+        .onRef('feedback_analysis.feedback_id', '=', 'feedback.id')
+        .onRef('feedback_analysis.feedback_received_at', '=', 'feedback.received_at'),
+    )
+    .leftJoin('members', 'members.id', 'cases.assignee_id')
+    .selectAll('cases')
+    .select([
+      'feedback.text as lead_text',
+      'feedback_analysis.redacted_text as lead_redacted_text',
+      'members.name as assignee_name',
+    ]);
+  for (const [key, direction] of sortOrders[page.sort ?? 'priority']) {
+    ordered = ordered.orderBy(key, direction);
+  }
   const [items, total] = await Promise.all([
-    base
-      .selectAll()
-      .orderBy('priority', 'desc')
-      .orderBy('urgency', 'desc')
-      .orderBy('opened_at')
-      .orderBy('id')
-      .limit(page.limit)
-      .offset(page.offset)
-      .execute(),
+    ordered.orderBy('cases.id').limit(page.limit).offset(page.offset).execute() as Promise<CaseListItem[]>,
     base.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
   ]);
   return { items, total: Number(total.n) };
@@ -515,7 +600,7 @@ export function caseViewFilters(
     case 'my_teams':
       return { status: openStatuses, teamIds: caller.teamIds };
     case 'breached':
-      return { sla: 'breached' };
+      return { status: openStatuses, sla: 'breached' };
     case 'closed':
       return { status: ['resolved', 'dismissed'] };
   }
@@ -526,6 +611,7 @@ export async function countCaseViews(
   db: Db,
   orgId: string,
   caller: { memberId: string | null; teamIds: readonly string[] },
+  now: Date,
 ): Promise<Record<CaseView, number>> {
   const open = sql<SqlBool>`status in ('new', 'acknowledged', 'in_progress')`;
   const row = await db
@@ -538,11 +624,25 @@ export async function countCaseViews(
       sql<string>`count(*) filter (where ${open} and team_id = any(${[...caller.teamIds]}::uuid[]))`.as(
         'my_teams',
       ),
-      sql<string>`count(*) filter (where ${open} and (first_response_breached_at is not null or resolution_breached_at is not null))`.as(
-        'breached',
-      ),
+      sql<string>`count(*) filter (where ${slaCondition('breached', now)})`.as('breached'),
       sql<string>`count(*) filter (where status in ('resolved', 'dismissed'))`.as('closed'),
     ])
     .executeTakeFirstOrThrow();
   return Object.fromEntries(caseViews.map((view) => [view, Number(row[view])])) as Record<CaseView, number>;
+}
+
+/**
+ * A value that changes whenever any case of the organisation is opened or changed (every change bumps a
+ * version), so an open inbox can poll it cheaply with If-None-Match and reload only when it moved.
+ */
+export async function caseWatermark(db: Db, orgId: string): Promise<string> {
+  const row = await db
+    .selectFrom('cases')
+    .where('org_id', '=', orgId)
+    .select([
+      (eb) => eb.fn.countAll<string>().as('cases'),
+      sql<string>`coalesce(sum(version), 0)`.as('versions'),
+    ])
+    .executeTakeFirstOrThrow();
+  return `${row.cases}.${row.versions}`;
 }

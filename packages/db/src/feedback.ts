@@ -210,6 +210,7 @@ export async function findFeedbackForAnalysis(
         'ces',
         'customer_ref',
         'status',
+        'occurred_at',
         'received_at',
       ])
       .where('org_id', '=', orgId)

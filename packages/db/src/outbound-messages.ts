@@ -1,7 +1,8 @@
 import { sql } from 'kysely';
 import { recordCaseEvent, systemActor } from './cases.js';
 import type { Db } from './connection.js';
-import type { OutboundMessage } from './triage.tables.js';
+import type { CaseStatus, OutboundMessage } from './triage.tables.js';
+import { isClosed } from './triage-rules.js';
 
 export interface OutboundDelivery {
   message: OutboundMessage;
@@ -51,6 +52,7 @@ export async function findOutboundDelivery(
 /**
  * Marks a message delivered, once. A delivered reply is the case's response to the customer: the first one
  * sets the first-response time (and acknowledges a case nobody had), and every one is counted on the case.
+ * A reply sent with "resolve" resolves its case now that it reached the customer (if nobody closed it first).
  */
 export async function markOutboundDelivered(
   db: Db,
@@ -65,22 +67,33 @@ export async function markOutboundDelivered(
       .where('org_id', '=', orgId)
       .where('id', '=', messageId)
       .where('status', '=', 'pending')
-      .returning(['case_id', 'kind'])
+      .returning(['case_id', 'kind', 'resolves_case', 'author_member_id'])
       .executeTakeFirst();
     if (!message) return false;
+    let resolvedFrom: string | undefined;
     if (message.kind === 'reply') {
+      const before = await trx
+        .selectFrom('cases')
+        .select('status')
+        .where('org_id', '=', orgId)
+        .where('id', '=', message.case_id)
+        .forUpdate()
+        .executeTakeFirstOrThrow();
+      const resolves = message.resolves_case && !isClosed(before.status);
       await trx
         .updateTable('cases')
         .set({
           first_response_at: sql`coalesce(first_response_at, ${now})`,
           acknowledged_at: sql`coalesce(acknowledged_at, ${now})`,
           replies_delivered: sql`replies_delivered + 1`,
+          ...(resolves ? { status: 'resolved' as const, closed_at: now } : {}),
           version: sql`version + 1`,
           updated_at: now,
         })
         .where('org_id', '=', orgId)
         .where('id', '=', message.case_id)
         .execute();
+      if (resolves) resolvedFrom = before.status;
     }
     await recordCaseEvent(trx, {
       caseId: message.case_id,
@@ -90,6 +103,19 @@ export async function markOutboundDelivered(
       details: { messageId },
       at: now,
     });
+    if (resolvedFrom) {
+      // The person who sent "reply and resolve" resolved it; the delivery only decided when.
+      await recordCaseEvent(trx, {
+        caseId: message.case_id,
+        orgId,
+        action: 'resolved',
+        actor: { memberId: message.author_member_id, apiKeyId: null },
+        fromStatus: resolvedFrom as CaseStatus,
+        toStatus: 'resolved',
+        details: { messageId, byReply: true },
+        at: now,
+      });
+    }
     return true;
   });
 }

@@ -64,6 +64,8 @@ export interface SourceTable {
   // Where replies to this source's customers go, and their sealed signing secret (migration …_triage).
   reply_url: string | null;
   reply_secret_ciphertext: string | null;
+  /** Hours before now within which feedback may open a case; null follows the organisation's (…_responder_workday). */
+  case_horizon_hours: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 export interface ApiKeyTable {

@@ -38,6 +38,12 @@ export interface CaseRules {
   repeatWindowHours: number;
   defaultTeamId: string | null;
   businessHours: BusinessHours | null;
+  /**
+   * Feedback that happened (occurredAt) longer ago than this opens no case and starts no SLA clock: an import
+   * of history is counted in rollups and scores, not queued for a reply nobody can still give in time. A
+   * source may set its own; an admin opens cases for a past window on purpose (POST /v1/cases/backfill).
+   */
+  caseHorizonHours: number;
 }
 
 /** An organisation that has configured nothing: every flag opens a case; a week of repeat contacts joins it. */
@@ -47,7 +53,18 @@ export const defaultCaseRules: CaseRules = {
   repeatWindowHours: 24 * 7,
   defaultTeamId: null,
   businessHours: null,
+  caseHorizonHours: 72,
 };
+
+/**
+ * Whether feedback that happened at `occurredAt` is recent enough to open a case at `now`.
+ *
+ * @example
+ * withinCaseHorizon(new Date('2026-09-01'), new Date('2026-12-01'), 72); // false: history
+ */
+export function withinCaseHorizon(occurredAt: Date, now: Date, horizonHours: number): boolean {
+  return now.getTime() - occurredAt.getTime() <= horizonHours * 3_600_000;
+}
 
 export interface SlaTargets {
   firstResponseMinutes: number;
@@ -96,11 +113,12 @@ export const MAX_PRIORITY = 5;
 
 /**
  * Who may move a case where. Reopening a closed case puts it back in progress with its owner.
- * Dismissal is possible from every open status: spam need not be acknowledged first.
+ * Resolving and dismissing are possible from every open status: a responder who answered a case in one go
+ * (or recognised spam) need not walk it through acknowledged and in progress first.
  */
 const transitions: Readonly<Record<CaseStatus, readonly CaseStatus[]>> = {
-  new: ['acknowledged', 'dismissed'],
-  acknowledged: ['in_progress', 'dismissed'],
+  new: ['acknowledged', 'in_progress', 'resolved', 'dismissed'],
+  acknowledged: ['in_progress', 'resolved', 'dismissed'],
   in_progress: ['resolved', 'dismissed'],
   resolved: ['in_progress'],
   dismissed: ['in_progress'],
@@ -213,6 +231,44 @@ export function slaDueAt(start: Date, minutes: number, hours: BusinessHours | nu
 export interface CaseDueTimes {
   firstResponseDueAt: Date;
   resolutionDueAt: Date;
+}
+
+/**
+ * Due times after a repeat contact raised a case's severity at `raisedAt`: the new severity's targets from
+ * that moment, never later than the case already had (a critical message is answered within the critical
+ * target of its arrival, and raising a case never buys it time).
+ */
+export function raisedDueTimes(
+  current: CaseDueTimes,
+  raisedAt: Date,
+  targets: SlaTargets,
+  hours: BusinessHours | null,
+): CaseDueTimes {
+  const raised = caseDueTimes(raisedAt, targets, hours);
+  const earlier = (a: Date, b: Date) => (a.getTime() <= b.getTime() ? a : b);
+  return {
+    firstResponseDueAt: earlier(current.firstResponseDueAt, raised.firstResponseDueAt),
+    resolutionDueAt: earlier(current.resolutionDueAt, raised.resolutionDueAt),
+  };
+}
+
+/** How soon before its current deadline an open case counts as at risk: the filter and the badge use this. */
+export const AT_RISK_MINUTES = 60;
+
+export type SlaState = 'breached' | 'at_risk' | 'on_track';
+
+/**
+ * The deadline that matters now (first response until one reached the customer, then resolution) and how
+ * it stands: past it, within `AT_RISK_MINUTES` of it, or further. The list filter states the same in SQL.
+ */
+export function slaStateOf(
+  item: { firstResponseAt: Date | null; firstResponseDueAt: Date; resolutionDueAt: Date },
+  now: Date,
+): { dueAt: Date; state: SlaState } {
+  const dueAt = item.firstResponseAt ? item.resolutionDueAt : item.firstResponseDueAt;
+  const left = dueAt.getTime() - now.getTime();
+  const state = left < 0 ? 'breached' : left < AT_RISK_MINUTES * 60_000 ? 'at_risk' : 'on_track';
+  return { dueAt, state };
 }
 
 export function caseDueTimes(openedAt: Date, targets: SlaTargets, hours: BusinessHours | null): CaseDueTimes {

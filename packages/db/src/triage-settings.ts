@@ -28,6 +28,7 @@ export async function loadTriageSettings(db: Db, orgId: string): Promise<TriageS
     repeatWindowHours: row.repeat_window_hours,
     defaultTeamId: row.default_team_id,
     businessHours: row.business_hours,
+    caseHorizonHours: row.case_horizon_hours,
     escalationUrl: row.escalation_url,
     hasEscalationSecret: row.escalation_secret_ciphertext !== null,
   };
@@ -51,6 +52,7 @@ export async function saveTriageSettings(
     default_team_id: settings.defaultTeamId,
     escalation_url: settings.escalationUrl,
     business_hours: settings.businessHours ? JSON.stringify(settings.businessHours) : null,
+    case_horizon_hours: settings.caseHorizonHours,
     ...(settings.escalationSecretCiphertext !== undefined
       ? { escalation_secret_ciphertext: settings.escalationSecretCiphertext }
       : {}),
@@ -131,4 +133,31 @@ export async function setSourceReplyTarget(
     .where('id', '=', sourceId)
     .executeTakeFirst();
   return result.numUpdatedRows > 0n;
+}
+
+/** Sets a source's own case horizon (null: the organisation's); false when the source is not the organisation's. */
+export async function setSourceCaseHorizon(
+  db: Db,
+  orgId: string,
+  sourceId: string,
+  hours: number | null,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('sources')
+    .set({ case_horizon_hours: hours })
+    .where('org_id', '=', orgId)
+    .where('id', '=', sourceId)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+/** The sources of an organisation that set their own case horizon, by id. */
+export async function loadSourceCaseHorizons(db: Db, orgId: string): Promise<Map<string, number>> {
+  const rows = await db
+    .selectFrom('sources')
+    .select(['id', 'case_horizon_hours'])
+    .where('org_id', '=', orgId)
+    .where('case_horizon_hours', 'is not', null)
+    .execute();
+  return new Map(rows.map((row) => [row.id, row.case_horizon_hours!]));
 }

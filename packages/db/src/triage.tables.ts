@@ -48,6 +48,8 @@ export interface TriageSettingsTable {
   escalation_url: string | null;
   escalation_secret_ciphertext: string | null;
   business_hours: ColumnType<BusinessHours | null, string | null, string | null>;
+  /** Feedback that happened longer ago than this opens no case (migration …_responder_workday). */
+  case_horizon_hours: Generated<number>;
   updated_at: Generated<Date>;
 }
 
@@ -83,6 +85,9 @@ export interface CaseTable {
   reopen_count: Generated<number>;
   escalation_level: Generated<number>;
   replies_delivered: Generated<number>;
+  /** The feedback that gave the case its current severity; null: the opening feedback (…_responder_workday). */
+  lead_feedback_id: ColumnType<string | null, string | null | undefined, string | null>;
+  lead_feedback_received_at: OptionalTimestamp;
   opened_at: Timestamp;
   first_response_due_at: Timestamp;
   resolution_due_at: Timestamp;
@@ -138,12 +143,44 @@ export interface OutboundMessageTable {
   kind: OutboundKind;
   payload: JSONColumnType<Record<string, unknown>>;
   author_member_id: string | null;
+  /** A reply that resolves its case when, and only when, it is delivered (…_responder_workday). */
+  resolves_case: Generated<boolean>;
   status: Generated<OutboundStatus>;
   attempts: Generated<number>;
   last_error: string | null;
   created_at: CreatedAt;
   delivered_at: OptionalTimestamp;
   dead_at: OptionalTimestamp;
+}
+
+/** A saved answer a responder starts a reply from (a macro). */
+export interface ReplyTemplateTable {
+  id: Generated<string>;
+  org_id: string;
+  name: string;
+  body: string;
+  created_at: CreatedAt;
+  updated_at: Generated<Date>;
+}
+
+/** The filters of an inbox view, as the list route takes them. */
+export interface SavedCaseViewFilters {
+  status?: string[];
+  severity?: string[];
+  sla?: string;
+  assignee?: string;
+  team?: string;
+  sort?: string;
+}
+
+/** A named inbox view the organisation's responders share. */
+export interface SavedCaseViewTable {
+  id: Generated<string>;
+  org_id: string;
+  name: string;
+  filters: JSONColumnType<SavedCaseViewFilters, string, string>;
+  created_by_member_id: string | null;
+  created_at: CreatedAt;
 }
 
 export interface TriageTables {
@@ -157,6 +194,8 @@ export interface TriageTables {
   case_notes: CaseNoteTable;
   case_events: CaseEventTable;
   outbound_messages: OutboundMessageTable;
+  reply_templates: ReplyTemplateTable;
+  saved_case_views: SavedCaseViewTable;
 }
 
 export type Team = Selectable<TeamTable>;
@@ -165,3 +204,5 @@ export type Case = Selectable<CaseTable>;
 export type CaseNote = Selectable<CaseNoteTable>;
 export type CaseEvent = Selectable<CaseEventTable>;
 export type OutboundMessage = Selectable<OutboundMessageTable>;
+export type ReplyTemplate = Selectable<ReplyTemplateTable>;
+export type SavedCaseView = Selectable<SavedCaseViewTable>;

@@ -44,6 +44,7 @@ import { caseRoutes } from './routes/cases.js';
 import { experienceTrendRoutes } from './routes/experience-trends.js';
 import { feedbackRoutes } from './routes/feedback.js';
 import { healthRoutes } from './routes/health.js';
+import { inboxToolRoutes } from './routes/inbox-tools.js';
 import { journeyRoutes } from './routes/journey/index.js';
 import { loyaltyRoutes } from './routes/loyalty.js';
 import { organisationNameRoutes } from './routes/names.js';
@@ -222,6 +223,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(surveyRespondentRoutes, deps);
   await app.register(teamRoutes, deps);
   await app.register(caseRoutes, deps);
+  await app.register(inboxToolRoutes, deps);
   await app.register(triageSettingsRoutes, { ...deps, outboundAllowlist });
   await app.register(textSettingsRoutes, deps);
   await app.register(journeyRoutes, deps);

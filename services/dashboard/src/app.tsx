@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { type ApiError, whenSignedOut } from './api';
 import { currentRoute, navigate, useRoute } from './router';
 import { currentSession, type Session, signOut, viewsFor } from './session';
@@ -54,6 +54,23 @@ function SignedIn({ session, onSignOut }: { session: Session; onSignOut: () => v
     if (!current && views[0] && !views.some((view) => view.path === opened)) navigate(`/${views[0].path}`);
   }, [current, views]);
   const [menuOpen, setMenuOpen] = useState(false);
+  const viewPath = route.parts.join('/');
+  const firstView = useRef(true);
+  useEffect(() => {
+    // A new view (or a case within one) takes focus to its heading, so a keyboard or screen-reader user
+    // starts there instead of at the top of the page; a view still loading gets focus on <main>. The view
+    // shown at sign-in keeps the page's start, where "Skip to content" is the first stop.
+    if (firstView.current) {
+      firstView.current = false;
+      return;
+    }
+    const main = document.getElementById('main');
+    const heading = main?.querySelector<HTMLElement>('h1');
+    if (heading) {
+      if (!heading.hasAttribute('tabindex')) heading.setAttribute('tabindex', '-1');
+      heading.focus();
+    } else main?.focus();
+  }, [viewPath]);
 
   return (
     <>

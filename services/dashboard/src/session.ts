@@ -18,7 +18,8 @@ export const VIEWS = [
   { path: 'assessment', label: 'Assessment', roles: ['admin', 'manager', 'assessor'] },
   { path: 'trends', label: 'Trends', roles: ['admin', 'manager', 'assessor'] },
   { path: 'feedback', label: 'Feedback', roles: ['admin', 'manager'] },
-  { path: 'inbox', label: 'Inbox', roles: ['admin', 'responder'] },
+  // Managers read the queue and hand out work (assign); they do not reply to or close cases.
+  { path: 'inbox', label: 'Inbox', roles: ['admin', 'responder', 'manager'] },
   { path: 'channels', label: 'Channels', roles: ['admin'] },
   { path: 'surveys', label: 'Staff surveys', roles: ['admin', 'manager', 'assessor'] },
   { path: 'journey', label: 'Journey', roles: ['admin', 'manager', 'assessor'] },

@@ -26,6 +26,7 @@ import * as caseTopicRollup from './20261208T0200_case_topic_rollup.js';
 import * as dropCustomerValueCount from './20261208T0201_drop_customer_value_count.js';
 import * as sourceImportedCount from './20261208T0300_source_imported_count.js';
 import * as moreVendorAdapters from './20261208T0310_more_vendor_adapters.js';
+import * as responderWorkday from './20261208T0400_responder_workday.js';
 import * as feedbackSearch from './20261208T0500_feedback_search.js';
 import * as occurredDayRollups from './20261208T0510_occurred_day_rollups.js';
 
@@ -62,6 +63,7 @@ export const migrations: Record<string, Migration> = {
   '20261208T0201_drop_customer_value_count': dropCustomerValueCount,
   '20261208T0300_source_imported_count': sourceImportedCount,
   '20261208T0310_more_vendor_adapters': moreVendorAdapters,
+  '20261208T0400_responder_workday': responderWorkday,
   '20261208T0500_feedback_search': feedbackSearch,
   '20261208T0510_occurred_day_rollups': occurredDayRollups,
 };

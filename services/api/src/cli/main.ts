@@ -20,6 +20,7 @@ import {
   listActionItems,
   listApiKeys,
   listSources,
+  openCasesForWindow,
   revokeApiKey,
   rotateSourceSecret,
   updateSource,
@@ -68,6 +69,8 @@ const usage = `usage:
   cxloop apikey list --org ORG_ID [--json]
   cxloop apikey revoke --org ORG_ID --key KEY_ID [--json]
   cxloop action list --org ORG_ID [--overdue] [--json]   (status, owner, due date and measured effect)
+  cxloop cases backfill --org ORG_ID --from ISO_TIME --to ISO_TIME [--source SOURCE_ID] [--json]
+                       (opens cases for flagged feedback that happened in [from, to) and has none)
   cxloop doctor [--json]
 channels: ${Channel.options.join(', ')}
 adapters: ${Adapter.options.join(', ')} (twilio, mailgun, zendesk, intercom need --secret: the key the vendor issued)`;
@@ -124,7 +127,31 @@ async function importTarget(db: Db, flags: Flags) {
   return { source, file, format } as const;
 }
 
+/** An ISO 8601 time given on the command line. */
+function instant(flags: Flags, name: string): Date {
+  const text = required(flags, name);
+  const parsed = z.iso.datetime({ offset: true }).safeParse(text);
+  if (!parsed.success)
+    throw new UsageError(`--${name} must be an ISO 8601 time such as 2026-09-01T00:00:00Z`);
+  return new Date(parsed.data);
+}
+
 const commands: Record<string, Command> = {
+  'cases backfill': async (db, flags) => {
+    const org = await requireOrganisation(db, required(flags, 'org'));
+    const from = instant(flags, 'from');
+    const to = instant(flags, 'to');
+    if (from >= to) throw new UsageError('--to must be after --from');
+    const sourceId = typeof flags.source === 'string' ? (await requireSource(db, flags)).id : undefined;
+    const report = await openCasesForWindow(
+      db,
+      org.id,
+      { from, to, ...(sourceId ? { sourceId } : {}) },
+      new Date(),
+    );
+    // Scores count the new cases at the organisation's next recompute (any new feedback, or the sweep).
+    return { ...report };
+  },
   'org create': async (db, flags) => {
     const org = await createOrganisation(db, required(flags, 'name'));
     return { id: org.id, name: org.name };
@@ -363,6 +390,8 @@ async function main(argv: string[]): Promise<number> {
       file: { type: 'string' },
       format: { type: 'string' },
       overdue: { type: 'boolean', default: false },
+      from: { type: 'string' },
+      to: { type: 'string' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },

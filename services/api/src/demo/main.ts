@@ -3,6 +3,7 @@ import { createDb } from '@cxloop/db';
 import { ConfigError, readEnv, sharedEnvShape } from '@cxloop/runtime';
 import { z } from 'zod';
 import { publicBaseUrl } from '../config.js';
+import { receiveDemoReplies } from './customer-replies.js';
 import type { DemoFeedback } from './feedback-plan.js';
 import { DemoHttp } from './http.js';
 import { DEMO_ORGANISATION_NAME } from './organisation.js';
@@ -138,6 +139,14 @@ async function main(argv: string[]): Promise<number> {
   printSummary(baseUrl, summary, dashboardBuilt);
   if (values['no-trickle']) return 0;
 
+  const replies = await receiveDemoReplies(http, summary.state, config.HOST, (reply) =>
+    out(`reply to customer ${reply.customerRef ?? '(unknown)'}: "${reply.body.replaceAll('\n', ' ')}"`),
+  );
+  out(
+    'server' in replies
+      ? `  replies        reach this terminal (reply target ${replies.url}, signatures checked)`
+      : `  replies        not available: ${replies.refused}`,
+  );
   const intervalSeconds = positiveInt('interval', values.interval, 4);
   out();
   out(
@@ -160,6 +169,7 @@ async function main(argv: string[]): Promise<number> {
     onError: (error) =>
       process.stderr.write(`delivery failed: ${error instanceof Error ? error.message : String(error)}\n`),
   });
+  if ('server' in replies) replies.server.close();
   out(`\nstopped after ${sent} live feedback; run \`pnpm demo\` again to continue (nothing is duplicated)`);
   return 0;
 }

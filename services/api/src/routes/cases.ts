@@ -1,4 +1,5 @@
 import {
+  AT_RISK_MINUTES,
   addCaseNote,
   assignCase,
   type Case,
@@ -6,19 +7,25 @@ import {
   type CaseDetail,
   type CaseEvent,
   type CaseFilters,
+  type CaseListItem,
   caseSeverities,
+  caseSorts,
   caseStatuses,
   caseViewFilters,
   caseViews,
+  caseWatermark,
+  claimCase,
   claimNextCase,
   countCaseViews,
   type Db,
   existingTeamIds,
   findCaseDetail,
   findMember,
+  isClosed,
   listCaseEvents,
   listCases,
   queueCaseReply,
+  slaStateOf,
   transitionCase,
   triageResponseTimes30d,
 } from '@cxloop/db';
@@ -74,12 +81,25 @@ const CaseView = z.object({
   acknowledgedAt: z.string().nullable(),
   firstResponseAt: z.string().nullable(),
   closedAt: z.string().nullable(),
+  /** The feedback the case leads with: the one that gave it its severity (else the one that opened it). */
+  leadFeedbackId: z.uuid(),
   sla: z.object({
     firstResponseDueAt: z.string(),
     resolutionDueAt: z.string(),
     firstResponseBreachedAt: z.string().nullable(),
     resolutionBreachedAt: z.string().nullable(),
+    /** The deadline that matters now and how it stands (null for a closed case); the filter uses the same. */
+    dueAt: z.string().nullable(),
+    state: SlaState.nullable(),
+    /** Within this many minutes of `dueAt` a case is at risk: badges count down against it. */
+    atRiskMinutes: z.number().int(),
   }),
+});
+
+const CaseListItemView = CaseView.extend({
+  /** The customer's own words the case leads with, as the caller's role may see them. */
+  headline: z.string(),
+  assigneeName: z.string().nullable(),
 });
 
 const CaseDetailView = CaseView.extend({
@@ -94,6 +114,8 @@ const CaseDetailView = CaseView.extend({
       status: z.enum(['pending', 'delivered', 'dead']),
       attempts: z.number().int(),
       lastError: z.string().nullable(),
+      /** Sent with "reply and resolve": the case is resolved when, and only when, it is delivered. */
+      resolvesCase: z.boolean(),
       createdAt: z.string(),
       deliveredAt: z.string().nullable(),
       deadAt: z.string().nullable(),
@@ -115,7 +137,18 @@ const CaseEventView = z.object({
 const iso = (date: Date | null) => date?.toISOString() ?? null;
 
 /** A case as `policy` lets its reader see it: the customer reference and dismiss reason are customer data. */
-function presentCase(row: Case, policy: CustomerDataPolicy): z.infer<typeof CaseView> {
+function presentCase(row: Case, policy: CustomerDataPolicy, now: Date): z.infer<typeof CaseView> {
+  const open = !isClosed(row.status);
+  const current = open
+    ? slaStateOf(
+        {
+          firstResponseAt: row.first_response_at,
+          firstResponseDueAt: row.first_response_due_at,
+          resolutionDueAt: row.resolution_due_at,
+        },
+        now,
+      )
+    : undefined;
   return {
     id: row.id,
     feedbackId: row.feedback_id,
@@ -140,18 +173,39 @@ function presentCase(row: Case, policy: CustomerDataPolicy): z.infer<typeof Case
     acknowledgedAt: iso(row.acknowledged_at),
     firstResponseAt: iso(row.first_response_at),
     closedAt: iso(row.closed_at),
+    leadFeedbackId: row.lead_feedback_id ?? row.feedback_id,
     sla: {
       firstResponseDueAt: row.first_response_due_at.toISOString(),
       resolutionDueAt: row.resolution_due_at.toISOString(),
       firstResponseBreachedAt: iso(row.first_response_breached_at),
       resolutionBreachedAt: iso(row.resolution_breached_at),
+      dueAt: current ? current.dueAt.toISOString() : null,
+      state: current ? current.state : null,
+      atRiskMinutes: AT_RISK_MINUTES,
     },
   };
 }
 
-function presentCaseDetail(detail: CaseDetail, policy: CustomerDataPolicy): z.infer<typeof CaseDetailView> {
+/** A row of the inbox: the case and the customer's words it leads with, redacted for roles that see so. */
+function presentListItem(
+  row: CaseListItem,
+  policy: CustomerDataPolicy,
+  now: Date,
+): z.infer<typeof CaseListItemView> {
   return {
-    ...presentCase(detail.case, policy),
+    ...presentCase(row, policy, now),
+    headline: row.lead_text === null ? '' : policy.feedbackText(row.lead_text, row.lead_redacted_text).text,
+    assigneeName: row.assignee_name,
+  };
+}
+
+function presentCaseDetail(
+  detail: CaseDetail,
+  policy: CustomerDataPolicy,
+  now: Date,
+): z.infer<typeof CaseDetailView> {
+  return {
+    ...presentCase(detail.case, policy, now),
     feedback: detail.feedback.map((link) => ({ ...link, linkedAt: link.linkedAt.toISOString() })),
     notes: detail.notes.map((note) => ({
       id: note.id,
@@ -166,6 +220,7 @@ function presentCaseDetail(detail: CaseDetail, policy: CustomerDataPolicy): z.in
       status: message.status,
       attempts: message.attempts,
       lastError: message.last_error,
+      resolvesCase: message.resolves_case,
       createdAt: message.created_at.toISOString(),
       deliveredAt: iso(message.delivered_at),
       deadAt: iso(message.dead_at),
@@ -239,6 +294,15 @@ function refusalProblem(refusal: Exclude<CaseChange<unknown>, { ok: true }>): Pr
         [{ path: '/status', message: `allowed from ${refusal.from}: ${allowed}` }],
       );
     }
+    case 'held':
+      return new Problem(
+        409,
+        'case_held',
+        'Someone already holds this case',
+        'ask them, or have it assigned to you (POST /v1/cases/:id/assignment)',
+        undefined,
+        {},
+      );
     case 'no_reply_target':
       return new Problem(
         409,
@@ -279,6 +343,7 @@ const ListQuery = z.object({
   channel: z.string().min(1).optional(),
   topic: z.string().min(1).optional(),
   sla: SlaState.optional(),
+  sort: z.enum(caseSorts).default('priority'),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   offset: z.coerce.number().int().min(0).default(0),
 });
@@ -288,6 +353,8 @@ export async function caseRoutes(app: FastifyInstance, deps: CaseRouteDeps) {
   const now = deps.now ?? (() => new Date());
   const anyone = requireRole(deps.db, 'admin', 'manager', 'responder');
   const responders = requireRole(deps.db, 'responder', 'admin');
+  // Managers hand out work: they assign cases (never reply to or close them).
+  const dispatchers = requireRole(deps.db, 'responder', 'admin', 'manager');
 
   /** After a committed change: ask for a score recompute and enqueue any message; Redis trouble is logged. */
   async function afterChange(request: FastifyRequest, orgId: string, messageIds: string[] = []) {
@@ -312,7 +379,7 @@ export async function caseRoutes(app: FastifyInstance, deps: CaseRouteDeps) {
   function sendChange(request: FastifyRequest, reply: FastifyReply, change: CaseChange<unknown>) {
     if (!change.ok) throw refusalProblem(change);
     reply.header('etag', etagOf(change.case));
-    return presentCase(change.case, policyOf(request));
+    return presentCase(change.case, policyOf(request), now());
   }
 
   route.get(
@@ -320,15 +387,19 @@ export async function caseRoutes(app: FastifyInstance, deps: CaseRouteDeps) {
     {
       preHandler: anyone,
       schema: {
-        summary: 'Queue of cases, by view and filters',
+        summary: 'Queue of cases, by view and filters, one page at a time',
         description:
           'Filters combine with AND; `view` adds its own filters (open, unassigned, mine, my_teams, breached, closed). ' +
-          '`assignee` takes a member id, `me` or `none`.',
+          '`assignee` takes a member id, `me` or `none`. `sla` selects open cases by their current deadline (first ' +
+          'response until one was delivered, then resolution): past it, within `atRiskMinutes` of it, or further — ' +
+          "the state each row's `sla.state` shows. `sort`: priority (default), due (soonest deadline first), newest, " +
+          'oldest. `total` counts every match; page with `offset`. Each row carries `headline`, the customer words ' +
+          'it leads with (redacted for managers).',
         tags: ['cases'],
         security,
         querystring: ListQuery,
         response: {
-          200: z.object({ items: z.array(CaseView), total: z.number().int() }),
+          200: z.object({ items: z.array(CaseListItemView), total: z.number().int() }),
           ...problemResponses(400, 401),
         },
       },
@@ -354,13 +425,15 @@ export async function caseRoutes(app: FastifyInstance, deps: CaseRouteDeps) {
       if (query.channel) filters.channel = query.channel;
       if (query.topic) filters.topic = query.topic;
       if (query.sla) filters.sla = query.sla;
+      const at = now();
       const page = await listCases(deps.db, principal.orgId, filters, {
         limit: query.limit,
         offset: query.offset,
-        now: now(),
+        sort: query.sort,
+        now: at,
       });
       const policy = policyOf(request);
-      return { items: page.items.map((row) => presentCase(row, policy)), total: page.total };
+      return { items: page.items.map((row) => presentListItem(row, policy, at)), total: page.total };
     },
   );
 
@@ -380,8 +453,31 @@ export async function caseRoutes(app: FastifyInstance, deps: CaseRouteDeps) {
     },
     async (request) => {
       const principal = principalOf(request);
-      const counts = await countCaseViews(deps.db, principal.orgId, principal);
+      const counts = await countCaseViews(deps.db, principal.orgId, principal, now());
       return { views: caseViews.map((view) => ({ view, count: counts[view] })) };
+    },
+  );
+
+  route.get(
+    '/v1/cases/watermark',
+    {
+      preHandler: anyone,
+      schema: {
+        summary: 'A tag that changes whenever a case of the organisation is opened or changed',
+        description:
+          'An open inbox polls this with If-None-Match: 304 while nothing changed, 200 with the new tag ' +
+          '(also the ETag) when it should reload its page.',
+        tags: ['cases'],
+        security,
+        response: { 200: z.object({ watermark: z.string() }), 304: z.null(), ...problemResponses(401) },
+      },
+    },
+    async (request, reply) => {
+      const watermark = await caseWatermark(deps.db, principalOf(request).orgId);
+      const etag = `"${watermark}"`;
+      reply.header('etag', etag).header('cache-control', 'no-cache');
+      if (request.headers['if-none-match'] === etag) return reply.status(304).send(null);
+      return { watermark };
     },
   );
 
@@ -436,7 +532,7 @@ export async function caseRoutes(app: FastifyInstance, deps: CaseRouteDeps) {
       if (!claimed) return reply.status(204).send(null);
       await afterChange(request, principal.orgId);
       reply.header('etag', etagOf(claimed));
-      return presentCase(claimed, policyOf(request));
+      return presentCase(claimed, policyOf(request), now());
     },
   );
 
@@ -457,7 +553,7 @@ export async function caseRoutes(app: FastifyInstance, deps: CaseRouteDeps) {
       const detail = isUuid(id) ? await findCaseDetail(deps.db, principalOf(request).orgId, id) : undefined;
       if (!detail) throw problems.notFound('Case');
       reply.header('etag', etagOf(detail.case));
-      return presentCaseDetail(detail, policyOf(request));
+      return presentCaseDetail(detail, policyOf(request), now());
     },
   );
 
@@ -533,10 +629,11 @@ export async function caseRoutes(app: FastifyInstance, deps: CaseRouteDeps) {
   route.post(
     '/v1/cases/:id/assignment',
     {
-      preHandler: responders,
+      preHandler: dispatchers,
       schema: {
         summary: 'Assign or reassign a case to a team and/or a member (If-Match required)',
-        description: 'Omitted fields stay as they are; null clears them.',
+        description:
+          'Omitted fields stay as they are; null clears them. Responders, admins and managers (who hand out work) may.',
         tags: ['cases'],
         security,
         params: CaseParams,
@@ -576,6 +673,37 @@ export async function caseRoutes(app: FastifyInstance, deps: CaseRouteDeps) {
   );
 
   route.post(
+    '/v1/cases/:id/claim',
+    {
+      preHandler: responders,
+      schema: {
+        summary: 'Take this case: assign it to the caller (If-Match required)',
+        description:
+          'For the row a responder picked, where claim-next picks for them. A case someone holds is 409 ' +
+          '`case_held`; a stale If-Match (changed meanwhile) is 412; either changes nothing.',
+        tags: ['cases'],
+        security,
+        params: CaseParams,
+        response: changeResponses,
+      },
+    },
+    async (request, reply) => {
+      const { id } = request.params;
+      if (!isUuid(id)) throw problems.notFound('Case');
+      const principal = principalOf(request);
+      const memberId = requireMember(principal);
+      const change = await claimCase(deps.db, principal.orgId, id, memberId, {
+        expectedVersion: expectedVersion(request),
+        actor: actorOf(principal),
+        now: now(),
+      });
+      const view = sendChange(request, reply, change);
+      await afterChange(request, principal.orgId);
+      return view;
+    },
+  );
+
+  route.post(
     '/v1/cases/:id/replies',
     {
       preHandler: responders,
@@ -583,11 +711,15 @@ export async function caseRoutes(app: FastifyInstance, deps: CaseRouteDeps) {
         summary: "Reply to the customer through the case's source (If-Match required)",
         description:
           "The reply is stored, then delivered as a Standard Webhooks POST to the source's reply URL with retries; " +
-          'its delivery state (pending, delivered, dead) shows on the case.',
+          'its delivery state (pending, delivered, dead) shows on the case. With `resolve: true` the case is ' +
+          'resolved when the reply is delivered, and stays open if it never is (the message turns dead): a case ' +
+          'is never closed as answered on a reply that did not reach the customer.',
         tags: ['cases'],
         security,
         params: CaseParams,
-        body: z.object({ body: z.string().trim().min(1).max(10_000) }).strict(),
+        body: z
+          .object({ body: z.string().trim().min(1).max(10_000), resolve: z.boolean().default(false) })
+          .strict(),
         response: { ...changeResponses, 202: z.object({ messageId: z.uuid(), case: CaseView }) },
       },
     },
@@ -605,7 +737,7 @@ export async function caseRoutes(app: FastifyInstance, deps: CaseRouteDeps) {
       reply.header('etag', etagOf(change.case));
       return reply
         .status(202)
-        .send({ messageId: change.value, case: presentCase(change.case, policyOf(request)) });
+        .send({ messageId: change.value, case: presentCase(change.case, policyOf(request), now()) });
     },
   );
 

@@ -7,6 +7,7 @@ import {
   loadTriageSettings,
   saveSlaPolicy,
   saveTriageSettings,
+  setSourceCaseHorizon,
   setSourceReplyTarget,
   type TriageSettings,
 } from '@cxloop/db';
@@ -61,9 +62,17 @@ const SettingsView = z.object({
   repeatWindowHours: z.number().int(),
   defaultTeamId: z.uuid().nullable(),
   businessHours: BusinessHours.nullable(),
+  caseHorizonHours: z.number().int(),
   escalationUrl: z.string().nullable(),
   hasEscalationSecret: z.boolean(),
 });
+
+/** Up to a year: beyond that "history" is everything, and an admin opens old cases on purpose instead. */
+const CaseHorizonHours = z
+  .number()
+  .int()
+  .min(1)
+  .max(24 * 366);
 
 const SettingsBody = z
   .object({
@@ -77,6 +86,8 @@ const SettingsBody = z
     defaultTeamId: z.uuid().nullable(),
     businessHours: BusinessHours.nullable(),
     escalationUrl: WebhookUrl.nullable(),
+    /** Omitted: kept as it is. */
+    caseHorizonHours: CaseHorizonHours.optional(),
   })
   .strict();
 
@@ -138,7 +149,8 @@ export async function triageSettingsRoutes(
         summary: 'Set case rules, routing and escalation',
         description:
           'Setting a new escalationUrl issues a new signing secret, returned once as escalationSigningSecret; ' +
-          'keeping the URL keeps the secret. With business hours, SLA clocks run only inside them.',
+          'keeping the URL keeps the secret. With business hours, SLA clocks run only inside them. Feedback that ' +
+          'happened more than caseHorizonHours ago (default 72) opens no case: imported history is scored, not queued.',
         tags: ['triage'],
         security,
         body: SettingsBody,
@@ -167,6 +179,7 @@ export async function triageSettingsRoutes(
           : undefined;
       await saveTriageSettings(deps.db, orgId, {
         ...body,
+        caseHorizonHours: body.caseHorizonHours ?? current.caseHorizonHours,
         ...(newSecret ? { escalationSecretCiphertext: deps.secretBox.seal(newSecret) } : {}),
         ...(body.escalationUrl === null ? { escalationSecretCiphertext: null } : {}),
       });
@@ -247,6 +260,36 @@ export async function triageSettingsRoutes(
         ));
       if (!updated) throw problems.notFound('Source');
       return { sourceId: id, replyUrl: url, ...(secret ? { replySigningSecret: secret } : {}) };
+    },
+  );
+
+  route.put(
+    '/v1/sources/:id/case-horizon',
+    {
+      preHandler: admins,
+      schema: {
+        summary: "Set how old a source's feedback may be and still open a case",
+        description:
+          'Feedback that happened (occurredAt) more than `hours` before it is analysed opens no case and starts ' +
+          "no SLA clock; it still counts in rollups and scores. `hours: null` follows the organisation's setting.",
+        tags: ['triage'],
+        security,
+        params: z.object({ id: z.string() }),
+        body: z.object({ hours: CaseHorizonHours.nullable() }).strict(),
+        response: {
+          200: z.object({ sourceId: z.uuid(), caseHorizonHours: z.number().int().nullable() }),
+          ...problemResponses(401, 403, 404, 422),
+        },
+      },
+    },
+    async (request) => {
+      const { orgId } = principalOf(request);
+      const { id } = request.params;
+      const { hours } = request.body;
+      const updated =
+        z.uuid().safeParse(id).success && (await setSourceCaseHorizon(deps.db, orgId, id, hours));
+      if (!updated) throw problems.notFound('Source');
+      return { sourceId: id, caseHorizonHours: hours };
     },
   );
 }

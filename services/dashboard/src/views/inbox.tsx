@@ -1,182 +1,292 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, api } from '../api';
+import { AssignControl, SlaBadge } from '../inbox/case-controls';
+import { CasePage } from '../inbox/case-page';
+import {
+  type CaseListItem,
+  type Member,
+  readable,
+  statusLabel,
+  useCaseChanges,
+  useNow,
+  useShortcuts,
+} from '../inbox/cases';
+import { ShortcutHelp } from '../inbox/shortcut-help';
+import { TextPrompt } from '../inbox/text-prompt';
 import { href, navigate, type Route } from '../router';
 import type { Session } from '../session';
 import { Empty, ErrorNotice, formatDateTime, Show, useResource } from '../ui';
-
-interface CaseSummary {
-  id: string;
-  feedbackId: string;
-  channel: string;
-  customerRef: string | null;
-  status: 'new' | 'acknowledged' | 'in_progress' | 'resolved' | 'dismissed';
-  dismissReason: string | null;
-  severity: 'low' | 'medium' | 'high' | 'critical';
-  priority: number;
-  flags: string[];
-  topics: string[];
-  assigneeId: string | null;
-  version: number;
-  openedAt: string;
-  firstResponseAt: string | null;
-  closedAt: string | null;
-  sla: {
-    firstResponseDueAt: string;
-    resolutionDueAt: string;
-    firstResponseBreachedAt: string | null;
-    resolutionBreachedAt: string | null;
-  };
-}
-
-interface CaseDetail extends CaseSummary {
-  feedback: { feedbackId: string; relation: string; linkedAt: string }[];
-  notes: { id: string; body: string; authorMemberId: string | null; createdAt: string }[];
-  messages: {
-    id: string;
-    kind: string;
-    status: string;
-    attempts: number;
-    lastError: string | null;
-    createdAt: string;
-  }[];
-}
-
-interface CaseEvent {
-  id: string;
-  action: string;
-  fromStatus: string | null;
-  toStatus: string | null;
-  details: Record<string, unknown>;
-  at: string;
-}
-
-interface FeedbackItem {
-  id: string;
-  channel: string;
-  text: string;
-  customerRef: string | null;
-  ratings: { nps: number | null; csat: number | null; ces: number | null };
-  occurredAt: string;
-  analysis: {
-    sentiment: { score: number | null; label: string | null };
-    severity: string;
-    urgency: number;
-    redactedText: string;
-    details: Record<string, unknown>;
-  } | null;
-}
-
-const CLOSED = new Set(['resolved', 'dismissed']);
-
-/** Flag codes as words: `churn_threat` → "churn threat". */
-const readable = (codes: readonly string[]) => codes.map((code) => code.replaceAll('_', ' ')).join(', ');
-
-/** How often an open case with a reply on its way is re-read until the delivery settles. */
-const PENDING_REFRESH_MS = 2_000;
-
-/** The clock the countdowns tick on; one timer per page, not one per row. */
-function useNow(intervalMs = 1000): number {
-  const [now, setNow] = useState(Date.now());
-  useEffect(() => {
-    const timer = setInterval(() => setNow(Date.now()), intervalMs);
-    return () => clearInterval(timer);
-  }, [intervalMs]);
-  return now;
-}
-
-function countdown(dueAt: string, now: number): { text: string; state: 'breached' | 'at_risk' | 'on_track' } {
-  const left = new Date(dueAt).getTime() - now;
-  const minutes = Math.floor(Math.abs(left) / 60_000);
-  const text = minutes >= 120 ? `${Math.floor(minutes / 60)} h ${minutes % 60} min` : `${minutes} min`;
-  if (left < 0) return { text: `${text} overdue`, state: 'breached' };
-  return { text: `${text} left`, state: left < 30 * 60_000 ? 'at_risk' : 'on_track' };
-}
-
-/** The deadline that matters now: first response until someone answered, then resolution. */
-function SlaCountdown({ item, now }: { item: CaseSummary; now: number }) {
-  if (CLOSED.has(item.status)) return <span class="muted">closed {formatDateTime(item.closedAt)}</span>;
-  const due = item.firstResponseAt ? item.sla.resolutionDueAt : item.sla.firstResponseDueAt;
-  const { text, state } = countdown(due, now);
-  return (
-    <span class={`sla sla-${state}`} title={`due ${formatDateTime(due)}`}>
-      {item.firstResponseAt ? 'resolve' : 'respond'}: {text}
-    </span>
-  );
-}
+import '../inbox/inbox.css';
 
 export function InboxView({ session, route }: { session: Session; route: Route }) {
   const caseId = route.parts[1];
   return caseId ? (
-    <CaseView caseId={caseId} session={session} />
+    <CasePage caseId={caseId} session={session} />
   ) : (
     <CaseList session={session} route={route} />
   );
 }
 
-const STATUS_FILTERS = ['open', 'new', 'acknowledged', 'in_progress', 'resolved', 'dismissed'] as const;
+const PAGE_SIZE = 50;
+
+/** The list's filters as they stand in the URL: a link or a reload shows the same page. */
+interface ListQuery {
+  status: 'open' | 'closed' | 'all';
+  assignee: '' | 'me' | 'none';
+  severity: string;
+  sla: string;
+  sort: string;
+  page: number;
+}
+
+function listQueryOf(route: Route): ListQuery {
+  const q = route.query;
+  const page = Number(q.get('page') ?? '1');
+  return {
+    status: (['open', 'closed', 'all'].includes(q.get('status') ?? '')
+      ? q.get('status')
+      : 'open') as ListQuery['status'],
+    assignee: (['me', 'none'].includes(q.get('assignee') ?? '')
+      ? q.get('assignee')
+      : '') as ListQuery['assignee'],
+    severity: q.get('severity') ?? '',
+    sla: q.get('sla') ?? '',
+    sort: q.get('sort') ?? 'priority',
+    page: Number.isInteger(page) && page > 0 ? page : 1,
+  };
+}
+
+/** The URL query of a list query: defaults left out, so the plain inbox is `#/inbox`. */
+function urlQuery(query: Partial<ListQuery>): Record<string, string | undefined> {
+  return {
+    status: query.status === 'open' ? undefined : query.status,
+    assignee: query.assignee || undefined,
+    severity: query.severity || undefined,
+    sla: query.sla || undefined,
+    sort: query.sort === 'priority' ? undefined : query.sort,
+    page: query.page && query.page > 1 ? String(query.page) : undefined,
+  };
+}
+
+const go = (query: Partial<ListQuery>) => navigate('/inbox', urlQuery(query));
+
+/** The built-in views, each a preset of filters, with the counts /v1/case-views gives for the caller. */
+const BUILT_IN: readonly { key: string; label: string; query: Partial<ListQuery> }[] = [
+  { key: 'open', label: 'Open', query: { status: 'open' } },
+  { key: 'unassigned', label: 'Unassigned', query: { status: 'open', assignee: 'none' } },
+  { key: 'mine', label: 'Mine', query: { status: 'open', assignee: 'me' } },
+  { key: 'breached', label: 'Breached', query: { status: 'open', sla: 'breached' } },
+  { key: 'closed', label: 'Closed', query: { status: 'closed' } },
+];
+
+interface SavedView {
+  id: string;
+  name: string;
+  filters: { status?: string[]; severity?: string[]; sla?: string; assignee?: string; sort?: string };
+}
+
+const OPEN = ['new', 'acknowledged', 'in_progress'];
+const CLOSED_STATUSES = ['resolved', 'dismissed'];
+
+/** A saved view's filters as the list's query, and back: what the API stores is what GET /v1/cases takes. */
+function savedToQuery(filters: SavedView['filters']): Partial<ListQuery> {
+  const statuses = filters.status ?? OPEN;
+  return {
+    status: statuses.every((s) => CLOSED_STATUSES.includes(s))
+      ? 'closed'
+      : statuses.length === 5
+        ? 'all'
+        : 'open',
+    assignee: filters.assignee === 'me' || filters.assignee === 'none' ? filters.assignee : '',
+    severity: filters.severity?.[0] ?? '',
+    sla: filters.sla ?? '',
+    sort: filters.sort ?? 'priority',
+  };
+}
+
+function queryToFilters(query: ListQuery): SavedView['filters'] {
+  return {
+    status:
+      query.status === 'open'
+        ? OPEN
+        : query.status === 'closed'
+          ? CLOSED_STATUSES
+          : [...OPEN, ...CLOSED_STATUSES],
+    ...(query.severity ? { severity: [query.severity] } : {}),
+    ...(query.sla ? { sla: query.sla } : {}),
+    ...(query.assignee ? { assignee: query.assignee } : {}),
+    sort: query.sort,
+  };
+}
+
+const sameQuery = (a: Partial<ListQuery>, b: ListQuery) =>
+  (a.status ?? 'open') === b.status &&
+  (a.assignee ?? '') === b.assignee &&
+  (a.severity ?? '') === b.severity &&
+  (a.sla ?? '') === b.sla &&
+  (a.sort ?? 'priority') === b.sort;
 
 function CaseList({ session, route }: { session: Session; route: Route }) {
-  const status = route.query.get('status') ?? 'open';
-  const severity = route.query.get('severity') ?? '';
-  const sla = route.query.get('sla') ?? '';
-  const mine = route.query.get('mine') === '1';
+  const query = listQueryOf(route);
+  const key = JSON.stringify(query);
   const now = useNow();
   const { resource, reload } = useResource(() => {
     const params = new URLSearchParams();
-    for (const s of status === 'open' ? ['new', 'acknowledged', 'in_progress'] : [status])
-      params.append('status', s);
-    if (severity) params.set('severity', severity);
-    if (sla) params.set('sla', sla);
-    if (mine) params.set('assignee', 'me');
-    return api.get<{ items: CaseSummary[]; total: number }>(`/v1/cases?${params}`);
-  }, [status, severity, sla, mine]);
-  const [claimError, setClaimError] = useState<ApiError>();
+    const statuses = query.status === 'open' ? OPEN : query.status === 'closed' ? CLOSED_STATUSES : [];
+    for (const s of statuses) params.append('status', s);
+    if (query.assignee) params.set('assignee', query.assignee);
+    if (query.severity) params.set('severity', query.severity);
+    if (query.sla) params.set('sla', query.sla);
+    params.set('sort', query.sort);
+    params.set('limit', String(PAGE_SIZE));
+    params.set('offset', String((query.page - 1) * PAGE_SIZE));
+    return api.get<{ items: CaseListItem[]; total: number }>(`/v1/cases?${params}`);
+  }, [key]);
+  const counts = useResource(
+    () =>
+      api
+        .get<{ views: { view: string; count: number }[] }>('/v1/case-views')
+        .then((answer) => new Map(answer.views.map((view) => [view.view, view.count]))),
+    [],
+  );
+  const saved = useResource(
+    () => api.get<{ views: SavedView[] }>('/v1/saved-case-views').then((a) => a.views),
+    [],
+  );
+  const members = useResource(() => api.get<{ members: Member[] }>('/v1/members').then((a) => a.members), []);
+  const [error, setError] = useState<ApiError>();
   const [notice, setNotice] = useState<string>();
-  const filter = (changes: Record<string, string | undefined>) =>
-    navigate('/inbox', {
-      status,
-      severity: severity || undefined,
-      sla: sla || undefined,
-      mine: mine ? '1' : undefined,
-      ...changes,
-    });
+  const [selected, setSelected] = useState(0);
+  const [help, setHelp] = useState(false);
+  const [lastUpdate, setLastUpdate] = useState<string>();
+  const list = useRef<HTMLTableSectionElement>(null);
+  const live = useCaseChanges(() => {
+    reload();
+    counts.reload();
+    setLastUpdate(new Date().toLocaleTimeString());
+  });
+  const canClaim = session.role === 'responder' || session.role === 'admin';
+  useEffect(() => setSelected(0), [key]);
+
+  const items = resource.data?.items ?? [];
+  const total = resource.data?.total ?? 0;
+  const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
+
+  const focusRow = (index: number) => {
+    const bounded = Math.max(0, Math.min(items.length - 1, index));
+    setSelected(bounded);
+    list.current?.querySelectorAll<HTMLAnchorElement>('a.case-headline')[bounded]?.focus();
+  };
+  const change = (run: () => Promise<unknown>) => {
+    setError(undefined);
+    setNotice(undefined);
+    run().then(
+      () => {
+        reload();
+        counts.reload();
+      },
+      (failure: ApiError) => {
+        reload();
+        setError(
+          failure.status === 412
+            ? new ApiError(412, 'Someone changed this case first', 'the list now shows who holds it')
+            : failure,
+        );
+      },
+    );
+  };
+  const claim = (item: CaseListItem) =>
+    change(() => api.postIfMatch(`/v1/cases/${item.id}/claim`, item.version, {}));
+  const assign = (item: CaseListItem, assigneeId: string | null) =>
+    change(() => api.postIfMatch(`/v1/cases/${item.id}/assignment`, item.version, { assigneeId }));
+
+  useShortcuts({
+    j: () => focusRow(selected + 1),
+    k: () => focusRow(selected - 1),
+    o: () => items[selected] && navigate(`/inbox/${items[selected]!.id}`),
+    c: () => canClaim && items[selected] && !items[selected]!.assigneeId && claim(items[selected]!),
+    '?': () => setHelp(!help),
+  });
+
+  const saveView = (name: string) =>
+    api
+      .post('/v1/saved-case-views', { name, filters: queryToFilters(query) })
+      .then(saved.reload, (failure: ApiError) => {
+        setError(failure);
+        throw failure;
+      });
 
   return (
     <section aria-labelledby="inbox-title">
       <div class="toolbar">
-        <h1 id="inbox-title">Inbox</h1>
-        {session.role === 'responder' && (
+        <h1 id="inbox-title" tabIndex={-1}>
+          Inbox
+        </h1>
+        <span class="inbox-live" role="status" aria-live="polite">
+          <span class={`live-dot ${live ? 'live' : 'reconnecting'}`} aria-hidden="true" />{' '}
+          {live ? 'Live' : 'Reconnecting…'}
+          {lastUpdate && <span class="muted small"> · updated {lastUpdate}</span>}
+        </span>
+        {canClaim && (
           <button
             type="button"
             onClick={() => {
-              setClaimError(undefined);
+              setError(undefined);
               setNotice(undefined);
-              api.post<CaseSummary | undefined>('/v1/cases/claim-next').then((claimed) => {
+              api.post<CaseListItem | undefined>('/v1/cases/claim-next').then((claimed) => {
                 if (claimed) navigate(`/inbox/${claimed.id}`);
                 else setNotice('Nothing to claim: every open case of your teams has someone on it.');
-              }, setClaimError);
+              }, setError);
             }}
           >
             Claim next
           </button>
         )}
       </div>
-      {claimError && <ErrorNotice error={claimError} />}
+      {help && <ShortcutHelp onClose={() => setHelp(false)} />}
+      <nav aria-label="Inbox views" class="view-tabs">
+        {BUILT_IN.filter((view) => view.key !== 'mine' || canClaim).map((view) => (
+          <a
+            key={view.key}
+            href={href('/inbox', urlQuery(view.query))}
+            aria-current={sameQuery(view.query, query) ? 'page' : undefined}
+          >
+            {view.label}
+            {counts.resource.data?.has(view.key) && (
+              <span class="count"> {counts.resource.data.get(view.key)}</span>
+            )}
+          </a>
+        ))}
+        {(saved.resource.data ?? []).map((view) => (
+          <a
+            key={view.id}
+            href={href('/inbox', urlQuery(savedToQuery(view.filters)))}
+            aria-current={sameQuery(savedToQuery(view.filters), query) ? 'page' : undefined}
+          >
+            {view.name}
+          </a>
+        ))}
+      </nav>
+      {error && <ErrorNotice error={error} />}
       {notice && <p class="notice">{notice}</p>}
       <div class="filters">
         <label>
           Status{' '}
-          <select value={status} onChange={(e) => filter({ status: e.currentTarget.value })}>
-            {STATUS_FILTERS.map((s) => (
-              <option key={s} value={s}>
-                {s.replace('_', ' ')}
-              </option>
-            ))}
+          <select
+            value={query.status}
+            onChange={(e) => go({ ...query, status: e.currentTarget.value as ListQuery['status'], page: 1 })}
+          >
+            <option value="open">open</option>
+            <option value="closed">closed</option>
+            <option value="all">all</option>
           </select>
         </label>
         <label>
           Severity{' '}
-          <select value={severity} onChange={(e) => filter({ severity: e.currentTarget.value || undefined })}>
+          <select
+            value={query.severity}
+            onChange={(e) => go({ ...query, severity: e.currentTarget.value, page: 1 })}
+          >
             <option value="">any</option>
             {['critical', 'high', 'medium', 'low'].map((s) => (
               <option key={s}>{s}</option>
@@ -185,48 +295,148 @@ function CaseList({ session, route }: { session: Session; route: Route }) {
         </label>
         <label>
           SLA{' '}
-          <select value={sla} onChange={(e) => filter({ sla: e.currentTarget.value || undefined })}>
+          <select value={query.sla} onChange={(e) => go({ ...query, sla: e.currentTarget.value, page: 1 })}>
             <option value="">any</option>
             <option value="breached">breached</option>
             <option value="at_risk">at risk</option>
             <option value="on_track">on track</option>
           </select>
         </label>
-        <label class="inline">
-          <input
-            type="checkbox"
-            checked={mine}
-            onChange={(e) => filter({ mine: e.currentTarget.checked ? '1' : undefined })}
-          />{' '}
-          Mine
+        <label>
+          Held by{' '}
+          <select
+            value={query.assignee}
+            onChange={(e) =>
+              go({ ...query, assignee: e.currentTarget.value as ListQuery['assignee'], page: 1 })
+            }
+          >
+            <option value="">anyone or nobody</option>
+            {canClaim && <option value="me">me</option>}
+            <option value="none">nobody</option>
+          </select>
         </label>
+        <label>
+          Sort by{' '}
+          <select value={query.sort} onChange={(e) => go({ ...query, sort: e.currentTarget.value, page: 1 })}>
+            <option value="priority">priority</option>
+            <option value="due">deadline, soonest first</option>
+            <option value="newest">newest first</option>
+            <option value="oldest">oldest first</option>
+          </select>
+        </label>
+        <TextPrompt
+          openLabel="Save this view…"
+          openClass="link"
+          fieldId="view-name"
+          fieldLabel="View name"
+          submitLabel="Save view"
+          onSubmit={saveView}
+        />
       </div>
       <Show resource={resource} retry={reload} what="Loading cases">
-        {({ items, total }) =>
+        {() =>
           items.length === 0 ? (
             <Empty>No cases match these filters.</Empty>
           ) : (
             <>
-              <p class="muted small">
-                {items.length} of {total}
+              <p class="muted small" data-testid="case-range">
+                Showing {(query.page - 1) * PAGE_SIZE + 1}–{(query.page - 1) * PAGE_SIZE + items.length} of{' '}
+                {total}
               </p>
-              <ul class="case-list">
-                {items.map((item) => (
-                  <li key={item.id} class={`case-row severity-${item.severity}`} data-case={item.id}>
-                    <a href={href(`/inbox/${item.id}`)}>
-                      <span class={`badge severity-${item.severity}`}>{item.severity}</span>{' '}
-                      <strong>{item.topics.join(', ') || item.channel}</strong>
-                      <span class="muted small">
-                        {' '}
-                        · {item.channel} · {item.status.replace('_', ' ')} · opened{' '}
-                        {formatDateTime(item.openedAt)}
-                        {item.flags.length > 0 && ` · ${readable(item.flags)}`}
-                      </span>
-                    </a>
-                    <SlaCountdown item={item} now={now} />
-                  </li>
-                ))}
-              </ul>
+              <div class="table-wrap">
+                <table class="case-table">
+                  <caption class="visually-hidden">
+                    Cases, {total} in all; press ? for keyboard shortcuts
+                  </caption>
+                  <thead>
+                    <tr>
+                      <th scope="col">#</th>
+                      <th scope="col">Severity</th>
+                      <th scope="col">What the customer said</th>
+                      <th scope="col">Held by</th>
+                      <th scope="col">Deadline</th>
+                      <th scope="col">Opened</th>
+                    </tr>
+                  </thead>
+                  <tbody ref={list}>
+                    {items.map((item, index) => (
+                      <tr
+                        key={item.id}
+                        data-case={item.id}
+                        class={`case-row-${item.severity}${index === selected ? ' selected' : ''}`}
+                      >
+                        <td class="muted small">{(query.page - 1) * PAGE_SIZE + index + 1}</td>
+                        <td>
+                          <span class={`badge severity-${item.severity}`}>{item.severity}</span>
+                        </td>
+                        <td class="headline-cell">
+                          <a
+                            class="case-headline"
+                            href={href(`/inbox/${item.id}`)}
+                            onFocus={() => setSelected(index)}
+                          >
+                            {item.headline || <em>no text</em>}
+                          </a>
+                          <span class="muted small">
+                            {item.channel} · {statusLabel(item.status)}
+                            {item.flags.length > 0 && ` · ${readable(item.flags)}`}
+                          </span>
+                        </td>
+                        <td>
+                          <span class="holder">{item.assigneeName ?? 'nobody'}</span>
+                          {canClaim &&
+                            !item.assigneeId &&
+                            item.status !== 'resolved' &&
+                            item.status !== 'dismissed' && (
+                              <button type="button" class="small" onClick={() => claim(item)}>
+                                Claim
+                                <span class="visually-hidden">
+                                  {' '}
+                                  case {(query.page - 1) * PAGE_SIZE + index + 1}
+                                </span>
+                              </button>
+                            )}
+                          {session.role !== 'assessor' && members.resource.data && (
+                            <AssignControl
+                              item={item}
+                              members={members.resource.data}
+                              label={`Assign case ${(query.page - 1) * PAGE_SIZE + index + 1} to`}
+                              labelHidden
+                              onAssign={(assigneeId) => assign(item, assigneeId)}
+                            />
+                          )}
+                        </td>
+                        <td>
+                          <SlaBadge item={item} now={now} />
+                        </td>
+                        <td class="small">{formatDateTime(item.openedAt)}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+              <nav class="pager" aria-label="Pages">
+                <button
+                  type="button"
+                  class="secondary"
+                  disabled={query.page <= 1}
+                  onClick={() => go({ ...query, page: query.page - 1 })}
+                >
+                  Previous page
+                </button>
+                <span>
+                  Page {query.page} of {pages}
+                </span>
+                <button
+                  type="button"
+                  class="secondary"
+                  disabled={query.page >= pages}
+                  onClick={() => go({ ...query, page: query.page + 1 })}
+                >
+                  Next page
+                </button>
+                <PageJump pages={pages} onJump={(page) => go({ ...query, page })} />
+              </nav>
             </>
           )
         }
@@ -235,267 +445,29 @@ function CaseList({ session, route }: { session: Session; route: Route }) {
   );
 }
 
-function CaseView({ caseId, session }: { caseId: string; session: Session }) {
-  const now = useNow();
-  const { resource, reload } = useResource(async () => {
-    const detail = await api.get<CaseDetail>(`/v1/cases/${caseId}`);
-    const [events, feedback] = await Promise.all([
-      api.get<{ events: CaseEvent[] }>(`/v1/cases/${caseId}/events`),
-      Promise.all(detail.feedback.map((link) => api.get<FeedbackItem>(`/v1/feedback/${link.feedbackId}`))),
-    ]);
-    return { detail, events: events.events, feedback };
-  }, [caseId]);
-  const [error, setError] = useState<ApiError>();
-  const [busy, setBusy] = useState(false);
-  const canAct = session.role !== 'manager';
-  // A reply on its way changes the case when it is delivered (first response, version): follow it, so the
-  // page shows the delivery and the next action carries the current version.
-  const delivering =
-    resource.state === 'ready' &&
-    resource.data.detail.messages.some((message) => message.status === 'pending');
-  useEffect(() => {
-    if (!delivering) return;
-    const timer = setTimeout(reload, PENDING_REFRESH_MS);
-    return () => clearTimeout(timer);
-  }, [delivering, resource]);
-
-  const act = (run: () => Promise<unknown>) => {
-    setBusy(true);
-    setError(undefined);
-    run()
-      .then(reload, (failure: ApiError) => {
-        if (failure.status === 412) {
-          // Someone (or a delivery) changed the case since it was shown: show the latest, never overwrite it.
-          reload();
-          setError(
-            new ApiError(
-              412,
-              'This case changed while you were looking at it',
-              'the page now shows the latest state; check it and try again',
-            ),
-          );
-        } else setError(failure);
-      })
-      .finally(() => setBusy(false));
-  };
-
-  return (
-    <section aria-labelledby="case-title">
-      <a href="#/inbox">← Inbox</a>
-      <Show resource={resource} retry={reload} what="Loading the case">
-        {({ detail, events, feedback }) => {
-          const transition = (status: string, reason?: string) =>
-            act(() =>
-              api.postIfMatch(`/v1/cases/${detail.id}/transitions`, detail.version, {
-                status,
-                ...(reason ? { reason } : {}),
-              }),
-            );
-          const primary = feedback.find((item) => item.id === detail.feedbackId) ?? feedback[0];
-          const related = feedback.filter((item) => item !== primary);
-          return (
-            <div class="case-layout">
-              <div class="card">
-                <h1 id="case-title">
-                  <span class={`badge severity-${detail.severity}`}>{detail.severity}</span> Case ·{' '}
-                  <span data-testid="case-status">{detail.status.replace('_', ' ')}</span>
-                </h1>
-                <p>
-                  <SlaCountdown item={detail} now={now} />
-                </p>
-                <p class="muted small">
-                  {detail.channel} · customer {detail.customerRef ?? 'unknown'} · topics{' '}
-                  {detail.topics.join(', ') || '—'} · flags {readable(detail.flags) || '—'}
-                  {detail.dismissReason && ` · dismissed: ${detail.dismissReason}`}
-                </p>
-                {error && <ErrorNotice error={error} />}
-                {canAct && (
-                  <div class="actions-row">
-                    {/* One button per move the workflow allows from here (new → acknowledged → in progress →
-                        resolved); the API refuses any other with 409, so offering it would only fail. */}
-                    {detail.status === 'new' && (
-                      <button type="button" disabled={busy} onClick={() => transition('acknowledged')}>
-                        Acknowledge
-                      </button>
-                    )}
-                    {detail.status === 'acknowledged' && (
-                      <button type="button" disabled={busy} onClick={() => transition('in_progress')}>
-                        Start work
-                      </button>
-                    )}
-                    {detail.status === 'in_progress' && (
-                      <button type="button" disabled={busy} onClick={() => transition('resolved')}>
-                        Resolve
-                      </button>
-                    )}
-                    {!CLOSED.has(detail.status) && (
-                      <DismissButton busy={busy} onDismiss={(reason) => transition('dismissed', reason)} />
-                    )}
-                    {CLOSED.has(detail.status) && (
-                      <button
-                        type="button"
-                        class="secondary"
-                        disabled={busy}
-                        onClick={() => transition('in_progress')}
-                      >
-                        Reopen
-                      </button>
-                    )}
-                  </div>
-                )}
-              </div>
-              {primary && <FeedbackCard item={primary} title="Feedback" />}
-              {related.length > 0 && (
-                <div class="card">
-                  <h2>Related feedback ({related.length})</h2>
-                  {related.map((item) => (
-                    <FeedbackCard key={item.id} item={item} />
-                  ))}
-                </div>
-              )}
-              {canAct && !CLOSED.has(detail.status) && (
-                <TextAction
-                  title="Reply to the customer"
-                  label="Send reply"
-                  busy={busy}
-                  onSubmit={(body) =>
-                    act(() => api.postIfMatch(`/v1/cases/${detail.id}/replies`, detail.version, { body }))
-                  }
-                />
-              )}
-              <div class="card">
-                <h2>Notes</h2>
-                {detail.notes.length === 0 ? (
-                  <Empty>No notes yet.</Empty>
-                ) : (
-                  <ul class="plain">
-                    {detail.notes.map((note) => (
-                      <li key={note.id}>
-                        <span class="muted small">{formatDateTime(note.createdAt)}</span> {note.body}
-                      </li>
-                    ))}
-                  </ul>
-                )}
-                {canAct && (
-                  <TextAction
-                    label="Add note"
-                    busy={busy}
-                    onSubmit={(body) => act(() => api.post(`/v1/cases/${detail.id}/notes`, { body }))}
-                  />
-                )}
-              </div>
-              {detail.messages.length > 0 && (
-                <div class="card">
-                  <h2>Messages</h2>
-                  <ul class="plain messages">
-                    {detail.messages.map((message) => (
-                      <li key={message.id}>
-                        {message.kind} · {message.status} · {message.attempts}{' '}
-                        {message.attempts === 1 ? 'attempt' : 'attempts'} ·{' '}
-                        {formatDateTime(message.createdAt)}
-                        {message.lastError && <span class="muted"> — {message.lastError}</span>}
-                      </li>
-                    ))}
-                  </ul>
-                </div>
-              )}
-              <div class="card">
-                <h2>Audit trail</h2>
-                <ol class="plain audit">
-                  {events.map((event) => (
-                    <li key={event.id}>
-                      <span class="muted small">{formatDateTime(event.at)}</span>{' '}
-                      {event.action.replaceAll('_', ' ')}
-                      {event.toStatus &&
-                        event.toStatus !== event.fromStatus &&
-                        event.toStatus !== event.action &&
-                        ` → ${event.toStatus.replace('_', ' ')}`}
-                    </li>
-                  ))}
-                </ol>
-              </div>
-            </div>
-          );
-        }}
-      </Show>
-    </section>
-  );
-}
-
-function FeedbackCard({ item, title }: { item: FeedbackItem; title?: string }) {
-  const analysis = item.analysis;
-  const ratings = Object.entries(item.ratings).filter(([, value]) => value !== null);
-  return (
-    <div class="card feedback-card">
-      {title && <h2>{title}</h2>}
-      <blockquote>{item.text || <em>no text</em>}</blockquote>
-      <p class="muted small">
-        {item.channel} · {formatDateTime(item.occurredAt)}
-        {ratings.map(([name, value]) => ` · ${name.toUpperCase()} ${value}`)}
-        {analysis &&
-          ` · sentiment ${analysis.sentiment.label ?? '—'} · severity ${analysis.severity} · urgency ${analysis.urgency.toFixed(2)}`}
-      </p>
-    </div>
-  );
-}
-
-function DismissButton({ busy, onDismiss }: { busy: boolean; onDismiss: (reason: string) => void }) {
-  const [open, setOpen] = useState(false);
-  const [reason, setReason] = useState('');
-  if (!open)
-    return (
-      <button type="button" class="secondary" disabled={busy} onClick={() => setOpen(true)}>
-        Dismiss…
-      </button>
-    );
+function PageJump({ pages, onJump }: { pages: number; onJump: (page: number) => void }) {
+  const [value, setValue] = useState('');
   return (
     <form
       class="inline-form"
       onSubmit={(event) => {
         event.preventDefault();
-        onDismiss(reason.trim());
+        const page = Number(value);
+        if (Number.isInteger(page) && page >= 1 && page <= pages) onJump(page);
       }}
     >
-      <label for="dismiss-reason">Reason</label>
-      <input id="dismiss-reason" required value={reason} onInput={(e) => setReason(e.currentTarget.value)} />
-      <button type="submit" disabled={busy || !reason.trim()}>
-        Dismiss
-      </button>
-      <button type="button" class="link" onClick={() => setOpen(false)}>
-        Cancel
+      <label for="page-jump">Go to page</label>
+      <input
+        id="page-jump"
+        type="number"
+        min={1}
+        max={pages}
+        value={value}
+        onInput={(e) => setValue(e.currentTarget.value)}
+      />
+      <button type="submit" class="secondary">
+        Go
       </button>
     </form>
   );
-}
-
-function TextAction({
-  title,
-  label,
-  busy,
-  onSubmit,
-}: {
-  title?: string;
-  label: string;
-  busy: boolean;
-  onSubmit: (body: string) => void;
-}) {
-  const [text, setText] = useState('');
-  const id = `text-${label.replaceAll(' ', '-').toLowerCase()}`;
-  const form = (
-    <form
-      class="stack"
-      onSubmit={(event) => {
-        event.preventDefault();
-        onSubmit(text.trim());
-        setText('');
-      }}
-    >
-      <label for={id}>{title ?? label}</label>
-      <textarea id={id} rows={3} value={text} onInput={(e) => setText(e.currentTarget.value)} />
-      <button type="submit" disabled={busy || !text.trim()}>
-        {label}
-      </button>
-    </form>
-  );
-  return title ? <div class="card">{form}</div> : form;
 }
