@@ -17,11 +17,13 @@ import {
   createAnalyzeQueue,
   createLogger,
   createOutboundQueue,
+  createReanalysisQueue,
   createScoreQueue,
   generateSigningSecret,
   type OutboundAllowlist,
   type OutboundQueue,
   outboundAllowlistShape,
+  type ReanalysisQueue,
   redisOptions,
   type ScoreQueue,
   SecretBox,
@@ -100,6 +102,7 @@ export interface TestApi {
   analyzeQueue: AnalyzeQueue;
   scoreQueue: ScoreQueue;
   outboundQueue: OutboundQueue;
+  reanalysisQueue: ReanalysisQueue;
   secretBox: SecretBox;
   prefix: string;
   close(): Promise<void>;
@@ -110,6 +113,7 @@ export async function startTestApi(overrides: Partial<AppDeps> = {}): Promise<Te
   const prefix = uniquePrefix();
   const analyzeQueue = createAnalyzeQueue({ connection: redisOptions(redisUrl), prefix });
   const scoreQueue = createScoreQueue({ connection: redisOptions(redisUrl), prefix });
+  const reanalysisQueue = createReanalysisQueue({ connection: redisOptions(redisUrl), prefix });
   const outboundQueue =
     overrides.outboundQueue ?? createOutboundQueue({ connection: redisOptions(redisUrl), prefix });
   const secretBox = new SecretBox(randomBytes(32).toString('hex'));
@@ -119,6 +123,7 @@ export async function startTestApi(overrides: Partial<AppDeps> = {}): Promise<Te
     analyzeQueue,
     scoreQueue,
     outboundQueue,
+    reanalysisQueue,
     secretBox,
     logger: createLogger('api-test', 'silent'),
     bodyLimitBytes: 256 * 1024,
@@ -137,13 +142,16 @@ export async function startTestApi(overrides: Partial<AppDeps> = {}): Promise<Te
     analyzeQueue,
     scoreQueue,
     outboundQueue,
+    reanalysisQueue,
     secretBox,
     prefix,
     // Idempotent: a test may close an instance early (to have it write what it holds) and again in `finally`.
     close() {
       closed ??= (async () => {
         await app.close();
-        await Promise.all([analyzeQueue, scoreQueue, outboundQueue].map((queue) => closeQueue(queue)));
+        await Promise.all(
+          [analyzeQueue, scoreQueue, outboundQueue, reanalysisQueue].map((queue) => closeQueue(queue)),
+        );
         redis.disconnect();
         await db.destroy();
       })();

@@ -21,6 +21,7 @@ import * as surveyAnonymity from './20261207T2230_survey_anonymity.js';
 import * as textSettings from './20261207T2250_text_settings.js';
 import * as outcomes from './20261207T2300_outcomes.js';
 import * as vendorFetches from './20261207T2330_vendor_fetches.js';
+import * as topicTaxonomy from './20261208T0600_topic_taxonomy.js';
 
 /**
  * Every migration, keyed by a timestamped name that sorts in the order they must run. Listed statically
@@ -50,4 +51,5 @@ export const migrations: Record<string, Migration> = {
   '20261207T2250_text_settings': textSettings,
   '20261207T2300_outcomes': outcomes,
   '20261207T2330_vendor_fetches': vendorFetches,
+  '20261208T0600_topic_taxonomy': topicTaxonomy,
 };

@@ -1,0 +1,103 @@
+import {
+  type Db,
+  latestReanalysis,
+  loadTextSettings,
+  type ReanalysisProgress,
+  recentFeedbackTexts,
+  type SavedTextSettings,
+  type StoredTopic,
+  saveTextSettings,
+} from '@cxloop/db';
+import { enqueueTopicReanalysis, type ReanalysisQueue } from '@cxloop/runtime';
+import {
+  applyTaxonomyChange,
+  DEFAULT_TOPICS,
+  type TaxonomyChange,
+  TaxonomyError,
+  taxonomyForAnalysis,
+  topicsInUse,
+} from '@cxloop/text';
+import type { FastifyBaseLogger } from 'fastify';
+import { Problem, problems } from '../problems.js';
+
+export interface TaxonomyDeps {
+  db: Db;
+  reanalysisQueue: ReanalysisQueue;
+  logger: FastifyBaseLogger;
+}
+
+const builtInIds = new Set(DEFAULT_TOPICS.map((topic) => topic.id));
+
+/** The taxonomy as the API shows it: every topic in use or retired, which are built-in, and re-analysis progress. */
+export interface TaxonomyView {
+  version: number;
+  topics: (StoredTopic & { builtIn: boolean })[];
+  reanalysis: ReanalysisProgress | null;
+}
+
+export async function taxonomyView(db: Db, orgId: string): Promise<TaxonomyView> {
+  const [settings, reanalysis] = await Promise.all([
+    loadTextSettings(db, orgId),
+    latestReanalysis(db, orgId),
+  ]);
+  return {
+    version: settings.version,
+    topics: topicsInUse(settings.topics).map((topic) => ({ ...topic, builtIn: builtInIds.has(topic.id) })),
+    reanalysis: reanalysis ?? null,
+  };
+}
+
+/**
+ * Saves a taxonomy as a new version with its analyser view (widened over the organisation's recent feedback) and,
+ * when detection changed, wakes the re-analysis of history. The run's row is saved with the version, so a wake-up
+ * lost with Redis is re-offered when the analysis worker starts; the change itself is never lost.
+ */
+export async function saveTaxonomy(
+  deps: TaxonomyDeps,
+  orgId: string,
+  topics: StoredTopic[],
+  change: Record<string, unknown>,
+  changesDetection: boolean,
+  base: { version: number; phoneRegion: string | null; brandHandles: string[] },
+): Promise<SavedTextSettings> {
+  const corpus = await recentFeedbackTexts(deps.db, orgId);
+  const saved = await saveTextSettings(
+    deps.db,
+    orgId,
+    { phoneRegion: base.phoneRegion, brandHandles: base.brandHandles },
+    { topics, analysisTopics: taxonomyForAnalysis(topics, corpus), change, changesDetection },
+    base.version,
+  );
+  if (saved === undefined)
+    throw new Problem(409, 'taxonomy_changed', 'The taxonomy changed meanwhile', 'read it again and retry');
+  if (saved.reanalysisQueued) {
+    await enqueueTopicReanalysis(deps.reanalysisQueue, orgId, saved.version).catch((error: unknown) =>
+      deps.logger.warn(
+        { err: error, orgId, version: saved.version },
+        'could not wake re-analysis; the analysis worker takes it up when it starts',
+      ),
+    );
+  }
+  return saved;
+}
+
+/** Applies one change to the organisation's taxonomy (422 with the field path when the taxonomy refuses it). */
+export async function changeTaxonomy(
+  deps: TaxonomyDeps,
+  orgId: string,
+  change: TaxonomyChange,
+): Promise<TaxonomyView> {
+  const settings = await loadTextSettings(deps.db, orgId);
+  let applied: ReturnType<typeof applyTaxonomyChange>;
+  try {
+    applied = applyTaxonomyChange(settings.topics, change);
+  } catch (error) {
+    // The topic the path names is a resource: absent, it is 404 like any other (another organisation's too).
+    if (error instanceof TaxonomyError && error.missingTopic) throw problems.notFound('Topic');
+    if (error instanceof TaxonomyError)
+      throw problems.invalidBody([{ path: error.path, message: error.message }]);
+    throw error;
+  }
+  await saveTaxonomy(deps, orgId, applied.topics, { ...change }, applied.changesDetection, settings);
+  return taxonomyView(deps.db, orgId);
+}
