@@ -1,10 +1,12 @@
-import { randomUUID } from 'node:crypto';
+import { execFile } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { promisify } from 'node:util';
 import { createAnalyzeProcessor, createReanalysisProcessor } from '@cxloop/analysis-worker';
 import type { FeedbackBatchJob, ReanalyseTopicsJob } from '@cxloop/contracts';
 import { countFeedbackBatchIntoRollups, type Db, rollupIncrements, storeFeedbackBatch } from '@cxloop/db';
 import { createAggregateQueue, redisOptions } from '@cxloop/runtime';
 import type { Job } from 'bullmq';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
   createTenant,
   startTestApi,
@@ -334,5 +336,46 @@ describe('organisation topic taxonomy', () => {
     expect(analysis.taxonomy_version).toBe(6);
     const topics = (analysis.details as { topics: { id: string }[] }).topics.map((topic) => topic.id);
     expect(topics).toEqual(expect.arrayContaining(['seat_belt', 'belt_strap']));
+  });
+
+  it('is changed from the command line as through the API', async () => {
+    const cxloop = (...args: string[]) =>
+      promisify(execFile)(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          'services/api/src/cli/main.ts',
+          'topics',
+          ...args,
+          '--org',
+          tenant.orgId,
+          '--json',
+        ],
+        {
+          env: {
+            ...process.env,
+            DATABASE_URL: inject('databaseUrl'),
+            REDIS_URL: redisUrl,
+            REDIS_PREFIX: api.prefix,
+            CXLOOP_SECRET_KEY: randomBytes(32).toString('hex'),
+            LOG_LEVEL: 'warn',
+          },
+        },
+      );
+    const added = JSON.parse(
+      (await cxloop('add', '--id', 'legroom', '--label', 'Legroom', '--seed', 'legroom', '--seed', 'knees'))
+        .stdout,
+    );
+    expect(added).toMatchObject({ version: 7, reanalysis: { taxonomyVersion: 7, status: 'queued' } });
+    expect(added.topics).toContain('legroom');
+    const refused = await cxloop('merge', '--id', 'legroom', '--into', 'nothing_here').catch(
+      (error) => error,
+    );
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('/into: no active topic nothing_here');
+    const listed = JSON.parse((await cxloop('list')).stdout);
+    expect(listed).toMatchObject({ version: 7 });
+    expect(listed.retired).toEqual(expect.arrayContaining(['lounge', 'billing']));
   });
 });

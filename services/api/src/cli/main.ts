@@ -45,6 +45,7 @@ import {
   webhookUrlOf,
 } from '../sources/secrets.js';
 import { formatDoctorReport, runDoctor } from './doctor.js';
+import { TopicCommandError, topicCommands, topicUsage } from './topics.js';
 
 /**
  * `pnpm cxloop <noun> <verb> [--flags]`: administration that scripts can drive. Each command prints one
@@ -65,6 +66,7 @@ const usage = `usage:
   cxloop apikey create --org ORG_ID --role ${Role.options.join('|')} [--name NAME] [--member MEMBER_ID] [--json]
   cxloop apikey list --org ORG_ID [--json]
   cxloop apikey revoke --org ORG_ID --key KEY_ID [--json]
+${topicUsage}
   cxloop doctor [--json]
 channels: ${Channel.options.join(', ')}
 adapters: ${Adapter.options.join(', ')} (twilio, mailgun, zendesk, intercom need --secret: the key the vendor issued)`;
@@ -122,6 +124,16 @@ async function importTarget(db: Db, flags: Flags) {
 }
 
 const commands: Record<string, Command> = {
+  // Taxonomy commands run as the API's routes do, for the organisation --org names.
+  ...Object.fromEntries(
+    Object.entries(topicCommands).map(([name, run]): [string, Command] => [
+      name,
+      async (db, flags, config) => {
+        const org = await requireOrganisation(db, required(flags, 'org'));
+        return run(db, flags, config, org.id, () => required(flags, 'id'));
+      },
+    ]),
+  ),
   'org create': async (db, flags) => {
     const org = await createOrganisation(db, required(flags, 'name'));
     return { id: org.id, name: org.name };
@@ -329,6 +341,13 @@ async function main(argv: string[]): Promise<number> {
       overlap: { type: 'string' },
       file: { type: 'string' },
       format: { type: 'string' },
+      id: { type: 'string' },
+      label: { type: 'string' },
+      seed: { type: 'string', multiple: true },
+      exclude: { type: 'string', multiple: true },
+      parent: { type: 'string' },
+      into: { type: 'string' },
+      candidate: { type: 'string' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -372,6 +391,7 @@ main(process.argv.slice(2)).then(
   (error: unknown) => {
     const known =
       error instanceof UsageError ||
+      error instanceof TopicCommandError ||
       error instanceof ConfigError ||
       (error instanceof Error &&
         error.name === 'TypeError' &&

@@ -1,12 +1,10 @@
-import { type Db, latestReanalysis, listTaxonomyVersions, recentUncoveredFeedback } from '@cxloop/db';
+import { type Db, latestReanalysis, listTaxonomyVersions } from '@cxloop/db';
 import type { ReanalysisQueue } from '@cxloop/runtime';
-import { discoverTopicCandidates } from '@cxloop/text';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { principalOf, requireRole } from '../auth/plugin.js';
-import { problems } from '../problems.js';
-import { changeTaxonomy, taxonomyView } from '../topics/taxonomy.js';
+import { changeTaxonomy, promoteCandidate, taxonomyView, topicCandidates } from '../topics/taxonomy.js';
 import { problemResponses, security } from './schemas.js';
 
 const TopicId = z
@@ -77,14 +75,6 @@ const Candidate = z.object({
   trend: z.number().nullable(),
   examples: z.array(z.object({ feedbackId: z.string(), text: z.string() })),
 });
-
-/** Discovery looks at this many days of feedback: eight weeks of trend. */
-const DISCOVERY_DAYS = 56;
-
-async function candidatesOf(db: Db, orgId: string, now: Date) {
-  const since = new Date(now.getTime() - DISCOVERY_DAYS * 24 * 3_600_000);
-  return discoverTopicCandidates(await recentUncoveredFeedback(db, orgId, since), now);
-}
 
 /**
  * The organisation's topic taxonomy, one change at a time, each a new version (built-in topics are the starting
@@ -247,7 +237,7 @@ export async function topicRoutes(
         response: { 200: z.object({ candidates: z.array(Candidate) }), ...problemResponses(401, 403) },
       },
     },
-    async (request) => ({ candidates: await candidatesOf(deps.db, principalOf(request).orgId, now()) }),
+    async (request) => ({ candidates: await topicCandidates(deps.db, principalOf(request).orgId, now()) }),
   );
 
   route.post(
@@ -263,18 +253,7 @@ export async function topicRoutes(
         response: changed,
       },
     },
-    async (request) => {
-      const { orgId } = principalOf(request);
-      const candidate = (await candidatesOf(deps.db, orgId, now())).find(
-        (found) => found.id === request.params.candidateId,
-      );
-      if (candidate === undefined) throw problems.notFound('Topic candidate');
-      return changeTaxonomy(deps, orgId, {
-        kind: 'add',
-        id: request.body.id ?? candidate.id,
-        label: request.body.label ?? candidate.label,
-        seedTerms: candidate.terms,
-      });
-    },
+    async (request) =>
+      promoteCandidate(deps, principalOf(request).orgId, request.params.candidateId, request.body, now()),
   );
 }

@@ -4,6 +4,7 @@ import {
   loadTextSettings,
   type ReanalysisProgress,
   recentFeedbackTexts,
+  recentUncoveredFeedback,
   type SavedTextSettings,
   type StoredTopic,
   saveTextSettings,
@@ -12,6 +13,7 @@ import { enqueueTopicReanalysis, type ReanalysisQueue } from '@cxloop/runtime';
 import {
   applyTaxonomyChange,
   DEFAULT_TOPICS,
+  discoverTopicCandidates,
   type TaxonomyChange,
   TaxonomyError,
   taxonomyForAnalysis,
@@ -23,7 +25,7 @@ import { Problem, problems } from '../problems.js';
 export interface TaxonomyDeps {
   db: Db;
   reanalysisQueue: ReanalysisQueue;
-  logger: FastifyBaseLogger;
+  logger: Pick<FastifyBaseLogger, 'warn'>;
 }
 
 const builtInIds = new Set(DEFAULT_TOPICS.map((topic) => topic.id));
@@ -100,4 +102,34 @@ export async function changeTaxonomy(
   }
   await saveTaxonomy(deps, orgId, applied.topics, { ...change }, applied.changesDetection, settings);
   return taxonomyView(deps.db, orgId);
+}
+
+/** Discovery looks at this many days of feedback: eight weeks of trend. */
+const DISCOVERY_DAYS = 56;
+
+/** Candidate topics from the organisation's recent feedback that no topic covers (topic-discovery.ts). */
+export async function topicCandidates(db: Db, orgId: string, now: Date) {
+  const since = new Date(now.getTime() - DISCOVERY_DAYS * 24 * 3_600_000);
+  return discoverTopicCandidates(await recentUncoveredFeedback(db, orgId, since), now);
+}
+
+/**
+ * Promotes a candidate into the taxonomy in one step: its terms become the new topic's seed terms, under the
+ * candidate's id and label unless others are given. 404 when discovery no longer proposes it.
+ */
+export async function promoteCandidate(
+  deps: TaxonomyDeps,
+  orgId: string,
+  candidateId: string,
+  overrides: { id?: string | undefined; label?: string | undefined },
+  now: Date,
+): Promise<TaxonomyView> {
+  const candidate = (await topicCandidates(deps.db, orgId, now)).find((found) => found.id === candidateId);
+  if (candidate === undefined) throw problems.notFound('Topic candidate');
+  return changeTaxonomy(deps, orgId, {
+    kind: 'add',
+    id: overrides.id ?? candidate.id,
+    label: overrides.label ?? candidate.label,
+    seedTerms: candidate.terms,
+  });
 }
