@@ -3,10 +3,11 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
 import { createAnalyzeProcessor, createReanalysisProcessor } from '@cxloop/analysis-worker';
 import type { FeedbackBatchJob, ReanalyseTopicsJob } from '@cxloop/contracts';
-import { countFeedbackBatchIntoRollups, type Db, rollupIncrements, storeFeedbackBatch } from '@cxloop/db';
+import { type Db, rollupIncrements, storeFeedbackBatch } from '@cxloop/db';
 import { createAggregateQueue, redisOptions } from '@cxloop/runtime';
 import type { Job } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { AIRLINE_HISTORY, storeAnalysedAirlineHistory } from '../support/airline-history.js';
 import {
   createTenant,
   startTestApi,
@@ -16,25 +17,8 @@ import {
 } from '../support/fixtures.js';
 import { redisUrl } from '../support/redis.js';
 
-const DAY_MS = 24 * 3_600_000;
-
-// Airline feedback over three weeks: seat-belt complaints no built-in topic knows, lounge remarks, and a few
-// that the built-in topics already cover.
-const history: { text: string; nps: number; daysAgo: number }[] = [
-  { text: 'The seat belt buckle was broken and nobody came to fix it.', nps: 2, daysAgo: 20 },
-  { text: 'My seat belt would not fasten, the buckle was jammed.', nps: 3, daysAgo: 15 },
-  { text: 'Seat belt jammed again, scary take-off.', nps: 1, daysAgo: 9 },
-  { text: 'Seat belt buckle missing on row 14.', nps: 4, daysAgo: 2 },
-  { text: 'Seat belt strap frayed, reported it to nobody because nobody listened.', nps: 2, daysAgo: 0 },
-  { text: 'The lounge was lovely and quiet.', nps: 9, daysAgo: 12 },
-  { text: 'Lounge showers were cold.', nps: 5, daysAgo: 3 },
-  { text: 'I was charged twice for my ticket and still wait for the refund.', nps: 0, daysAgo: 6 },
-  { text: 'Great crew, smooth landing.', nps: 10, daysAgo: 1 },
-];
-
 let api: TestApi;
 let tenant: TestTenant;
-let feedbackIds: string[];
 const now = new Date();
 const aggregateQueue = createAggregateQueue({ connection: redisOptions(redisUrl), prefix: uniquePrefix() });
 
@@ -146,25 +130,7 @@ async function ratedWithTopic(db: Db, orgId: string) {
 beforeAll(async () => {
   api = await startTestApi({ now: () => now });
   tenant = await createTenant(api.db, api.secretBox, 'Airline taxonomy');
-  const stored = await storeFeedbackBatch(
-    api.db,
-    history.map((item) => ({
-      org_id: tenant.orgId,
-      source_id: tenant.sourceId,
-      channel: 'web',
-      external_id: randomUUID(),
-      customer_ref: null,
-      text: item.text,
-      nps: item.nps,
-      metadata: JSON.stringify({}),
-      occurred_at: new Date(now.getTime() - item.daysAgo * DAY_MS),
-      received_at: new Date(now.getTime() - item.daysAgo * DAY_MS),
-    })),
-  );
-  feedbackIds = stored.map((row) => row.id);
-  const analyse = createAnalyzeProcessor({ db: api.db, aggregateQueue });
-  await analyse({ data: { feedbackIds, orgId: tenant.orgId } } as Job<FeedbackBatchJob>);
-  await countFeedbackBatchIntoRollups(api.db, tenant.orgId, feedbackIds, now);
+  await storeAnalysedAirlineHistory(api.db, tenant, aggregateQueue, now);
 });
 
 afterAll(async () => {
@@ -215,12 +181,12 @@ describe('organisation topic taxonomy', () => {
     });
 
     const result = await reanalyse(1);
-    expect(result).toMatchObject({ moved: history.length, revised: 5, stopped: false });
+    expect(result).toMatchObject({ moved: AIRLINE_HISTORY.length, revised: 5, stopped: false });
     const progress = (await call('GET', '/v1/text/topics/reanalysis', tenant.apiKeys.manager)).json();
     expect(progress.reanalysis).toMatchObject({
       status: 'done',
-      total: history.length,
-      done: history.length,
+      total: AIRLINE_HISTORY.length,
+      done: AIRLINE_HISTORY.length,
       revised: 5,
     });
 

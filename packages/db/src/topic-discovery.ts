@@ -23,3 +23,22 @@ export async function recentUncoveredFeedback(db: Db, orgId: string, since: Date
     receivedAt: row.feedback_received_at,
   }));
 }
+
+/**
+ * Each topic's mentions and negative mentions received since `sinceDay` (enterprise-wide), from the topic
+ * rollups: what a taxonomy view shows beside each topic, at a cost of days × topics rows.
+ */
+export async function topicMentionTotals(db: Db, orgId: string, sinceDay: string) {
+  const rows = await db
+    .selectFrom('rollup_topic_unit_daily')
+    .select((eb) => [
+      'topic',
+      eb.fn.sum<string>('mentions').as('mentions'),
+      eb.fn.sum<string>('negative_count').as('negative'),
+    ])
+    .where('org_id', '=', orgId)
+    .where(sql<boolean>`day >= ${sinceDay}::date`)
+    .groupBy('topic')
+    .execute();
+  return new Map(rows.map((row) => [row.topic, { mentions: Number(row.mentions), negative: Number(row.negative) }]));
+}

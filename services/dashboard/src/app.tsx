@@ -11,6 +11,7 @@ import { JourneyView } from './views/journey';
 import { ScoresView } from './views/scores';
 import { SignInView } from './views/sign-in';
 import { SurveysView } from './views/surveys';
+import { TopicsView } from './views/topics';
 import { TrendsView } from './views/trends';
 
 type SessionState =
@@ -98,6 +99,7 @@ function SignedIn({ session, onSignOut }: { session: Session; onSignOut: () => v
         {current?.path === 'surveys' && <SurveysView session={session} route={route} />}
         {current?.path === 'assessment' && <AssessmentView session={session} route={route} />}
         {current?.path === 'journey' && <JourneyView session={session} route={route} />}
+        {current?.path === 'topics' && <TopicsView session={session} route={route} />}
       </main>
     </>
   );

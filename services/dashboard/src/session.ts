@@ -22,6 +22,7 @@ export const VIEWS = [
   { path: 'channels', label: 'Channels', roles: ['admin'] },
   { path: 'surveys', label: 'Staff surveys', roles: ['admin', 'manager', 'assessor'] },
   { path: 'journey', label: 'Journey', roles: ['admin', 'manager', 'assessor'] },
+  { path: 'topics', label: 'Topics', roles: ['admin', 'manager'] },
 ] as const satisfies readonly { path: string; label: string; roles: readonly Role[] }[];
 
 export type ViewPath = (typeof VIEWS)[number]['path'];

@@ -61,6 +61,8 @@ const TaxonomyView = z.object({
       status: z.enum(['active', 'retired', 'merged']),
       mergedInto: z.string().nullable(),
       builtIn: z.boolean(),
+      mentions90d: z.number().int(),
+      negative90d: z.number().int(),
     }),
   ),
   reanalysis: Progress.nullable(),
@@ -102,7 +104,7 @@ export async function topicRoutes(
         response: { 200: TaxonomyView, ...problemResponses(401, 403) },
       },
     },
-    async (request) => taxonomyView(deps.db, principalOf(request).orgId),
+    async (request) => taxonomyView(deps.db, principalOf(request).orgId, now()),
   );
 
   route.post(

@@ -5,6 +5,8 @@ import {
   type ReanalysisProgress,
   recentFeedbackTexts,
   recentUncoveredFeedback,
+  topicMentionTotals,
+  utcDay,
   type SavedTextSettings,
   type StoredTopic,
   saveTextSettings,
@@ -33,18 +35,28 @@ const builtInIds = new Set(DEFAULT_TOPICS.map((topic) => topic.id));
 /** The taxonomy as the API shows it: every topic in use or retired, which are built-in, and re-analysis progress. */
 export interface TaxonomyView {
   version: number;
-  topics: (StoredTopic & { builtIn: boolean })[];
+  /** `mentions90d`, `negative90d`: the topic's rollups over the last 90 days (after re-analysis, history too). */
+  topics: (StoredTopic & { builtIn: boolean; mentions90d: number; negative90d: number })[];
   reanalysis: ReanalysisProgress | null;
 }
 
-export async function taxonomyView(db: Db, orgId: string): Promise<TaxonomyView> {
-  const [settings, reanalysis] = await Promise.all([
+const MENTION_WINDOW_DAYS = 90;
+
+export async function taxonomyView(db: Db, orgId: string, now = new Date()): Promise<TaxonomyView> {
+  const since = utcDay(new Date(now.getTime() - (MENTION_WINDOW_DAYS - 1) * 24 * 3_600_000));
+  const [settings, reanalysis, totals] = await Promise.all([
     loadTextSettings(db, orgId),
     latestReanalysis(db, orgId),
+    topicMentionTotals(db, orgId, since),
   ]);
   return {
     version: settings.version,
-    topics: topicsInUse(settings.topics).map((topic) => ({ ...topic, builtIn: builtInIds.has(topic.id) })),
+    topics: topicsInUse(settings.topics).map((topic) => ({
+      ...topic,
+      builtIn: builtInIds.has(topic.id),
+      mentions90d: totals.get(topic.id)?.mentions ?? 0,
+      negative90d: totals.get(topic.id)?.negative ?? 0,
+    })),
     reanalysis: reanalysis ?? null,
   };
 }
