@@ -127,7 +127,10 @@ function analyseTopics(
     mentions.push(...findTopicMentions(taxonomy, tokens, index));
   });
   const topics: TopicAnalysis[] = [];
+  if (mentions.length === 0) return topics;
+  const mentioned = new Set(mentions.map((mention) => mention.topicId));
   for (const topic of taxonomy.topics) {
+    if (!mentioned.has(topic.id) && topic.covers.size === 1) continue;
     const own = mentions.filter((mention) => topic.covers.has(mention.topicId));
     if (own.length === 0) continue;
     const sentences = new Set(own.map((mention) => mention.sentenceIndex));
