@@ -26,7 +26,7 @@ import {
 } from './topics.js';
 
 /** Bumped whenever a change can alter any result, so stored analyses say which analyser made them. */
-export const ANALYSER_VERSION = 'cxloop-text/1.15.0';
+export const ANALYSER_VERSION = 'cxloop-text/1.16.0';
 
 export interface FeedbackInput {
   text: string;
