@@ -37,7 +37,7 @@ describe.skipIf(!chromiumInstalled)('topics in a browser', { timeout: 120_000 },
     const aggregateQueue = createAggregateQueue({ connection: redisOptions(redisUrl), prefix: api.prefix });
     await storeAnalysedAirlineHistory(api.db, tenant, aggregateQueue, now);
     await aggregateQueue.close();
-    reanalysis = await startReanalysisWorker({
+    reanalysis = startReanalysisWorker({
       db: api.db,
       scoreQueue: api.scoreQueue,
       reanalysisQueue: api.reanalysisQueue,

@@ -31,7 +31,7 @@ const queueSettings = { connection: redisOptions(config.REDIS_URL), prefix: conf
 const scoreQueue = createScoreQueue(queueSettings);
 const reanalysisQueue = createReanalysisQueue(queueSettings);
 // History re-analysis after a taxonomy change: its own queue and one run at a time, beside live analysis.
-const reanalysisWorker = await startReanalysisWorker({
+const reanalysisWorker = startReanalysisWorker({
   db,
   scoreQueue,
   reanalysisQueue,

@@ -69,18 +69,24 @@ export function createReanalysisProcessor(deps: { db: Db; scoreQueue: ScoreQueue
   };
 }
 
+async function reofferUnfinished(options: { db: Db; reanalysisQueue: ReanalysisQueue }) {
+  for (const run of await unfinishedReanalyses(options.db)) {
+    await enqueueTopicReanalysis(options.reanalysisQueue, run.org_id, run.taxonomy_version);
+  }
+}
+
 /**
  * Starts consuming `reanalyse-topics`, one run at a time, and re-offers the runs left unfinished (a job lost with
  * Redis, a worker stopped half-way): each run's row is the record, the job only its wake-up call.
  */
-export async function startReanalysisWorker(options: {
+export function startReanalysisWorker(options: {
   db: Db;
   scoreQueue: ScoreQueue;
   reanalysisQueue: ReanalysisQueue;
   connection: RedisOptions;
   prefix: string;
   logger: Logger;
-}): Promise<Worker<ReanalyseTopicsJob, ReanalysisResult>> {
+}): Worker<ReanalyseTopicsJob, ReanalysisResult> {
   const worker = new Worker<ReanalyseTopicsJob, ReanalysisResult>(
     queueNames.reanalyseTopics,
     createReanalysisProcessor(options),
@@ -93,8 +99,12 @@ export async function startReanalysisWorker(options: {
     options.logger.warn({ jobId: job?.id, err: error }, 'topic re-analysis failed'),
   );
   worker.on('error', (error) => options.logger.error({ err: error }, 'reanalysis worker error'));
-  for (const run of await unfinishedReanalyses(options.db)) {
-    await enqueueTopicReanalysis(options.reanalysisQueue, run.org_id, run.taxonomy_version);
-  }
+  // In the background: a worker starting while Postgres or Redis is away still starts, and serves live analysis.
+  void reofferUnfinished(options).catch((error: unknown) =>
+    options.logger.warn(
+      { err: error },
+      'could not re-offer unfinished topic re-analyses; they wait for the next start',
+    ),
+  );
   return worker;
 }
