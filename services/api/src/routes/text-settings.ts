@@ -43,6 +43,12 @@ const Settings = z
 
 const SettingsView = Settings.extend({ phoneRegion: z.string().nullable(), version: z.number().int() });
 
+/** What of a topic list decides detection, in one key order (jsonb keeps its own order of an object's keys). */
+const detectionOf = (topics: readonly StoredTopic[]) =>
+  JSON.stringify(
+    topics.map((topic) => [topic.id, topic.seedTerms, topic.excludes, topic.parentId, topic.status]),
+  );
+
 /** The settings with the organisation's active own topics, as this route has always shown them. */
 function settingsView(settings: TextSettings) {
   return {
@@ -100,7 +106,7 @@ export async function textSettingsRoutes(
       const topics = request.body.topics.map(
         (topic): StoredTopic => ({ ...topic, parentId: null, status: 'active', mergedInto: null }),
       );
-      const changesDetection = JSON.stringify(topics) !== JSON.stringify(current.topics);
+      const changesDetection = detectionOf(topics) !== detectionOf(current.topics);
       const saved = await saveTaxonomy(deps, orgId, topics, { kind: 'replace' }, changesDetection, {
         ...request.body,
         version: current.version,
