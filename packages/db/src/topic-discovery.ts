@@ -40,5 +40,7 @@ export async function topicMentionTotals(db: Db, orgId: string, sinceDay: string
     .where(sql<boolean>`day >= ${sinceDay}::date`)
     .groupBy('topic')
     .execute();
-  return new Map(rows.map((row) => [row.topic, { mentions: Number(row.mentions), negative: Number(row.negative) }]));
+  return new Map(
+    rows.map((row) => [row.topic, { mentions: Number(row.mentions), negative: Number(row.negative) }]),
+  );
 }

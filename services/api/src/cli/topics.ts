@@ -49,7 +49,6 @@ function summary(view: TaxonomyView) {
 async function change(
   db: Db,
   config: ApiConfig,
-  orgId: string,
   run: (deps: Parameters<typeof changeTaxonomy>[0]) => Promise<TaxonomyView>,
 ) {
   const reanalysisQueue = createReanalysisQueue({
@@ -91,7 +90,7 @@ export const topicCommands: Record<string, TopicCommand> = {
       parentId: text(flags, 'parent') ?? null,
     };
     if (added.seedTerms.length === 0) throw new TopicCommandError('--seed is required (at least one term)');
-    return change(db, config, orgId, (deps) => changeTaxonomy(deps, orgId, added));
+    return change(db, config, (deps) => changeTaxonomy(deps, orgId, added));
   },
   'topics update': (db, flags, config, orgId, id) => {
     const seedTerms = list(flags, 'seed');
@@ -106,17 +105,15 @@ export const topicCommands: Record<string, TopicCommand> = {
       ...(excludes === undefined ? {} : { excludes }),
       ...(parentId === undefined ? {} : { parentId: parentId === '' ? null : parentId }),
     };
-    return change(db, config, orgId, (deps) => changeTaxonomy(deps, orgId, updated));
+    return change(db, config, (deps) => changeTaxonomy(deps, orgId, updated));
   },
   'topics merge': (db, flags, config, orgId, id) => {
     const into = text(flags, 'into');
     if (into === undefined) throw new TopicCommandError('--into is required');
-    return change(db, config, orgId, (deps) =>
-      changeTaxonomy(deps, orgId, { kind: 'merge', id: id(), into }),
-    );
+    return change(db, config, (deps) => changeTaxonomy(deps, orgId, { kind: 'merge', id: id(), into }));
   },
   'topics retire': (db, _flags, config, orgId, id) =>
-    change(db, config, orgId, (deps) => changeTaxonomy(deps, orgId, { kind: 'retire', id: id() })),
+    change(db, config, (deps) => changeTaxonomy(deps, orgId, { kind: 'retire', id: id() })),
   'topics candidates': async (db, _flags, _config, orgId) => ({
     candidates: (await topicCandidates(db, orgId, new Date())).map(({ examples, ...candidate }) => ({
       ...candidate,
@@ -126,7 +123,7 @@ export const topicCommands: Record<string, TopicCommand> = {
   'topics promote': (db, flags, config, orgId) => {
     const candidate = text(flags, 'candidate');
     if (candidate === undefined) throw new TopicCommandError('--candidate is required');
-    return change(db, config, orgId, (deps) =>
+    return change(db, config, (deps) =>
       promoteCandidate(
         deps,
         orgId,

@@ -5,11 +5,11 @@ import {
   type ReanalysisProgress,
   recentFeedbackTexts,
   recentUncoveredFeedback,
-  topicMentionTotals,
-  utcDay,
   type SavedTextSettings,
   type StoredTopic,
   saveTextSettings,
+  topicMentionTotals,
+  utcDay,
 } from '@cxloop/db';
 import { enqueueTopicReanalysis, type ReanalysisQueue } from '@cxloop/runtime';
 import {
