@@ -8,13 +8,20 @@ import {
   createMember,
   openCaseForAnalysis,
   recordRisingIssue,
+  saveFeedbackAnalysis,
   storeFeedbackBatch,
 } from '@cxloop/db';
 import { redisOptions, signWebhook } from '@cxloop/runtime';
 import type { Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSignedSource, createTenant, startTestApi, type TestApi } from '../support/fixtures.js';
+import {
+  createSignedSource,
+  createTenant,
+  plainAnalysis,
+  startTestApi,
+  type TestApi,
+} from '../support/fixtures.js';
 import { redisUrl } from '../support/redis.js';
 
 /**
@@ -25,6 +32,9 @@ import { redisUrl } from '../support/redis.js';
  * (fresh resources per call, since calls change state). A route without a fixture fails the first test.
  */
 const ALL = roles;
+/** Ten random lower-case letters: words no analyser knows, for topic ids and phrases unique to one call. */
+const randomLetters = () =>
+  Array.from({ length: 10 }, () => String.fromCharCode(97 + Math.floor(Math.random() * 26))).join('');
 const only = (...allowed: Role[]) => allowed;
 /** Who reads scores and their evidence: assessors too. */
 const READERS = only('admin', 'manager', 'assessor');
@@ -159,6 +169,27 @@ const fixtures: Record<string, Fixture> = {
         brandHandles: [],
       },
     }),
+  ],
+  'GET /v1/text/topics': [MANAGERS, () => ({})],
+  'POST /v1/text/topics': [
+    ADMIN,
+    () => ({ body: { id: `gate_${randomLetters()}`, label: 'Gate', seedTerms: ['gate'] } }),
+  ],
+  'PATCH /v1/text/topics/{topicId}': [
+    ADMIN,
+    async (o) => ({ params: { topicId: await o.topic() }, body: { label: 'Renamed' } }),
+  ],
+  'POST /v1/text/topics/{topicId}/merge': [
+    ADMIN,
+    async (o) => ({ params: { topicId: await o.topic() }, body: { into: await o.topic() } }),
+  ],
+  'POST /v1/text/topics/{topicId}/retire': [ADMIN, async (o) => ({ params: { topicId: await o.topic() } })],
+  'GET /v1/text/topics/versions': [MANAGERS, () => ({})],
+  'GET /v1/text/topics/reanalysis': [MANAGERS, () => ({})],
+  'GET /v1/text/topic-candidates': [MANAGERS, () => ({})],
+  'POST /v1/text/topic-candidates/{candidateId}/promote': [
+    ADMIN,
+    async (o) => ({ params: { candidateId: await o.topicCandidate() }, body: {} }),
   ],
   'POST /v1/sources/{id}/test-delivery': [ADMIN, async (o) => ({ params: { id: await o.source() } })],
   'PUT /v1/sources/{id}/reply-target': [
@@ -404,6 +435,40 @@ class Org {
     });
     expect(response.statusCode, `${method} ${url}: ${response.body}`).toBeLessThan(300);
     return response.body ? response.json() : undefined;
+  }
+
+  /** A fresh topic of the organisation's own taxonomy. */
+  async topic(): Promise<string> {
+    const id = `matrix_${randomLetters()}`;
+    await this.call('POST', '/v1/text/topics', 'admin', { id, label: 'Matrix topic', seedTerms: [id] });
+    return id;
+  }
+
+  /** A fresh candidate topic: a phrase recurring in analysed feedback that no topic covers. */
+  async topicCandidate(): Promise<string> {
+    const phrase = `${randomLetters()} ${randomLetters()}`;
+    const source = await this.source();
+    const stored = await storeFeedbackBatch(
+      api.db,
+      [1, 2, 3].map(() => ({
+        org_id: this.id,
+        source_id: source,
+        channel: 'web',
+        external_id: randomUUID(),
+        customer_ref: null,
+        text: `The ${phrase} again`,
+        metadata: JSON.stringify({}),
+        occurred_at: new Date(),
+      })),
+    );
+    for (const row of stored) {
+      await saveFeedbackAnalysis(api.db, {
+        ...plainAnalysis(row.id, this.id),
+        redacted_text: `The ${phrase} again`,
+      });
+    }
+    const { candidates } = await this.call('GET', '/v1/text/topic-candidates', 'admin');
+    return candidates.find((candidate: { terms: string[] }) => candidate.terms.includes(phrase)).id;
   }
 
   async source(): Promise<string> {

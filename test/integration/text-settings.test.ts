@@ -58,6 +58,13 @@ describe('text settings', () => {
       excludes: [],
     });
     expect((await settings('PUT', tenant.apiKeys.admin, airline)).json().version).toBe(2);
+    // The same topics again: a new version, but history keeps its topics (no re-analysis queued).
+    const runs = await api.db
+      .selectFrom('topic_reanalysis_runs')
+      .select('taxonomy_version')
+      .where('org_id', '=', tenant.orgId)
+      .execute();
+    expect(runs.map((run) => run.taxonomy_version)).toEqual([1]);
     expect((await settings('GET', tenant.apiKeys.manager)).json()).toMatchObject({ ...airline, version: 2 });
   });
 

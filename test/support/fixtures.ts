@@ -18,11 +18,13 @@ import {
   createAnalyzeQueue,
   createLogger,
   createOutboundQueue,
+  createReanalysisQueue,
   createScoreQueue,
   generateSigningSecret,
   type OutboundAllowlist,
   type OutboundQueue,
   outboundAllowlistShape,
+  type ReanalysisQueue,
   redisOptions,
   type ScoreQueue,
   SecretBox,
@@ -101,6 +103,7 @@ export interface TestApi {
   analyzeQueue: AnalyzeQueue;
   scoreQueue: ScoreQueue;
   outboundQueue: OutboundQueue;
+  reanalysisQueue: ReanalysisQueue;
   secretBox: SecretBox;
   prefix: string;
   close(): Promise<void>;
@@ -111,6 +114,7 @@ export async function startTestApi(overrides: Partial<AppDeps> = {}): Promise<Te
   const prefix = uniquePrefix();
   const analyzeQueue = createAnalyzeQueue({ connection: redisOptions(redisUrl), prefix });
   const scoreQueue = createScoreQueue({ connection: redisOptions(redisUrl), prefix });
+  const reanalysisQueue = createReanalysisQueue({ connection: redisOptions(redisUrl), prefix });
   const outboundQueue =
     overrides.outboundQueue ?? createOutboundQueue({ connection: redisOptions(redisUrl), prefix });
   const secretBox = new SecretBox(randomBytes(32).toString('hex'));
@@ -120,6 +124,7 @@ export async function startTestApi(overrides: Partial<AppDeps> = {}): Promise<Te
     analyzeQueue,
     scoreQueue,
     outboundQueue,
+    reanalysisQueue,
     secretBox,
     logger: createLogger('api-test', 'silent'),
     bodyLimitBytes: 256 * 1024,
@@ -138,13 +143,16 @@ export async function startTestApi(overrides: Partial<AppDeps> = {}): Promise<Te
     analyzeQueue,
     scoreQueue,
     outboundQueue,
+    reanalysisQueue,
     secretBox,
     prefix,
     // Idempotent: a test may close an instance early (to have it write what it holds) and again in `finally`.
     close() {
       closed ??= (async () => {
         await app.close();
-        await Promise.all([analyzeQueue, scoreQueue, outboundQueue].map((queue) => closeQueue(queue)));
+        await Promise.all(
+          [analyzeQueue, scoreQueue, outboundQueue, reanalysisQueue].map((queue) => closeQueue(queue)),
+        );
         redis.disconnect();
         await db.destroy();
       })();

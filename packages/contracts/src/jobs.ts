@@ -6,6 +6,7 @@ export const queueNames = {
   aggregate: 'aggregate',
   score: 'score',
   outbound: 'outbound',
+  reanalyseTopics: 'reanalyse-topics',
 } as const;
 
 /**
@@ -80,6 +81,15 @@ export const FeedbackJobPayload = z.union([
  */
 export const ScoreJob = z.object({ orgId: z.uuid() }).strict();
 export type ScoreJob = z.infer<typeof ScoreJob>;
+
+/**
+ * `reanalyse-topics` job: bring an organisation's stored analyses to a topic taxonomy version, in pages
+ * (`topic_reanalysis_runs` holds its progress). The job id names organisation and version.
+ */
+export const ReanalyseTopicsJob = z
+  .object({ orgId: z.uuid(), taxonomyVersion: z.number().int().min(1) })
+  .strict();
+export type ReanalyseTopicsJob = z.infer<typeof ReanalyseTopicsJob>;
 
 /**
  * `outbound` job: deliver one stored outbound message (a reply to a customer, an escalation notice) as a

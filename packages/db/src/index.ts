@@ -46,6 +46,8 @@ export * from './survey-results.js';
 export * from './surveys.js';
 export type * from './surveys.tables.js';
 export * from './text-settings.js';
+export * from './topic-discovery.js';
+export * from './topic-reanalysis.js';
 export type * from './triage.tables.js';
 export * from './triage-metrics.js';
 export * from './triage-rules.js';

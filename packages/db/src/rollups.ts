@@ -38,11 +38,11 @@ export interface FeedbackForRollup {
   topics: readonly { id: string; sentiment: number; sentimentLabel: string }[];
 }
 
-type DailyCounters = Omit<
+export type DailyCounters = Omit<
   Insertable<RollupDailyTable>,
   'org_id' | 'day' | 'unit_id' | 'channel' | 'touchpoint'
 >;
-type TopicCounters = Omit<
+export type TopicCounters = Omit<
   Insertable<RollupTopicDailyTable>,
   'org_id' | 'day' | 'unit_id' | 'channel' | 'topic'
 >;
@@ -181,7 +181,7 @@ export type AggregationOutcome = { counted: true; unitId: string | null } | { co
 type RollupKey = Record<string, string | number | null>;
 
 /** Rows of one rollup table keyed by their identity columns, counters summed as feedback is added. */
-class SummedRows<Counters extends Record<string, number>> {
+export class SummedRows<Counters extends Record<string, number>> {
   readonly #rows = new Map<string, { key: RollupKey; counters: Counters }>();
 
   add(key: RollupKey, counters: Counters): void {
@@ -224,7 +224,7 @@ type CounterTable =
   | 'rollup_source_touchpoint_daily';
 
 /** Upserts summed rows into a rollup table whose unique key is `<table>_key`, adding to stored counters. */
-async function addSummedRows(trx: Db, table: CounterTable, rows: SummedRows<Record<string, number>>) {
+export async function addSummedRows(trx: Db, table: CounterTable, rows: SummedRows<Record<string, number>>) {
   const values = rows.values();
   if (values.length === 0) return;
   await trx

@@ -126,6 +126,8 @@ export interface FeedbackAnalysisTable {
   details: JSONColumnType<Record<string, unknown>>;
   redacted_text: string;
   analysed_at: CreatedAt;
+  /** The organisation's topic taxonomy version the stored topics come from (0: built-in topics only). */
+  taxonomy_version: ColumnType<number, number | undefined, number>;
 }
 
 export interface MaintenanceRunTable {

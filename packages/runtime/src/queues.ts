@@ -4,6 +4,7 @@ import {
   type FeedbackRef,
   MAX_FEEDBACK_PER_JOB,
   queueNames,
+  type ReanalyseTopicsJob,
   type ScoreJob,
 } from '@cxloop/contracts';
 import { type JobsOptions, Queue, type QueueOptions } from 'bullmq';
@@ -217,6 +218,36 @@ export function createAggregateQueue(settings: QueueSettings): AggregateQueue {
 
 export function createScoreQueue(settings: QueueSettings): ScoreQueue {
   return new Queue<ScoreJob>(queueNames.score, queueOptions(settings));
+}
+
+export type ReanalysisQueue = Queue<ReanalyseTopicsJob>;
+
+export function createReanalysisQueue(settings: QueueSettings): ReanalysisQueue {
+  return new Queue<ReanalyseTopicsJob>(queueNames.reanalyseTopics, queueOptions(settings));
+}
+
+/**
+ * Asks for an organisation's history to be brought to a taxonomy version. The run's row in Postgres is the
+ * record (saved with the taxonomy); this job only wakes a worker, and the analysis worker re-offers unfinished
+ * runs when it starts, so a lost job delays the run and never drops it. Pages commit as they go: a retry
+ * resumes where the last attempt stopped.
+ */
+export async function enqueueTopicReanalysis(
+  queue: ReanalysisQueue,
+  orgId: string,
+  taxonomyVersion: number,
+): Promise<void> {
+  await queue.add(
+    'reanalyse-topics',
+    { orgId, taxonomyVersion },
+    {
+      jobId: `${orgId}-v${taxonomyVersion}`,
+      attempts: 10,
+      backoff: { type: 'exponential', delay: 2_000 },
+      removeOnComplete: true,
+      removeOnFail: { age: 7 * 24 * 3_600 },
+    },
+  );
 }
 
 /**

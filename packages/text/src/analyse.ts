@@ -20,12 +20,13 @@ import {
   type CompiledTaxonomy,
   type CustomTopic,
   compileTaxonomy,
+  DEFAULT_TOPICS,
   findTopicMentions,
   type TopicMention,
 } from './topics.js';
 
 /** Bumped whenever a change can alter any result, so stored analyses say which analyser made them. */
-export const ANALYSER_VERSION = 'cxloop-text/1.15.0';
+export const ANALYSER_VERSION = 'cxloop-text/1.16.0';
 
 export interface FeedbackInput {
   text: string;
@@ -42,6 +43,8 @@ export interface FeedbackInput {
 /** `defaultRegion` and `brandHandles` (PiiOptions) are the organisation's: its phone region, its own @handles. */
 export interface AnalyseOptions extends PiiOptions {
   customTopics?: readonly CustomTopic[];
+  /** Built-in topics the organisation retired or merged into its own: not detected. */
+  retiredDefaultTopics?: readonly string[];
   corpus?: CorpusStats;
 }
 
@@ -83,15 +86,29 @@ export interface TextAnalysis {
 }
 
 const DEFAULT_TAXONOMY = compileTaxonomy();
-// Organisation topics arrive as the same array object job after job; compile each array once.
-const compiledCustomTaxonomies = new WeakMap<readonly CustomTopic[], CompiledTaxonomy>();
+const NO_CUSTOM_TOPICS: readonly CustomTopic[] = [];
+// Organisation topics arrive as the same array object job after job; compile each array (and set of retired
+// built-ins) once.
+const compiledCustomTaxonomies = new WeakMap<readonly CustomTopic[], Map<string, CompiledTaxonomy>>();
 
-function taxonomyFor(customTopics: readonly CustomTopic[] | undefined): CompiledTaxonomy {
-  if (customTopics === undefined || customTopics.length === 0) return DEFAULT_TAXONOMY;
-  let compiled = compiledCustomTaxonomies.get(customTopics);
+function taxonomyFor(options: AnalyseOptions): CompiledTaxonomy {
+  const customTopics = options.customTopics ?? NO_CUSTOM_TOPICS;
+  const retired = options.retiredDefaultTopics ?? [];
+  if (customTopics.length === 0 && retired.length === 0) return DEFAULT_TAXONOMY;
+  const retiredKey = retired.join(',');
+  let byRetired = compiledCustomTaxonomies.get(customTopics);
+  if (byRetired === undefined) {
+    byRetired = new Map();
+    compiledCustomTaxonomies.set(customTopics, byRetired);
+  }
+  let compiled = byRetired.get(retiredKey);
   if (compiled === undefined) {
-    compiled = compileTaxonomy(undefined, customTopics);
-    compiledCustomTaxonomies.set(customTopics, compiled);
+    const left = new Set(retired);
+    compiled = compileTaxonomy(
+      DEFAULT_TOPICS.filter((topic) => !left.has(topic.id)),
+      customTopics,
+    );
+    byRetired.set(retiredKey, compiled);
   }
   return compiled;
 }
@@ -110,8 +127,11 @@ function analyseTopics(
     mentions.push(...findTopicMentions(taxonomy, tokens, index));
   });
   const topics: TopicAnalysis[] = [];
+  if (mentions.length === 0) return topics;
+  const mentioned = new Set(mentions.map((mention) => mention.topicId));
   for (const topic of taxonomy.topics) {
-    const own = mentions.filter((mention) => mention.topicId === topic.id);
+    if (!mentioned.has(topic.id) && topic.covers.size === 1) continue;
+    const own = mentions.filter((mention) => topic.covers.has(mention.topicId));
     if (own.length === 0) continue;
     const sentences = new Set(own.map((mention) => mention.sentenceIndex));
     let valence = 0;
@@ -184,7 +204,7 @@ export function analyseFeedback(input: FeedbackInput, options: AnalyseOptions = 
     const sentenceScore = roundScore(squashValence(valences[index]!));
     return { start, end, score: sentenceScore, label: sentimentLabel(sentenceScore) };
   });
-  const topics = analyseTopics(taxonomyFor(options.customTopics), sentenceTokens, valences);
+  const topics = analyseTopics(taxonomyFor(options), sentenceTokens, valences);
   const keywords = rankKeywords(countCandidateTerms(sentenceTokens), options.corpus);
   const effort = assessEffort(normalised, priorContactCount, input.ces);
   const flagged = raiseFlags({

@@ -32,6 +32,22 @@ export {
 } from './pii.js';
 export { isPhoneRegion } from './pii-phone.js';
 export { type SentimentLabel, sentimentLabel, sentimentScore } from './sentiment.js';
+export {
+  applyTaxonomyChange,
+  type OrganisationTopic,
+  type TaxonomyChange,
+  TaxonomyError,
+  type TaxonomyForAnalysis,
+  type TopicStatus,
+  taxonomyForAnalysis,
+  topicsInUse,
+} from './taxonomy.js';
+export {
+  discoverTopicCandidates,
+  type TopicCandidate,
+  type TopicDiscoveryOptions,
+  type UncoveredFeedback,
+} from './topic-discovery.js';
 export { expandCustomTopics, type TopicExpansionOptions } from './topic-expansion.js';
 export {
   type CustomTopic,

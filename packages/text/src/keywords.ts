@@ -149,9 +149,13 @@ export function rankKeywords(
   limit = DEFAULT_KEYWORD_LIMIT,
 ): Keyword[] {
   const ranked: Keyword[] = [];
+  // Without documents every term's smoothed IDF is log(1 / 1) + 1 = 1: skip the look-up and the logarithm.
+  const idfOf =
+    corpus.documentCount === 0 ? () => 1 : (term: string) => inverseDocumentFrequency(corpus, term);
   for (const [term, count] of termCounts) {
-    const words = term.split(' ').length;
-    const score = count * inverseDocumentFrequency(corpus, term) * (1 + PHRASE_BONUS * (words - 1));
+    let words = 1;
+    for (let at = term.indexOf(' '); at !== -1; at = term.indexOf(' ', at + 1)) words++;
+    const score = count * idfOf(term) * (1 + PHRASE_BONUS * (words - 1));
     ranked.push({ term, score: Math.round(score * 10_000) / 10_000, count });
   }
   // Code-unit order, not localeCompare: the ranking must not depend on the host locale.

@@ -114,9 +114,11 @@ export function detectLanguage(tokens: readonly Token[]): DetectedLanguage {
       // A word shared by several languages ("de", "en") is split between them.
       for (const code of codes) votes.set(code, (votes.get(code) ?? 0) + 1 / codes.length);
       total++;
-    } else if (letterLanguage(token.lower) !== undefined) {
-      const code = letterLanguage(token.lower)!;
-      votes.set(code, (votes.get(code) ?? 0) + 1);
+      continue;
+    }
+    const lettered = letterLanguage(token.lower);
+    if (lettered !== undefined) {
+      votes.set(lettered, (votes.get(lettered) ?? 0) + 1);
       total++;
     } else if (WORD_VALENCE.has(token.lower)) {
       // English sentiment words are English evidence too: short feedback ("Still no refund, disgusting")

@@ -25,6 +25,8 @@ export interface CustomTopic {
   seedTerms: readonly string[];
   /** Phrases that contain a seed term but are not about the topic ("thanks to the crew" for a crew topic). */
   excludes?: readonly string[];
+  /** The broader topic this one belongs to: a mention of the child is also a mention of the parent. */
+  parentId?: string | null;
 }
 
 export interface TopicMention {
@@ -487,7 +489,8 @@ export function organisationTopics(
 }
 
 export interface CompiledTaxonomy {
-  topics: readonly { id: string; label: string }[];
+  /** `covers`: the topic and its sub-topics, whose mentions are its mentions too. */
+  topics: readonly { id: string; label: string; covers: ReadonlySet<string> }[];
   byExactWord: ReadonlyMap<string, readonly CompiledTerm[]>;
   byPrefix: ReadonlyMap<string, readonly CompiledTerm[]>;
   byStem: ReadonlyMap<string, readonly CompiledTerm[]>;
@@ -518,6 +521,22 @@ function splitTerm(term: string): string[] {
     .filter((word) => word !== '');
 }
 
+/** The topic and every topic below it (a parent cycle, which the taxonomy refuses, would stop at a repeat). */
+function subtopicsOf(id: string, entries: readonly { id: string; parentId?: string | null }[]): Set<string> {
+  const covers = new Set([id]);
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const entry of entries) {
+      if (entry.parentId && covers.has(entry.parentId) && !covers.has(entry.id)) {
+        covers.add(entry.id);
+        grew = true;
+      }
+    }
+  }
+  return covers;
+}
+
 /**
  * Compiles topic definitions once into word indexes, so matching costs one map lookup per token.
  * Organisation topics come after the defaults; an organisation topic with a default's id replaces it.
@@ -533,6 +552,7 @@ export function compileTaxonomy(
     terms: string[][];
     excludes: string[][];
     toMatcher: (w: string) => WordMatcher;
+    parentId?: string | null;
   }[] = [
     ...definitions
       .filter((topic) => !customIds.has(topic.id))
@@ -549,6 +569,7 @@ export function compileTaxonomy(
       terms: topic.seedTerms.map(splitTerm),
       excludes: (topic.excludes ?? []).map(splitTerm),
       toMatcher: seedWordMatcher,
+      parentId: topic.parentId ?? null,
     })),
   ];
   const byExactWord = new Map<string, CompiledTerm[]>();
@@ -576,7 +597,7 @@ export function compileTaxonomy(
     for (const words of entry.excludes) compile(words, true);
   });
   return {
-    topics: entries.map(({ id, label }) => ({ id, label })),
+    topics: entries.map(({ id, label }) => ({ id, label, covers: subtopicsOf(id, entries) })),
     byExactWord,
     byPrefix,
     byStem,

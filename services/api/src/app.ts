@@ -5,6 +5,7 @@ import {
   emptyOutboundAllowlist,
   type OutboundAllowlist,
   type OutboundQueue,
+  type ReanalysisQueue,
   type ScoreQueue,
   type SecretBox,
 } from '@cxloop/runtime';
@@ -61,6 +62,7 @@ import { surveyRespondentRoutes } from './routes/survey-respondents.js';
 import { surveyRoutes } from './routes/surveys.js';
 import { teamRoutes } from './routes/teams.js';
 import { textSettingsRoutes } from './routes/text-settings.js';
+import { topicRoutes } from './routes/topics.js';
 import { triageSettingsRoutes } from './routes/triage-settings.js';
 import { unitRoutes } from './routes/units.js';
 import { storableInput } from './storable-input.js';
@@ -117,6 +119,8 @@ export interface AppDeps {
   scoreQueue: ScoreQueue;
   /** Replies to customers and escalation notices, delivered by the aggregation worker. */
   outboundQueue: OutboundQueue;
+  /** Re-analysis of history after a topic taxonomy change, run by the analysis worker. */
+  reanalysisQueue: ReanalysisQueue;
   secretBox: SecretBox;
   logger: FastifyBaseLogger;
   bodyLimitBytes: number;
@@ -226,6 +230,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(inboxToolRoutes, deps);
   await app.register(triageSettingsRoutes, { ...deps, outboundAllowlist });
   await app.register(textSettingsRoutes, deps);
+  await app.register(topicRoutes, { ...deps, now });
   await app.register(journeyRoutes, deps);
   await app.register(actionRoutes, deps);
   await app.register(unitRoutes, deps);

@@ -6,6 +6,7 @@ import {
   createLogger,
   createMetricsRegistry,
   createOutboundQueue,
+  createReanalysisQueue,
   createScoreQueue,
   redisOptions,
   SecretBox,
@@ -35,6 +36,11 @@ const outboundQueue = createOutboundQueue({
   prefix: config.REDIS_PREFIX,
 });
 outboundQueue.on('error', (error) => logger.warn({ err: error }, 'outbound queue connection error'));
+const reanalysisQueue = createReanalysisQueue({
+  connection: { ...redisOptions(config.REDIS_URL), enableOfflineQueue: false, maxRetriesPerRequest: 1 },
+  prefix: config.REDIS_PREFIX,
+});
+reanalysisQueue.on('error', (error) => logger.warn({ err: error }, 'reanalysis queue connection error'));
 // Rate-limit counters: fail fast too, so a Redis outage admits deliveries instead of stalling them.
 const redis = new Redis({
   ...redisOptions(config.REDIS_URL),
@@ -48,6 +54,7 @@ const app = await buildApp({
   analyzeQueue,
   scoreQueue,
   outboundQueue,
+  reanalysisQueue,
   secretBox: new SecretBox(config.CXLOOP_SECRET_KEY),
   logger,
   bodyLimitBytes: config.BODY_LIMIT_BYTES,
@@ -76,7 +83,9 @@ async function shutdown(signal: string) {
     // new requests on kept-alive connections while closing); failing readiness first lets it stop first.
     await sleep(config.SHUTDOWN_DRAIN_SECONDS * 1000);
     await app.close();
-    await Promise.all([analyzeQueue, scoreQueue, outboundQueue].map((queue) => closeQueue(queue)));
+    await Promise.all(
+      [analyzeQueue, scoreQueue, outboundQueue, reanalysisQueue].map((queue) => closeQueue(queue)),
+    );
     redis.disconnect();
     await db.destroy();
   } finally {

@@ -13,6 +13,7 @@ import { LoyaltyView } from './views/loyalty';
 import { ScoresView } from './views/scores';
 import { SignInView } from './views/sign-in';
 import { SurveysView } from './views/surveys';
+import { TopicsView } from './views/topics';
 import { TrendsView } from './views/trends';
 
 type SessionState =
@@ -119,6 +120,7 @@ function SignedIn({ session, onSignOut }: { session: Session; onSignOut: () => v
         {current?.path === 'journey' && <JourneyView session={session} route={route} />}
         {current?.path === 'actions' && <ActionsView session={session} route={route} />}
         {current?.path === 'loyalty' && <LoyaltyView session={session} />}
+        {current?.path === 'topics' && <TopicsView session={session} route={route} />}
       </main>
     </>
   );

@@ -25,6 +25,7 @@ export const VIEWS = [
   { path: 'journey', label: 'Journey', roles: ['admin', 'manager', 'assessor'] },
   { path: 'actions', label: 'Actions', roles: ['admin', 'manager', 'responder', 'assessor'] },
   { path: 'loyalty', label: 'Loyalty & value', roles: ['admin', 'manager', 'assessor'] },
+  { path: 'topics', label: 'Topics', roles: ['admin', 'manager'] },
 ] as const satisfies readonly { path: string; label: string; roles: readonly Role[] }[];
 
 export type ViewPath = (typeof VIEWS)[number]['path'];

@@ -5,11 +5,14 @@ import {
   createJobMetrics,
   createLogger,
   createMetricsRegistry,
+  createReanalysisQueue,
+  createScoreQueue,
   observeJobDurations,
   redisOptions,
   serveMetrics,
 } from '@cxloop/runtime';
 import { loadAnalysisWorkerConfig } from './config.js';
+import { startReanalysisWorker } from './reanalysis.js';
 import { startAnalysisWorker } from './worker.js';
 
 const config = loadAnalysisWorkerConfig();
@@ -24,6 +27,18 @@ const aggregateQueue = createAggregateQueue({
   prefix: config.REDIS_PREFIX,
 });
 aggregateQueue.on('error', (error) => logger.warn({ err: error }, 'aggregate queue connection error'));
+const queueSettings = { connection: redisOptions(config.REDIS_URL), prefix: config.REDIS_PREFIX };
+const scoreQueue = createScoreQueue(queueSettings);
+const reanalysisQueue = createReanalysisQueue(queueSettings);
+// History re-analysis after a taxonomy change: its own queue and one run at a time, beside live analysis.
+const reanalysisWorker = startReanalysisWorker({
+  db,
+  scoreQueue,
+  reanalysisQueue,
+  ...queueSettings,
+  logger,
+});
+
 const worker = startAnalysisWorker({
   db,
   aggregateQueue,
@@ -54,6 +69,9 @@ logger.info(
 async function shutdown(signal: string) {
   logger.info({ signal }, 'shutting down: finishing active jobs');
   await worker.close();
+  await reanalysisWorker.close();
+  await closeQueue(scoreQueue);
+  await closeQueue(reanalysisQueue);
   metricsServer?.close();
   await closeQueue(aggregateQueue);
   await db.destroy();

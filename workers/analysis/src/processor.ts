@@ -42,9 +42,11 @@ function storedAnalysis(
   orgId: string,
   feedback: { id: string; received_at: Date },
   analysis: TextAnalysis,
+  taxonomyVersion: number,
 ): NewFeedbackAnalysis {
   return {
     feedback_id: feedback.id,
+    taxonomy_version: taxonomyVersion,
     feedback_received_at: feedback.received_at,
     org_id: orgId,
     analyser_version: analysis.analyserVersion,
@@ -81,7 +83,7 @@ async function analyseOrganisationBatch(
     (await findFeedbackForAnalysis(deps.db, orgId, feedbackIds, received)).map((row) => [row.id, row]),
   );
   const analysed = new Map<string, Analysed>();
-  const options = await analyseOptionsFor(deps.db, orgId);
+  const { version, options } = await analyseOptionsFor(deps.db, orgId);
   for (const feedback of rows.values()) {
     if (feedback.status === 'analysed') continue;
     const analysis = analyseFeedback(
@@ -89,7 +91,7 @@ async function analyseOrganisationBatch(
       options,
     );
     analysed.set(feedback.id, {
-      row: storedAnalysis(orgId, feedback, analysis),
+      row: storedAnalysis(orgId, feedback, analysis, version),
       analysis,
     });
   }

@@ -29,6 +29,7 @@ import * as moreVendorAdapters from './20261208T0310_more_vendor_adapters.js';
 import * as responderWorkday from './20261208T0400_responder_workday.js';
 import * as feedbackSearch from './20261208T0500_feedback_search.js';
 import * as occurredDayRollups from './20261208T0510_occurred_day_rollups.js';
+import * as topicTaxonomy from './20261208T0600_topic_taxonomy.js';
 
 /**
  * Every migration, keyed by a timestamped name that sorts in the order they must run. Listed statically
@@ -66,4 +67,5 @@ export const migrations: Record<string, Migration> = {
   '20261208T0400_responder_workday': responderWorkday,
   '20261208T0500_feedback_search': feedbackSearch,
   '20261208T0510_occurred_day_rollups': occurredDayRollups,
+  '20261208T0600_topic_taxonomy': topicTaxonomy,
 };

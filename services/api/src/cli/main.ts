@@ -48,6 +48,7 @@ import {
   webhookUrlOf,
 } from '../sources/secrets.js';
 import { formatDoctorReport, runDoctor } from './doctor.js';
+import { TopicCommandError, topicCommands, topicUsage } from './topics.js';
 
 /**
  * `pnpm cxloop <noun> <verb> [--flags]`: administration that scripts can drive. Each command prints one
@@ -71,6 +72,7 @@ const usage = `usage:
   cxloop action list --org ORG_ID [--overdue] [--json]   (status, owner, due date and measured effect)
   cxloop cases backfill --org ORG_ID --from ISO_TIME --to ISO_TIME [--source SOURCE_ID] [--json]
                        (opens cases for flagged feedback that happened in [from, to) and has none)
+${topicUsage}
   cxloop doctor [--json]
 channels: ${Channel.options.join(', ')}
 adapters: ${Adapter.options.join(', ')} (twilio, mailgun, zendesk, intercom need --secret: the key the vendor issued)`;
@@ -152,6 +154,16 @@ const commands: Record<string, Command> = {
     // Scores count the new cases at the organisation's next recompute (any new feedback, or the sweep).
     return { ...report };
   },
+  // Taxonomy commands run as the API's routes do, for the organisation --org names.
+  ...Object.fromEntries(
+    Object.entries(topicCommands).map(([name, run]): [string, Command] => [
+      name,
+      async (db, flags, config) => {
+        const org = await requireOrganisation(db, required(flags, 'org'));
+        return run(db, flags, config, org.id, () => required(flags, 'id'));
+      },
+    ]),
+  ),
   'org create': async (db, flags) => {
     const org = await createOrganisation(db, required(flags, 'name'));
     return { id: org.id, name: org.name };
@@ -392,6 +404,13 @@ async function main(argv: string[]): Promise<number> {
       overdue: { type: 'boolean', default: false },
       from: { type: 'string' },
       to: { type: 'string' },
+      id: { type: 'string' },
+      label: { type: 'string' },
+      seed: { type: 'string', multiple: true },
+      exclude: { type: 'string', multiple: true },
+      parent: { type: 'string' },
+      into: { type: 'string' },
+      candidate: { type: 'string' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -435,6 +454,7 @@ main(process.argv.slice(2)).then(
   (error: unknown) => {
     const known =
       error instanceof UsageError ||
+      error instanceof TopicCommandError ||
       error instanceof ConfigError ||
       (error instanceof Error &&
         error.name === 'TypeError' &&
