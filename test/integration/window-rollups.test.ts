@@ -56,14 +56,18 @@ afterAll(async () => {
 });
 
 describe('case rollups', () => {
-  /** The closed-loop figures by their definition, straight from the cases. */
-  async function scanned(scope: ScoreScope, window: DayWindow) {
-    const rows = await api.db
+  /** Dismissed cases count in no figure. */
+  const undismissedCases = (scope: ScoreScope) =>
+    api.db
       .selectFrom('cases')
       .selectAll()
       .where('org_id', '=', scope.orgId)
       .where('status', '<>', 'dismissed')
       .execute();
+
+  /** The closed-loop figures by their definition, straight from the cases. */
+  async function scanned(scope: ScoreScope, window: DayWindow) {
+    const rows = await undismissedCases(scope);
     const inScope = rows.filter(
       (c) =>
         utcDay(c.opened_at) >= window.from &&
@@ -107,12 +111,7 @@ describe('case rollups', () => {
 
   /** Owning-team figures by their definition: per leading topic, cases due and answered in time per team. */
   async function scannedByTopic(scope: ScoreScope, window: DayWindow) {
-    const rows = await api.db
-      .selectFrom('cases')
-      .selectAll()
-      .where('org_id', '=', scope.orgId)
-      .where('status', '<>', 'dismissed')
-      .execute();
+    const rows = await undismissedCases(scope);
     const byTopic = new Map<
       string,
       { topic: string; due: number; answeredInTimeByTeam: Map<string | null, number> }
