@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { analyseOrganisationOutcomes } from '@cxloop/aggregation-worker';
 import { purchasePlan, SeededRandom } from '@cxloop/api/demo';
 import { recordOutcomes, saveFeedbackAnalysis, storeFeedbackBatch } from '@cxloop/db';
+import { holdoutPeriodFor } from '@cxloop/outcomes';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -33,6 +34,7 @@ describe.skipIf(!chromiumInstalled)('loyalty & value in a browser', { timeout: 1
   const consoleErrors: string[] = [];
   const plan = purchasePlan({ seed: 11, now: new Date() }, new SeededRandom(11));
   const purchases = plan.outcomes.filter((event) => event.kind === 'purchase');
+  const analysedAt = new Date();
 
   beforeAll(async () => {
     await buildDashboard();
@@ -69,7 +71,7 @@ describe.skipIf(!chromiumInstalled)('loyalty & value in a browser', { timeout: 1
         plainAnalysis(row.id, tenant.orgId, late ? [{ id: 'delivery_delay' }] : []),
       );
     }
-    await analyseOrganisationOutcomes(api.db, tenant.orgId, new Date());
+    await analyseOrganisationOutcomes(api.db, tenant.orgId, analysedAt);
     browser = await launchChromium();
   }, 240_000);
 
@@ -126,6 +128,23 @@ describe.skipIf(!chromiumInstalled)('loyalty & value in a browser', { timeout: 1
       expect(estimate).toBeGreaterThan(0);
     }
     expect(await page.locator('[data-figure="model-check"]').textContent()).toMatch(/^(Passed|Not passed): /);
+    // Calibration vs hold-out: the purchases after the split, by buyers who first bought before it.
+    const firstAt = new Map<string, number>();
+    for (const event of purchases) {
+      const at = Date.parse(event.occurredAt);
+      firstAt.set(event.customerRef, Math.min(at, firstAt.get(event.customerRef) ?? at));
+    }
+    const split = holdoutPeriodFor(
+      [...firstAt.values()].map((at) => new Date(at)),
+      analysedAt,
+    )!.calibrationEnd.getTime();
+    const afterSplit = purchases.filter((event) => {
+      const at = Date.parse(event.occurredAt);
+      return firstAt.get(event.customerRef)! < split && at >= split && at < analysedAt.getTime();
+    }).length;
+    expect(await page.locator('[data-figure="holdout"]').textContent()).toContain(
+      `they made ${afterSplit.toLocaleString('en-GB')} (`,
+    );
     // Bigger spenders lean to the app in the demo: more of the top fifth use it than of the others.
     const app = page
       .getByRole('table', { name: 'Channels used by the top 20 % and the others' })

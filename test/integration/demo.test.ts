@@ -215,11 +215,13 @@ describe('pnpm demo seeding', () => {
     const loyalty = response.json<{
       buyers: number;
       model: { fitted: boolean };
+      holdout?: { actual: number };
       contractRetention: unknown[];
       drivers: { factor: string; relativeRiskLow: number; significant: boolean }[];
     }>();
     expect(loyalty.buyers).toBe(800);
     expect(loyalty.model.fitted).toBe(true);
+    expect(loyalty.holdout!.actual).toBeGreaterThan(0);
     expect(loyalty.contractRetention.length).toBeGreaterThan(0);
     const late = loyalty.drivers.find((driver) => driver.factor === 'topic:delivery_delay');
     expect(late).toMatchObject({ significant: true });

@@ -1,7 +1,9 @@
 import {
   CASE_RESPONSE_BUCKETS,
   type ChannelWindowTotals,
+  caseTopicWindowStats,
   caseWindowStats,
+  createTeam,
   createUnit,
   type DayWindow,
   nestedChannelTotals,
@@ -54,14 +56,18 @@ afterAll(async () => {
 });
 
 describe('case rollups', () => {
-  /** The closed-loop figures by their definition, straight from the cases. */
-  async function scanned(scope: ScoreScope, window: DayWindow) {
-    const rows = await api.db
+  /** Dismissed cases count in no figure. */
+  const undismissedCases = (scope: ScoreScope) =>
+    api.db
       .selectFrom('cases')
       .selectAll()
       .where('org_id', '=', scope.orgId)
       .where('status', '<>', 'dismissed')
       .execute();
+
+  /** The closed-loop figures by their definition, straight from the cases. */
+  async function scanned(scope: ScoreScope, window: DayWindow) {
+    const rows = await undismissedCases(scope);
     const inScope = rows.filter(
       (c) =>
         utcDay(c.opened_at) >= window.from &&
@@ -103,6 +109,32 @@ describe('case rollups', () => {
     };
   }
 
+  /** Owning-team figures by their definition: per leading topic, cases due and answered in time per team. */
+  async function scannedByTopic(scope: ScoreScope, window: DayWindow) {
+    const rows = await undismissedCases(scope);
+    const byTopic = new Map<
+      string,
+      { topic: string; due: number; answeredInTimeByTeam: Map<string | null, number> }
+    >();
+    for (const c of rows) {
+      const topic = c.topics[0];
+      if (!topic || utcDay(c.opened_at) < window.from || utcDay(c.opened_at) > window.to) continue;
+      if (scope.unitId !== null && c.unit_id !== scope.unitId) continue;
+      const stats = byTopic.get(topic) ?? { topic, due: 0, answeredInTimeByTeam: new Map() };
+      byTopic.set(topic, stats);
+      const inTime = c.first_response_at !== null && c.first_response_at <= c.first_response_due_at;
+      stats.answeredInTimeByTeam.set(
+        c.team_id,
+        (stats.answeredInTimeByTeam.get(c.team_id) ?? 0) + Number(inTime),
+      );
+      if (c.first_response_at !== null || c.closed_at !== null || c.first_response_due_at <= now)
+        stats.due += 1;
+    }
+    return sortedByTopic([...byTopic.values()]);
+  }
+  const sortedByTopic = (stats: { topic: string }[]) =>
+    [...stats].sort((a, b) => a.topic.localeCompare(b.topic));
+
   it('match a scan of the cases after inserts, workflow updates, reopenings, dismissals and deletes', async () => {
     const random = seeded(7);
     const pick = <T>(list: readonly T[]) => list[Math.floor(random() * list.length)]!;
@@ -130,6 +162,12 @@ describe('case rollups', () => {
     );
     const at = (base: Date, hours: number) => new Date(base.getTime() + hours * hour);
     const past = (moment: Date | null) => (moment && moment <= now ? moment : null);
+    const teams = [
+      (await createTeam(api.db, tenant.orgId, { name: 'Care' })).id,
+      (await createTeam(api.db, tenant.orgId, { name: 'Logistics' })).id,
+      null,
+    ];
+    const topicLists = [[], ['billing'], ['delivery_delay', 'billing'], ['app_website']];
     for (const feedback of stored) {
       const opened = new Date(now.getTime() - random() * 45 * day);
       const closed = random() < 0.6 ? past(at(opened, random() * 72)) : null;
@@ -145,7 +183,8 @@ describe('case rollups', () => {
           urgency: 0.5,
           priority: 2,
           flag_codes: [],
-          topics: [],
+          topics: pick(topicLists),
+          team_id: pick(teams),
           status: closed
             ? pick(['resolved', 'resolved', 'dismissed'])
             : pick(['new', 'acknowledged', 'in_progress']),
@@ -182,6 +221,14 @@ describe('case rollups', () => {
         .where('id', '=', c.id)
         .execute();
     }
+    for (const c of cases.slice(38, 50)) {
+      // Handed to another team, and a topic corrected: the topic rollup moves the case with them.
+      await api.db
+        .updateTable('cases')
+        .set({ team_id: pick(teams), topics: pick(topicLists) })
+        .where('id', '=', c.id)
+        .execute();
+    }
     // An update that touches no counted column (a note's version bump) changes nothing either way.
     await api.db
       .updateTable('cases')
@@ -203,6 +250,9 @@ describe('case rollups', () => {
         const expected = await scanned(scope, windowOf(days));
         expect(expected.opened).toBeGreaterThan(0);
         expect(await caseWindowStats(api.db, scope, windowOf(days), now)).toEqual(expected);
+        expect(sortedByTopic(await caseTopicWindowStats(api.db, scope, windowOf(days), now))).toEqual(
+          await scannedByTopic(scope, windowOf(days)),
+        );
       }
     }
   });

@@ -177,6 +177,8 @@ export async function caseTopicWindowStats(
   ]);
   const byTopic = new Map<string, TopicCaseStats>();
   for (const row of rows) {
+    // A row whose cases all moved to another team or topic stays behind at zero.
+    if (row.opened === 0) continue;
     const stats = byTopic.get(row.topic) ?? { topic: row.topic, due: 0, answeredInTimeByTeam: new Map() };
     stats.due += row.opened;
     stats.answeredInTimeByTeam.set(

@@ -299,6 +299,43 @@ export interface CustomerSummaryRow {
   channels: string[];
 }
 
+/** A buyer's purchases before and after the end of a calibration period. */
+export interface SplitPurchases {
+  firstAt: Date;
+  lastCalibrationAt: Date;
+  calibrationCount: number;
+  holdoutCount: number;
+}
+
+/**
+ * Each buyer who first bought before `calibrationEnd`: their purchases up to it and from it to `asOf`. For
+ * the analysis job's hold-out check, the one place that reads transactions (once per refit, never in a
+ * score recompute).
+ */
+export async function listSplitPurchases(
+  db: Db,
+  orgId: string,
+  calibrationEnd: Date,
+  asOf: Date,
+): Promise<SplitPurchases[]> {
+  const rows = await db
+    .selectFrom('outcome_events')
+    .select([
+      sql<Date>`min(occurred_at)`.as('firstAt'),
+      sql<Date>`max(occurred_at) filter (where occurred_at < ${calibrationEnd})`.as('lastCalibrationAt'),
+      sql<number>`(count(*) filter (where occurred_at < ${calibrationEnd}))::int`.as('calibrationCount'),
+      sql<number>`(count(*) filter (where occurred_at >= ${calibrationEnd} and occurred_at < ${asOf}))::int`.as(
+        'holdoutCount',
+      ),
+    ])
+    .where('org_id', '=', orgId)
+    .where('kind', '=', 'purchase')
+    .groupBy('customer_id')
+    .having(sql<Date>`min(occurred_at)`, '<', calibrationEnd)
+    .execute();
+  return rows;
+}
+
 /** Every customer summary of an organisation (one row per customer, never a transaction). */
 export async function listCustomerSummaries(db: Db, orgId: string): Promise<CustomerSummaryRow[]> {
   const rows = await db

@@ -22,6 +22,8 @@ export {
   gammaGammaEstimates,
   gammaGammaLogLikelihood,
 } from './gamma-gamma.js';
+export type { HoldoutBuyer, HoldoutCheck } from './holdout.js';
+export { holdoutBuyerOf, holdoutCheck, holdoutPeriodFor } from './holdout.js';
 export type { Interval } from './intervals.js';
 export { meanInterval, proportionInterval } from './intervals.js';
 export type { LifetimeValueOptions } from './lifetime-value.js';

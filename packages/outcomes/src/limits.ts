@@ -21,6 +21,14 @@ export function limitsOf(analysis: LoyaltyAnalysis): string[] {
         'treat predicted values as indicative only.',
     );
   }
+  if (!analysis.holdout) {
+    limits.push('No hold-out check yet: it needs 200 buyers and at least eight weeks of purchases.');
+  } else if (Math.abs(analysis.holdout.relativeError) > 0.1) {
+    limits.push(
+      `Fitted on purchases up to ${analysis.holdout.calibrationEnd}, the model missed the purchases after it by ` +
+        `${Math.round(Math.abs(analysis.holdout.relativeError) * 100)} %: treat predictions as indicative only.`,
+    );
+  }
   if (analysis.contractRetention.length === 0) {
     limits.push('No contract renewals or cancellations were received, so no contract retention curve.');
   }

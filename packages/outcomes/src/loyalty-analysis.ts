@@ -1,4 +1,5 @@
 import { type AdvocacyResult, advocacyRetention, npsGroupOf } from './advocacy.js';
+import { type HoldoutBuyer, type HoldoutCheck, holdoutCheck } from './holdout.js';
 import { type Interval, meanInterval } from './intervals.js';
 import { type LoyaltyDriver, loyaltyDrivers } from './loyalty-drivers.js';
 import {
@@ -76,6 +77,8 @@ export interface LoyaltyAnalysis {
           readonly channels: readonly { channel: string; topFifth: number; others: number }[];
         };
       });
+  /** Calibration vs hold-out: purchases predicted after a split date by a fit on purchases before it. */
+  readonly holdout: HoldoutCheck | undefined;
   readonly advocacy: readonly AdvocacyResult[];
   readonly drivers: readonly LoyaltyDriver[];
 }
@@ -97,12 +100,14 @@ function buyerOf(customer: CustomerRecord, asOf: Date): Buyer | undefined {
 /**
  * Everything the "Loyalty & value" view and the Discover/Devise indicators read, from per-customer
  * summaries and each customer's first answer: retention, historic and predicted value, value segments,
- * advocacy linked to retention and the feedback → outcome drivers. Pure: `asOf` is given.
+ * advocacy linked to retention and the feedback → outcome drivers, and the hold-out check when the caller
+ * has split each buyer's purchases at a date. Pure: `asOf` is given.
  */
 export function analyseLoyalty(
   customers: readonly CustomerRecord[],
   feedback: readonly FeedbackRecord[],
   asOf: Date,
+  holdout?: { buyers: readonly HoldoutBuyer[]; calibrationEnd: Date; weeks: number },
 ): LoyaltyAnalysis {
   const buyersByRef = new Map<string, Buyer>();
   for (const customer of customers) {
@@ -173,6 +178,7 @@ export function analyseLoyalty(
           clv: valueSegments(purchasers, buyersByRef, fitted, quantiles),
         }
       : { fitted: false, reason: outcome.fitted ? '' : outcome.reason },
+    holdout: holdout && holdoutCheck(holdout.buyers, holdout.calibrationEnd, holdout.weeks),
     advocacy: advocacyRetention(linked.advocacy, [...ADVOCACY_WINDOWS]),
     drivers: loyaltyDrivers(linked.outcomes),
   };

@@ -3,11 +3,12 @@ import {
   listCustomerAnswers,
   listCustomerSummaries,
   listOrganisationsWithNewOutcomes,
+  listSplitPurchases,
   type MaintenanceTask,
   runMaintenanceTask,
   saveOutcomeAnalysis,
 } from '@cxloop/db';
-import { analyseLoyalty } from '@cxloop/outcomes';
+import { analyseLoyalty, holdoutBuyerOf, holdoutPeriodFor } from '@cxloop/outcomes';
 import { requestScoreRecompute, type ScoreQueue } from '@cxloop/runtime';
 
 /** The lock id is shared by every replica, so one analyses while the others skip. */
@@ -30,7 +31,17 @@ export async function analyseOrganisationOutcomes(db: Db, orgId: string, now: Da
     listCustomerSummaries(db, orgId),
     listCustomerAnswers(db, orgId, new Date(now.getTime() - ANSWER_PERIOD_DAYS * 24 * 3600 * 1000)),
   ]);
-  const analysis = analyseLoyalty(summaries, answers, now);
+  const period = holdoutPeriodFor(
+    summaries.flatMap((summary) => summary.firstPurchaseAt ?? []),
+    now,
+  );
+  const holdout = period && {
+    ...period,
+    buyers: (await listSplitPurchases(db, orgId, period.calibrationEnd, now)).map((purchases) =>
+      holdoutBuyerOf(purchases, period.calibrationEnd),
+    ),
+  };
+  const analysis = analyseLoyalty(summaries, answers, now, holdout);
   await saveOutcomeAnalysis(db, orgId, now, analysis as unknown as Record<string, unknown>);
   return analysis;
 }

@@ -68,6 +68,17 @@ const LoyaltyView = z.object({
       }),
     }),
   ]),
+  holdout: z
+    .object({
+      calibrationEnd: z.string(),
+      holdoutWeeks: z.number().int(),
+      buyers: z.number().int(),
+      predicted: z.number(),
+      actual: z.number(),
+      relativeError: z.number(),
+    })
+    .optional()
+    .describe('BG/NBD fitted on purchases up to calibrationEnd, its predicted purchases after it vs actual'),
   advocacy: z.array(
     z.object({
       group: z.enum(['promoter', 'passive', 'detractor']),

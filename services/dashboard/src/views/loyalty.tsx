@@ -65,6 +65,14 @@ interface Loyalty {
   };
   interPurchaseDays?: Quantiles;
   model: { fitted: false; reason: string } | FittedModel;
+  holdout?: {
+    calibrationEnd: string;
+    holdoutWeeks: number;
+    buyers: number;
+    predicted: number;
+    actual: number;
+    relativeError: number;
+  };
   advocacy: { group: string; windowDays: number; retention?: Interval; spend?: Interval }[];
   drivers: LoyaltyDriver[];
   limits: string[];
@@ -190,7 +198,7 @@ function LoyaltyFigures({ loyalty }: { loyalty: Loyalty }) {
         </div>
       </div>
       {loyalty.model.fitted ? (
-        <ValueModel model={loyalty.model} />
+        <ValueModel model={loyalty.model} holdout={loyalty.holdout} />
       ) : (
         <div class="card">
           <h2>Predicted lifetime value</h2>
@@ -367,7 +375,7 @@ function ParameterRows({ model, parameters }: { model: string; parameters: Recor
   );
 }
 
-function ValueModel({ model }: { model: FittedModel }) {
+function ValueModel({ model, holdout }: { model: FittedModel; holdout: Loyalty['holdout'] }) {
   const { clv } = model;
   return (
     <>
@@ -428,8 +436,15 @@ function ValueModel({ model }: { model: FittedModel }) {
           <h2>Model check</h2>
           <p data-figure="model-check">
             {model.validated ? 'Passed' : 'Not passed'}: the largest gap between the buyers observed and
-            expected at a repeat count is {formatPercent(model.fitCheckLargestGap)} of all buyers. Checked on
-            the buyers the model was fitted on: summaries keep no purchases per period for a hold-out check.
+            expected at a repeat count is {formatPercent(model.fitCheckLargestGap)} of all buyers.
+          </p>
+          <p data-figure="holdout">
+            {holdout
+              ? `Calibration vs hold-out: fitted on purchases up to ${holdout.calibrationEnd}, the model expected ` +
+                `${formatNumber(holdout.predicted, 0)} purchases by ${formatNumber(holdout.buyers, 0)} buyers in the ` +
+                `${holdout.holdoutWeeks} weeks after it; they made ${formatNumber(holdout.actual, 0)} ` +
+                `(${holdout.relativeError >= 0 ? '+' : '−'}${formatPercent(Math.abs(holdout.relativeError))}).`
+              : 'No hold-out check yet: it needs 200 buyers and at least eight weeks of purchases.'}
           </p>
           <FigureTable
             label="Buyers by repeat purchases, observed and expected"
