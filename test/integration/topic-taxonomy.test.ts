@@ -57,7 +57,7 @@ async function recountedTopicRollups(db: Db, orgId: string): Promise<Map<string,
   const rows = await db
     .selectFrom('feedback as f')
     .innerJoin('feedback_analysis as a', 'a.feedback_id', 'f.id')
-    .select(['f.received_at', 'f.nps', 'f.csat', 'f.ces', 'a.details'])
+    .select(['f.received_at', 'f.occurred_at', 'f.nps', 'f.csat', 'f.ces', 'a.details'])
     .where('f.org_id', '=', orgId)
     // Only what was counted: feedback analysed but not yet counted is in no rollup until it is.
     .where('f.aggregated_at', 'is not', null)
@@ -69,10 +69,10 @@ async function recountedTopicRollups(db: Db, orgId: string): Promise<Map<string,
       channel: 'web',
       touchpoint: null,
       customerRef: null,
-      metadata: {},
       nps: row.nps,
       csat: row.csat,
       ces: row.ces,
+      occurredAt: row.occurred_at,
       receivedAt: row.received_at,
       analysedAt: row.received_at,
       sentimentScore: null,
@@ -108,6 +108,17 @@ async function storedTopicRollups(db: Db, orgId: string): Promise<Map<string, To
   expect(byChannel.map((row) => `${String(row.day)}/${row.topic}:${row.mentions}`).sort()).toEqual(
     rows.map((row) => `${String(row.day)}/${row.topic}:${row.mentions}`).sort(),
   );
+  // The occurrence-day timeline holds the same mentions per topic, on the days customers gave them.
+  const byOccurrence = await db
+    .selectFrom('rollup_occurred_topic_daily')
+    .select(['topic', (eb) => eb.fn.sum<number>('mentions').as('mentions')])
+    .where('org_id', '=', orgId)
+    .groupBy('topic')
+    .having((eb) => eb.fn.sum('mentions'), '<>', 0)
+    .execute();
+  const perTopic = new Map<string, number>();
+  for (const row of rows) perTopic.set(row.topic, (perTopic.get(row.topic) ?? 0) + row.mentions);
+  expect(new Map(byOccurrence.map((row) => [row.topic, Number(row.mentions)]))).toEqual(perTopic);
   return new Map(
     rows.map((row) => {
       const day = row.day instanceof Date ? row.day.toISOString().slice(0, 10) : String(row.day);

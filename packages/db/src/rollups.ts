@@ -133,7 +133,7 @@ type OccurredChannelCounters = {
   sentiment_count: number;
   sentiment_sum: number;
 };
-type OccurredTopicCounters = {
+export type OccurredTopicCounters = {
   mentions: number;
   negative_count: number;
   late_mentions: number;
@@ -157,7 +157,7 @@ function occurredChannelCounters({ daily }: RollupIncrements): OccurredChannelCo
 }
 
 /** A topic mention on the occurrence-day timeline, counted as late too when it arrived late. */
-function occurredTopicCounters(counters: Required<TopicCounters>, late: boolean): OccurredTopicCounters {
+export function occurredTopicCounters(counters: Required<TopicCounters>, late: boolean): OccurredTopicCounters {
   return {
     mentions: counters.mentions,
     negative_count: counters.negative_count,

@@ -14,6 +14,8 @@ import {
   addSummedRows,
   type DailyCounters,
   type FeedbackForRollup,
+  type OccurredTopicCounters,
+  occurredTopicCounters,
   rollupIncrements,
   SummedRows,
   type TopicCounters,
@@ -112,7 +114,13 @@ export async function analysesBehind(
 
 /** The rollup increments of one feedback's topics: the same arithmetic as counting (rollupIncrements). */
 function topicIncrements(
-  feedback: { nps: number | null; csat: number | null; ces: number | null; received_at: Date },
+  feedback: {
+    nps: number | null;
+    csat: number | null;
+    ces: number | null;
+    received_at: Date;
+    occurred_at: Date;
+  },
   topics: StoredTopics,
 ) {
   const increments = rollupIncrements({
@@ -120,10 +128,10 @@ function topicIncrements(
     channel: '',
     touchpoint: null,
     customerRef: null,
-    metadata: {},
     nps: feedback.nps,
     csat: feedback.csat,
     ces: feedback.ces,
+    occurredAt: feedback.occurred_at,
     receivedAt: feedback.received_at,
     analysedAt: feedback.received_at,
     sentimentScore: null,
@@ -134,6 +142,8 @@ function topicIncrements(
   // A topic mentioned twice in one comment is one mention of the feedback, as when it was counted.
   return {
     day: increments.day,
+    occurredDay: increments.occurredDay,
+    late: increments.late,
     ratedWithTopic: increments.daily.rated_with_topic_count,
     topics: new Map(increments.topics.map((entry) => [entry.topic, entry.counters])),
   };
@@ -180,6 +190,7 @@ export async function reviseAnalysisTopics(
       .select([
         'id',
         'received_at',
+        'occurred_at',
         'unit_id',
         'channel',
         'touchpoint',
@@ -210,6 +221,7 @@ export async function reviseAnalysisTopics(
     const channelDaily = new SummedRows<Pick<Required<DailyCounters>, 'rated_with_topic_count'>>();
     const topicDaily = new SummedRows<Required<TopicCounters>>();
     const topicUnitDaily = new SummedRows<Required<TopicCounters>>();
+    const occurredTopicDaily = new SummedRows<OccurredTopicCounters>();
     let earliestDay: string | undefined;
     const changed: { feedback_id: string; topics: StoredTopics }[] = [];
     for (const row of behind) {
@@ -228,13 +240,16 @@ export async function reviseAnalysisTopics(
         daily.add({ ...key, channel: counted.channel, touchpoint: counted.touchpoint }, ratedDelta);
         channelDaily.add({ ...key, channel: counted.channel }, ratedDelta);
       }
+      const occurred = { org_id: orgId, day: old.occurredDay, unit_id: counted.unit_id };
       for (const [topic, counters] of old.topics) {
         topicDaily.add({ ...key, channel: counted.channel, topic }, negated(counters));
         topicUnitDaily.add({ ...key, topic }, negated(counters));
+        occurredTopicDaily.add({ ...occurred, topic }, negated(occurredTopicCounters(counters, old.late)));
       }
       for (const [topic, counters] of next.topics) {
         topicDaily.add({ ...key, channel: counted.channel, topic }, counters);
         topicUnitDaily.add({ ...key, topic }, counters);
+        occurredTopicDaily.add({ ...occurred, topic }, occurredTopicCounters(counters, next.late));
       }
     }
     if (changed.length > 0) {
@@ -257,6 +272,8 @@ export async function reviseAnalysisTopics(
     await addSummedRows(trx, 'rollup_channel_daily', channelDaily as never);
     await addSummedRows(trx, 'rollup_topic_daily', topicDaily);
     await addSummedRows(trx, 'rollup_topic_unit_daily', topicUnitDaily);
+    // The occurrence-day timeline (trends, rising issues) follows the revised topics too.
+    await addSummedRows(trx, 'rollup_occurred_topic_daily', occurredTopicDaily);
     if (earliestDay !== undefined && earliestDay < settledForWriterBefore(now)) {
       await reviseSettledRollups(trx, orgId);
     }
