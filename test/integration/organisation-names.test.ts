@@ -16,14 +16,21 @@ beforeAll(async () => {
   northId = (await createUnit(api.db, tenant.orgId, { key: 'north', name: 'Northern stores' })).id;
   await createUnit(api.db, other.orgId, { key: 'west', name: 'Western depot' });
   await createTeam(api.db, tenant.orgId, { name: 'Care desk' });
-  await saveTextSettings(api.db, tenant.orgId, {
-    topics: [
-      { id: 'refund', label: 'Money back', seedTerms: ['refund'], excludes: [] },
-      { id: 'assembly', label: 'Flat-pack assembly', seedTerms: ['assembly'], excludes: [] },
-    ],
-    phoneRegion: null,
-    brandHandles: [],
-  });
+  const topic = { excludes: [], parentId: null, status: 'active' as const, mergedInto: null };
+  await saveTextSettings(
+    api.db,
+    tenant.orgId,
+    { phoneRegion: null, brandHandles: [] },
+    {
+      topics: [
+        { ...topic, id: 'refund', label: 'Money back', seedTerms: ['refund'] },
+        { ...topic, id: 'assembly', label: 'Flat-pack assembly', seedTerms: ['assembly'] },
+      ],
+      analysisTopics: { customTopics: [], retiredDefaultTopics: [] },
+      change: { kind: 'test set-up' },
+      changesDetection: false,
+    },
+  );
 });
 afterAll(async () => {
   await api.close();
