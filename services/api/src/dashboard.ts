@@ -46,25 +46,26 @@ export interface DashboardDeps {
  */
 export async function dashboard(app: FastifyInstance, deps: DashboardDeps) {
   const root = deps.dashboardDir ?? dashboardDist;
-  if (existsSync(`${root}/index.html`)) {
-    await app.register(fastifyStatic, {
-      root,
-      wildcard: false,
-      index: ['index.html'],
-      setHeaders(reply, path) {
-        reply.header('x-content-type-options', 'nosniff');
-        if (path.endsWith('.html')) {
-          reply.header('content-security-policy', CONTENT_SECURITY_POLICY);
-          reply.header('cache-control', 'no-cache');
-        } else {
-          // Vite names assets by content hash: a changed file is a new URL.
-          reply.header('cache-control', 'public, max-age=31536000, immutable');
-        }
-      },
-    });
-  } else {
-    app.log.warn({ root }, 'dashboard not built (run `pnpm build`); serving the API only');
+  if (!existsSync(`${root}/index.html`)) {
+    app.log.warn({ root }, 'dashboard not built (run `pnpm build`); serving the API only until it is');
   }
+  await app.register(fastifyStatic, {
+    root,
+    // Files are looked up when asked for, not listed once at start: a rebuild's new content-hashed assets
+    // are served at once, without restarting the API (a list made at start would blank the rebuilt page).
+    wildcard: true,
+    index: ['index.html'],
+    setHeaders(reply, path) {
+      reply.header('x-content-type-options', 'nosniff');
+      if (path.endsWith('.html')) {
+        reply.header('content-security-policy', CONTENT_SECURITY_POLICY);
+        reply.header('cache-control', 'no-cache');
+      } else {
+        // Vite names assets by content hash: a changed file is a new URL.
+        reply.header('cache-control', 'public, max-age=31536000, immutable');
+      }
+    },
+  });
   if (deps.operatorToken) {
     await app.register(queueBoard, {
       operatorToken: deps.operatorToken,

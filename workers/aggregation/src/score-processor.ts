@@ -19,9 +19,12 @@ import {
   type Evidence,
   type FrameworkScore,
   heldStagesOf,
+  type LiveScoreChange,
   movedVisibly,
   type ScoreDiff,
+  SHOWN_POINTS_DECIMALS,
   scoreFramework,
+  scorePatch,
 } from '@cxloop/scoring';
 import { type Job, UnrecoverableError } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -87,15 +90,19 @@ function changeEvent(
   previous: FrameworkScore | undefined,
   next: FrameworkScore,
   diff: ScoreDiff | undefined,
-): ScoreChangeEvent {
+): LiveScoreChange {
+  // An element whose points read the same at the precision shown did not change for the reader ("+0.0").
+  const shown = (points: number) => points.toFixed(SHOWN_POINTS_DECIMALS);
   const elements = diff
-    ? diff.elements.map((element) => ({
-        elementId: element.elementId,
-        name: element.name,
-        before: element.before,
-        after: element.after,
-        why: why(element.causes),
-      }))
+    ? diff.elements
+        .filter((element) => shown(element.before) !== shown(element.after))
+        .map((element) => ({
+          elementId: element.elementId,
+          name: element.name,
+          before: element.before,
+          after: element.after,
+          why: why(element.causes),
+        }))
     : next.dimensions.flatMap((dimension) =>
         dimension.elements.map((element) => ({
           elementId: element.id,
@@ -114,6 +121,8 @@ function changeEvent(
     total: { before: previous?.total ?? null, after: next.total },
     stage: { before: previous?.stage ?? null, after: next.stage },
     elements,
+    // Open dashboards apply this instead of reloading the whole score; a first score has nothing to patch.
+    ...(previous === undefined ? {} : { patch: scorePatch(previous, next) }),
   };
 }
 
