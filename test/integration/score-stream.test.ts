@@ -3,6 +3,8 @@ import type { ScoreChangeEvent } from '@cxloop/contracts';
 import { publishScoreChange, redisOptions, scoreStreamKey } from '@cxloop/runtime';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SCORE_STREAM_BUFFER_BYTES, ScoreConnection } from '../../services/api/src/live/score-connection.js';
+import { ScoreHub } from '../../services/api/src/live/score-hub.js';
 import {
   createTenant,
   eventually,
@@ -10,11 +12,6 @@ import {
   type TestApi,
   type TestTenant,
 } from '../support/fixtures.js';
-import {
-  SCORE_STREAM_BUFFER_BYTES,
-  ScoreConnection,
-} from '../../services/api/src/live/score-connection.js';
-import { ScoreHub } from '../../services/api/src/live/score-hub.js';
 import { redisUrl } from '../support/redis.js';
 
 let first: TestApi;

@@ -95,14 +95,16 @@ export async function scoreStreamRoutes(app: FastifyInstance, options: ScoreStre
       });
       // The 200 schema documents the text a client reads; what is sent is the stream that produces it.
       const untyped: FastifyReply = reply;
-      return untyped
-        .header('cache-control', 'no-cache, no-transform')
-        .header('x-accel-buffering', 'no')
-        // Said outright, so Node adds no Keep-Alive timeout hint: a client told the socket may idle for
-        // keepAliveTimeout keeps a spare one open that would hold the server's close back.
-        .header('connection', 'keep-alive')
-        .type('text/event-stream; charset=utf-8')
-        .send(connection);
+      return (
+        untyped
+          .header('cache-control', 'no-cache, no-transform')
+          .header('x-accel-buffering', 'no')
+          // Said outright, so Node adds no Keep-Alive timeout hint: a client told the socket may idle for
+          // keepAliveTimeout keeps a spare one open that would hold the server's close back.
+          .header('connection', 'keep-alive')
+          .type('text/event-stream; charset=utf-8')
+          .send(connection)
+      );
     },
   );
 }
