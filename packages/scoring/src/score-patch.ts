@@ -56,7 +56,16 @@ export interface ScorePatch {
 /** A score change as it travels to live clients: the event with its patch. */
 export type LiveScoreChange = ScoreChangeEvent & { readonly patch?: ScorePatch };
 
-const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+/** JSON with object keys in one order: a score read back from PostgreSQL (jsonb) has its keys reordered. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, field: unknown) =>
+    field !== null && typeof field === 'object' && !Array.isArray(field)
+      ? Object.fromEntries(Object.entries(field).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : field,
+  );
+}
+
+const same = (a: unknown, b: unknown) => canonical(a) === canonical(b);
 
 function headOf<T extends object, K extends keyof T>(whole: T, omitted: K): Omit<T, K> {
   const { [omitted]: _, ...head } = whole;
