@@ -11,6 +11,7 @@ const runs: { name: string; script: string; env?: Record<string, string> }[] = [
   { name: 'freshness', script: 'bench:freshness' },
   { name: 'freshness-at-50', script: 'bench:freshness', env: { FRESHNESS_RATE: '50' } },
   { name: 'recompute', script: 'bench:recompute' },
+  { name: 'stream', script: 'bench:stream' },
 ];
 const exitCodes: Record<string, number | null> = {};
 for (const run of runs) {
