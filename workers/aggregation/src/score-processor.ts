@@ -197,7 +197,7 @@ export function createScoreProcessor(deps: ScoreProcessorDeps) {
       const staff = await (deps.staffEvidence ?? staffSurveyEvidence)(deps.db, scope);
       const assessed = await assessorEvidence(deps.db, scope);
       const previousRow: CurrentScore | undefined = await findCurrentScore(deps.db, orgId, key);
-      const previous = previousRow?.score as unknown as FrameworkScore | undefined;
+      const previous = previousRow?.score;
       // Stages keep their hysteresis across recomputes: each starts from the stages the scope held.
       const score = scoreFramework(
         { metrics: metricObservations(metrics), ...staff, ...assessed },
@@ -205,7 +205,7 @@ export function createScoreProcessor(deps: ScoreProcessorDeps) {
       );
       // A change is recorded (history, event) only when it shows, and explained against the last recorded
       // score, so drifts too small to show add up until they do.
-      const recorded = (previousRow?.recorded_score ?? previous) as unknown as FrameworkScore | undefined;
+      const recorded = previousRow?.recorded_score ?? previous;
       const moved = recorded === undefined || movedVisibly(recorded, score);
       const diff = recorded !== undefined && moved ? diffScores(recorded, score) : undefined;
       const historyId = await saveScore(
@@ -217,7 +217,7 @@ export function createScoreProcessor(deps: ScoreProcessorDeps) {
           total: score.total,
           stage: score.stage,
           confidence: score.confidence,
-          score: score as unknown as Record<string, unknown>,
+          score,
           metrics,
           insights,
           elements: score.dimensions.flatMap((dimension) =>
