@@ -1,5 +1,6 @@
 export * from './adapter-settings.js';
 export * from './feedback.js';
+export * from './flags.js';
 export * from './jobs.js';
 export * from './outcomes.js';
 export * from './roles.js';
