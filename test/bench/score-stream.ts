@@ -2,12 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { type Agent, type ClientRequest, get, type IncomingMessage } from 'node:http';
 import { loadavg } from 'node:os';
-import { performance } from 'node:perf_hooks';
 import { isDeepStrictEqual } from 'node:util';
 import { createScoreProcessor, type StaffEvidence } from '@cxloop/aggregation-worker';
 import { issueApiKey } from '@cxloop/api';
 import type { ScoreJob } from '@cxloop/contracts';
-import { createApiKey, createDb, createOrganisation } from '@cxloop/db';
+import { createApiKey, createOrganisation } from '@cxloop/db';
 import { redisOptions } from '@cxloop/runtime';
 import {
   allIndicators,
@@ -21,7 +20,8 @@ import type { Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { entries, freePort, type RunningProcess, startProcess, waitForHttp } from '../support/processes.js';
 import { flushRedisPrefix, redisUrl } from '../support/redis.js';
-import { createTestDatabase, dropTestDatabase } from '../support/test-database.js';
+import { dropTestDatabase } from '../support/test-database.js';
+import { pause, startBenchRun, wallClock } from './bench-run.js';
 import { describeMachine, percentile } from './machine.js';
 
 /**
@@ -42,12 +42,7 @@ const UPDATE_MS = Number(process.env.STREAM_UPDATE_MS ?? 2_000);
 const STREAMS = Number(process.env.STREAM_CLIENTS ?? 1_000);
 const EVENTS = Number(process.env.STREAM_EVENTS ?? 50);
 
-const wallClock = () => performance.timeOrigin + performance.now();
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const runId = `${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
-const redisPrefix = `cxbench:${runId}`;
-const database = await createTestDatabase(`cxloop_bench_${runId}`);
-const db = createDb(database.url, { maxConnections: 2 });
+const { redisPrefix, database, db } = await startBenchRun();
 const redis = new Redis(redisOptions(redisUrl));
 const open: ClientRequest[] = [];
 let api: RunningProcess | undefined;

@@ -141,6 +141,8 @@ export interface AppDeps {
   metricsPublic?: boolean;
   /** The platform operator's credential (OPERATOR_TOKEN) for the queue board; no board without it. */
   operatorToken?: string | undefined;
+  /** The built dashboard to serve; services/dashboard/dist unless a test gives its own. */
+  dashboardDir?: string;
   /** Fastify's `trustProxy` (TRUST_PROXY): whose X-Forwarded-For/-Proto to believe. Off by default. */
   trustProxy?: boolean | number | string[] | undefined;
   /** Failed authentications per client address and minute before 429. */
