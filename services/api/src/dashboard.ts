@@ -91,6 +91,8 @@ const QUEUE_BOARD_POLICY = [
   "form-action 'self'",
 ].join('; ');
 
+const WEB_FONT_LINK = /<link[^>]*fonts\.(googleapis|gstatic)\.com[^>]*>/g;
+
 /** 401 that makes a browser prompt for the operator token. */
 function operatorChallenge(request: FastifyRequest, reply: FastifyReply) {
   const problem = new Problem(
@@ -161,6 +163,11 @@ async function queueBoard(
   app.addHook('onSend', async (_request, reply, payload) => {
     reply.header('content-security-policy', QUEUE_BOARD_POLICY);
     reply.header('cache-control', 'no-store');
+    // The page links Google's web fonts: the link is removed, so an operator's browser asks nothing of another
+    // site (offline or not); the board falls back to local fonts.
+    if (typeof payload === 'string' && String(reply.getHeader('content-type')).startsWith('text/html')) {
+      return payload.replace(WEB_FONT_LINK, '');
+    }
     return payload;
   });
   await app.register(serverAdapter.registerPlugin(), { prefix: basePath });
