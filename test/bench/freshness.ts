@@ -7,12 +7,13 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { issueApiKey } from '@cxloop/api';
 import type { ScoreChangeEvent } from '@cxloop/contracts';
-import { createApiKey, createDb, createOrganisation, createSource } from '@cxloop/db';
+import { createApiKey, createOrganisation, createSource } from '@cxloop/db';
 import { generateSigningSecret, SecretBox } from '@cxloop/runtime';
 import { sql } from 'kysely';
 import { entries, freePort, type RunningProcess, startProcess, waitForHttp } from '../support/processes.js';
 import { flushRedisPrefix } from '../support/redis.js';
-import { createTestDatabase, dropTestDatabase } from '../support/test-database.js';
+import { dropTestDatabase } from '../support/test-database.js';
+import { pause, startBenchRun, wallClock } from './bench-run.js';
 import type { SentEvent } from './freshness-load.js';
 import { describeMachine, median, percentile } from './machine.js';
 
@@ -45,12 +46,7 @@ interface ReceivedScoreEvent {
   counted: number | undefined;
 }
 
-const wallClock = () => performance.timeOrigin + performance.now();
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const runId = `${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
-const redisPrefix = `cxbench:${runId}`;
-const database = await createTestDatabase(`cxloop_bench_${runId}`);
-const db = createDb(database.url, { maxConnections: 2 });
+const { runId, redisPrefix, database, db } = await startBenchRun();
 const processes: RunningProcess[] = [];
 let sseRequest: ReturnType<typeof get> | undefined;
 const workDir = join(tmpdir(), `cxloop-freshness-${runId}`);

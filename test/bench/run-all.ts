@@ -13,6 +13,7 @@ const runs: { name: string; script: string; env?: Record<string, string> }[] = [
   { name: 'recompute', script: 'bench:recompute' },
   { name: 'action-effect', script: 'bench:action-effect' },
   { name: 'outcomes', script: 'bench:outcomes' },
+  { name: 'stream', script: 'bench:stream' },
 ];
 const exitCodes: Record<string, number | null> = {};
 for (const run of runs) {

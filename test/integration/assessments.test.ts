@@ -55,17 +55,7 @@ const override = (key: string, body: object, org = a.orgId) =>
 
 async function element(elementId: string) {
   const row = await findCurrentScore(api.db, a.orgId, ENTERPRISE_SCOPE);
-  const score = row!.score as {
-    dimensions: {
-      elements: {
-        id: string;
-        points: number;
-        objective: { level: string | null };
-        indicators: { id: string; attainment: number | null }[];
-        target?: { gap: number };
-      }[];
-    }[];
-  };
+  const score = row!.score;
   return score.dimensions
     .flatMap((dimension) => dimension.elements)
     .find((candidate) => candidate.id === elementId)!;

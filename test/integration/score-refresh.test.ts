@@ -1,5 +1,6 @@
 import { refreshStaleScores, SCORE_REFRESH } from '@cxloop/aggregation-worker';
 import { createOrganisation, ENTERPRISE_SCOPE, saveScore } from '@cxloop/db';
+import { scoreFramework } from '@cxloop/scoring';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { flushRedisPrefix, startTestApi, type TestApi } from '../support/fixtures.js';
 
@@ -27,7 +28,7 @@ async function scoredOrganisation(name: string, computedAt: Date): Promise<strin
       total: 120,
       stage: 'ignore',
       confidence: 0.2,
-      score: {},
+      score: scoreFramework({}),
       metrics: [],
       insights: {},
       elements: [],

@@ -1,8 +1,10 @@
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, Socket } from 'node:net';
 import type { ScoreChangeEvent } from '@cxloop/contracts';
-import { publishScoreChange, redisOptions } from '@cxloop/runtime';
+import { publishScoreChange, redisOptions, scoreStreamKey } from '@cxloop/runtime';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SCORE_STREAM_BUFFER_BYTES, ScoreConnection } from '../../services/api/src/live/score-connection.js';
+import { ScoreHub } from '../../services/api/src/live/score-hub.js';
 import {
   createTenant,
   eventually,
@@ -129,5 +131,65 @@ describe('score stream', () => {
       headers: { authorization: `Bearer ${other.apiKeys.manager}` },
     });
     expect(response.status).toBe(404);
+  });
+
+  it('serves many streams of one API instance through one Redis connection', async () => {
+    // Counted in this process (both API instances run here), so other suites sharing Redis do not blur it.
+    const redisPort = Number(new URL(redisUrl).port || 6379);
+    const redisSockets = () =>
+      (process as unknown as { _getActiveHandles(): unknown[] })
+        ._getActiveHandles()
+        .filter((handle) => handle instanceof Socket && handle.remotePort === redisPort && !handle.destroyed)
+        .length;
+    const warm = await connect(urls[0]!, tenant.apiKeys.manager);
+    const before = redisSockets();
+    const streams = await Promise.all(
+      Array.from({ length: 20 }, () => connect(urls[0]!, tenant.apiKeys.manager)),
+    );
+    expect(redisSockets()).toBe(before);
+    await publishScoreChange(redis, first.prefix, change(6));
+    await eventually(async () =>
+      streams.every((stream) => totals(stream.received).includes(6)) ? true : undefined,
+    );
+    await Promise.all([warm, ...streams].map((stream) => stream.close()));
+  });
+});
+
+describe('a score connection whose client reads slowly', () => {
+  it('buffers a bounded amount, then catches up from the stream without a gap', async () => {
+    const prefix = `${first.prefix}:slow`;
+    const key = scoreStreamKey(prefix, tenant.orgId);
+    const hub = new ScoreHub(redis, first.app.log);
+    const connection = await ScoreConnection.open({ hub, redis, key, cursor: '0-0', retryMs: 2000 });
+    try {
+      const padding = 'x'.repeat(2_000);
+      const published: string[] = [];
+      for (let total = 1; total <= 400; total++) {
+        const event = { ...change(total), elements: [{ ...change(total).elements[0]!, name: padding }] };
+        published.push(await publishScoreChange(redis, prefix, event));
+      }
+      // ~800 KB published while nobody reads: the hub has handed it over, the connection took one buffer.
+      await eventually(async () =>
+        connection.readableLength >= SCORE_STREAM_BUFFER_BYTES ? true : undefined,
+      );
+      expect(connection.readableLength).toBeLessThan(SCORE_STREAM_BUFFER_BYTES + 4_000);
+
+      const ids: string[] = [];
+      let text = '';
+      connection.on('data', (chunk: string) => {
+        text += chunk;
+        for (let end = text.indexOf('\n\n'); end >= 0; end = text.indexOf('\n\n')) {
+          const id = /^id: (.+)$/m.exec(text.slice(0, end))?.[1];
+          if (id) ids.push(id);
+          text = text.slice(end + 2);
+        }
+      });
+      await eventually(async () => (ids.length >= published.length ? true : undefined));
+      expect(ids).toEqual(published);
+    } finally {
+      connection.destroy();
+      await hub.close();
+      await redis.del(key);
+    }
   });
 });

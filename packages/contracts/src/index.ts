@@ -1,6 +1,7 @@
 export * from './actions.js';
 export * from './adapter-settings.js';
 export * from './feedback.js';
+export * from './flags.js';
 export * from './jobs.js';
 export * from './outcomes.js';
 export * from './roles.js';

@@ -37,5 +37,11 @@ export const ScoreChangeEvent = z.object({
       why: z.array(ScoreChangeCause),
     }),
   ),
+  /**
+   * What a reader sees change, at the precision shown (packages/scoring `ScorePatch`): the header figures,
+   * the dimensions and elements that changed and, within them, only the indicators that changed. Absent on a
+   * scope's first score: a client then loads the whole score.
+   */
+  patch: z.unknown().optional(),
 });
 export type ScoreChangeEvent = z.infer<typeof ScoreChangeEvent>;

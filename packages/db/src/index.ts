@@ -38,6 +38,7 @@ export * from './settled-days.js';
 export * from './sla-breaches.js';
 export type * from './source-deliveries.tables.js';
 export * from './sources.js';
+export * from './stored-score.js';
 export * from './survey-disclosure.js';
 export * from './survey-evidence.js';
 export * from './survey-group-size.js';

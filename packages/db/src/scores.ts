@@ -1,8 +1,22 @@
+import type { FrameworkScore } from '@cxloop/scoring';
 import type { Selectable } from 'kysely';
 import type { Db } from './connection.js';
 import type { RisingIssueTable, ScoreCurrentTable, ScoreHistoryTable } from './rollups.tables.js';
+import { readStoredScore, toStoredScore } from './stored-score.js';
 
-export type CurrentScore = Selectable<ScoreCurrentTable>;
+/** A scope's current score, its stored JSON parsed (see stored-score.ts). */
+export type CurrentScore = Omit<Selectable<ScoreCurrentTable>, 'score' | 'recorded_score'> & {
+  score: FrameworkScore;
+  recorded_score: FrameworkScore | null;
+};
+
+function parsedScores(row: Selectable<ScoreCurrentTable>): CurrentScore {
+  return {
+    ...row,
+    score: readStoredScore(row.score),
+    recorded_score: row.recorded_score === null ? null : readStoredScore(row.recorded_score),
+  };
+}
 export type ScoreHistoryEntry = Selectable<ScoreHistoryTable>;
 export type RisingIssue = Selectable<RisingIssueTable>;
 
@@ -14,12 +28,13 @@ export async function findCurrentScore(
   orgId: string,
   scope: string,
 ): Promise<CurrentScore | undefined> {
-  return db
+  const row = await db
     .selectFrom('score_current')
     .selectAll()
     .where('org_id', '=', orgId)
     .where('scope', '=', scope)
     .executeTakeFirst();
+  return row && parsedScores(row);
 }
 
 /**
@@ -69,9 +84,11 @@ export async function listOrganisationsScoredBefore(
 /** Every current score of an organisation: the enterprise first, then its units. */
 export async function listCurrentScores(db: Db, orgId: string): Promise<CurrentScore[]> {
   const rows = await db.selectFrom('score_current').selectAll().where('org_id', '=', orgId).execute();
-  return rows.sort((a, b) =>
-    a.scope === ENTERPRISE_SCOPE ? -1 : b.scope === ENTERPRISE_SCOPE ? 1 : a.scope.localeCompare(b.scope),
-  );
+  return rows
+    .map(parsedScores)
+    .sort((a, b) =>
+      a.scope === ENTERPRISE_SCOPE ? -1 : b.scope === ENTERPRISE_SCOPE ? 1 : a.scope.localeCompare(b.scope),
+    );
 }
 
 export interface ElementPoints {
@@ -89,7 +106,7 @@ export interface ScoreToSave {
   total: number;
   stage: string;
   confidence: number;
-  score: Record<string, unknown>;
+  score: FrameworkScore;
   metrics: unknown[];
   insights: Record<string, unknown>;
   elements: readonly ElementPoints[];
@@ -119,12 +136,12 @@ export async function saveScore(
       total: score.total,
       stage: score.stage,
       confidence: score.confidence,
-      score: JSON.stringify(score.score),
+      score: JSON.stringify(toStoredScore(score.score)),
       metrics: JSON.stringify(score.metrics),
       insights: JSON.stringify(score.insights),
       computed_at: now,
       changed_at: now,
-      recorded_score: score.change ? JSON.stringify(score.score) : null,
+      recorded_score: score.change ? JSON.stringify(toStoredScore(score.score)) : null,
     };
     await trx
       .insertInto('score_current')

@@ -3,6 +3,7 @@
  * clocks run out (optionally counting business hours only) and which status changes are allowed. No I/O,
  * no clock: callers pass `now`.
  */
+import { flagCodes } from '@cxloop/contracts';
 import type { BusinessHours, CaseSeverity, CaseStatus } from './triage.tables.js';
 
 export const caseSeverities = [
@@ -21,15 +22,7 @@ export const caseStatuses = [
 export const openStatuses: readonly CaseStatus[] = ['new', 'acknowledged', 'in_progress'];
 
 /** The flag codes packages/text raises; an organisation chooses which of them open cases. */
-export const caseFlagCodes = [
-  'churn_threat',
-  'legal_threat',
-  'safety',
-  'abuse_harassment',
-  'repeated_contact',
-  'very_negative',
-  'nps_detractor_complaint',
-] as const;
+export const caseFlagCodes = flagCodes;
 
 export interface CaseRules {
   caseFlags: readonly string[];

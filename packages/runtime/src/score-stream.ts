@@ -59,19 +59,33 @@ export async function readScoreChangesAfter(
 }
 
 /**
- * Waits up to `blockMs` for entries after `afterId`. Blocks the connection it runs on: give it one of its
- * own (`redis.duplicate()`).
+ * Waits up to `blockMs` for entries after each stream's cursor, on several organisations' streams at once, so
+ * one connection serves every stream an API instance follows. Blocks the connection it runs on: give it one
+ * of its own (`redis.duplicate()`).
  */
 export async function waitForScoreChanges(
   redis: Redis,
-  key: string,
-  afterId: string,
+  cursors: ReadonlyMap<string, string>,
   blockMs: number,
-): Promise<StreamEntry[]> {
-  const reply = (await redis.xread('COUNT', 100, 'BLOCK', blockMs, 'STREAMS', key, afterId)) as
-    | [key: string, entries: RawEntries][]
-    | null;
-  return reply === null ? [] : decode(reply[0]?.[1] ?? []);
+): Promise<Map<string, StreamEntry[]>> {
+  const keys = [...cursors.keys()];
+  const reply = (await redis.xread(
+    'COUNT',
+    100,
+    'BLOCK',
+    blockMs,
+    'STREAMS',
+    ...keys,
+    ...keys.map((key) => cursors.get(key) ?? '$'),
+  )) as [key: string, entries: RawEntries][] | null;
+  return new Map((reply ?? []).map(([key, entries]) => [key, decode(entries)]));
+}
+
+/** Whether stream entry id `a` comes after `b` (ids are "<ms>-<seq>"; compared as numbers, not strings). */
+export function isAfter(a: string, b: string): boolean {
+  const [aMs = 0, aSeq = 0] = a.split('-').map(Number);
+  const [bMs = 0, bSeq = 0] = b.split('-').map(Number);
+  return aMs !== bMs ? aMs > bMs : aSeq > bSeq;
 }
 
 /** The id of the newest entry, or '0-0' for an empty stream: where a client without Last-Event-ID starts. */

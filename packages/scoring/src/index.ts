@@ -79,6 +79,8 @@ export type { PulseQuestion } from './pulse.js';
 export { toolsAndProcessesPulse } from './pulse.js';
 export type { DimensionScore, FrameworkScore, HeldStages, ScoreOptions, StageGap } from './score.js';
 export { heldStagesOf, scoreFramework } from './score.js';
+export type { DimensionHead, ElementPatch, LiveScoreChange, ScorePatch } from './score-patch.js';
+export { applyScorePatch, atShownPrecision, scorePatch } from './score-patch.js';
 export type { StageBand, StageId } from './stages.js';
 export {
   defaultStageBands,

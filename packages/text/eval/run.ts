@@ -3,6 +3,7 @@
 import './quiet-dotenv.js';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { flagCodes } from '@cxloop/contracts/flags';
 import { ANALYSER_VERSION, analyseFeedback, DEFAULT_TOPICS, sentimentScore } from '../src/index.js';
 import { makeAfinnScorer, vaderScore } from './baselines.js';
 import { loadAllCorpora, sentimentDataDir } from './corpora.js';
@@ -11,16 +12,6 @@ import { evaluateLanguage, printLanguage } from './language-check.js';
 import { type SentimentMetrics, scoreLabelCounts, sentimentMetrics } from './metrics.js';
 import { evaluatePii, PII_FIXTURE, PII_HELD_OUT_FIXTURE, printPii } from './pii-check.js';
 import { printTopicCheck, runTopicCheck } from './topic-check.js';
-
-const FLAG_CODES = [
-  'churn_threat',
-  'legal_threat',
-  'safety',
-  'abuse_harassment',
-  'repeated_contact',
-  'very_negative',
-  'nps_detractor_complaint',
-] as const;
 
 type Analyser = { name: string; score: (text: string) => number };
 
@@ -42,7 +33,7 @@ function evaluateSentiment(analysers: readonly Analyser[]) {
 
 function evaluateLabels(fixture: string) {
   const rows = loadLabelledFeedback(fixture);
-  const labelNames = [...DEFAULT_TOPICS.map((topic) => topic.id), ...FLAG_CODES];
+  const labelNames = [...DEFAULT_TOPICS.map((topic) => topic.id), ...flagCodes];
   const counts = new Map(labelNames.map((label) => [label, { tp: 0, predicted: 0, actual: 0 }]));
   const mistakes: { text: string; missed: string[]; spurious: string[] }[] = [];
   for (const row of rows) {

@@ -2,17 +2,11 @@
  * Flags that send feedback to the response team, each with a reason code, a reason a person can read and the
  * words that raised it; and the severity and urgency derived from them.
  */
+import type { FlagCode } from '@cxloop/contracts/flags';
 import type { EffortAssessment } from './effort.js';
 import { type Evidence, findEvidence, type PatternRule } from './evidence.js';
 
-export type FlagCode =
-  | 'churn_threat'
-  | 'legal_threat'
-  | 'safety'
-  | 'abuse_harassment'
-  | 'repeated_contact'
-  | 'very_negative'
-  | 'nps_detractor_complaint';
+export type { FlagCode };
 
 export type Severity = 'none' | 'low' | 'medium' | 'high' | 'critical';
 

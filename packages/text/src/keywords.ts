@@ -2,18 +2,15 @@
  * Keywords and key phrases (1–3-grams) ranked by TF-IDF against document frequencies the caller holds: the
  * analyser stays pure, the worker keeps the running corpus statistic and passes it in.
  */
-import { createRequire } from 'node:module';
 import { isNegator } from './lexicon.js';
+import { englishStopwords } from './natural.js';
 import { normaliseText } from './normalise.js';
 import { splitSentences } from './sentences.js';
 import { type Token, tokenise } from './tokenise.js';
 
-const require = createRequire(import.meta.url);
-const naturalStopwords = (require('natural/lib/natural/util/stopwords.js') as { words: string[] }).words;
-
 /** natural's English stop words plus the contractions and filler that feedback is full of. */
 const STOPWORDS: ReadonlySet<string> = new Set([
-  ...naturalStopwords,
+  ...englishStopwords,
   "i'm",
   "i've",
   "i'd",

