@@ -26,19 +26,26 @@ export async function findOutboundDelivery(
     .executeTakeFirst();
   if (!message) return undefined;
   const target =
-    message.kind === 'reply'
+    message.kind === 'action_update'
       ? await db
-          .selectFrom('cases')
-          .innerJoin('sources', 'sources.id', 'cases.source_id')
-          .select(['sources.reply_url as url', 'sources.reply_secret_ciphertext as secretCiphertext'])
-          .where('cases.org_id', '=', orgId)
-          .where('cases.id', '=', message.case_id)
-          .executeTakeFirst()
-      : await db
-          .selectFrom('triage_settings')
-          .select(['escalation_url as url', 'escalation_secret_ciphertext as secretCiphertext'])
+          .selectFrom('sources')
+          .select(['reply_url as url', 'reply_secret_ciphertext as secretCiphertext'])
           .where('org_id', '=', orgId)
-          .executeTakeFirst();
+          .where('id', '=', message.source_id!)
+          .executeTakeFirst()
+      : message.kind === 'reply'
+        ? await db
+            .selectFrom('cases')
+            .innerJoin('sources', 'sources.id', 'cases.source_id')
+            .select(['sources.reply_url as url', 'sources.reply_secret_ciphertext as secretCiphertext'])
+            .where('cases.org_id', '=', orgId)
+            .where('cases.id', '=', message.case_id!)
+            .executeTakeFirst()
+        : await db
+            .selectFrom('triage_settings')
+            .select(['escalation_url as url', 'escalation_secret_ciphertext as secretCiphertext'])
+            .where('org_id', '=', orgId)
+            .executeTakeFirst();
   return {
     message,
     target:
@@ -79,17 +86,20 @@ export async function markOutboundDelivered(
           updated_at: now,
         })
         .where('org_id', '=', orgId)
-        .where('id', '=', message.case_id)
+        .where('id', '=', message.case_id!)
         .execute();
     }
-    await recordCaseEvent(trx, {
-      caseId: message.case_id,
-      orgId,
-      action: `${message.kind}_delivered`,
-      actor: systemActor,
-      details: { messageId },
-      at: now,
-    });
+    // An action update belongs to no case; its action's notice row names the message.
+    if (message.case_id !== null) {
+      await recordCaseEvent(trx, {
+        caseId: message.case_id,
+        orgId,
+        action: `${message.kind}_delivered`,
+        actor: systemActor,
+        details: { messageId },
+        at: now,
+      });
+    }
     return true;
   });
 }
@@ -117,7 +127,7 @@ export async function recordOutboundFailure(
       .where('status', '=', 'pending')
       .returning(['case_id', 'kind', 'attempts'])
       .executeTakeFirst();
-    if (message && failure.final) {
+    if (message?.case_id && failure.final) {
       await recordCaseEvent(trx, {
         caseId: message.case_id,
         orgId,

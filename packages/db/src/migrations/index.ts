@@ -22,6 +22,7 @@ import * as textSettings from './20261207T2250_text_settings.js';
 import * as outcomes from './20261207T2300_outcomes.js';
 import * as vendorFetches from './20261207T2330_vendor_fetches.js';
 import * as actionItems from './20261208T0100_action_items.js';
+import * as actionNotices from './20261208T0110_action_notices.js';
 
 /**
  * Every migration, keyed by a timestamped name that sorts in the order they must run. Listed statically
@@ -52,4 +53,5 @@ export const migrations: Record<string, Migration> = {
   '20261207T2300_outcomes': outcomes,
   '20261207T2330_vendor_fetches': vendorFetches,
   '20261208T0100_action_items': actionItems,
+  '20261208T0110_action_notices': actionNotices,
 };
