@@ -95,27 +95,42 @@ async function rollupRows(orgId: string) {
   return rows;
 }
 
-/** Median of `RUNS` measurements of each action after one untimed warm-up. */
-async function timeEffects(actions: Record<string, ActionItem>) {
+type Figures = Record<string, { medianMs: number; runsMs: number[]; verdict: string | null }>;
+
+/**
+ * Each action measured `RUNS` times after one untimed warm-up, the organisations' measurements alternating
+ * run by run, so both sizes see the same load on a shared machine (figures taken one size after the other,
+ * minutes apart, varied 0.4× to 3.5× between two runs at a load average near 20).
+ */
+async function timeEffects(organisations: readonly Record<string, ActionItem>[]): Promise<Figures[]> {
   await sql`vacuum analyze`.execute(db);
   await sql`checkpoint`.execute(db);
-  const figures: Record<string, { medianMs: number; runsMs: number[]; verdict: string | null }> = {};
-  for (const [name, action] of Object.entries(actions)) {
-    const warmUp = await actionEffectReport(db, action, now);
-    const runsMs: number[] = [];
+  const figures: Figures[] = organisations.map(() => ({}));
+  for (const name of Object.keys(organisations[0]!)) {
+    const verdicts = [];
+    for (const actions of organisations) verdicts.push(await actionEffectReport(db, actions[name]!, now));
+    const runsMs: number[][] = organisations.map(() => []);
     for (let run = 0; run < RUNS; run++) {
-      const started = performance.now();
-      await actionEffectReport(db, action, now);
-      runsMs.push(performance.now() - started);
+      for (const [index, actions] of organisations.entries()) {
+        const started = performance.now();
+        await actionEffectReport(db, actions[name]!, now);
+        runsMs[index]!.push(performance.now() - started);
+      }
     }
-    figures[name] = { medianMs: median(runsMs), runsMs, verdict: warmUp.effect?.verdict ?? null };
+    for (const [index] of organisations.entries()) {
+      figures[index]![name] = {
+        medianMs: median(runsMs[index]!),
+        runsMs: runsMs[index]!,
+        verdict: verdicts[index]!.effect?.verdict ?? null,
+      };
+    }
   }
   return figures;
 }
 
-try {
-  const machine = await describeMachine(db);
-  const org = await createOrganisation(db, 'Action effect bench org');
+/** An organisation with the benchmark's units, sources and three actions, and `size` feedback. */
+async function organisationWith(name: string, size: number) {
+  const org = await createOrganisation(db, name);
   const unitIds: string[] = [];
   for (let i = 0; i < UNITS; i++) {
     unitIds.push((await createUnit(db, org.id, { key: `store-${i + 1}`, name: `Store ${i + 1}` })).id);
@@ -170,29 +185,34 @@ try {
     ),
   };
 
-  const sizes: {
-    feedback: number;
-    rollups: Record<string, number>;
-    effects: Awaited<ReturnType<typeof timeEffects>>;
-  }[] = [];
-  let loaded = 0;
-  for (const size of [SAMPLE, TOTAL]) {
-    const started = performance.now();
-    for (let from = loaded; from < size; from += BULK_CHUNK) {
-      await load(org.id, unitIds, sourceIds, from, Math.min(size, from + BULK_CHUNK));
-    }
-    loaded = size;
-    console.log(`loaded ${size} feedback in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-    const figures = await timeEffects(actions);
-    const rollups = await rollupRows(org.id);
-    for (const [name, figure] of Object.entries(figures)) {
+  const started = performance.now();
+  for (let from = 0; from < size; from += BULK_CHUNK) {
+    await load(org.id, unitIds, sourceIds, from, Math.min(size, from + BULK_CHUNK));
+  }
+  console.log(`loaded ${size} feedback in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  return { orgId: org.id, actions };
+}
+
+try {
+  const machine = await describeMachine(db);
+  const organisations = [
+    await organisationWith('Action effect bench, small', SAMPLE),
+    await organisationWith('Action effect bench, large', TOTAL),
+  ];
+  const figures = await timeEffects(organisations.map((organisation) => organisation.actions));
+  const sizes: { feedback: number; rollups: Record<string, number>; effects: Figures }[] = [];
+  for (const [index, organisation] of organisations.entries()) {
+    const rollups = await rollupRows(organisation.orgId);
+    const feedback = index === 0 ? SAMPLE : TOTAL;
+    console.log(`at ${feedback} feedback, rollup rows ${JSON.stringify(rollups)}`);
+    for (const [name, figure] of Object.entries(figures[index]!)) {
       console.log(
         `  ${name}: median ${figure.medianMs.toFixed(2)} ms over ${RUNS} runs (verdict ${figure.verdict})`,
       );
     }
-    console.log(`  rollup rows ${JSON.stringify(rollups)}`);
-    sizes.push({ feedback: size, rollups, effects: figures });
+    sizes.push({ feedback, rollups, effects: figures[index]! });
   }
+  const actions = organisations[0]!.actions;
   const ratios = Object.fromEntries(
     Object.keys(actions).map((name) => [
       name,

@@ -365,6 +365,11 @@ const fixtures: Record<string, Fixture> = {
     MANAGERS,
     async (o) => ({ params: { id: await o.action() }, body: { body: 'Courier briefed' } }),
   ],
+  'POST /v1/actions/{id}/notify': [
+    MANAGERS,
+    async (o) => ({ params: { id: await o.action('done') }, body: { message: 'Tracking texts are live' } }),
+  ],
+  'POST /v1/contact-opt-outs': [STAFF, () => ({ body: { customerRef: `cust-${randomUUID()}` } })],
   'GET /v1/api-keys': [ADMIN, () => ({})],
   'POST /v1/api-keys/{id}/revoke': [ADMIN, async (o) => ({ params: { id: await o.spareKey() } })],
 };
@@ -515,8 +520,15 @@ class Org {
     };
   }
 
-  async action(): Promise<string> {
-    return (await this.call('POST', '/v1/actions', 'manager', await this.actionPlan())).id;
+  /** An action of this organisation, moved along its plan to `status`. */
+  async action(status: 'proposed' | 'done' = 'proposed'): Promise<string> {
+    const { id } = await this.call('POST', '/v1/actions', 'manager', await this.actionPlan());
+    if (status === 'done') {
+      for (const next of ['planned', 'in_progress', 'done']) {
+        await this.call('PATCH', `/v1/actions/${id}`, 'manager', { status: next });
+      }
+    }
+    return id;
   }
 
   async spareKey(): Promise<string> {

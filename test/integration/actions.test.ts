@@ -1,18 +1,35 @@
 import { execFile } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
-import { actionMetricComputations, MetricSources, SettledSums } from '@cxloop/aggregation-worker';
+import {
+  actionMetricComputations,
+  createOutboundProcessor,
+  MetricSources,
+  SettledSums,
+} from '@cxloop/aggregation-worker';
+import type { OutboundJob } from '@cxloop/contracts';
 import {
   acknowledgeRisingIssue,
   addTeamMember,
   createMember,
   createUnit,
   recordRisingIssue,
+  storeFeedbackBatch,
 } from '@cxloop/db';
+import { verifyWebhook } from '@cxloop/runtime';
 import { seededRandom } from '@cxloop/scoring/testing/nps-days';
+import type { Job } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { countNpsHistory, improvementHistory } from '../support/counted-feedback.js';
-import { createTenant, startTestApi, type TestApi, type TestTenant } from '../support/fixtures.js';
+import {
+  createTenant,
+  startTestApi,
+  type TestApi,
+  type TestTenant,
+  testOutboundAllowlist,
+} from '../support/fixtures.js';
 import { redisUrl } from '../support/redis.js';
 
 /**
@@ -34,7 +51,7 @@ let foreignTeam: string;
 let foreignMember: string;
 let risingIssue: string;
 
-function send(method: 'GET' | 'POST' | 'PATCH', url: string, key: string, payload?: object) {
+function send(method: 'GET' | 'POST' | 'PATCH' | 'PUT', url: string, key: string, payload?: object) {
   return api.app.inject({
     method,
     url,
@@ -346,6 +363,115 @@ describe('scoring reads action data', () => {
     expect(await actionMetricComputations.actions_improved_365d(sources(units.south))).toEqual({
       missing: 'no finished action with a measured effect',
     });
+  });
+});
+
+describe('"you said, we did"', () => {
+  let server: Server;
+  const received: { headers: Record<string, string>; body: Buffer }[] = [];
+
+  beforeAll(async () => {
+    server = createServer((request, response) => {
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => {
+        received.push({ headers: request.headers as Record<string, string>, body: Buffer.concat(chunks) });
+        response.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  it('tells each customer in scope once, through the source, skipping opted-out ones; scoring counts it', async () => {
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/updates`;
+    const target = await send('PUT', `/v1/sources/${a.sourceId}/reply-target`, a.apiKeys.admin, { url });
+    expect(target.statusCode, target.body).toBe(200);
+    const secret: string = target.json().replySigningSecret;
+    // Before the Measured action's start (1 November): two in North (one asked not to be contacted), one in
+    // South (out of scope); after it, one more in North (not in the before window).
+    await storeFeedbackBatch(
+      api.db,
+      [
+        { ref: 'cust-told', unit: units.north, day: '2026-10-20' },
+        { ref: 'cust-told', unit: units.north, day: '2026-10-22' },
+        { ref: 'cust-quiet', unit: units.north, day: '2026-10-21' },
+        { ref: 'cust-south', unit: units.south, day: '2026-10-20' },
+        { ref: 'cust-later', unit: units.north, day: '2026-11-05' },
+      ].map((row) => ({
+        org_id: a.orgId,
+        source_id: a.sourceId,
+        unit_id: row.unit,
+        channel: 'web',
+        external_id: randomUUID(),
+        customer_ref: row.ref,
+        text: 'Where is my parcel?',
+        metadata: JSON.stringify({}),
+        occurred_at: new Date(`${row.day}T09:00:00Z`),
+        received_at: new Date(`${row.day}T09:00:00Z`),
+      })),
+    );
+    const optOut = await send('POST', '/v1/contact-opt-outs', a.apiKeys.responder, {
+      customerRef: 'cust-quiet',
+    });
+    expect(optOut.statusCode).toBe(201);
+    const measured = await api.db
+      .selectFrom('action_items')
+      .select('id')
+      .where('org_id', '=', a.orgId)
+      .where('title', '=', 'Measured')
+      .executeTakeFirstOrThrow();
+    const words = { message: 'You told us parcels went missing; North now texts tracking for every parcel.' };
+
+    const notified = await send('POST', `/v1/actions/${measured.id}/notify`, a.apiKeys.manager, words);
+    expect(notified.statusCode, notified.body).toBe(202);
+    expect(notified.json()).toEqual({ notified: 1 });
+    expect(
+      (await send('POST', `/v1/actions/${measured.id}/notify`, a.apiKeys.manager, words)).json(),
+    ).toEqual({
+      notified: 0,
+    });
+    const open = (await send('POST', '/v1/actions', a.apiKeys.manager, plan({ title: 'Open' }))).json();
+    expect((await send('POST', `/v1/actions/${open.id}/notify`, a.apiKeys.manager, words)).statusCode).toBe(
+      409,
+    );
+
+    const [message] = await api.db
+      .selectFrom('outbound_messages')
+      .select('id')
+      .where('org_id', '=', a.orgId)
+      .where('action_id', '=', measured.id)
+      .execute();
+    const deliver = createOutboundProcessor({
+      db: api.db,
+      secretBox: api.secretBox,
+      scoreQueue: api.scoreQueue,
+      timeoutMs: 5_000,
+      allowlist: testOutboundAllowlist,
+    });
+    const outcome = await deliver({
+      data: { messageId: message!.id, orgId: a.orgId },
+      attemptsMade: 0,
+      opts: { attempts: 3 },
+    } as Job<OutboundJob>);
+    expect(outcome.status).toBe('delivered');
+    expect(received).toHaveLength(1);
+    expect(
+      verifyWebhook(received[0]!.headers, received[0]!.body, [secret], Math.floor(Date.now() / 1000)).ok,
+    ).toBe(true);
+    expect(JSON.parse(received[0]!.body.toString())).toMatchObject({
+      type: 'action.update',
+      data: { actionId: measured.id, customerRef: 'cust-told', message: words.message },
+    });
+    // Three actions are done (the lifecycle one, Measured, Thin); Measured's customers were told.
+    expect(
+      await actionMetricComputations.you_said_we_did_365d(
+        new MetricSources(api.db, { orgId: a.orgId, unitId: null }, NOW, {
+          sums: new SettledSums(),
+          revision: '0',
+        }),
+      ),
+    ).toEqual({ value: 1 / 3, sampleSize: 3 });
   });
 });
 

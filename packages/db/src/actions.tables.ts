@@ -72,7 +72,26 @@ export interface ActionEventTable {
   at: CreatedAt;
 }
 
+/** One customer told about one action: at most once (migration 20261208T0110_action_notices). */
+export interface ActionNoticeTable {
+  org_id: string;
+  action_id: string;
+  customer_ref: string;
+  feedback_id: string;
+  outbound_message_id: string;
+  notified_at: Timestamp;
+}
+
+/** A customer who asked not to be contacted. */
+export interface ContactOptOutTable {
+  org_id: string;
+  customer_ref: string;
+  opted_out_at: Timestamp;
+}
+
 export interface ActionTables {
+  action_notices: ActionNoticeTable;
+  contact_opt_outs: ContactOptOutTable;
   action_items: ActionItemTable;
   action_comments: ActionCommentTable;
   action_events: ActionEventTable;

@@ -75,7 +75,8 @@ export interface CaseDetail {
   case: Case;
   feedback: { feedbackId: string; relation: 'opened' | 'repeat_contact'; linkedAt: Date }[];
   notes: CaseNote[];
-  messages: OutboundMessage[];
+  /** Replies and escalations of the case (action updates belong to actions). */
+  messages: (OutboundMessage & { kind: 'reply' | 'escalation' })[];
 }
 
 /** A case with what a responder works from: its feedback, notes and the messages sent for it. */
@@ -113,6 +114,8 @@ async function readCaseDetail(db: Db, orgId: string, caseId: string): Promise<Ca
       .selectAll()
       .where('org_id', '=', orgId)
       .where('case_id', '=', caseId)
+      // Action updates belong to actions, never to a case.
+      .$narrowType<{ kind: 'reply' | 'escalation' }>()
       .orderBy('created_at')
       .execute(),
   ]);

@@ -1,6 +1,7 @@
 export * from './action-effect-tallies.js';
 export * from './action-effects.js';
 export * from './action-evidence.js';
+export * from './action-notices.js';
 export * from './actions.js';
 export type * from './actions.tables.js';
 export * from './analysis.js';

@@ -27,19 +27,26 @@ export async function findOutboundDelivery(
     .executeTakeFirst();
   if (!message) return undefined;
   const target =
-    message.kind === 'reply'
+    message.kind === 'action_update'
       ? await db
-          .selectFrom('cases')
-          .innerJoin('sources', 'sources.id', 'cases.source_id')
-          .select(['sources.reply_url as url', 'sources.reply_secret_ciphertext as secretCiphertext'])
-          .where('cases.org_id', '=', orgId)
-          .where('cases.id', '=', message.case_id)
-          .executeTakeFirst()
-      : await db
-          .selectFrom('triage_settings')
-          .select(['escalation_url as url', 'escalation_secret_ciphertext as secretCiphertext'])
+          .selectFrom('sources')
+          .select(['reply_url as url', 'reply_secret_ciphertext as secretCiphertext'])
           .where('org_id', '=', orgId)
-          .executeTakeFirst();
+          .where('id', '=', message.source_id!)
+          .executeTakeFirst()
+      : message.kind === 'reply'
+        ? await db
+            .selectFrom('cases')
+            .innerJoin('sources', 'sources.id', 'cases.source_id')
+            .select(['sources.reply_url as url', 'sources.reply_secret_ciphertext as secretCiphertext'])
+            .where('cases.org_id', '=', orgId)
+            .where('cases.id', '=', message.case_id!)
+            .executeTakeFirst()
+        : await db
+            .selectFrom('triage_settings')
+            .select(['escalation_url as url', 'escalation_secret_ciphertext as secretCiphertext'])
+            .where('org_id', '=', orgId)
+            .executeTakeFirst();
   return {
     message,
     target:
@@ -76,7 +83,7 @@ export async function markOutboundDelivered(
         .selectFrom('cases')
         .select('status')
         .where('org_id', '=', orgId)
-        .where('id', '=', message.case_id)
+        .where('id', '=', message.case_id!)
         .forUpdate()
         .executeTakeFirstOrThrow();
       const resolves = message.resolves_case && !isClosed(before.status);
@@ -91,22 +98,25 @@ export async function markOutboundDelivered(
           updated_at: now,
         })
         .where('org_id', '=', orgId)
-        .where('id', '=', message.case_id)
+        .where('id', '=', message.case_id!)
         .execute();
       if (resolves) resolvedFrom = before.status;
     }
-    await recordCaseEvent(trx, {
-      caseId: message.case_id,
-      orgId,
-      action: `${message.kind}_delivered`,
-      actor: systemActor,
-      details: { messageId },
-      at: now,
-    });
+    // An action update belongs to no case; its action's notice row names the message.
+    if (message.case_id !== null) {
+      await recordCaseEvent(trx, {
+        caseId: message.case_id,
+        orgId,
+        action: `${message.kind}_delivered`,
+        actor: systemActor,
+        details: { messageId },
+        at: now,
+      });
+    }
     if (resolvedFrom) {
       // The person who sent "reply and resolve" resolved it; the delivery only decided when.
       await recordCaseEvent(trx, {
-        caseId: message.case_id,
+        caseId: message.case_id!,
         orgId,
         action: 'resolved',
         actor: { memberId: message.author_member_id, apiKeyId: null },
@@ -143,7 +153,7 @@ export async function recordOutboundFailure(
       .where('status', '=', 'pending')
       .returning(['case_id', 'kind', 'attempts'])
       .executeTakeFirst();
-    if (message && failure.final) {
+    if (message?.case_id && failure.final) {
       await recordCaseEvent(trx, {
         caseId: message.case_id,
         orgId,

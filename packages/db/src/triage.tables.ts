@@ -133,13 +133,17 @@ export interface CaseEventTable {
   at: Timestamp;
 }
 
-export type OutboundKind = 'reply' | 'escalation';
+/** A reply on a case, an escalation notice, or an improvement action's "you said, we did" notice. */
+export type OutboundKind = 'reply' | 'escalation' | 'action_update';
 export type OutboundStatus = 'pending' | 'delivered' | 'dead';
 
 export interface OutboundMessageTable {
   id: Generated<string>;
   org_id: string;
-  case_id: string;
+  /** Null for an action update, which belongs to an action and goes through `source_id`'s reply target. */
+  case_id: string | null;
+  action_id: ColumnType<string | null, string | null | undefined, never>;
+  source_id: ColumnType<string | null, string | null | undefined, never>;
   kind: OutboundKind;
   payload: JSONColumnType<Record<string, unknown>>;
   author_member_id: string | null;

@@ -63,4 +63,16 @@ export const actionMetrics = {
     sampleOf: 'finished actions with a measured effect',
     halfConfidenceAt: 3,
   },
+  you_said_we_did_365d: {
+    name: 'Finished actions told to the customers who asked',
+    unit: 'share',
+    windowDays: 365,
+    description:
+      'Of the improvement actions done in the window, the share whose owner told the customers behind the ' +
+      'feedback in its scope what changed ("you said, we did"), with at least one notice delivered through ' +
+      'the source the customer wrote from. Customers who opted out of contact are never told. Missing when no ' +
+      'action was done.',
+    sampleOf: 'improvement actions done in the window',
+    halfConfidenceAt: 3,
+  },
 } as const satisfies Record<string, Omit<MetricDefinition, 'id'>>;

@@ -60,6 +60,8 @@ const examples: readonly (readonly [MetricId, string, number, number])[] = [
   ['actions_effect_measured_365d', 'D6.5.4', 0.9, 1],
   ['actions_improved_365d', 'D6.2.6', 0.3, 0.5],
   ['actions_improved_365d', 'D6.5.4', 0.05, 0],
+  ['you_said_we_did_365d', 'D5.1.5', 0.35, 0.5],
+  ['you_said_we_did_365d', 'D5.1.5', 0.7, 1],
   ['rising_issues_acted_on_90d', 'D5.5.5', 0.8, 1],
   ['unit_tagged_share_30d', 'D6.1.8', 0.5, 0.5],
   ['retention_measured_customers_365d', 'D5.3.2', 49, 0],

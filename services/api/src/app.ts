@@ -43,6 +43,7 @@ import { apiKeyRoutes } from './routes/api-keys.js';
 import { assessmentRoutes } from './routes/assessments/index.js';
 import { assessorRoutes } from './routes/assessor/index.js';
 import { caseRoutes } from './routes/cases.js';
+import { contactOptOutRoutes } from './routes/contact-opt-outs.js';
 import { experienceTrendRoutes } from './routes/experience-trends.js';
 import { feedbackRoutes } from './routes/feedback.js';
 import { healthRoutes } from './routes/health.js';
@@ -240,6 +241,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(journeyRoutes, deps);
   await app.register(actionRoutes, deps);
   await app.register(unitRoutes, deps);
+  await app.register(contactOptOutRoutes, deps);
   await app.register(assessorRoutes, deps);
   await app.register(assessmentRoutes, deps);
   await app.register(ingestRoutes, {

@@ -2,6 +2,7 @@ import {
   type ActionForEvidence,
   actionEffectReport,
   actionsForEvidence,
+  actionsWithDeliveredNotices,
   PLAN_WITHIN_DAYS,
   risingIssuePlanning,
   withinDays,
@@ -72,5 +73,17 @@ export const actionMetricComputations = {
     const measured = (await finishedEffects(s)).filter((report) => report.effect?.status === 'measured');
     const improved = measured.filter((report) => report.effect?.verdict === 'improved').length;
     return share(improved, measured.length, 'no finished action with a measured effect');
+  },
+  you_said_we_did_365d: async (s: MetricSources): Promise<Outcome> => {
+    const since = new Date(s.now.getTime() - 365 * DAY_MS);
+    const done = (await actions(s, 365)).filter(
+      (action) => action.status === 'done' && action.done_at! >= since,
+    );
+    const told = await actionsWithDeliveredNotices(
+      s.db,
+      s.scope.orgId,
+      done.map((action) => action.id),
+    );
+    return share(told.size, done.length, 'no improvement action done');
   },
 };

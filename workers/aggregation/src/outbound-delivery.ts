@@ -27,7 +27,7 @@ export type OutboundResult = { messageId: string; status: 'delivered' | 'dead' |
 
 /**
  * The `outbound` job: sign the stored message per Standard Webhooks and POST it to where its kind goes (a
- * reply to its source's reply URL, an escalation to the organisation's escalation URL). Every failed attempt
+ * reply or an action update to its source's reply URL, an escalation to the organisation's escalation URL). Every failed attempt
  * is recorded on the message; the last allowed one marks it dead in the same step, so the dead-letter state
  * is in Postgres (and on the case) the moment BullMQ gives up. A delivered reply counts as the case's
  * response and asks for a score recompute.
@@ -53,7 +53,8 @@ export function createOutboundProcessor(deps: OutboundDeliveryDeps) {
         secret: deps.secretBox.open(target.secretCiphertext),
         webhookId: `msg_${messageId}`,
         body: {
-          type: `case.${message.kind}`,
+          // Receivers tell a case's reply from an improvement action's notice by the event type.
+          type: message.kind === 'action_update' ? 'action.update' : `case.${message.kind}`,
           timestamp: message.created_at.toISOString(),
           data: message.payload,
         },
@@ -80,7 +81,8 @@ export function createOutboundProcessor(deps: OutboundDeliveryDeps) {
       throw error;
     }
     await markOutboundDelivered(deps.db, orgId, messageId, now());
-    if (message.kind === 'reply') await requestScoreRecompute(deps.scoreQueue, orgId);
+    // A delivered reply is response-team evidence, a delivered action update closed-loop evidence (D5.1.5).
+    if (message.kind !== 'escalation') await requestScoreRecompute(deps.scoreQueue, orgId);
     return { messageId, status: 'delivered' };
   };
 }

@@ -22,6 +22,7 @@ import * as textSettings from './20261207T2250_text_settings.js';
 import * as outcomes from './20261207T2300_outcomes.js';
 import * as vendorFetches from './20261207T2330_vendor_fetches.js';
 import * as actionItems from './20261208T0100_action_items.js';
+import * as actionNotices from './20261208T0110_action_notices.js';
 import * as caseTopicRollup from './20261208T0200_case_topic_rollup.js';
 import * as dropCustomerValueCount from './20261208T0201_drop_customer_value_count.js';
 import * as sourceImportedCount from './20261208T0300_source_imported_count.js';
@@ -60,6 +61,7 @@ export const migrations: Record<string, Migration> = {
   '20261207T2300_outcomes': outcomes,
   '20261207T2330_vendor_fetches': vendorFetches,
   '20261208T0100_action_items': actionItems,
+  '20261208T0110_action_notices': actionNotices,
   '20261208T0200_case_topic_rollup': caseTopicRollup,
   '20261208T0201_drop_customer_value_count': dropCustomerValueCount,
   '20261208T0300_source_imported_count': sourceImportedCount,

@@ -44,3 +44,11 @@ export const actionsImproved: MetricRule = {
     'experimentation programmes typically see a clear win in a third or fewer of their tests, so half ' +
     'improving is full marks and fewer than one in ten means the effort is not reaching customers.',
 };
+
+export const customersToldWhatChanged: MetricRule = {
+  metric: 'you_said_we_did_365d',
+  mapping: ramp(0.1, 0.6),
+  reason:
+    'Customers see their time valued when they hear what their feedback changed. Telling them after six ' +
+    'finished actions in ten is full marks: some actions fix what nobody identifiable reported.',
+};

@@ -1,4 +1,4 @@
-import { actionEffectsMeasured, risingIssuesPlanned } from './action-rules.js';
+import { actionEffectsMeasured, customersToldWhatChanged, risingIssuesPlanned } from './action-rules.js';
 import { defineDimension } from './define-dimension.js';
 import {
   acknowledgement,
@@ -54,7 +54,10 @@ export const discover = defineDimension({
           statement: 'technology captures customer feedback continuously and reports on it automatically',
           metrics: [continuousCapture],
         },
-        'customers are thanked or recognised for the time they give to feedback',
+        {
+          statement: 'customers are thanked or recognised for the time they give to feedback',
+          metrics: [customersToldWhatChanged],
+        },
       ],
     },
     {

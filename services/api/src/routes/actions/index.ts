@@ -13,8 +13,9 @@ import {
   listActionComments,
   listActionEvents,
   listActionItems,
+  noticeActionCustomers,
 } from '@cxloop/db';
-import type { ScoreQueue } from '@cxloop/runtime';
+import { enqueueOutbound, type OutboundQueue, type ScoreQueue } from '@cxloop/runtime';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -115,7 +116,7 @@ function refusalProblem(refusal: Exclude<ActionChange, { ok: true }>): Problem {
  */
 export async function actionRoutes(
   app: FastifyInstance,
-  deps: { db: Db; scoreQueue: ScoreQueue; now?: () => Date },
+  deps: { db: Db; scoreQueue: ScoreQueue; outboundQueue: OutboundQueue; now?: () => Date },
 ) {
   const route = app.withTypeProvider<ZodTypeProvider>();
   const now = deps.now ?? (() => new Date());
@@ -311,6 +312,46 @@ export async function actionRoutes(
         authorMemberId: comment.author_member_id,
         createdAt: comment.created_at.toISOString(),
       });
+    },
+  );
+
+  route.post(
+    '/v1/actions/:id/notify',
+    {
+      preHandler: planners,
+      schema: {
+        summary:
+          '"You said, we did": tell the customers whose feedback fell in the done action\'s scope during its ' +
+          "before window, through their feedback's source, once per customer; opted-out customers are skipped",
+        tags: ['actions'],
+        security,
+        params: Params,
+        body: z.object({ message: z.string().trim().min(1).max(2000) }).strict(),
+        response: {
+          202: z.object({ notified: z.number().int() }),
+          ...problemResponses(401, 403, 404, 409, 422),
+        },
+      },
+    },
+    async (request, reply) => {
+      const { orgId } = principalOf(request);
+      const action = await findActionItem(deps.db, orgId, request.params.id);
+      if (!action) throw problems.notFound('Action');
+      if (action.status !== 'done') {
+        throw new Problem(
+          409,
+          'action_not_done',
+          'Only a done action is announced',
+          `the action is ${action.status}`,
+        );
+      }
+      const { messageIds } = await noticeActionCustomers(deps.db, action, request.body.message, now());
+      // Stored first, then queued: a lost job is found again by the outbound sweep, like a reply's.
+      await enqueueOutbound(
+        deps.outboundQueue,
+        messageIds.map((messageId) => ({ orgId, messageId })),
+      );
+      return reply.status(202).send({ notified: messageIds.length });
     },
   );
 }
