@@ -11,8 +11,8 @@ import { costPerEvent, pipelineCostDuring } from './pipeline-cost.js';
  * is counted into the rollups. On a shared machine the drain rate moves with the others' load; the CPU per
  * event much less, which is why changes are compared by it.
  */
-export async function measureDrain(options: { rate: number; seconds: number }) {
-  return withBenchPipeline(undefined, async (pipeline: BenchPipeline) => {
+export async function measureDrain(options: { rate: number; seconds: number; profileDir?: string }) {
+  return withBenchPipeline(options.profileDir, async (pipeline: BenchPipeline) => {
     const analyze = createAnalyzeQueue({
       connection: redisOptions(redisUrl),
       prefix: pipeline.redisPrefix,
