@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { measureDrain } from './drain-run.js';
 import { describeFreshness, type FreshnessReport, measureFreshness } from './freshness-run.js';
 
 /**
@@ -22,6 +23,8 @@ const { values } = parseArgs({
     low: { type: 'string', default: '500' },
     high: { type: 'string', default: '6000' },
     step: { type: 'string', default: '250' },
+    'drain-rate': { type: 'string', default: '1000' },
+    'drain-seconds': { type: 'string', default: '20' },
   },
 });
 const seconds = Number(values.seconds);
@@ -37,6 +40,18 @@ async function trial(rate: number): Promise<FreshnessReport> {
   trials.push(report);
   return report;
 }
+
+console.log(
+  `--- backlog drain: ${values['drain-rate']} events/s for ${values['drain-seconds']} s, analysis paused`,
+);
+const drain = await measureDrain({
+  rate: Number(values['drain-rate']),
+  seconds: Number(values['drain-seconds']),
+});
+console.log(
+  `drained ${drain.accepted} events in ${drain.drainSeconds} s (${drain.drainedPerSecond}/s); CPU µs per event ` +
+    `accepting ${JSON.stringify(drain.ingest.cpuMicrosPerEvent)}, draining ${JSON.stringify(drain.drain.cpuMicrosPerEvent)}`,
+);
 
 let best: FreshnessReport | undefined;
 const atLow = await trial(low);
@@ -70,6 +85,7 @@ const summary = {
   sustainedRatePerSecond: best ? Math.round(best.achievedAcceptedPerSecond) : null,
   notSustainedAbove: best && best.targetRatePerSecond === high ? null : high,
   atSustainedRate: best ?? null,
+  drain,
   trials: trials.map((report) => ({
     targetRatePerSecond: report.targetRatePerSecond,
     achievedAcceptedPerSecond: Math.round(report.achievedAcceptedPerSecond),

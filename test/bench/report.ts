@@ -111,10 +111,43 @@ interface RecomputeReport {
   goal: number;
 }
 
+interface CapacityTrial {
+  targetRatePerSecond: number;
+  achievedAcceptedPerSecond: number;
+  sustained: boolean;
+  freshnessMs: Spread;
+  lastQuarterFreshnessMs: Spread;
+  acceptedToCountedMs: Spread;
+  cpuMicrosPerEvent: Record<string, number>;
+  loadAverage: [number, number];
+}
+interface StageCost {
+  cpuMicrosPerEvent: Record<string, number>;
+  cxloopAndPostgresMicrosPerEvent: number;
+  transactionsPer1000Events: number;
+}
+interface CapacityReport {
+  at: string;
+  method: string;
+  secondsPerTrial: number;
+  sustainedRatePerSecond: number | null;
+  notSustainedAbove: number | null;
+  trials: CapacityTrial[];
+  drain: {
+    machine: Machine;
+    accepted: number;
+    drainSeconds: number;
+    drainedPerSecond: number;
+    ingest: StageCost;
+    drain: StageCost;
+  };
+}
+
 const ingest = read<IngestReport>('test/bench/results/ingest.json');
 const text = read<TextReport>('packages/text/bench/results.json');
 const freshness = read<FreshnessReport>('test/bench/results/freshness.json');
 const recompute = read<RecomputeReport>('test/bench/results/recompute.json');
+const capacity = read<CapacityReport>('test/bench/results/capacity.json');
 
 const pct = (ratio: number) => `${(ratio * 100).toFixed(1)} %`;
 const n = (value: number, digits = 0) =>
@@ -196,6 +229,13 @@ if (freshness?.freshnessMs) {
       `p95 < ${n(freshness.goalP95Ms)} ms at 500/s | ${met(ok && freshness.achievedAcceptedPerSecond >= 0.95 * freshness.targetRatePerSecond)} |`,
   );
 } else out(`| Freshness | ${missing('freshness')} | | | p95 < 2 s at 500/s | |`);
+if (capacity) {
+  const rate = capacity.sustainedRatePerSecond ?? 0;
+  out(
+    `| Capacity, whole pipeline, freshness p95 < 2 s for ${capacity.secondsPerTrial} s | ${n(rate)} events/s | no ceiling: goal | ` +
+      `${(rate / 4_000).toFixed(2)} of goal | ≥ 4,000 events/s | ${met(rate >= 4_000)} |`,
+  );
+}
 if (recompute) {
   const [small, large] = recompute.sizes;
   out(
@@ -335,6 +375,45 @@ if (extraRates.length > 0) {
     '',
   );
 }
+
+out(
+  '## Capacity',
+  '',
+  `Command: \`pnpm bench:capacity\` → test/bench/results/capacity.json${capacity ? `, measured ${capacity.at}` : ''}`,
+  '',
+);
+if (capacity) {
+  const micros = (cpu: Record<string, number>) =>
+    Object.entries(cpu)
+      .map(([name, value]) => `${name} ${n(value)}`)
+      .join(', ');
+  const { drain } = capacity;
+  out(
+    `Method: ${capacity.method}. CPU per event is read from /proc for each cxloop process and for the PostgreSQL`,
+    'backends serving it (by application name); Redis is one server shared with other users of the machine.',
+    '',
+    `Sustained: ${capacity.sustainedRatePerSecond === null ? '**no rate tried was sustained**' : `${n(capacity.sustainedRatePerSecond)} events/s`}` +
+      `${capacity.notSustainedAbove === null ? '' : ` (not at ${n(capacity.notSustainedAbove)}/s)`}, ${capacity.secondsPerTrial} s per trial.`,
+    '',
+    '| Target rate | Accepted/s | Sustained | 202 → SSE p95 ms (last quarter) | 202 → counted p95 ms | CPU µs per event | Load average |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
+    ...capacity.trials.map(
+      (t) =>
+        `| ${n(t.targetRatePerSecond)}/s | ${n(t.achievedAcceptedPerSecond)} | ${t.sustained ? 'yes' : 'no'} | ` +
+        `${t.freshnessMs ? n(t.freshnessMs.p95) : '–'} (${t.lastQuarterFreshnessMs ? n(t.lastQuarterFreshnessMs.p95) : '–'}) | ` +
+        `${t.acceptedToCountedMs ? n(t.acceptedToCountedMs.p95) : '–'} | ${micros(t.cpuMicrosPerEvent)} | ${t.loadAverage.join(' → ')} |`,
+    ),
+    '',
+    `Backlog drain (load average ${drain.machine.loadAverageAtStart} at start): ${n(drain.accepted)} events accepted with analysis paused, then`,
+    `analysed and counted in ${drain.drainSeconds} s (${n(drain.drainedPerSecond)} events/s).`,
+    '',
+    '| Phase | CPU µs per event | cxloop + its PostgreSQL µs | Transactions per 1,000 events |',
+    '| --- | --- | --- | --- |',
+    `| accepting (API) | ${micros(drain.ingest.cpuMicrosPerEvent)} | ${n(drain.ingest.cxloopAndPostgresMicrosPerEvent)} | ${drain.ingest.transactionsPer1000Events} |`,
+    `| draining (workers) | ${micros(drain.drain.cpuMicrosPerEvent)} | ${n(drain.drain.cxloopAndPostgresMicrosPerEvent)} | ${drain.drain.transactionsPer1000Events} |`,
+    '',
+  );
+} else out(missing('capacity'), '');
 
 out(
   '## Recompute',
