@@ -55,7 +55,7 @@ export interface FreshnessOptions {
   profileDir?: string | undefined;
 }
 
-type Percentiles = { p50: number; p95: number; p99: number; max: number } | null;
+export type Percentiles = { p50: number; p95: number; p99: number; max: number } | null;
 
 export interface FreshnessReport {
   benchmark: 'freshness';

@@ -1,4 +1,5 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import type { FreshnessReport as FreshnessRun, Percentiles } from './freshness-run.js';
 import type { Machine } from './machine.js';
 
 /**
@@ -60,30 +61,15 @@ interface TextReport {
   secondsPerContender: number;
   results: { contender: string; docsPerSecond: number; ratioToVader: number }[];
 }
-type Spread = { p50: number; p95: number; p99: number; max: number } | null;
-interface FreshnessReport {
-  at: string;
-  machine: Machine;
-  definition: string;
-  processes: string;
-  targetRatePerSecond: number;
-  durationSeconds: number;
-  sender: { scheduled: number; sent: number; skipped: number; elapsed: number };
-  accepted: number;
-  rejected: number;
-  achievedAcceptedPerSecond: number;
-  acceptLatencyMs: { p50: number; p99: number };
-  drainedAllWithinSeconds: number | null;
-  scoreEvents: number;
-  scoreEventsWithoutCount: number;
-  reflected: number;
-  neverReflected: number;
-  freshnessMs: Spread;
-  /** Absent from runs before the stage was measured. */
-  acceptedToAnalysedMs?: Spread;
-  acceptedToCountedMs: Spread;
-  goalP95Ms: number;
-}
+type Spread = Percentiles;
+/** Fields measured later than the first stored runs, absent from those files. */
+type LaterFields =
+  | 'acceptedToAnalysedMs'
+  | 'cost'
+  | 'lastQuarterFreshnessMs'
+  | 'sustained'
+  | 'loadAverageAtEnd';
+type FreshnessReport = Omit<FreshnessRun, LaterFields> & Partial<Pick<FreshnessRun, LaterFields>>;
 interface RecomputeSize {
   feedback: number;
   cases: number;

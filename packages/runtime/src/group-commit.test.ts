@@ -91,6 +91,7 @@ describe('GroupCommit', () => {
     });
     await expect(group.submit(1)).rejects.toThrow('settled 0 of 1');
   });
+
   it('bounds a batch by the size of its items, and commits an oversized item alone', async () => {
     const gate = gatedCommit();
     const group = new GroupCommit({
