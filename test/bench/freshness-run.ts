@@ -207,6 +207,7 @@ export interface BenchPipeline {
   db: Db;
   machine: Machine;
   orgId: string;
+  sourceId: string;
   redisPrefix: string;
   processes: RunningProcess[];
   /** Score events seen on the organisation's stream so far. */
@@ -297,6 +298,7 @@ export async function withBenchPipeline<T>(
       db,
       machine,
       orgId: org.id,
+      sourceId: source.id,
       redisPrefix,
       processes,
       received,

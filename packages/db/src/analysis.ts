@@ -17,9 +17,11 @@ async function insertAndMarkAnalysed(
 ): Promise<NewFeedbackAnalysis[]> {
   const received = spanOf(analyses.map((analysis) => analysis.feedback_received_at));
   const ids = analyses.map((analysis) => analysis.feedback_id);
+  // In id order, so two batches sharing feedback (the sweeper re-offering what a job still holds) wait on
+  // each other's rows in one order rather than deadlock.
   const insert = db
     .insertInto('feedback_analysis')
-    .values([...analyses])
+    .values([...analyses].sort((a, b) => (a.feedback_id < b.feedback_id ? -1 : 1)))
     .onConflict((oc) => oc.column('feedback_id').doNothing())
     .returning('feedback_id');
   const mark = db
