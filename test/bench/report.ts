@@ -1,4 +1,5 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import type { FreshnessReport as FreshnessRun, Percentiles } from './freshness-run.js';
 import type { Machine } from './machine.js';
 
 /**
@@ -60,30 +61,15 @@ interface TextReport {
   secondsPerContender: number;
   results: { contender: string; docsPerSecond: number; ratioToVader: number }[];
 }
-type Spread = { p50: number; p95: number; p99: number; max: number } | null;
-interface FreshnessReport {
-  at: string;
-  machine: Machine;
-  definition: string;
-  processes: string;
-  targetRatePerSecond: number;
-  durationSeconds: number;
-  sender: { scheduled: number; sent: number; skipped: number; elapsed: number };
-  accepted: number;
-  rejected: number;
-  achievedAcceptedPerSecond: number;
-  acceptLatencyMs: { p50: number; p99: number };
-  drainedAllWithinSeconds: number | null;
-  scoreEvents: number;
-  scoreEventsWithoutCount: number;
-  reflected: number;
-  neverReflected: number;
-  freshnessMs: Spread;
-  /** Absent from runs before the stage was measured. */
-  acceptedToAnalysedMs?: Spread;
-  acceptedToCountedMs: Spread;
-  goalP95Ms: number;
-}
+type Spread = Percentiles;
+/** Fields measured later than the first stored runs, absent from those files. */
+type LaterFields =
+  | 'acceptedToAnalysedMs'
+  | 'cost'
+  | 'lastQuarterFreshnessMs'
+  | 'sustained'
+  | 'loadAverageAtEnd';
+type FreshnessReport = Omit<FreshnessRun, LaterFields> & Partial<Pick<FreshnessRun, LaterFields>>;
 interface RecomputeSize {
   feedback: number;
   cases: number;
@@ -134,6 +120,36 @@ interface OutcomesReport {
   sizes: OutcomeSize[];
   importRatioToFeedback: number;
   recomputeRatio: number;
+}
+interface CapacityTrial {
+  targetRatePerSecond: number;
+  achievedAcceptedPerSecond: number;
+  sustained: boolean;
+  freshnessMs: Spread;
+  lastQuarterFreshnessMs: Spread;
+  acceptedToCountedMs: Spread;
+  cpuMicrosPerEvent: Record<string, number>;
+  loadAverage: [number, number];
+}
+interface StageCost {
+  cpuMicrosPerEvent: Record<string, number>;
+  cxloopAndPostgresMicrosPerEvent: number;
+  transactionsPer1000Events: number;
+}
+interface CapacityReport {
+  at: string;
+  method: string;
+  secondsPerTrial: number;
+  sustainedRatePerSecond: number | null;
+  notSustainedAt: number | null;
+  trials: CapacityTrial[];
+  drain: {
+    machine: Machine;
+    events: number;
+    drainSeconds: number;
+    drainedPerSecond: number;
+    cost: StageCost;
+  };
 }
 
 const ingest = read<IngestReport>('test/bench/results/ingest.json');
@@ -187,6 +203,7 @@ interface StreamReport {
     loadAverageAfter: number;
   };
 }
+const capacity = read<CapacityReport>('test/bench/results/capacity.json');
 
 const pct = (ratio: number) => `${(ratio * 100).toFixed(1)} %`;
 const n = (value: number, digits = 0) =>
@@ -268,6 +285,14 @@ if (freshness?.freshnessMs) {
       `p95 < ${n(freshness.goalP95Ms)} ms at 500/s | ${met(ok && freshness.achievedAcceptedPerSecond >= 0.95 * freshness.targetRatePerSecond)} |`,
   );
 } else out(`| Freshness | ${missing('freshness')} | | | p95 < 2 s at 500/s | |`);
+if (capacity) {
+  const rate = capacity.sustainedRatePerSecond;
+  out(
+    `| Capacity, whole pipeline, freshness p95 < 2 s for ${capacity.secondsPerTrial} s | ` +
+      `${rate === null ? `none (not at ${n(capacity.notSustainedAt ?? 0)}/s)` : `${n(rate)} events/s`} | no ceiling: goal | ` +
+      `${((rate ?? 0) / 4_000).toFixed(2)} of goal | ≥ 4,000 events/s | ${met((rate ?? 0) >= 4_000)} |`,
+  );
+}
 if (recompute) {
   const [small, large] = recompute.sizes;
   out(
@@ -427,6 +452,42 @@ if (extraRates.length > 0) {
     '',
   );
 }
+
+out(
+  '## Capacity',
+  '',
+  `Command: \`pnpm bench:capacity\` → test/bench/results/capacity.json${capacity ? `, measured ${capacity.at}` : ''}`,
+  '',
+);
+if (capacity) {
+  const micros = (cpu: Record<string, number>) =>
+    Object.entries(cpu)
+      .map(([name, value]) => `${name} ${n(value)}`)
+      .join(', ');
+  const { drain } = capacity;
+  out(
+    `Method: ${capacity.method}. CPU per event is read from /proc for each cxloop process and for the PostgreSQL`,
+    'backends serving it (by application name); Redis is one server shared with other users of the machine.',
+    '',
+    `Sustained: ${capacity.sustainedRatePerSecond === null ? '**no rate tried was sustained**' : `${n(capacity.sustainedRatePerSecond)} events/s`}` +
+      `${capacity.notSustainedAt === null ? '' : ` (not at ${n(capacity.notSustainedAt)}/s)`}, ${capacity.secondsPerTrial} s per trial.`,
+    '',
+    '| Target rate | Accepted/s | Sustained | 202 → SSE p95 ms (last quarter) | 202 → counted p95 ms | CPU µs per event | Load average |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
+    ...capacity.trials.map(
+      (t) =>
+        `| ${n(t.targetRatePerSecond)}/s | ${n(t.achievedAcceptedPerSecond)} | ${t.sustained ? 'yes' : 'no'} | ` +
+        `${t.freshnessMs ? n(t.freshnessMs.p95) : '–'} (${t.lastQuarterFreshnessMs ? n(t.lastQuarterFreshnessMs.p95) : '–'}) | ` +
+        `${t.acceptedToCountedMs ? n(t.acceptedToCountedMs.p95) : '–'} | ${micros(t.cpuMicrosPerEvent)} | ${t.loadAverage.join(' → ')} |`,
+    ),
+    '',
+    `Backlog drain (load average ${drain.machine.loadAverageAtStart} at start): ${n(drain.events)} feedback stored and enqueued`,
+    `with analysis paused, then analysed and counted in ${drain.drainSeconds} s (${n(drain.drainedPerSecond)} events/s).`,
+    `CPU µs per event: ${micros(drain.cost.cpuMicrosPerEvent)} (cxloop + its PostgreSQL ${n(drain.cost.cxloopAndPostgresMicrosPerEvent)});`,
+    `${drain.cost.transactionsPer1000Events} transactions per 1,000 events.`,
+    '',
+  );
+} else out(missing('capacity'), '');
 
 out(
   '## Recompute',

@@ -157,7 +157,10 @@ function occurredChannelCounters({ daily }: RollupIncrements): OccurredChannelCo
 }
 
 /** A topic mention on the occurrence-day timeline, counted as late too when it arrived late. */
-export function occurredTopicCounters(counters: Required<TopicCounters>, late: boolean): OccurredTopicCounters {
+export function occurredTopicCounters(
+  counters: Required<TopicCounters>,
+  late: boolean,
+): OccurredTopicCounters {
   return {
     mentions: counters.mentions,
     negative_count: counters.negative_count,
@@ -223,23 +226,30 @@ type CounterTable =
   | 'rollup_analysis_lag'
   | 'rollup_source_touchpoint_daily';
 
-/** Upserts summed rows into a rollup table whose unique key is `<table>_key`, adding to stored counters. */
-export async function addSummedRows(trx: Db, table: CounterTable, rows: SummedRows<Record<string, number>>) {
+/**
+ * The upsert of summed rows into a rollup table whose unique key is `<table>_key`, adding to stored counters;
+ * undefined while no row was added.
+ */
+function upsertSummedRows(trx: Db, table: CounterTable, rows: SummedRows<Record<string, number>>) {
   const values = rows.values();
-  if (values.length === 0) return;
-  await trx
+  if (values.length === 0) return undefined;
+  return trx
     .insertInto(table)
     .values(values as never)
     .onConflict((oc) =>
       oc.constraint(`${table}_key`).doUpdateSet(addExcluded(table, rows.counterColumns()) as never),
-    )
-    .execute();
+    );
+}
+
+/** Adds summed rows to a rollup table on their own (corrections outside counting, e.g. topic re-analysis). */
+export async function addSummedRows(trx: Db, table: CounterTable, rows: SummedRows<Record<string, number>>) {
+  await upsertSummedRows(trx, table, rows)?.execute();
 }
 
 /**
  * Counts analysed feedback of one organisation into every rollup, exactly once, in one transaction: the
- * increments of the whole batch are summed per rollup row first, so a batch costs a handful of statements
- * whatever its size. The `aggregated_at` marker is claimed with a conditional UPDATE in the same
+ * increments of the whole batch are summed per rollup row first and written by one statement, so a batch
+ * costs two statements whatever its size (the claim, the increments; a third when it touches a settled day). The `aggregated_at` marker is claimed with a conditional UPDATE in the same
  * transaction as the increments: a redelivered job finds the marker set and changes nothing, and a
  * concurrent worker blocks on the row lock, then re-checks the condition and finds it false. Feedback not
  * analysed yet (or of another organisation) is not counted. Outcomes are in the order of `feedbackIds`.
@@ -253,50 +263,42 @@ export async function countFeedbackBatchIntoRollups(
 ): Promise<AggregationOutcome[]> {
   if (feedbackIds.length === 0) return [];
   return db.transaction().execute(async (trx) => {
+    // The claim returns what counting needs of the feedback and of its analysis (joined: both are written
+    // by the one transaction that marks the feedback analysed), so a batch reads nothing else.
     const claimed = await byIdWithinRange(feedbackIds, received, (ids, range) =>
       trx
         .updateTable('feedback')
+        .from('feedback_analysis')
         .set({ aggregated_at: now })
-        .where('org_id', '=', orgId)
-        .where('id', 'in', ids)
+        .whereRef('feedback_analysis.feedback_id', '=', 'feedback.id')
+        .where('feedback_analysis.org_id', '=', orgId)
+        .where('feedback.org_id', '=', orgId)
+        .where('feedback.id', 'in', ids)
         .where((eb) => receivedWithin(eb, range))
-        .where('status', '=', 'analysed')
-        .where('aggregated_at', 'is', null)
+        .where('feedback.status', '=', 'analysed')
+        .where('feedback.aggregated_at', 'is', null)
         .returning([
-          'id',
-          'unit_id',
-          'source_id',
-          'channel',
-          'touchpoint',
-          'customer_ref',
-          'nps',
-          'csat',
-          'ces',
-          'occurred_at',
-          'received_at',
-          'analysed_at',
+          'feedback.id',
+          'feedback.unit_id',
+          'feedback.source_id',
+          'feedback.channel',
+          'feedback.touchpoint',
+          'feedback.customer_ref',
+          'feedback.nps',
+          'feedback.csat',
+          'feedback.ces',
+          'feedback.occurred_at',
+          'feedback.received_at',
+          'feedback.analysed_at',
+          'feedback_analysis.sentiment_score',
+          'feedback_analysis.sentiment_label',
+          'feedback_analysis.severity',
+          sql<unknown>`feedback_analysis.details->'topics'`.as('topics'),
         ])
         .execute(),
     );
     const outcomes = new Map<string, AggregationOutcome>();
     if (claimed.length === 0) return feedbackIds.map(() => ({ counted: false }));
-    const analyses = await trx
-      .selectFrom('feedback_analysis')
-      .select([
-        'feedback_id',
-        'sentiment_score',
-        'sentiment_label',
-        'severity',
-        sql<unknown>`details->'topics'`.as('topics'),
-      ])
-      .where('org_id', '=', orgId)
-      .where(
-        'feedback_id',
-        'in',
-        claimed.map((row) => row.id),
-      )
-      .execute();
-    const analysisOf = new Map(analyses.map((analysis) => [analysis.feedback_id, analysis]));
 
     const daily = new SummedRows<Required<DailyCounters>>();
     const channelDaily = new SummedRows<Required<DailyCounters>>();
@@ -314,8 +316,6 @@ export async function countFeedbackBatchIntoRollups(
       { org_id: string; day: string; unit_id: string | null; customer_ref: string }
     >();
     for (const feedback of claimed) {
-      const analysis = analysisOf.get(feedback.id);
-      if (!analysis) throw new Error(`feedback ${feedback.id} is marked analysed but has no analysis`);
       const increments = rollupIncrements({
         unitId: feedback.unit_id,
         channel: feedback.channel,
@@ -327,10 +327,10 @@ export async function countFeedbackBatchIntoRollups(
         occurredAt: feedback.occurred_at,
         receivedAt: feedback.received_at,
         analysedAt: feedback.analysed_at ?? now,
-        sentimentScore: analysis.sentiment_score,
-        sentimentLabel: analysis.sentiment_label,
-        severity: analysis.severity,
-        topics: Array.isArray(analysis.topics) ? (analysis.topics as FeedbackForRollup['topics']) : [],
+        sentimentScore: feedback.sentiment_score,
+        sentimentLabel: feedback.sentiment_label,
+        severity: feedback.severity,
+        topics: Array.isArray(feedback.topics) ? (feedback.topics as FeedbackForRollup['topics']) : [],
       });
       const key = { org_id: orgId, day: increments.day, unit_id: feedback.unit_id };
       if (earliestDay === undefined || increments.day < earliestDay) earliestDay = increments.day;
@@ -362,24 +362,32 @@ export async function countFeedbackBatchIntoRollups(
       outcomes.set(feedback.id, { counted: true, unitId: feedback.unit_id });
     }
 
-    await addSummedRows(trx, 'rollup_daily', daily);
-    await addSummedRows(trx, 'rollup_channel_daily', channelDaily);
-    await addSummedRows(trx, 'rollup_topic_daily', topicDaily);
-    await addSummedRows(trx, 'rollup_topic_unit_daily', topicUnitDaily);
-    await addSummedRows(trx, 'rollup_analysis_lag', lag);
-    // Not behind the settled-rollup revision: nothing keeps sums of these (they are read whole, days × keys).
-    await addSummedRows(trx, 'rollup_occurred_channel_daily', occurredChannelDaily);
-    await addSummedRows(trx, 'rollup_occurred_topic_daily', occurredTopicDaily);
-    await addSummedRows(trx, 'rollup_source_touchpoint_daily', sourceTouchpoints);
+    // Every increment in one statement (one round trip): the upserts as data-modifying CTEs, always in this
+    // order, each table's rows in their fixed order, so concurrent batches lock shared rows alike.
+    const writes = [
+      upsertSummedRows(trx, 'rollup_daily', daily),
+      upsertSummedRows(trx, 'rollup_channel_daily', channelDaily),
+      upsertSummedRows(trx, 'rollup_topic_daily', topicDaily),
+      upsertSummedRows(trx, 'rollup_topic_unit_daily', topicUnitDaily),
+      upsertSummedRows(trx, 'rollup_analysis_lag', lag),
+      // Not behind the settled-rollup revision: nothing keeps sums of these (they are read whole, days × keys).
+      upsertSummedRows(trx, 'rollup_occurred_channel_daily', occurredChannelDaily),
+      upsertSummedRows(trx, 'rollup_occurred_topic_daily', occurredTopicDaily),
+      upsertSummedRows(trx, 'rollup_source_touchpoint_daily', sourceTouchpoints),
+      customerDays.size === 0
+        ? undefined
+        : trx
+            .insertInto('customer_days')
+            // Sorted: the trigger locks each customer's visit chain, so batches lock them in one order.
+            .values([...customerDays.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, row]) => row))
+            .onConflict((oc) => oc.constraint('customer_days_key').doNothing()),
+    ].filter((write) => write !== undefined);
+    if (writes.length > 0)
+      await sql`with ${sql.join(
+        writes.map((write, index) => sql`${sql.ref(`write_${index}`)} as (${write})`),
+      )} select 1`.execute(trx);
     if (earliestDay !== undefined && earliestDay < settledForWriterBefore(now)) {
       await reviseSettledRollups(trx, orgId);
-    }
-    if (customerDays.size > 0) {
-      await trx
-        .insertInto('customer_days')
-        .values([...customerDays.values()])
-        .onConflict((oc) => oc.constraint('customer_days_key').doNothing())
-        .execute();
     }
     return feedbackIds.map((id) => outcomes.get(id) ?? { counted: false });
   });

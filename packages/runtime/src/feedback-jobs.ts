@@ -1,4 +1,11 @@
-import { type FeedbackBatchJob, FeedbackJobPayload, type FeedbackRef } from '@cxloop/contracts';
+import {
+  type FeedbackBatchJob,
+  FeedbackJobPayload,
+  type FeedbackRef,
+  type ReceivedBetween,
+  spanOf,
+  type TimeSpan,
+} from '@cxloop/contracts';
 import { UnrecoverableError } from 'bullmq';
 
 /** The batch a job carries; a malformed payload never gets better on retry, so it fails for good. */
@@ -44,4 +51,58 @@ export async function processFeedbackBatch<Outcome>(
   }
   if (outcome.done.length === 0) throw unrecoverable;
   return outcome;
+}
+
+/** Feedback grouped by organisation, each group in the order given. */
+export function refsByOrganisation(refs: readonly FeedbackRef[]): Map<string, FeedbackRef[]> {
+  const byOrg = new Map<string, FeedbackRef[]>();
+  for (const ref of refs) {
+    const group = byOrg.get(ref.orgId);
+    if (group) group.push(ref);
+    else byOrg.set(ref.orgId, [ref]);
+  }
+  return byOrg;
+}
+
+/** The receipt times that cover every ref's range, or undefined when any ref's is unknown. */
+export function receivedSpanOf(refs: readonly FeedbackRef[]): TimeSpan | undefined {
+  return spanOf(
+    refs.flatMap(({ receivedBetween }) =>
+      receivedBetween ? [new Date(receivedBetween[0]), new Date(receivedBetween[1])] : [undefined],
+    ),
+  );
+}
+
+/** `receivedSpanOf` as a job carries it. */
+export function receivedBetweenOf(refs: readonly FeedbackRef[]): ReceivedBetween | undefined {
+  const span = receivedSpanOf(refs);
+  return span && [span[0].toISOString(), span[1].toISOString()];
+}
+
+/** A feedback's receipt time as the one-point range a ref carries. */
+export function receivedAtPoint(receivedAt: Date): ReceivedBetween {
+  const iso = receivedAt.toISOString();
+  return [iso, iso];
+}
+
+/**
+ * Runs a batch of feedback jobs one organisation at a time (every repository call is scoped to one
+ * organisation) and puts the outcomes back in the order of `jobs`. `commitOrganisation` returns one outcome
+ * per id, in the order of the ids it was given; it also gets the receipt range of those ids when known.
+ */
+export async function perOrganisation<Outcome>(
+  jobs: readonly FeedbackRef[],
+  commitOrganisation: (
+    orgId: string,
+    feedbackIds: string[],
+    received: TimeSpan | undefined,
+  ) => Promise<readonly Outcome[]>,
+): Promise<Outcome[]> {
+  const outcomes = new Map<string, Outcome>();
+  for (const [orgId, refs] of refsByOrganisation(jobs)) {
+    const ids = refs.map((ref) => ref.feedbackId);
+    const settled = await commitOrganisation(orgId, ids, receivedSpanOf(refs));
+    for (const [index, id] of ids.entries()) outcomes.set(`${orgId}/${id}`, settled[index]!);
+  }
+  return jobs.map((job) => outcomes.get(`${job.orgId}/${job.feedbackId}`)!);
 }

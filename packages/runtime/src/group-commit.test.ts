@@ -91,4 +91,52 @@ describe('GroupCommit', () => {
     });
     await expect(group.submit(1)).rejects.toThrow('settled 0 of 1');
   });
+
+  it('bounds a batch by the size of its items, and commits an oversized item alone', async () => {
+    const gate = gatedCommit();
+    const group = new GroupCommit({
+      commit: gate.commit,
+      maxBatch: 5,
+      maxInFlight: 1,
+      sizeOf: (item: number) => item,
+    });
+    const outcomes = [1, 2, 2, 2, 9, 1].map((item) => group.submit(item));
+    await tick();
+    expect(gate.batches).toEqual([[1]]);
+    for (const expected of [[1], [2, 2], [2], [9], [1]]) {
+      expect(gate.batches.at(-1)).toEqual(expected);
+      gate.releases.shift()!();
+      await tick();
+    }
+    expect(await Promise.all(outcomes)).toEqual([10, 20, 20, 20, 90, 10]);
+  });
+
+  it('while a commit is in flight, starts the next once enough is queued or the oldest has waited', async () => {
+    const gate = gatedCommit();
+    const group = new GroupCommit({
+      commit: gate.commit,
+      maxBatch: 100,
+      maxInFlight: 2,
+      fill: { size: 3, waitMs: 20 },
+    });
+    const outcomes = [group.submit(1)];
+    await tick();
+    expect(gate.batches).toEqual([[1]]);
+    // A connection is free, but two items are fewer than a filled batch: they wait for company.
+    outcomes.push(group.submit(2), group.submit(3));
+    await tick();
+    expect(gate.batches).toEqual([[1]]);
+    outcomes.push(group.submit(4));
+    await tick();
+    expect(gate.batches).toEqual([[1], [2, 3, 4]]);
+    // With one commit still in flight, a lone item waits for company, and goes once it has waited waitMs.
+    gate.releases.shift()!();
+    outcomes.push(group.submit(5));
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    expect(gate.batches).toEqual([[1], [2, 3, 4], [5]]);
+    for (const release of gate.releases) release();
+    await tick();
+    for (const release of gate.releases) release();
+    expect(await Promise.all(outcomes)).toEqual([10, 20, 30, 40, 50]);
+  });
 });

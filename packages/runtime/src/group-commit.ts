@@ -1,10 +1,9 @@
-import { type FeedbackRef, type ReceivedBetween, spanOf, type TimeSpan } from '@cxloop/contracts';
-
 /**
  * Group commit for work items that each wait for their own outcome: an item submitted while a commit is in
  * flight joins the next batch, so under load one transaction (one round-trip chain, one fsync) carries many
- * items instead of one each, and with no load an item is committed at once. The pipeline's workers run
- * many jobs concurrently and hand each one's database work to a GroupCommit.
+ * items instead of one each, and with no load an item is committed at once. The one batching primitive of
+ * the ingest path (docs/pipeline.md): the API's FeedbackWriter groups deliveries into feedback inserts, and
+ * the pipeline's workers, which run many jobs concurrently, hand each one's database work to one.
  *
  * `commit` settles every item of its batch on its own (`PromiseSettledResult`), so an item that cannot
  * succeed fails alone. When `commit` itself throws, each item of the batch is retried in a batch of one,
@@ -16,10 +15,18 @@ import { type FeedbackRef, type ReceivedBetween, spanOf, type TimeSpan } from '@
  */
 export interface GroupCommitOptions<Item, Outcome> {
   commit: (items: readonly Item[]) => Promise<readonly PromiseSettledResult<Outcome>[]>;
-  /** Items per commit at most. */
+  /** Size of a commit at most, in `sizeOf` units (an item larger than this is committed alone). */
   maxBatch: number;
   /** Commits running at once; each usually holds one pooled connection. */
   maxInFlight: number;
+  /** An item's size (rows it carries, say); 1 when not given. */
+  sizeOf?: (item: Item) => number;
+  /**
+   * While a commit is in flight, the next starts only once `size` is queued or the oldest item has waited
+   * `waitMs`, instead of as soon as a connection is free: under moderate load, batches then carry enough
+   * to amortise a commit's fixed cost. With nothing in flight an item is still committed at once.
+   */
+  fill?: { size: number; waitMs: number };
 }
 
 interface Pending<Item, Outcome> {
@@ -30,28 +37,58 @@ interface Pending<Item, Outcome> {
 
 export class GroupCommit<Item, Outcome> {
   readonly #waiting: Pending<Item, Outcome>[] = [];
+  #waitingSize = 0;
   #inFlight = 0;
+  #fillTimer: NodeJS.Timeout | undefined;
+  readonly #sizeOf: (item: Item) => number;
 
   constructor(private readonly options: GroupCommitOptions<Item, Outcome>) {
     if (options.maxBatch < 1 || options.maxInFlight < 1) {
       throw new RangeError('GroupCommit needs maxBatch and maxInFlight of at least 1');
     }
+    this.#sizeOf = options.sizeOf ?? (() => 1);
   }
 
   submit(item: Item): Promise<Outcome> {
     const outcome = new Promise<Outcome>((resolve, reject) => this.#waiting.push({ item, resolve, reject }));
+    this.#waitingSize += this.#sizeOf(item);
     this.#commitNext();
     return outcome;
   }
 
-  #commitNext(): void {
+  /** Starts the next commit if one may run; `waited` once its items have waited `fill.waitMs`. */
+  #commitNext(waited = false): void {
     if (this.#inFlight >= this.options.maxInFlight || this.#waiting.length === 0) return;
-    const batch = this.#waiting.splice(0, this.options.maxBatch);
+    const { fill } = this.options;
+    if (fill && !waited && this.#inFlight > 0 && this.#waitingSize < fill.size) {
+      this.#fillTimer ??= setTimeout(() => {
+        this.#fillTimer = undefined;
+        this.#commitNext(true);
+      }, fill.waitMs);
+      return;
+    }
+    clearTimeout(this.#fillTimer);
+    this.#fillTimer = undefined;
+    const batch = this.#takeBatch();
     this.#inFlight += 1;
     this.#commit(batch).finally(() => {
       this.#inFlight -= 1;
       this.#commitNext();
     });
+  }
+
+  /** The oldest waiting items up to maxBatch in size (at least one). */
+  #takeBatch(): Pending<Item, Outcome>[] {
+    let size = 0;
+    let count = 0;
+    for (const pending of this.#waiting) {
+      const itemSize = this.#sizeOf(pending.item);
+      if (count > 0 && size + itemSize > this.options.maxBatch) break;
+      size += itemSize;
+      count += 1;
+    }
+    this.#waitingSize -= size;
+    return this.#waiting.splice(0, count);
   }
 
   async #commit(batch: Pending<Item, Outcome>[]): Promise<void> {
@@ -75,58 +112,4 @@ export class GroupCommit<Item, Outcome> {
       else pending.reject(result.reason);
     });
   }
-}
-
-/** Feedback grouped by organisation, each group in the order given. */
-export function refsByOrganisation(refs: readonly FeedbackRef[]): Map<string, FeedbackRef[]> {
-  const byOrg = new Map<string, FeedbackRef[]>();
-  for (const ref of refs) {
-    const group = byOrg.get(ref.orgId);
-    if (group) group.push(ref);
-    else byOrg.set(ref.orgId, [ref]);
-  }
-  return byOrg;
-}
-
-/** The receipt times that cover every ref's range, or undefined when any ref's is unknown. */
-export function receivedSpanOf(refs: readonly FeedbackRef[]): TimeSpan | undefined {
-  return spanOf(
-    refs.flatMap(({ receivedBetween }) =>
-      receivedBetween ? [new Date(receivedBetween[0]), new Date(receivedBetween[1])] : [undefined],
-    ),
-  );
-}
-
-/** `receivedSpanOf` as a job carries it. */
-export function receivedBetweenOf(refs: readonly FeedbackRef[]): ReceivedBetween | undefined {
-  const span = receivedSpanOf(refs);
-  return span && [span[0].toISOString(), span[1].toISOString()];
-}
-
-/** A feedback's receipt time as the one-point range a ref carries. */
-export function receivedAtPoint(receivedAt: Date): ReceivedBetween {
-  const iso = receivedAt.toISOString();
-  return [iso, iso];
-}
-
-/**
- * Runs a batch of feedback jobs one organisation at a time (every repository call is scoped to one
- * organisation) and puts the outcomes back in the order of `jobs`. `commitOrganisation` returns one outcome
- * per id, in the order of the ids it was given; it also gets the receipt range of those ids when known.
- */
-export async function perOrganisation<Outcome>(
-  jobs: readonly FeedbackRef[],
-  commitOrganisation: (
-    orgId: string,
-    feedbackIds: string[],
-    received: TimeSpan | undefined,
-  ) => Promise<readonly Outcome[]>,
-): Promise<Outcome[]> {
-  const outcomes = new Map<string, Outcome>();
-  for (const [orgId, refs] of refsByOrganisation(jobs)) {
-    const ids = refs.map((ref) => ref.feedbackId);
-    const settled = await commitOrganisation(orgId, ids, receivedSpanOf(refs));
-    for (const [index, id] of ids.entries()) outcomes.set(`${orgId}/${id}`, settled[index]!);
-  }
-  return jobs.map((job) => outcomes.get(`${job.orgId}/${job.feedbackId}`)!);
 }

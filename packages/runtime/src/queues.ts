@@ -9,7 +9,7 @@ import {
 } from '@cxloop/contracts';
 import { type JobsOptions, Queue, type QueueOptions } from 'bullmq';
 import type { RedisOptions } from 'ioredis';
-import { receivedBetweenOf, refsByOrganisation } from './group-commit.js';
+import { receivedBetweenOf, refsByOrganisation } from './feedback-jobs.js';
 import type { Logger } from './logger.js';
 import { PeriodicFlush } from './periodic-flush.js';
 import { withTimeout } from './timeout.js';

@@ -18,8 +18,9 @@ import { startAnalysisWorker } from './worker.js';
 const config = loadAnalysisWorkerConfig();
 const logger = createLogger('analysis-worker', config.LOG_LEVEL);
 const db = createDb(config.DATABASE_URL, {
-  // One batch commit at a time, plus the failure marking of jobs that ran out of attempts.
-  maxConnections: 3,
+  // Two batches in flight, each reading on three connections at once (processor.ts), plus the failure
+  // marking of jobs that ran out of attempts.
+  maxConnections: 7,
   applicationName: 'cxloop-analysis',
 });
 const aggregateQueue = createAggregateQueue({

@@ -1,10 +1,5 @@
 import { type Db, type FeedbackToStore, type StoredFeedback, storeFeedbackBatch } from '@cxloop/db';
-
-interface PendingWrite {
-  rows: readonly FeedbackToStore[];
-  resolve: (stored: StoredFeedback[]) => void;
-  reject: (error: unknown) => void;
-}
+import { GroupCommit } from '@cxloop/runtime';
 
 /** Statements in flight at once; each holds one pooled connection. */
 const WRITES_IN_FLIGHT = 4;
@@ -22,92 +17,41 @@ const FILL_MS = 2;
 type StoreBatch = (db: Db, rows: readonly FeedbackToStore[]) => Promise<StoredFeedback[]>;
 
 /**
- * Commits the feedback of concurrent deliveries together (group commit). A delivery that arrives while
- * writes are in flight joins the next statement, so under load one commit (one fsync) carries many
- * deliveries instead of one each; with nothing in flight a delivery is written at once. Each caller still
- * gets its own rows' ids only after they are committed; when a shared statement fails, every delivery in it
- * is retried on its own, so one bad delivery (its source deleted meanwhile, say) cannot fail the others.
+ * Commits the feedback of concurrent deliveries together: a GroupCommit whose items are deliveries, sized
+ * by their rows. A delivery that arrives while writes are in flight joins the next statement, so under load
+ * one commit (one fsync) carries many deliveries instead of one each; with nothing in flight a delivery is
+ * written at once. Each caller still gets its own rows' ids only after they are committed; when a shared
+ * statement fails, every delivery in it is retried on its own, so one bad delivery (its source deleted
+ * meanwhile, say) cannot fail the others.
  *
  * @example
  * const writer = new FeedbackWriter(db);
  * const stored = await writer.store(rows); // committed when it resolves
  */
 export class FeedbackWriter {
-  readonly #queue: PendingWrite[] = [];
-  #queuedRows = 0;
-  #inFlight = 0;
-  #fillTimer: NodeJS.Timeout | undefined;
+  readonly #writes: GroupCommit<readonly FeedbackToStore[], StoredFeedback[]>;
 
   /** `storeBatch` is injected so tests can see how deliveries are grouped into statements. */
-  constructor(
-    private readonly db: Db,
-    private readonly storeBatch: StoreBatch = storeFeedbackBatch,
-  ) {}
-
-  store(rows: readonly FeedbackToStore[]): Promise<StoredFeedback[]> {
-    if (rows.length === 0) return Promise.resolve([]);
-    const stored = new Promise<StoredFeedback[]>((resolve, reject) =>
-      this.#queue.push({ rows, resolve, reject }),
-    );
-    this.#queuedRows += rows.length;
-    this.#writeNext();
-    return stored;
-  }
-
-  /** Starts the next statement if a connection is free; `waited` once its rows have waited FILL_MS. */
-  #writeNext(waited = false): void {
-    if (this.#inFlight >= WRITES_IN_FLIGHT || this.#queue.length === 0) return;
-    if (!waited && this.#inFlight > 0 && this.#queuedRows < FILL_ROWS) {
-      this.#fillTimer ??= setTimeout(() => {
-        this.#fillTimer = undefined;
-        this.#writeNext(true);
-      }, FILL_MS);
-      return;
-    }
-    clearTimeout(this.#fillTimer);
-    this.#fillTimer = undefined;
-    const batch = this.#takeBatch();
-    this.#inFlight += 1;
-    this.#write(batch).finally(() => {
-      this.#inFlight -= 1;
-      this.#writeNext();
+  constructor(db: Db, storeBatch: StoreBatch = storeFeedbackBatch) {
+    this.#writes = new GroupCommit({
+      maxBatch: ROWS_PER_WRITE,
+      maxInFlight: WRITES_IN_FLIGHT,
+      sizeOf: (rows) => rows.length,
+      fill: { size: FILL_ROWS, waitMs: FILL_MS },
+      commit: async (deliveries) => {
+        const stored = await storeBatch(db, deliveries.flat());
+        let offset = 0;
+        return deliveries.map((rows) => {
+          const own = stored.slice(offset, offset + rows.length);
+          offset += rows.length;
+          return { status: 'fulfilled', value: own };
+        });
+      },
     });
   }
 
-  #takeBatch(): PendingWrite[] {
-    const batch: PendingWrite[] = [];
-    let rows = 0;
-    while (
-      this.#queue.length > 0 &&
-      (batch.length === 0 || rows + this.#queue[0]!.rows.length <= ROWS_PER_WRITE)
-    ) {
-      const next = this.#queue.shift()!;
-      rows += next.rows.length;
-      this.#queuedRows -= next.rows.length;
-      batch.push(next);
-    }
-    return batch;
-  }
-
-  async #write(batch: PendingWrite[]): Promise<void> {
-    try {
-      const stored = await this.storeBatch(
-        this.db,
-        batch.flatMap((write) => write.rows),
-      );
-      let offset = 0;
-      for (const write of batch) {
-        write.resolve(stored.slice(offset, offset + write.rows.length));
-        offset += write.rows.length;
-      }
-    } catch (error) {
-      if (batch.length === 1) {
-        batch[0]!.reject(error);
-        return;
-      }
-      await Promise.all(
-        batch.map((write) => this.storeBatch(this.db, write.rows).then(write.resolve, write.reject)),
-      );
-    }
+  store(rows: readonly FeedbackToStore[]): Promise<StoredFeedback[]> {
+    if (rows.length === 0) return Promise.resolve([]);
+    return this.#writes.submit(rows);
   }
 }
