@@ -58,9 +58,16 @@ const CUSTOMER_FIELDS = new Set([
 const ECHO_TO_SENDER = new Set([
   'POST /v1/sources/{sourceId}/events',
   'POST /v1/sources/{sourceId}/outcomes',
+  // The opt-out a staff member records answers with the customer reference they sent.
+  'POST /v1/contact-opt-outs',
 ]);
-/** Reply templates are the organisation's own boilerplate, written by staff for any customer: no one's data. */
+/** Written by staff, not customers: reply templates (boilerplate for any customer) and improvement actions. */
 const STAFF_WRITTEN = new Set([
+  // Improvement actions: comments (`body`) are staff's, audit `details` hold field names, origins and verdicts.
+  'GET /v1/actions/{id}',
+  'PATCH /v1/actions/{id}',
+  'POST /v1/actions',
+  'POST /v1/actions/{id}/comments',
   'GET /v1/reply-templates',
   'POST /v1/reply-templates',
   'PATCH /v1/reply-templates/{id}',
