@@ -56,7 +56,10 @@ seed_demo() { # extra demo options; prints the number of feedback the demo sent
   compose run --rm --no-deps api node --import tsx services/api/src/demo/main.ts \
     --api http://lb:3000 --state /tmp/demo.json --no-trickle "$@" > "$work/demo.out" 2>&1 \
     || { grep -v -i key "$work/demo.out" >&2; fail "the demo run failed"; }
-  sed -n 's/^ *history *\([0-9]*\) feedback.*/\1/p' "$work/demo.out"
+  # Its feedback: the history, and the post-purchase surveys imported with the orders.
+  sed -n -e 's/^ *history *\([0-9]*\) feedback.*/\1/p' \
+    -e 's/^ *orders .*, \([0-9]*\) new post-purchase surveys$/\1/p' "$work/demo.out" \
+    | awk '{ sum += $1 } END { if (NR > 0) print sum }'
 }
 
 wait_counted() { # expected minimum of stored feedback
