@@ -42,7 +42,7 @@ import { z } from 'zod';
 import { type Principal, principalOf, requireRole } from '../auth/plugin.js';
 import { type CustomerDataPolicy, customerDataPolicyOf, type Pseudonymiser } from '../customer-data/index.js';
 import { Problem, problems } from '../problems.js';
-import { problemResponses, security } from './schemas.js';
+import { problemResponses, StaffNoteView, security } from './schemas.js';
 
 export interface CaseRouteDeps {
   db: Db;
@@ -752,12 +752,7 @@ export async function caseRoutes(app: FastifyInstance, deps: CaseRouteDeps) {
         params: CaseParams,
         body: z.object({ body: z.string().trim().min(1).max(10_000) }).strict(),
         response: {
-          201: z.object({
-            id: z.uuid(),
-            body: z.string(),
-            authorMemberId: z.uuid().nullable(),
-            createdAt: z.string(),
-          }),
+          201: StaffNoteView,
           ...problemResponses(401, 403, 404, 422),
         },
       },

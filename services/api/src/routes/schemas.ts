@@ -10,6 +10,14 @@ export const ProblemResponse = z.object({
   errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
 });
 
+/** A note staff wrote on a case or a comment on an action, as answered when it is added. */
+export const StaffNoteView = z.object({
+  id: z.uuid(),
+  body: z.string(),
+  authorMemberId: z.uuid().nullable(),
+  createdAt: z.string(),
+});
+
 /** OpenAPI security requirement of routes that take an API key. */
 export const security = [{ apiKey: [] }];
 

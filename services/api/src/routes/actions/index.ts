@@ -22,7 +22,7 @@ import { z } from 'zod';
 import { principalOf, requireRole } from '../../auth/plugin.js';
 import { Problem, problems } from '../../problems.js';
 import { recomputeAfterChange } from '../journey/index.js';
-import { problemResponses, security } from '../schemas.js';
+import { problemResponses, StaffNoteView, security } from '../schemas.js';
 import { originProblems, planProblems } from './checks.js';
 import {
   ActionDetailView,
@@ -288,12 +288,7 @@ export async function actionRoutes(
         params: Params,
         body: CommentBody,
         response: {
-          201: z.object({
-            id: z.uuid(),
-            body: z.string(),
-            authorMemberId: z.uuid().nullable(),
-            createdAt: z.string(),
-          }),
+          201: StaffNoteView,
           ...problemResponses(401, 403, 404, 422),
         },
       },
