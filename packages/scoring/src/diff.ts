@@ -13,6 +13,9 @@ export const SHOWN_POINTS_DECIMALS = 1;
 
 const shown = (points: number) => Math.round(points * 10 ** SHOWN_POINTS_DECIMALS);
 
+/** Whether two point values read the same at the precision shown (a move between them would show "+0.0"). */
+export const sameShownPoints = (a: number, b: number) => shown(a) === shown(b);
+
 /**
  * Whether `after` differs from `before` in anything a reader sees: the total, a dimension's or an element's
  * points at the precision shown, or a stage. A recompute that changes nothing visible writes no history entry

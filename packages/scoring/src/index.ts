@@ -22,7 +22,7 @@ export {
 export { renderEvidenceCatalogue } from './catalogue-doc.js';
 export { combineConfidence, confidenceFromSample } from './confidence.js';
 export type { Cause, ElementChange, EvidenceChange, Movement, ScoreDiff } from './diff.js';
-export { diffScores, movedVisibly, SHOWN_POINTS_DECIMALS } from './diff.js';
+export { diffScores, movedVisibly, SHOWN_POINTS_DECIMALS, sameShownPoints } from './diff.js';
 export { combineDiffs } from './diff-span.js';
 export type { ElementScore, ElementTargetGap } from './element.js';
 export { INDICATOR_SHARE, OBJECTIVE_SHARE } from './element.js';

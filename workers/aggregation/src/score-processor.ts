@@ -22,7 +22,7 @@ import {
   type LiveScoreChange,
   movedVisibly,
   type ScoreDiff,
-  SHOWN_POINTS_DECIMALS,
+  sameShownPoints,
   scoreFramework,
   scorePatch,
 } from '@cxloop/scoring';
@@ -92,10 +92,9 @@ function changeEvent(
   diff: ScoreDiff | undefined,
 ): LiveScoreChange {
   // An element whose points read the same at the precision shown did not change for the reader ("+0.0").
-  const shown = (points: number) => points.toFixed(SHOWN_POINTS_DECIMALS);
   const elements = diff
     ? diff.elements
-        .filter((element) => shown(element.before) !== shown(element.after))
+        .filter((element) => !sameShownPoints(element.before, element.after))
         .map((element) => ({
           elementId: element.elementId,
           name: element.name,
