@@ -6,7 +6,6 @@ import {
   type ActionItem,
   actionEffectReport,
   createActionItem,
-  createDb,
   createOrganisation,
   createSource,
   createTeam,
@@ -15,7 +14,8 @@ import {
 } from '@cxloop/db';
 import { generateSigningSecret, SecretBox } from '@cxloop/runtime';
 import { sql } from 'kysely';
-import { createTestDatabase, dropTestDatabase } from '../support/test-database.js';
+import { dropTestDatabase } from '../support/test-database.js';
+import { startBenchRun } from './bench-run.js';
 import { describeMachine, median } from './machine.js';
 import { addRollupIncrements, rollupTableNames } from './rollup-sql.js';
 
@@ -37,9 +37,7 @@ const BULK_CHUNK = 100_000;
 const GOAL = 1.5;
 const DAY_MS = 86_400_000;
 
-const runId = `${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
-const database = await createTestDatabase(`cxloop_bench_${runId}`);
-const db = createDb(database.url, { maxConnections: 4 });
+const { database, db } = await startBenchRun({ maxConnections: 4 });
 const now = new Date();
 const dayOf = (date: Date) => date.toISOString().slice(0, 10);
 

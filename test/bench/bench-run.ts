@@ -8,14 +8,17 @@ export const wallClock = () => performance.timeOrigin + performance.now();
 
 export const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** A benchmark run's own database and Redis prefix, named by a run id so runs never share state. */
-export async function startBenchRun() {
+/**
+ * A benchmark run's own database and Redis prefix, named by a run id so runs never share state; `db` is the
+ * bench's own pool on it (2 connections unless the bench reads in parallel).
+ */
+export async function startBenchRun(pool: Parameters<typeof createDb>[1] = { maxConnections: 2 }) {
   const runId = `${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
   const database = await createTestDatabase(`cxloop_bench_${runId}`);
   return {
     runId,
     redisPrefix: `cxbench:${runId}`,
     database,
-    db: createDb(database.url, { maxConnections: 2 }),
+    db: createDb(database.url, pool),
   };
 }

@@ -1,9 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import {
   countFeedback,
-  createDb,
   createOrganisation,
   createSource,
   type FeedbackCursor,
@@ -12,7 +10,8 @@ import {
   searchFeedback,
 } from '@cxloop/db';
 import { sql } from 'kysely';
-import { createTestDatabase, dropTestDatabase } from '../support/test-database.js';
+import { dropTestDatabase } from '../support/test-database.js';
+import { startBenchRun } from './bench-run.js';
 import { describeMachine, median } from './machine.js';
 
 /**
@@ -28,9 +27,7 @@ const RUNS = Math.max(5, Number(process.env.SEARCH_RUNS ?? 7));
 const PAGE = 50;
 const EXPORT_BATCH = 500;
 
-const runId = `${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
-const database = await createTestDatabase(`cxloop_bench_${runId}`);
-const db = createDb(database.url, { maxConnections: 4 });
+const { database, db } = await startBenchRun({ maxConnections: 4 });
 
 // Sentences of a furniture retailer's feedback: "refund" is in 1 of 7, "bookcase" in 1 of 11, both in 1 of 77.
 const OPENINGS = [

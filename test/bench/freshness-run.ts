@@ -7,12 +7,13 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { issueApiKey } from '@cxloop/api';
 import type { ScoreChangeEvent } from '@cxloop/contracts';
-import { createApiKey, createDb, createOrganisation, createSource, type Db } from '@cxloop/db';
+import { createApiKey, createOrganisation, createSource, type Db } from '@cxloop/db';
 import { generateSigningSecret, SecretBox } from '@cxloop/runtime';
 import { sql } from 'kysely';
 import { entries, freePort, type RunningProcess, startProcess, waitForHttp } from '../support/processes.js';
 import { flushRedisPrefix } from '../support/redis.js';
-import { createTestDatabase, dropTestDatabase } from '../support/test-database.js';
+import { dropTestDatabase } from '../support/test-database.js';
+import { pause, startBenchRun, wallClock } from './bench-run.js';
 import type { SentEvent } from './freshness-load.js';
 import { describeMachine, type Machine, median, percentile } from './machine.js';
 import { costPerEvent, pipelineCostDuring } from './pipeline-cost.js';
@@ -88,9 +89,6 @@ export interface FreshnessReport {
   /** p95 under the goal over the run and over its last quarter, nothing left unreflected, nothing refused. */
   sustained: boolean;
 }
-
-const wallClock = () => performance.timeOrigin + performance.now();
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Waits until `probe` holds, up to `timeoutMs`; returns whether it did. */
 async function until(probe: () => Promise<boolean> | boolean, timeoutMs: number): Promise<boolean> {
@@ -228,10 +226,10 @@ export async function withBenchPipeline<T>(
   profileDir: string | undefined,
   work: (pipeline: BenchPipeline) => Promise<T>,
 ): Promise<T> {
-  const runId = `${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
-  const redisPrefix = `cxbench:${runId}`;
-  const database = await createTestDatabase(`cxloop_bench_${runId}`);
-  const db = createDb(database.url, { maxConnections: 2, applicationName: 'bench-observer' });
+  const { runId, redisPrefix, database, db } = await startBenchRun({
+    maxConnections: 2,
+    applicationName: 'bench-observer',
+  });
   const processes: RunningProcess[] = [];
   let sseRequest: ReturnType<typeof get> | undefined;
   const workDir = join(tmpdir(), `cxloop-freshness-${runId}`);
