@@ -1,6 +1,12 @@
 import type { ScoreChangeEvent } from '@cxloop/contracts';
 import type { FrameworkScore, LiveScoreChange } from '@cxloop/scoring';
-import { applyScorePatch, defaultStageBands, metricDefinition, SHOWN_POINTS_DECIMALS } from '@cxloop/scoring';
+import {
+  applyScorePatch,
+  defaultStageBands,
+  metricDefinition,
+  SHOWN_POINTS_DECIMALS,
+  sameShownPoints,
+} from '@cxloop/scoring';
 import { api } from './api';
 
 export type { FrameworkScore, LiveScoreChange, ScoreChangeEvent };
@@ -44,8 +50,7 @@ export async function fetchCurrentScore(orgId: string, scope: string): Promise<C
  * opened): the page then loads the whole score again.
  */
 export function patchCurrentScore(current: CurrentScore, change: LiveScoreChange): CurrentScore | undefined {
-  const shown = (points: number) => points.toFixed(SHOWN_POINTS_DECIMALS);
-  if (!change.patch || change.total.before === null || shown(change.total.before) !== shown(current.total)) {
+  if (!change.patch || change.total.before === null || !sameShownPoints(change.total.before, current.total)) {
     return undefined;
   }
   const score = applyScorePatch(current.score, change.patch);
@@ -90,11 +95,12 @@ export function metricName(metric: string): string {
 type Reading = NonNullable<ScoreChangeEvent['elements'][number]['why'][number]['evidence']>[number];
 
 /** Points as the page shows them (one decimal): a change is one a person can see only at that precision. */
-const shownPoints = (points: number) => Math.round(points * 10) / 10;
+const shownPoints = (points: number) =>
+  Math.round(points * 10 ** SHOWN_POINTS_DECIMALS) / 10 ** SHOWN_POINTS_DECIMALS;
 
 /** Whether an element's change is visible at the precision points are shown (no "+0.0" lines). */
 export function visiblyChanged(element: ScoreChangeEvent['elements'][number]): boolean {
-  return element.before === null || shownPoints(element.after) !== shownPoints(element.before);
+  return element.before === null || !sameShownPoints(element.after, element.before);
 }
 
 /**
